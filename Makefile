@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: MIT
+#
+# make            libkref.a and libkref.so in build/plain/
+# make check      the test suite: plain, ASan+UBSan, TSan; clang -Werror build
+# make demo       build and run examples/demo.c
+# make bench      build and run the benchmark
+# make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
+# make install    PREFIX (/usr/local), DESTDIR honoured
+#
+# MODE selects the build: plain (default), asan, tsan; each in build/MODE.
+
+VERSION    := 0.1.0
+SOVERSION  := 0
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+CFLAGS ?= -O2 -g
+MODE   ?= plain
+B      := build/$(MODE)
+
+SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+SAN_tsan := -fsanitize=thread
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
+
+HEADERS := include/kref.h $(wildcard include/kref/*.h)
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
+TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+SONAME  := libkref.so.$(SOVERSION)
+LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
+
+all: $(LIBS)
+
+$(B)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+$(B)/libkref.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libkref.so.$(VERSION): $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libkref.so
+
+# Tests link statically and export their symbols, so backtraces name them.
+$(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
+$(B)/tests/%: tests/%.c tests/*.h $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+
+$(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+
+tests: $(LIBS) $(TESTS) $(B)/demo
+
+# The suite in one mode; tests/run-suite appends its counts to build/counts.
+test-mode: tests
+	tests/run-suite $(MODE) $(B)
+
+check:
+	@rm -f build/counts
+	$(MAKE) --no-print-directory MODE=clang CC=clang tests
+	@fail=0; for m in plain asan tsan; do \
+		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
+	done; tests/summary build/counts && [ $$fail = 0 ]
+
+demo: $(B)/demo
+	$(B)/demo
+
+stress: $(B)/tests/test_stress
+	KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/test_stress
+
+BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g -Iinclude -pthread
+BENCH_LIBS :=
+ifneq ($(shell pkg-config --exists glib-2.0 && echo yes),)
+BENCH_CFLAGS += -DHAVE_GLIB $(shell pkg-config --cflags glib-2.0)
+BENCH_LIBS += $(shell pkg-config --libs glib-2.0)
+endif
+ifneq ($(shell pkg-config --exists liburcu && echo yes),)
+BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu)
+endif
+
+# Built on its own, always optimised and never sanitized, whatever MODE is.
+build/bench/bench: bench/bench.c src/*.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c $(BENCH_LIBS)
+
+bench: build/bench/bench
+	build/bench/bench
+
+install: $(LIBS)
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
+	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
+
+clean:
+	rm -rf build
+
+.PHONY: all tests test-mode check demo stress bench install clean
+.PRECIOUS: $(B)/obj/%.o

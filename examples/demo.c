@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * demo.c - the three kref rules at work in a multi-threaded program.
+ *
+ *   1. Get before you hand a pointer off: an object shared with new threads.
+ *   2. Put when done, free only in release: release runs once, last.
+ *   3. Lookup and get under the lock the final put takes (kref_put_mutex).
+ * Then one put too many, caught by libkref's report.
+ */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <kref.h>
+
+/* ---- Rules 1 and 2: hand an object to threads ------------------------- */
+
+struct job {
+	struct kref ref;
+	int input;
+	atomic_int done;
+};
+
+static void job_release(struct kref *ref)
+{
+	struct job *job = container_of(ref, struct job, ref);
+
+	printf("  release: all %d workers and main have put; freeing the job\n",
+	       atomic_load(&job->done));
+	free(job);
+}
+
+static void *job_worker(void *arg)
+{
+	struct job *job = arg;	/* we own one reference, taken for us */
+
+	atomic_fetch_add(&job->done, job->input > 0);
+	kref_put(&job->ref, job_release);
+	return NULL;
+}
+
+static void demo_handoff(void)
+{
+	struct job *job = calloc(1, sizeof(*job));
+	pthread_t t[3];
+	int started = 0;
+
+	printf("1. Handing one object to three threads (Rules 1 and 2)\n");
+	if (!job)
+		exit(1);
+	kref_init(&job->ref);
+	job->input = 7;
+	for (int i = 0; i < 3; i++) {
+		kref_get(&job->ref);	/* before the pointer leaves us */
+		if (pthread_create(&t[started], NULL, job_worker, job) != 0) {
+			kref_put(&job->ref, job_release);	/* not handed off */
+			continue;
+		}
+		started++;
+	}
+	printf("  started %d workers, each holding its own reference\n", started);
+	kref_put(&job->ref, job_release);	/* main is done with it */
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* ---- Rule 3: the global object, looked up under a mutex --------------- */
+
+struct config {
+	struct kref ref;
+	int version;
+};
+
+static struct config *global_config;	/* protected by config_lock */
+static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int configs_released, lookups;
+
+/* Runs with config_lock held (kref_put_mutex): no lookup can find it now. */
+static void config_release(struct kref *ref)
+{
+	struct config *c = container_of(ref, struct config, ref);
+
+	if (global_config == c)
+		global_config = NULL;
+	pthread_mutex_unlock(&config_lock);
+	free(c);
+	atomic_fetch_add(&configs_released, 1);
+}
+
+static struct config *config_get(void)
+{
+	struct config *c;
+
+	pthread_mutex_lock(&config_lock);
+	c = global_config;
+	if (c)
+		kref_get(&c->ref);	/* safe: the final put needs this lock */
+	pthread_mutex_unlock(&config_lock);
+	return c;
+}
+
+static void config_put(struct config *c)
+{
+	kref_put_mutex(&c->ref, config_release, &config_lock);
+}
+
+static atomic_int stop_readers;
+
+static void *config_reader(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop_readers)) {
+		struct config *c = config_get();
+
+		if (c) {
+			if (c->version <= 0)
+				abort();
+			atomic_fetch_add(&lookups, 1);
+			config_put(c);
+		}
+	}
+	return NULL;
+}
+
+static void demo_lookup(void)
+{
+	enum { READERS = 3, VERSIONS = 2000 };
+	pthread_t t[READERS];
+
+	printf("2. Three threads look up a global object that keeps being "
+	       "replaced (Rule 3)\n");
+	for (int i = 0; i < READERS; i++)
+		pthread_create(&t[i], NULL, config_reader, NULL);
+	for (int v = 1; v <= VERSIONS; v++) {
+		struct config *c = malloc(sizeof(*c));
+
+		if (!c)
+			exit(1);
+		kref_init(&c->ref);
+		c->version = v;
+		pthread_mutex_lock(&config_lock);
+		global_config = c;
+		pthread_mutex_unlock(&config_lock);
+		config_put(c);	/* readers may now hold the last reference */
+		while (atomic_load(&configs_released) < v)
+			sched_yield();
+	}
+	atomic_store(&stop_readers, 1);
+	for (int i = 0; i < READERS; i++)
+		pthread_join(t[i], NULL);
+	printf("  %d lookups; %d objects published, %d released, each once, "
+	       "none while a reader held it\n", atomic_load(&lookups), VERSIONS,
+	       atomic_load(&configs_released));
+}
+
+/* ---- A bug: one put too many ------------------------------------------ */
+
+struct buffer {
+	struct kref ref;
+	int released;
+};
+
+static refcount_warn_handler_t default_report;
+static int reports;
+
+static void count_and_report(refcount_t *r, enum refcount_saturation_type t)
+{
+	reports++;
+	default_report(r, t);	/* the library's own report, on stderr */
+}
+
+/* Memory is returned only at exit, like an RCU-deferred free, so the buggy
+ * put below touches live memory and the demo stays free of real UB. */
+static void buffer_release(struct kref *ref)
+{
+	container_of(ref, struct buffer, ref)->released++;
+}
+
+static void demo_bug(void)
+{
+	struct buffer *buf = calloc(1, sizeof(*buf));
+
+	printf("3. A bug: a worker puts its reference twice\n");
+	if (!buf)
+		exit(1);
+	default_report = refcount_set_warn_handler(count_and_report);
+	kref_init(&buf->ref);
+	kref_get(&buf->ref);			/* the worker's reference */
+	kref_put(&buf->ref, buffer_release);	/* worker: put */
+	kref_put(&buf->ref, buffer_release);	/* worker: put again (bug) */
+	printf("  the extra put dropped the owner's reference: released early\n");
+	fflush(stdout);
+	kref_put(&buf->ref, buffer_release);	/* owner: put on 0 */
+	printf("  the owner's put found the count at 0: libkref reported it "
+	       "(%d report, on stderr)\n", reports);
+	printf("  count is now saturated (%d); release ran %d time(s), never "
+	       "twice\n", (int)kref_read(&buf->ref), buf->released);
+	refcount_set_warn_handler(default_report);
+	free(buf);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	demo_handoff();
+	demo_lookup();
+	demo_bug();
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref.h - libkref: the Linux kernel's kref and refcount_t for user space.
+ *
+ *   kref/refcount.h   refcount_t: saturating atomic counter (freestanding)
+ *   kref/kref.h       struct kref, container_of (freestanding)
+ *   kref/locks.h      final puts under a pthread mutex or spinlock
+ *
+ * Link with -lkref (pkg-config libkref) for the misuse reports.
+ */
+#ifndef KREF_H
+#define KREF_H
+
+#include <kref/refcount.h>
+#include <kref/kref.h>
+#include <kref/locks.h>
+
+#endif /* KREF_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/compiler.h - branch hints and attributes used by the libkref headers.
+ *
+ * Prefixed so that including <kref.h> never defines likely() or unlikely()
+ * behind a program's back.
+ */
+#ifndef KREF_COMPILER_H
+#define KREF_COMPILER_H
+
+#if defined(__GNUC__) || defined(__clang__)
+#define kref_likely(x)		__builtin_expect(!!(x), 1)
+#define kref_unlikely(x)	__builtin_expect(!!(x), 0)
+#define KREF_MUST_CHECK		__attribute__((warn_unused_result))
+#define KREF_COLD		__attribute__((cold, noinline))
+#else
+#define kref_likely(x)		(x)
+#define kref_unlikely(x)	(x)
+#define KREF_MUST_CHECK
+#define KREF_COLD
+#endif
+
+#ifdef __cplusplus
+#define KREF_BEGIN_DECLS	extern "C" {
+#define KREF_END_DECLS		}
+#else
+#define KREF_BEGIN_DECLS
+#define KREF_END_DECLS
+#endif
+
+#endif /* KREF_COMPILER_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/locks.h - dropping the last reference with a lock held.
+ *
+ * When lookups find an object under a lock (Rule 3), the final put must take
+ * the same lock before the count reaches 0, so no lookup can find a dying
+ * object.  These take it only when the put may be the last one.  They need
+ * POSIX threads, which is why they live apart from the freestanding core.
+ * pthread_spinlock_t is POSIX.1-2001: under a strict -std=c11, define
+ * _POSIX_C_SOURCE=200809L (the -std=gnu* defaults need nothing).
+ */
+#ifndef KREF_LOCKS_H
+#define KREF_LOCKS_H
+
+#include <pthread.h>
+#include <kref/kref.h>
+
+KREF_BEGIN_DECLS
+
+/**
+ * refcount_dec_and_mutex_lock - return holding @lock if able to decrement
+ *	the refcount to 0
+ *
+ * Ordering: as refcount_dec_and_test(); the lock adds its own.
+ *
+ * Return: true, with @lock held, if the count reached 0; false, with @lock
+ * not held, otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+refcount_dec_and_mutex_lock(refcount_t *r, pthread_mutex_t *lock)
+{
+	if (refcount_dec_not_one(r))
+		return false;
+
+	pthread_mutex_lock(lock);
+	if (!refcount_dec_and_test(r)) {
+		pthread_mutex_unlock(lock);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * refcount_dec_and_lock - refcount_dec_and_mutex_lock() for a spinlock
+ *
+ * Return: true, with @lock held, if the count reached 0; false, with @lock
+ * not held, otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+refcount_dec_and_lock(refcount_t *r, pthread_spinlock_t *lock)
+{
+	if (refcount_dec_not_one(r))
+		return false;
+
+	pthread_spin_lock(lock);
+	if (!refcount_dec_and_test(r)) {
+		pthread_spin_unlock(lock);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * kref_put_mutex - kref_put() with @mutex taken for the final put
+ * @release: called with @mutex held; it must unlock @mutex (typically after
+ *	unlinking the object from where lookups find it) and free the object.
+ *
+ * Return: 1 if @release was called, 0 otherwise (with @mutex not held).
+ */
+static inline int kref_put_mutex(struct kref *kref,
+				 void (*release)(struct kref *kref),
+				 pthread_mutex_t *mutex)
+{
+	if (refcount_dec_and_mutex_lock(&kref->refcount, mutex)) {
+		release(kref);
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * kref_put_lock - kref_put_mutex() for a spinlock
+ * @release: called with @lock held; it must unlock @lock.
+ *
+ * Return: 1 if @release was called, 0 otherwise (with @lock not held).
+ */
+static inline int kref_put_lock(struct kref *kref,
+				void (*release)(struct kref *kref),
+				pthread_spinlock_t *lock)
+{
+	if (refcount_dec_and_lock(&kref->refcount, lock)) {
+		release(kref);
+		return 1;
+	}
+	return 0;
+}
+
+KREF_END_DECLS
+
+#endif /* KREF_LOCKS_H */

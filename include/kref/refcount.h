@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/refcount.h - refcount_t, an atomic int specialised for reference
+ * counts, with the Linux kernel's names and semantics.
+ *
+ * Saturation: the counter never wraps.  Overflow, an increment from 0, a
+ * decrement below 0 or to 0 by refcount_dec(), and any decrement or increment
+ * of a saturated counter leave it at REFCOUNT_SATURATED (INT_MIN / 2) and are
+ * reported through refcount_warn_saturate().  A saturated object is leaked,
+ * never freed early or twice.  The counter may briefly hold a value next to
+ * REFCOUNT_SATURATED before the report puts it back; it is half the int
+ * range away from both 0 and REFCOUNT_MAX, so racing operations cannot
+ * bring it back to a live value.
+ *
+ * Ordering, as the kernel documents it (each choice is argued at its site):
+ * increments are relaxed, decrements are release, and a decrement that
+ * returns true (the caller will free) is also acquire.
+ *
+ * Freestanding: needs only <limits.h>, <stdbool.h> and the C11 atomics.
+ */
+#ifndef KREF_REFCOUNT_H
+#define KREF_REFCOUNT_H
+
+#include <limits.h>
+#include <kref/atomic.h>
+#include <kref/compiler.h>
+
+KREF_BEGIN_DECLS
+
+/**
+ * refcount_t - variant of an atomic int specialised for reference counts
+ * @refs: the counter; use the functions below, never the field.
+ */
+typedef struct refcount_struct {
+	kref_atomic_int refs;
+} refcount_t;
+
+#define REFCOUNT_INIT(n)	{ (n) }
+#define REFCOUNT_MAX		INT_MAX
+#define REFCOUNT_SATURATED	(INT_MIN / 2)
+
+/* What refcount_warn_saturate() is reporting. */
+enum refcount_saturation_type {
+	REFCOUNT_ADD_NOT_ZERO_OVF,	/* add_not_zero overflowed or hit a saturated counter */
+	REFCOUNT_ADD_OVF,		/* add overflowed or hit a saturated counter */
+	REFCOUNT_ADD_UAF,		/* add on 0: the object is being freed */
+	REFCOUNT_SUB_UAF,		/* sub below 0, or on a saturated counter */
+	REFCOUNT_DEC_LEAK,		/* refcount_dec() dropped the last reference */
+};
+
+typedef void (*refcount_warn_handler_t)(refcount_t *r,
+					enum refcount_saturation_type t);
+
+/**
+ * refcount_warn_saturate - saturate @r and report event @t
+ *
+ * Called by the inline operations on misuse; sets @r to REFCOUNT_SATURATED,
+ * then calls the installed handler.  Out of line and cold.
+ */
+KREF_COLD void refcount_warn_saturate(refcount_t *r,
+				      enum refcount_saturation_type t);
+
+/**
+ * refcount_set_warn_handler - choose what happens on a saturation event
+ * @fn: called with the counter (already saturated) and the event type;
+ *	NULL restores refcount_warn_default.
+ *
+ * The handler may run on any thread, concurrently with itself.
+ *
+ * Return: the previous handler (refcount_warn_default if none was set), so
+ * a handler can chain to it and a test can put it back.
+ */
+refcount_warn_handler_t refcount_set_warn_handler(refcount_warn_handler_t fn);
+
+/**
+ * refcount_warn_default - the default handler
+ *
+ * Prints the kernel's text for @t ("refcount_t: addition on 0;
+ * use-after-free.") to stderr once per event type per process, followed by
+ * a backtrace of the caller.  If the environment variable KREF_ABORT is set
+ * to anything but "" or "0", it then calls abort().
+ */
+void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t);
+
+/**
+ * refcount_set - set a refcount's value
+ *
+ * Relaxed: a plain store, like the kernel's.  Use it only while no other
+ * thread can see @r, or to publish with a later release.
+ */
+static inline void refcount_set(refcount_t *r, int n)
+{
+	kref_atomic_set(&r->refs, n);
+}
+
+/**
+ * refcount_set_release - set a refcount's value with release ordering
+ *
+ * For objects that are reused without a grace period: everything written to
+ * the object before this is visible to whoever's refcount_inc_not_zero_acquire()
+ * reads the new value.
+ */
+static inline void refcount_set_release(refcount_t *r, int n)
+{
+	kref_atomic_set_release(&r->refs, n);
+}
+
+/**
+ * refcount_read - get a refcount's value
+ *
+ * Return: the count, as the kernel returns it (unsigned int); a saturated
+ * counter reads as (unsigned int)REFCOUNT_SATURATED.  Relaxed.
+ */
+static inline unsigned int refcount_read(const refcount_t *r)
+{
+	return (unsigned int)kref_atomic_read(&r->refs);
+}
+
+/*
+ * Not API.  True when @old >= 1 and @old + @i <= REFCOUNT_MAX, for
+ * 1 <= @i <= REFCOUNT_MAX: one unsigned compare, since old - 1 wraps to a
+ * large number for every old <= 0.
+ */
+static inline bool refcount_can_add(int old, int i)
+{
+	return (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
+}
+
+/* Not API: the common body of the two add_not_zero flavours. */
+static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
+						 bool acquire)
+{
+	int old = kref_atomic_read(&r->refs);
+
+	do {
+		if (!old)
+			return false;
+	} while (!(acquire ?
+		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old,
+						   kref_wrap_add(old, i)) :
+		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old,
+						   kref_wrap_add(old, i))));
+
+	if (kref_unlikely(!refcount_can_add(old, i)))
+		refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
+	return true;
+}
+
+/**
+ * refcount_add_not_zero - add a value to a refcount unless it is 0
+ * @i: the value to add (at least 1)
+ *
+ * Saturates and reports REFCOUNT_ADD_NOT_ZERO_OVF on overflow.
+ *
+ * Ordering: none.  The caller keeps the memory stable (a lock or RCU)
+ * while it has no reference; the successful compare-and-swap is a control
+ * dependency that orders the caller's later stores, as in the kernel.
+ *
+ * Return: false if the count was 0 (nothing changed), true otherwise.
+ */
+static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
+{
+	return refcount_add_not_zero_ordered(i, r, false);
+}
+
+/**
+ * refcount_add_not_zero_acquire - refcount_add_not_zero() with acquire
+ *
+ * Acquire on success: pairs with refcount_set_release() when an object's
+ * memory is reused for a new object without a grace period, so the caller
+ * sees the new object's fields initialised.
+ *
+ * Return: false if the count was 0, true otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+refcount_add_not_zero_acquire(int i, refcount_t *r)
+{
+	return refcount_add_not_zero_ordered(i, r, true);
+}
+
+/**
+ * refcount_inc_not_zero - increment a refcount unless it is 0
+ *
+ * The way to take a reference when you hold none yet (Rule 3): under the
+ * lock or RCU read section that keeps the memory stable.  Ordering: none,
+ * as refcount_add_not_zero().
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
+{
+	return refcount_add_not_zero(1, r);
+}
+
+/**
+ * refcount_inc_not_zero_acquire - refcount_inc_not_zero() with acquire
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
+{
+	return refcount_add_not_zero_acquire(1, r);
+}
+
+/**
+ * refcount_add - add a value to a refcount
+ * @i: the value to add (at least 1)
+ *
+ * The caller must already hold a reference.  Reports REFCOUNT_ADD_UAF if the
+ * count was 0 and REFCOUNT_ADD_OVF on overflow; both saturate.
+ */
+static inline void refcount_add(int i, refcount_t *r)
+{
+	/* Relaxed: the caller's own reference keeps the object alive, so a new
+	 * reference needs no ordering; the puts order what matters. */
+	int old = kref_atomic_fetch_add_relaxed(&r->refs, i);
+
+	if (kref_unlikely(!refcount_can_add(old, i)))
+		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
+}
+
+/**
+ * refcount_inc - increment a refcount
+ *
+ * The caller must already hold a reference (Rule 1: get before you hand
+ * the pointer off).  Misuse is reported as by refcount_add().
+ */
+static inline void refcount_inc(refcount_t *r)
+{
+	refcount_add(1, r);
+}
+
+/**
+ * refcount_sub_and_test - subtract from a refcount and test if it is 0
+ * @i: the value to subtract (at least 1)
+ *
+ * Reports REFCOUNT_SUB_UAF (and saturates) if the count would go below 0 or
+ * was saturated.
+ *
+ * Ordering: release, and acquire when it returns true, so every access made
+ * under any reference happens before the caller frees the object.
+ *
+ * Return: true if the count reached 0 and the caller must free the object.
+ */
+static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
+{
+	/* Release: our accesses to the object happen before whoever frees it. */
+	int old = kref_atomic_fetch_sub_release(&r->refs, i);
+
+	if (kref_likely(old > i))
+		return false;
+	if (old == i) {
+		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
+		 * it: it reads our own decrement, the end of the release
+		 * sequence of every earlier put, so all of them happen before
+		 * the object is freed. */
+		(void)kref_atomic_read_acquire(&r->refs);
+		return true;
+	}
+	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+	return false;
+}
+
+/**
+ * refcount_dec_and_test - decrement a refcount and test if it is 0
+ *
+ * Ordering and misuse as refcount_sub_and_test().
+ *
+ * Return: true if this dropped the last reference: free the object.
+ */
+static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
+{
+	return refcount_sub_and_test(1, r);
+}
+
+/**
+ * refcount_dec - decrement a refcount that must not reach 0
+ *
+ * For references that are known not to be the last.  Reaching 0 (or
+ * decrementing a counter at 0 or saturated) reports REFCOUNT_DEC_LEAK and
+ * saturates: nobody will free the object, so it leaks.
+ */
+static inline void refcount_dec(refcount_t *r)
+{
+	/* Release, as every put: this never frees, so it needs no acquire. */
+	int old = kref_atomic_fetch_sub_release(&r->refs, 1);
+
+	if (kref_unlikely(old <= 1))
+		refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
+}
+
+/**
+ * refcount_dec_if_one - decrement a refcount if it is 1
+ *
+ * For "is this the last user?" decisions, such as tearing down an object
+ * only if nobody else holds it.  A saturated counter is left as it is.
+ *
+ * Ordering: release, as the kernel documents, and acquire as well on
+ * success, so that a caller who frees the object after a true return is
+ * ordered after every earlier put.
+ *
+ * Return: true if the count went from 1 to 0.
+ */
+static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
+{
+	int one = 1;
+
+	/* acq_rel on success, relaxed on failure: see above. */
+	return kref_atomic_try_cmpxchg_acq_rel(&r->refs, &one, 0);
+}
+
+/**
+ * refcount_dec_not_one - decrement a refcount if it is not 1
+ *
+ * The building block of refcount_dec_and_mutex_lock(): drops a reference
+ * that is not the last one without taking the lock.  A count of 0 or a
+ * saturated counter reports REFCOUNT_SUB_UAF (as refcount_sub_and_test()
+ * would) and leaves it saturated.
+ *
+ * Ordering: release, as every put.
+ *
+ * Return: false if the count was 1 (nothing changed), true otherwise.
+ */
+static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
+{
+	int val = kref_atomic_read(&r->refs);
+
+	do {
+		if (val == 1)
+			return false;
+		if (kref_unlikely(val <= 0)) {
+			refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+			return true;
+		}
+		/* Release: our accesses happen before a later final put. */
+	} while (!kref_atomic_try_cmpxchg_release(&r->refs, &val, val - 1));
+	return true;
+}
+
+KREF_END_DECLS
+
+#endif /* KREF_REFCOUNT_H */

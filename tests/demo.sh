@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# demo.sh - the demo runs to the end in this build and says what happened.
+. tests/tap.sh
+out=$("$KREF_BUILD/demo" 2>&1)
+status=$?
+ok "demo exits 0" test "$status" = 0
+has() { printf '%s\n' "$out" | grep -q "$1"; }
+ok "rules 1 and 2: release after every put" has "release: all 3 workers and main have put"
+ok "rule 3: every object released once" has "2000 objects published, 2000 released, each once"
+ok "the bug is reported with the kernel's text" has "^refcount_t: underflow; use-after-free.$"
+ok "and nothing is released twice" has "release ran 1 time(s), never twice"
+done_testing
