@@ -75,10 +75,4 @@ KREF_DEFINE_TRY_CMPXCHG(release, release)
 KREF_DEFINE_TRY_CMPXCHG(acq_rel, acq_rel)
 #undef KREF_DEFINE_TRY_CMPXCHG
 
-/* The value of a + b modulo 2^32, computed without signed overflow. */
-static inline int kref_wrap_add(int a, int b)
-{
-	return (int)((unsigned int)a + (unsigned int)b);
-}
-
 #endif /* KREF_ATOMIC_H */

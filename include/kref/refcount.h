@@ -126,23 +126,26 @@ static inline bool refcount_can_add(int old, int i)
 	return (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
 }
 
-/* Not API: the common body of the two add_not_zero flavours. */
+/*
+ * Not API: the common body of the two add_not_zero flavours.  One compare
+ * per try: 0 fails, overflow or a saturated counter saturates and reports
+ * (the kernel's outcome, without first storing the overflowed value).
+ */
 static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
 						 bool acquire)
 {
 	int old = kref_atomic_read(&r->refs);
 
 	do {
-		if (!old)
-			return false;
+		if (kref_unlikely(!refcount_can_add(old, i))) {
+			if (!old)
+				return false;
+			refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
+			return true;
+		}
 	} while (!(acquire ?
-		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old,
-						   kref_wrap_add(old, i)) :
-		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old,
-						   kref_wrap_add(old, i))));
-
-	if (kref_unlikely(!refcount_can_add(old, i)))
-		refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
+		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old, old + i) :
+		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i)));
 	return true;
 }
 

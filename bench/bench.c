@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench.c - get+put pairs on one object, libkref against the alternatives,
+ * side by side in one run: ns per pair, min and median over repeats, and
+ * the ratio of medians to raw C11 atomics measured in the same run.
+ *
+ * Rounds interleave the implementations, so drift in the machine's speed
+ * hits them all alike.  BENCH_SCALE multiplies the work, BENCH_REPEATS
+ * sets the number of rounds (default 11).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <kref.h>
+#ifdef HAVE_GLIB
+#include <glib.h>
+#endif
+#ifdef HAVE_URCU
+#include <urcu/ref.h>
+#endif
+
+/* Each counter on its own cache line. */
+#define CACHELINE 64
+static union { struct kref k; char pad[CACHELINE]; } kref_obj __attribute__((aligned(CACHELINE)));
+static union { atomic_int a; char pad[CACHELINE]; } raw_obj __attribute__((aligned(CACHELINE)));
+static struct {
+	pthread_mutex_t lock;
+	int count;
+} mutex_obj __attribute__((aligned(CACHELINE))) = { PTHREAD_MUTEX_INITIALIZER, 1 };
+#ifdef HAVE_GLIB
+static union { gatomicrefcount g; char pad[CACHELINE]; } glib_obj __attribute__((aligned(CACHELINE)));
+#endif
+#ifdef HAVE_URCU
+static union { struct urcu_ref u; char pad[CACHELINE]; } urcu_obj __attribute__((aligned(CACHELINE)));
+#endif
+
+static int releases;	/* never reached: the owner's reference stays */
+
+static void kref_release(struct kref *k) { (void)k; releases++; }
+
+static __attribute__((noinline)) void pairs_kref(long n)
+{
+	for (long i = 0; i < n; i++) {
+		kref_get(&kref_obj.k);
+		kref_put(&kref_obj.k, kref_release);
+	}
+}
+
+static __attribute__((noinline)) void pairs_raw(long n)
+{
+	for (long i = 0; i < n; i++) {
+		/* The textbook pattern: relaxed increment, release decrement,
+		 * acquire fence before freeing. */
+		atomic_fetch_add_explicit(&raw_obj.a, 1, memory_order_relaxed);
+		if (atomic_fetch_sub_explicit(&raw_obj.a, 1, memory_order_release) == 1) {
+			atomic_thread_fence(memory_order_acquire);
+			releases++;
+		}
+	}
+}
+
+static __attribute__((noinline)) void pairs_mutex(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_lock(&mutex_obj.lock);
+		mutex_obj.count++;
+		pthread_mutex_unlock(&mutex_obj.lock);
+		pthread_mutex_lock(&mutex_obj.lock);
+		if (--mutex_obj.count == 0)
+			releases++;
+		pthread_mutex_unlock(&mutex_obj.lock);
+	}
+}
+
+#ifdef HAVE_GLIB
+static __attribute__((noinline)) void pairs_glib(long n)
+{
+	for (long i = 0; i < n; i++) {
+		g_atomic_ref_count_inc(&glib_obj.g);
+		if (g_atomic_ref_count_dec(&glib_obj.g))
+			releases++;
+	}
+}
+#endif
+
+#ifdef HAVE_URCU
+static void urcu_release(struct urcu_ref *u) { (void)u; releases++; }
+
+static __attribute__((noinline)) void pairs_urcu(long n)
+{
+	for (long i = 0; i < n; i++) {
+		urcu_ref_get(&urcu_obj.u);
+		urcu_ref_put(&urcu_obj.u, urcu_release);
+	}
+}
+#endif
+
+/* Lookup-style gets: kref_get_unless_zero against a hand-written loop. */
+static __attribute__((noinline)) void pairs_kref_unless_zero(long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (kref_get_unless_zero(&kref_obj.k))
+			kref_put(&kref_obj.k, kref_release);
+	}
+}
+
+static __attribute__((noinline)) void pairs_raw_cas(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int old = atomic_load_explicit(&raw_obj.a, memory_order_relaxed);
+
+		do {
+			if (!old)
+				break;
+		} while (!atomic_compare_exchange_weak_explicit(&raw_obj.a, &old,
+				old + 1, memory_order_relaxed, memory_order_relaxed));
+		if (old && atomic_fetch_sub_explicit(&raw_obj.a, 1,
+						     memory_order_release) == 1) {
+			atomic_thread_fence(memory_order_acquire);
+			releases++;
+		}
+	}
+}
+
+struct impl {
+	const char *name;
+	void (*pairs)(long n);
+	double single[64], dual[64];	/* ns per pair, one per round */
+};
+
+static struct impl impls[] = {
+	{ "raw C11 atomics", pairs_raw, {0}, {0} },
+	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
+#ifdef HAVE_GLIB
+	{ "GLib g_atomic_ref_count", pairs_glib, {0}, {0} },
+#endif
+#ifdef HAVE_URCU
+	{ "liburcu urcu_ref", pairs_urcu, {0}, {0} },
+#endif
+	{ "pthread mutex counter", pairs_mutex, {0}, {0} },
+	{ "raw CAS loop (get unless 0)", pairs_raw_cas, {0}, {0} },
+	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
+};
+#define NIMPLS (sizeof(impls) / sizeof(impls[0]))
+#define UNLESS_ZERO_BASELINE 5	/* the CAS loop is that pair's baseline */
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+struct worker {
+	pthread_barrier_t *go;
+	void (*pairs)(long);
+	long n;
+};
+
+static void *worker(void *p)
+{
+	struct worker *w = p;
+
+	pthread_barrier_wait(w->go);
+	w->pairs(w->n);
+	return NULL;
+}
+
+/* Wall time of @threads threads doing @n pairs each, started together. */
+static double run(void (*pairs)(long), long n, int threads)
+{
+	pthread_barrier_t go;
+	pthread_t t[2];
+	struct worker w = { &go, pairs, n };
+	double start;
+
+	if (threads == 1) {
+		start = now_ns();
+		pairs(n);
+		return now_ns() - start;
+	}
+	pthread_barrier_init(&go, NULL, threads + 1);
+	for (int i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, worker, &w);
+	pthread_barrier_wait(&go);
+	start = now_ns();
+	for (int i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	return now_ns() - start;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[64];
+
+	memcpy(s, v, sizeof(double) * (size_t)n);
+	qsort(s, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static long env_long(const char *name, long dflt, long lo, long hi)
+{
+	const char *s = getenv(name);
+	long v = s ? strtol(s, NULL, 10) : dflt;
+
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int main(void)
+{
+	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
+	int rounds = (int)env_long("BENCH_REPEATS", 11, 1, 64);
+	long n1 = 5000000 * scale, n2 = 4000000 * scale;
+
+	kref_init(&kref_obj.k);
+	atomic_init(&raw_obj.a, 1);
+#ifdef HAVE_GLIB
+	g_atomic_ref_count_init(&glib_obj.g);
+#endif
+#ifdef HAVE_URCU
+	urcu_ref_init(&urcu_obj.u);
+#endif
+	for (size_t i = 0; i < NIMPLS; i++)	/* warm up */
+		impls[i].pairs(n1 / 10);
+	for (int r = 0; r < rounds; r++) {
+		for (size_t i = 0; i < NIMPLS; i++) {
+			impls[i].single[r] = run(impls[i].pairs, n1, 1) / (double)n1;
+			impls[i].dual[r] = run(impls[i].pairs, n2, 2) / (double)n2;
+		}
+	}
+
+	printf("get+put pairs on one object: ns per pair, min / median of %d "
+	       "rounds\n(2 threads: wall time per pair each thread did, both "
+	       "on the same counter)\n\n", rounds);
+	printf("%-30s %19s %9s   %19s %9s\n", "", "1 thread", "ratio",
+	       "2 threads", "ratio");
+	for (size_t i = 0; i < NIMPLS; i++) {
+		const struct impl *base = &impls[i < UNLESS_ZERO_BASELINE ? 0 :
+						 UNLESS_ZERO_BASELINE];
+		const struct impl *m = &impls[i];
+
+		if (i == UNLESS_ZERO_BASELINE)
+			printf("\n");
+		printf("%-30s %8.2f / %8.2f %8.3fx   %8.2f / %8.2f %8.3fx\n",
+		       m->name, minimum(m->single, rounds), median(m->single, rounds),
+		       median(m->single, rounds) / median(base->single, rounds),
+		       minimum(m->dual, rounds), median(m->dual, rounds),
+		       median(m->dual, rounds) / median(base->dual, rounds));
+	}
+	printf("\nratio: median over the median of the first row of its group "
+	       "(raw C11 atomics; raw CAS loop)\n");
+	return releases != 0;
+}
