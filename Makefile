@@ -2,7 +2,7 @@
 #
 # make            libkref.a and libkref.so in build/plain/
 # make check      the test suite: plain, ASan+UBSan, TSan; clang -Werror build
-# make demo       build and run examples/demo.c
+# make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark
 # make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
 # make install    PREFIX (/usr/local), DESTDIR honoured
@@ -48,15 +48,27 @@ $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
 	ln -sf $(SONAME) $(B)/libkref.so
 
 # Tests link statically and export their symbols, so backtraces name them.
+# test_debug* build with -DKREF_DEBUG; test_stress_debug is test_stress so.
+TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
+$(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*.h $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/mixed_peer.c
+	$(CC) $(ALL_CFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+$(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 $(B)/tests/%: tests/%.c tests/*.h $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 
-tests: $(LIBS) $(TESTS) $(B)/demo
+$(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
+
+tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 
 # The suite in one mode; tests/run-suite appends its counts to build/counts.
 test-mode: tests
@@ -72,6 +84,9 @@ check:
 demo: $(B)/demo
 	$(B)/demo
 
+demo-debug: $(B)/demo-debug
+	$(B)/demo-debug
+
 stress: $(B)/tests/test_stress
 	KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/test_stress
 
@@ -86,9 +101,10 @@ BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu)
 endif
 
 # Built on its own, always optimised and never sanitized, whatever MODE is.
-build/bench/bench: bench/bench.c src/*.c $(HEADERS)
+build/bench/bench: bench/*.c bench/*.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c $(BENCH_LIBS)
+	$(CC) $(BENCH_CFLAGS) -DKREF_DEBUG -c -o $@-debug.o bench/debug_pairs.c
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $@-debug.o src/*.c $(BENCH_LIBS)
 
 bench: build/bench/bench
 	build/bench/bench
@@ -109,5 +125,5 @@ install: $(LIBS)
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check demo stress bench install clean
+.PHONY: all tests test-mode check demo demo-debug stress bench install clean
 .PRECIOUS: $(B)/obj/%.o

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <kref.h>
+#include "debug_pairs.h"
 #ifdef HAVE_GLIB
 #include <glib.h>
 #endif
@@ -143,9 +144,14 @@ static struct impl impls[] = {
 	{ "pthread mutex counter", pairs_mutex, {0}, {0} },
 	{ "raw CAS loop (get unless 0)", pairs_raw_cas, {0}, {0} },
 	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
+	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
+	{ "  the same with KREF_DEBUG", pairs_kref_debug, {0}, {0} },
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
-#define UNLESS_ZERO_BASELINE 5	/* the CAS loop is that pair's baseline */
+
+/* Rows are in groups; the first row of each group is its baseline. */
+static const size_t group_start[] = { 0, 5, 7 };
+#define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
 {
@@ -234,6 +240,7 @@ int main(void)
 	long n1 = 5000000 * scale, n2 = 4000000 * scale;
 
 	kref_init(&kref_obj.k);
+	debug_pairs_init();
 	atomic_init(&raw_obj.a, 1);
 #ifdef HAVE_GLIB
 	g_atomic_ref_count_init(&glib_obj.g);
@@ -255,20 +262,21 @@ int main(void)
 	       "on the same counter)\n\n", rounds);
 	printf("%-30s %19s %9s   %19s %9s\n", "", "1 thread", "ratio",
 	       "2 threads", "ratio");
-	for (size_t i = 0; i < NIMPLS; i++) {
-		const struct impl *base = &impls[i < UNLESS_ZERO_BASELINE ? 0 :
-						 UNLESS_ZERO_BASELINE];
-		const struct impl *m = &impls[i];
+	for (size_t i = 0, g = 0; i < NIMPLS; i++) {
+		const struct impl *base, *m = &impls[i];
 
-		if (i == UNLESS_ZERO_BASELINE)
+		if (g + 1 < NGROUPS && i == group_start[g + 1]) {
+			g++;
 			printf("\n");
+		}
+		base = &impls[group_start[g]];
 		printf("%-30s %8.2f / %8.2f %8.3fx   %8.2f / %8.2f %8.3fx\n",
 		       m->name, minimum(m->single, rounds), median(m->single, rounds),
 		       median(m->single, rounds) / median(base->single, rounds),
 		       minimum(m->dual, rounds), median(m->dual, rounds),
 		       median(m->dual, rounds) / median(base->dual, rounds));
 	}
-	printf("\nratio: median over the median of the first row of its group "
-	       "(raw C11 atomics; raw CAS loop)\n");
+	printf("\nratio: median over the median of the first row of its group\n");
+	debug_pairs_exit();
 	return releases != 0;
 }

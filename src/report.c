@@ -3,16 +3,20 @@
  * report.c - what happens when a refcount_t saturates: the one piece of
  * refcount_t that is out of line.
  */
+#define _GNU_SOURCE
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <execinfo.h>
 #endif
 
-#include <kref/refcount.h>
+#include <kref/debug.h>
+#include "internal.h"
 
 #define REFCOUNT_EVENT_TYPES	(REFCOUNT_DEC_LEAK + 1)
 
@@ -31,47 +35,93 @@ static atomic_bool warned[REFCOUNT_EVENT_TYPES];
 /* Where the misused operation was inlined: the backtrace starts there. */
 static _Thread_local void *report_site;
 
-static bool abort_requested(void)
-{
-	const char *v = getenv("KREF_ABORT");
+/* Debug mode reports each (type, call site) once, not each type. */
+#define SEEN_SITES 256
+static struct {
+	pthread_mutex_t lock;
+	unsigned int n;
+	struct { const struct kref_site *site; int type; } seen[SEEN_SITES];
+} seen_sites = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-	return v && *v && strcmp(v, "0") != 0;
+void kref_report_write(const char *text, int len)
+{
+	if (len > 0 && write(STDERR_FILENO, text, (size_t)len) < 0)
+		return;
 }
 
-/* The backtrace from the caller of refcount_warn_saturate() on; all of it
- * if that frame is not found (a handler called from elsewhere). */
-static void print_backtrace(void)
+void kref_report_backtrace(const void *from)
 {
 #if defined(__GLIBC__)
 	void *frames[64];
 	int n = backtrace(frames, 64), first = 0;
 
 	for (int i = 0; i < n; i++)
-		if (frames[i] == report_site)
+		if (frames[i] == from)
 			first = i;
 	backtrace_symbols_fd(frames + first, n - first, STDERR_FILENO);
+#else
+	(void)from;
 #endif
+}
+
+void kref_report_end(void)
+{
+	const char *v = getenv("KREF_ABORT");
+
+	if (v && *v && strcmp(v, "0") != 0)
+		abort();
+}
+
+int kref_thread_id(void)
+{
+	static _Thread_local int tid;
+
+	if (!tid)
+		tid = (int)syscall(SYS_gettid);
+	return tid;
+}
+
+/* True the first time (@t, @site) is seen; a full table says true. */
+static bool first_at_site(enum refcount_saturation_type t,
+			  const struct kref_site *site)
+{
+	bool first = true;
+
+	pthread_mutex_lock(&seen_sites.lock);
+	for (unsigned int i = 0; i < seen_sites.n && first; i++)
+		first = seen_sites.seen[i].site != site ||
+			seen_sites.seen[i].type != (int)t;
+	if (first && seen_sites.n < SEEN_SITES) {
+		seen_sites.seen[seen_sites.n].site = site;
+		seen_sites.seen[seen_sites.n++].type = (int)t;
+	}
+	pthread_mutex_unlock(&seen_sites.lock);
+	return first;
 }
 
 void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t)
 {
+	const struct kref_site *site = kref_debug_site;
 	bool known = (unsigned int)t < REFCOUNT_EVENT_TYPES;
-	char line[128];
+	char text[512];
 	int len;
 
-	(void)r;
-	/* Relaxed: the flag only decides who prints; it guards no data. */
-	if (known && atomic_exchange_explicit(&warned[t], true,
+	if (site ? !first_at_site(t, site) :
+	    /* Relaxed: the flag only decides who prints; it guards no data. */
+	    known && atomic_exchange_explicit(&warned[t], true,
 					      memory_order_relaxed))
 		return;
 
-	len = snprintf(line, sizeof(line), "refcount_t: %s.\n",
+	len = snprintf(text, sizeof(text), "refcount_t: %s.\n",
 		       known ? refcount_event_text[t] : "unknown saturation event!?");
-	if (write(STDERR_FILENO, line, (size_t)len) < 0)
-		return;
-	print_backtrace();
-	if (abort_requested())
-		abort();
+	if (site)
+		len += snprintf(text + len, sizeof(text) - (size_t)len,
+				"  counter %p, at %s:%d in %s(), thread %d\n",
+				(void *)r, site->file, site->line, site->func,
+				kref_thread_id());
+	kref_report_write(text, len < (int)sizeof(text) ? len : (int)sizeof(text) - 1);
+	kref_report_backtrace(report_site);
+	kref_report_end();
 }
 
 refcount_warn_handler_t refcount_set_warn_handler(refcount_warn_handler_t fn)

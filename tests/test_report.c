@@ -5,11 +5,9 @@
  * KREF_ABORT turning it into abort().  Each case runs in a child process.
  */
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <kref.h>
+#include "child.h"
 #include "tap.h"
 
 /*
@@ -59,51 +57,6 @@ NAMED_FRAME int trigger_with_handler(void)
 {
 	refcount_set_warn_handler(count_handler);
 	return trigger_add_uaf();
-}
-
-static char output[16384];
-
-/* Runs fn in a child with KREF_ABORT=abort_env (NULL: unset); returns its
- * wait status and leaves its stderr in output. */
-static int run_child(int (*fn)(void), const char *abort_env)
-{
-	int fds[2], status = 0;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(fds) != 0 || (pid = fork()) < 0)
-		BAIL_OUT("pipe/fork failed");
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		if (abort_env)
-			setenv("KREF_ABORT", abort_env, 1);
-		else
-			unsetenv("KREF_ABORT");
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (len < sizeof(output) - 1 &&
-	       (n = read(fds[0], output + len, sizeof(output) - 1 - len)) > 0)
-		len += (size_t)n;
-	output[len] = '\0';
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return status;
-}
-
-/* How many lines of output are exactly @line. */
-static int count_lines(const char *line)
-{
-	size_t n = strlen(line);
-	int count = 0;
-
-	for (const char *p = output; (p = strstr(p, line)); p += n)
-		if ((p == output || p[-1] == '\n') && p[n] == '\n')
-			count++;
-	return count;
 }
 
 static int first_line_has(const char *s, const char *needle)

@@ -3,7 +3,8 @@
  * test_stress.c - four threads hand objects to each other through mailboxes
  * for more than a million gets and puts: every object is released exactly
  * once, by its last put, and none is leaked.  KREF_STRESS_SCALE multiplies
- * the work (make stress).
+ * the work (make stress).  Built with -DKREF_DEBUG as test_stress_debug,
+ * it shows debug mode makes no false report: any report is fatal there.
  */
 #include <stdlib.h>
 #include <kref.h>
@@ -125,6 +126,9 @@ int main(void)
 {
 	pthread_t t[THREADS];
 
+#ifdef KREF_DEBUG
+	setenv("KREF_ABORT", "1", 1);
+#endif
 	capture_start();
 	pthread_barrier_init(&start, NULL, THREADS);
 	for (int i = 0; i < THREADS; i++)
@@ -144,5 +148,8 @@ int main(void)
 	   "each release ran at count 0 on an intact object");
 	is(atomic_load(&bad_check), 0, "no thread saw a released object");
 	is(capture_count(), 0, "no misuse reported");
+#ifdef KREF_DEBUG
+	is(kref_debug_report_leaks(), 0, "debug mode: no report, no leak");
+#endif
 	return done_testing();
 }

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/debug.h - debug mode: compile with -DKREF_DEBUG and every kref
+ * operation records where it was called, so a broken rule is reported with
+ * the line that broke it and the object's history.  Included by <kref.h>;
+ * needs GCC or Clang (statement expressions) and POSIX threads.
+ *
+ * Without KREF_DEBUG this header is never included and nothing changes.
+ */
+#ifndef KREF_DEBUG_H
+#define KREF_DEBUG_H
+
+#include <pthread.h>
+#include <kref/kref.h>
+
+KREF_BEGIN_DECLS
+
+/* A call site: static, one per call in the source. */
+struct kref_site {
+	const char *file;
+	const char *func;
+	int line;
+};
+
+#define KREF_SITE (__extension__ ({					\
+	static const struct kref_site kref_site_ = { __FILE__, __func__, __LINE__ }; \
+	&kref_site_;							\
+}))
+
+#ifdef __cplusplus
+#define KREF_THREAD_LOCAL thread_local
+#else
+#define KREF_THREAD_LOCAL _Thread_local
+#endif
+
+/* The site of the refcount_t operation running on this thread, if any:
+ * saturation reports print it. */
+extern KREF_THREAD_LOCAL const struct kref_site *kref_debug_site;
+
+/*
+ * The operations behind the kref_* macros below.  Each performs the real
+ * operation, so objects shared with translation units built without
+ * KREF_DEBUG are counted correctly.
+ */
+void kref_debug_init(struct kref *kref, const struct kref_site *site);
+void kref_debug_get(struct kref *kref, const struct kref_site *site);
+int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site);
+int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
+		   const struct kref_site *site);
+int kref_debug_put_mutex(struct kref *kref, void (*release)(struct kref *kref),
+			 pthread_mutex_t *mutex, const struct kref_site *site);
+int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
+			pthread_spinlock_t *lock, const struct kref_site *site);
+
+/**
+ * kref_debug_report_leaks - report every tracked object still referenced
+ *
+ * Prints each one with its count, where it was initialised and its recent
+ * history.  Runs by itself at exit; call it to check at a point of your
+ * choosing (after a test, before shutdown).
+ *
+ * Return: the number of objects reported.
+ */
+unsigned long kref_debug_report_leaks(void);
+
+KREF_END_DECLS
+
+#define kref_init(k)			kref_debug_init((k), KREF_SITE)
+#define kref_get(k)			kref_debug_get((k), KREF_SITE)
+#define kref_get_unless_zero(k)		kref_debug_get_unless_zero((k), KREF_SITE)
+#define kref_put(k, release)		kref_debug_put((k), (release), KREF_SITE)
+#define kref_put_mutex(k, release, m)	kref_debug_put_mutex((k), (release), (m), KREF_SITE)
+#define kref_put_lock(k, release, l)	kref_debug_put_lock((k), (release), (l), KREF_SITE)
+
+/*
+ * refcount_t operations that can saturate run with kref_debug_site set, so
+ * their reports name the line.  The outermost site wins: a call made inside
+ * another (refcount_dec_and_mutex_lock) keeps its caller's.
+ */
+#define KREF_DEBUG_AT(expr) (__extension__ ({				\
+	const struct kref_site *kref_outer_ = kref_debug_site;		\
+	if (!kref_outer_)						\
+		kref_debug_site = KREF_SITE;				\
+	__typeof__(expr) kref_ret_ = (expr);				\
+	kref_debug_site = kref_outer_;					\
+	kref_ret_;							\
+}))
+#define KREF_DEBUG_AT_VOID(expr) (__extension__ ({			\
+	const struct kref_site *kref_outer_ = kref_debug_site;		\
+	if (!kref_outer_)						\
+		kref_debug_site = KREF_SITE;				\
+	(expr);								\
+	kref_debug_site = kref_outer_;					\
+}))
+
+#define refcount_add(i, r)		KREF_DEBUG_AT_VOID((refcount_add)((i), (r)))
+#define refcount_inc(r)			KREF_DEBUG_AT_VOID((refcount_inc)(r))
+#define refcount_dec(r)			KREF_DEBUG_AT_VOID((refcount_dec)(r))
+#define refcount_add_not_zero(i, r)	KREF_DEBUG_AT((refcount_add_not_zero)((i), (r)))
+#define refcount_inc_not_zero(r)	KREF_DEBUG_AT((refcount_inc_not_zero)(r))
+#define refcount_add_not_zero_acquire(i, r) \
+	KREF_DEBUG_AT((refcount_add_not_zero_acquire)((i), (r)))
+#define refcount_inc_not_zero_acquire(r) \
+	KREF_DEBUG_AT((refcount_inc_not_zero_acquire)(r))
+#define refcount_sub_and_test(i, r)	KREF_DEBUG_AT((refcount_sub_and_test)((i), (r)))
+#define refcount_dec_and_test(r)	KREF_DEBUG_AT((refcount_dec_and_test)(r))
+#define refcount_dec_not_one(r)		KREF_DEBUG_AT((refcount_dec_not_one)(r))
+#define refcount_dec_and_mutex_lock(r, m) \
+	KREF_DEBUG_AT((refcount_dec_and_mutex_lock)((r), (m)))
+#define refcount_dec_and_lock(r, l)	KREF_DEBUG_AT((refcount_dec_and_lock)((r), (l)))
+
+#endif /* KREF_DEBUG_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what report.c and debug.c share; not installed.
+ */
+#ifndef KREF_INTERNAL_H
+#define KREF_INTERNAL_H
+
+/* Writes @len bytes of a report to stderr in one write. */
+void kref_report_write(const char *text, int len);
+
+/* Prints a backtrace to stderr, from the frame returning to @from on (all
+ * of it if @from is not on the stack). */
+void kref_report_backtrace(const void *from);
+
+/* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
+void kref_report_end(void);
+
+/* The calling thread's id, as gdb and top show it. */
+int kref_thread_id(void);
+
+#endif /* KREF_INTERNAL_H */
