@@ -24,16 +24,24 @@ cxx() {
 		"$KREF_BUILD/libkref.a" -o "$tmp/cxx" && "$tmp/cxx"
 }
 
-for cc in gcc clang; do
-	for std in c11 c17 c2x; do
-		if command -v $cc >/dev/null; then
-			ok "$cc -std=$std -ffreestanding: core compiles, needs no libc" \
-				freestanding $cc $std
-		else
-			skip "$cc not installed"
-		fi
+# every "COMPILERS" "STANDARDS" CHECK WHAT: runs CHECK COMPILER STANDARD for
+# each pair, as "COMPILER -std=STANDARD: WHAT"; skipped if not installed.
+every() {
+	for compiler in $1; do
+		for std in $2; do
+			if command -v "$compiler" >/dev/null; then
+				ok "$compiler -std=$std: $4" "$3" "$compiler" "$std"
+			else
+				skip "$compiler not installed"
+			fi
+		done
 	done
-done
+}
+
+every "gcc clang" "c11 c17 c2x" freestanding \
+	"-ffreestanding: core compiles, needs no libc"
+every "g++ clang++" "c++17 c++20" cxx "<kref.h> compiles, links with C, runs"
+
 # Without KREF_DEBUG not one token of debug mode reaches the compiler.
 no_debug_tokens() {
 	cc -E -Iinclude examples/minimal.c | grep -c 'kref_debug' | grep -qx 0
@@ -45,14 +53,4 @@ debug_hooks() {
 ok "without KREF_DEBUG, <kref.h> expands to no debug code" no_debug_tokens
 ok "with KREF_DEBUG, kref_put calls the debug path" debug_hooks
 
-for cxx in g++ clang++; do
-	for std in c++17 c++20; do
-		if command -v $cxx >/dev/null; then
-			ok "$cxx -std=$std: <kref.h> compiles, links with C, runs" \
-				cxx $cxx $std
-		else
-			skip "$cxx not installed"
-		fi
-	done
-done
 done_testing

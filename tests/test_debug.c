@@ -358,6 +358,7 @@ static void test_correct_use_is_silent(void)
 
 int main(void)
 {
+	is(sizeof(struct kref), 4, "struct kref is still 4 bytes in debug mode");
 	test_double_put();
 	test_get_after_release();
 	test_get_unless_zero();

@@ -65,7 +65,9 @@ KREF_COLD void refcount_warn_saturate(refcount_t *r,
  * @fn: called with the counter (already saturated) and the event type;
  *	NULL restores refcount_warn_default.
  *
- * The handler may run on any thread, concurrently with itself.
+ * The handler may run on any thread, concurrently with itself.  Under
+ * KREF_DEBUG it runs with debug-mode locks held: it must not call kref or
+ * refcount operations.
  *
  * Return: the previous handler (refcount_warn_default if none was set), so
  * a handler can chain to it and a test can put it back.
