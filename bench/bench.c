@@ -27,6 +27,7 @@
 #define CACHELINE 64
 static union { struct kref k; char pad[CACHELINE]; } kref_obj __attribute__((aligned(CACHELINE)));
 static union { atomic_int a; char pad[CACHELINE]; } raw_obj __attribute__((aligned(CACHELINE)));
+static union { rcuref_t r; char pad[CACHELINE]; } rcuref_obj __attribute__((aligned(CACHELINE)));
 static struct {
 	pthread_mutex_t lock;
 	int count;
@@ -108,6 +109,15 @@ static __attribute__((noinline)) void pairs_kref_unless_zero(long n)
 	}
 }
 
+/* What an RCU lookup does: get unless dead (one add), then put. */
+static __attribute__((noinline)) void pairs_rcuref(long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (rcuref_get(&rcuref_obj.r) && rcuref_put(&rcuref_obj.r))
+			releases++;
+	}
+}
+
 static __attribute__((noinline)) void pairs_raw_cas(long n)
 {
 	for (long i = 0; i < n; i++) {
@@ -144,13 +154,15 @@ static struct impl impls[] = {
 	{ "pthread mutex counter", pairs_mutex, {0}, {0} },
 	{ "raw CAS loop (get unless 0)", pairs_raw_cas, {0}, {0} },
 	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
+	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
+	{ "libkref rcuref_get/rcuref_put", pairs_rcuref, {0}, {0} },
 	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
 	{ "  the same with KREF_DEBUG", pairs_kref_debug, {0}, {0} },
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
 /* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7 };
+static const size_t group_start[] = { 0, 5, 7, 9 };
 #define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
@@ -240,6 +252,7 @@ int main(void)
 	long n1 = 5000000 * scale, n2 = 4000000 * scale;
 
 	kref_init(&kref_obj.k);
+	rcuref_init(&rcuref_obj.r, 1);
 	debug_pairs_init();
 	atomic_init(&raw_obj.a, 1);
 #ifdef HAVE_GLIB

@@ -5,6 +5,7 @@
  *   kref/refcount.h   refcount_t: saturating atomic counter (freestanding)
  *   kref/kref.h       struct kref, container_of (freestanding)
  *   kref/locks.h      final puts under a pthread mutex or spinlock
+ *   kref/rcuref.h     rcuref_t: one-add get and put for RCU-freed objects
  *   kref/debug.h      with -DKREF_DEBUG: call sites, history, rule reports
  *
  * Link with -lkref (pkg-config libkref) for the misuse reports.
@@ -15,6 +16,7 @@
 #include <kref/refcount.h>
 #include <kref/kref.h>
 #include <kref/locks.h>
+#include <kref/rcuref.h>
 #ifdef KREF_DEBUG
 #include <kref/debug.h>
 #endif

@@ -5,12 +5,18 @@
 #ifndef KREF_INTERNAL_H
 #define KREF_INTERNAL_H
 
+#include <stdatomic.h>
+
 /* Writes @len bytes of a report to stderr in one write. */
 void kref_report_write(const char *text, int len);
 
 /* Prints a backtrace to stderr, from the frame returning to @from on (all
  * of it if @from is not on the stack). */
 void kref_report_backtrace(const void *from);
+
+/* Prints "@text\n" and a backtrace from @from, the first time @done is
+ * passed (the kernel's WARN_ONCE); then ends the report. */
+void kref_report_once(atomic_bool *done, const char *text, const void *from);
 
 /* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
 void kref_report_end(void);

@@ -72,6 +72,18 @@ void kref_report_end(void)
 		abort();
 }
 
+void kref_report_once(atomic_bool *done, const char *text, const void *from)
+{
+	char line[256];
+
+	/* Relaxed: the flag only decides who prints; it guards no data. */
+	if (atomic_exchange_explicit(done, true, memory_order_relaxed))
+		return;
+	kref_report_write(line, snprintf(line, sizeof(line), "%s\n", text));
+	kref_report_backtrace(from);
+	kref_report_end();
+}
+
 int kref_thread_id(void)
 {
 	static _Thread_local int tid;

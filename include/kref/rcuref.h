@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/rcuref.h - rcuref_t: a reference count for objects found under RCU
+ * and freed only after a grace period, with the kernel's names and
+ * semantics.  Get and put are each one atomic add; only the last put and
+ * misuse take the slow path, and a dead object is never resurrected.
+ *
+ * The 32-bit counter holds (references - 1), read as unsigned:
+ *
+ *   0x00000000 .. 0x7FFFFFFF   1 .. 2^31 references (RCUREF_ONEREF ..
+ *                              RCUREF_MAXREF)
+ *   0x80000000 .. 0xBFFFFFFF   saturated: leaked, never released
+ *                              (reset to RCUREF_SATURATED, the middle)
+ *   0xC0000000 .. 0xFFFFFFFE   released: gets fail (reset to RCUREF_DEAD)
+ *   0xFFFFFFFF                 RCUREF_NOREF: the last reference was just
+ *                              put; the putter's compare-and-swap to DEAD
+ *                              decides, and a get that comes first wins
+ *
+ * Limits.  A get or put in flight moves the counter by one before its slow
+ * path puts it back in the middle of its zone, so a zone is only left if
+ * 2^29 operations on one object are in flight at once: one per thread at
+ * most, far beyond any real thread count.  Between a last put's decrement
+ * and its compare-and-swap, a get may take the count from NOREF back to
+ * one reference; the put then fails and the object lives on, as in the
+ * kernel.  The kernel keeps that window short by disabling preemption; in
+ * user space the putting thread can be preempted there for as long as the
+ * scheduler likes.  That delays the release, never breaks it: whoever
+ * holds the last reference then releases it.
+ *
+ * Freestanding, like kref/refcount.h; the slow paths are in libkref.
+ */
+#ifndef KREF_RCUREF_H
+#define KREF_RCUREF_H
+
+#include <kref/atomic.h>
+#include <kref/compiler.h>
+
+KREF_BEGIN_DECLS
+
+typedef struct {
+	kref_atomic_int refcnt;
+} rcuref_t;
+
+#define RCUREF_ONEREF		0x00000000U
+#define RCUREF_MAXREF		0x7FFFFFFFU
+#define RCUREF_SATURATED	0xA0000000U
+#define RCUREF_RELEASED		0xC0000000U
+#define RCUREF_DEAD		0xE0000000U
+#define RCUREF_NOREF		0xFFFFFFFFU
+
+#define RCUREF_INIT(i)		{ (int)((unsigned int)(i) - 1u) }
+
+bool rcuref_get_slowpath(rcuref_t *ref, unsigned int cnt);
+bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt);
+
+/**
+ * rcuref_init - initialise a reference count to @cnt references
+ *
+ * Relaxed: before the object is published.
+ */
+static inline void rcuref_init(rcuref_t *ref, unsigned int cnt)
+{
+	kref_atomic_set(&ref->refcnt, (int)(cnt - 1u));
+}
+
+/**
+ * rcuref_read - the number of references held
+ *
+ * Return: 0 for a released object, else the count (racy, for diagnostics).
+ */
+static inline unsigned int rcuref_read(const rcuref_t *ref)
+{
+	unsigned int c = (unsigned int)kref_atomic_read(&ref->refcnt);
+
+	return c >= RCUREF_RELEASED ? 0 : c + 1;
+}
+
+/**
+ * rcuref_get - take a reference unless the object is dead
+ *
+ * Call it under rcu_read_lock() (or holding a reference); the object's
+ * memory must stay valid for a grace period after its release.  One atomic
+ * add, no compare-and-swap loop.  Ordering: none, like
+ * refcount_inc_not_zero(); the RCU read section keeps the memory stable.
+ *
+ * Return: true if a reference was taken, false if the object is dead.
+ * Saturation is reported and still returns true (the object then leaks).
+ */
+static inline KREF_MUST_CHECK bool rcuref_get(rcuref_t *ref)
+{
+	/* Relaxed: a reference needs no ordering; see above. */
+	unsigned int cnt = (unsigned int)kref_atomic_fetch_add_relaxed(&ref->refcnt, 1) + 1u;
+
+	if (kref_likely(cnt <= RCUREF_MAXREF))
+		return true;
+	return rcuref_get_slowpath(ref, cnt);
+}
+
+/**
+ * rcuref_put - drop a reference
+ *
+ * Ordering: release, and acquire when it returns true, as
+ * refcount_dec_and_test().
+ *
+ * Return: true if this was the last reference: the caller unpublishes the
+ * object and frees it after a grace period (call_rcu).  An imbalanced put
+ * on a dead object is reported and returns false.
+ */
+static inline KREF_MUST_CHECK bool rcuref_put(rcuref_t *ref)
+{
+	/* Release: our accesses happen before whoever frees the object. */
+	unsigned int cnt = (unsigned int)kref_atomic_fetch_sub_release(&ref->refcnt, 1) - 1u;
+
+	if (kref_likely(cnt <= RCUREF_MAXREF))
+		return false;
+	return rcuref_put_slowpath(ref, cnt);
+}
+
+/**
+ * rcuref_put_rcusafe - rcuref_put() for callers inside an RCU read section
+ *
+ * The kernel's variant skips disabling preemption; user space never
+ * disables it, so this is rcuref_put().
+ *
+ * Return: as rcuref_put().
+ */
+static inline KREF_MUST_CHECK bool rcuref_put_rcusafe(rcuref_t *ref)
+{
+	return rcuref_put(ref);
+}
+
+KREF_END_DECLS
+
+#endif /* KREF_RCUREF_H */
