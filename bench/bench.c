@@ -28,6 +28,7 @@
 static union { struct kref k; char pad[CACHELINE]; } kref_obj __attribute__((aligned(CACHELINE)));
 static union { atomic_int a; char pad[CACHELINE]; } raw_obj __attribute__((aligned(CACHELINE)));
 static union { rcuref_t r; char pad[CACHELINE]; } rcuref_obj __attribute__((aligned(CACHELINE)));
+static struct percpu_ref percpu_obj __attribute__((aligned(CACHELINE)));
 static struct {
 	pthread_mutex_t lock;
 	int count;
@@ -109,6 +110,16 @@ static __attribute__((noinline)) void pairs_kref_unless_zero(long n)
 	}
 }
 
+static __attribute__((noinline)) void pairs_percpu(long n)
+{
+	for (long i = 0; i < n; i++) {
+		percpu_ref_get(&percpu_obj);
+		percpu_ref_put(&percpu_obj);
+	}
+}
+
+static void percpu_release(struct percpu_ref *ref) { (void)ref; releases++; }
+
 /* What an RCU lookup does: get unless dead (one add), then put. */
 static __attribute__((noinline)) void pairs_rcuref(long n)
 {
@@ -158,11 +169,13 @@ static struct impl impls[] = {
 	{ "libkref rcuref_get/rcuref_put", pairs_rcuref, {0}, {0} },
 	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
 	{ "  the same with KREF_DEBUG", pairs_kref_debug, {0}, {0} },
+	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
+	{ "libkref percpu_ref get/put", pairs_percpu, {0}, {0} },
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
 /* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7, 9 };
+static const size_t group_start[] = { 0, 5, 7, 9, 11 };
 #define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
@@ -253,6 +266,8 @@ int main(void)
 
 	kref_init(&kref_obj.k);
 	rcuref_init(&rcuref_obj.r, 1);
+	if (percpu_ref_init(&percpu_obj, percpu_release, 0) != 0)
+		return 1;
 	debug_pairs_init();
 	atomic_init(&raw_obj.a, 1);
 #ifdef HAVE_GLIB
@@ -290,6 +305,9 @@ int main(void)
 		       median(m->dual, rounds) / median(base->dual, rounds));
 	}
 	printf("\nratio: median over the median of the first row of its group\n");
+	if (!percpu_ref_percpu_available())
+		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
 	debug_pairs_exit();
+	percpu_ref_exit(&percpu_obj);
 	return releases != 0;
 }

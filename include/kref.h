@@ -6,6 +6,7 @@
  *   kref/kref.h       struct kref, container_of (freestanding)
  *   kref/locks.h      final puts under a pthread mutex or spinlock
  *   kref/rcuref.h     rcuref_t: one-add get and put for RCU-freed objects
+ *   kref/percpu.h     percpu_ref: per-CPU counting for hot objects
  *   kref/debug.h      with -DKREF_DEBUG: call sites, history, rule reports
  *
  * Link with -lkref (pkg-config libkref) for the misuse reports.
@@ -17,6 +18,7 @@
 #include <kref/kref.h>
 #include <kref/locks.h>
 #include <kref/rcuref.h>
+#include <kref/percpu.h>
 #ifdef KREF_DEBUG
 #include <kref/debug.h>
 #endif

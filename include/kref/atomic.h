@@ -10,6 +10,8 @@
  * so no operation here has undefined behaviour.
  *
  * The memory order is part of each name; the callers say why it is enough.
+ * The long types are for percpu_ref, which uses the generic functions
+ * (KREF_STD atomic_fetch_add_explicit and so on) directly.
  */
 #ifndef KREF_ATOMIC_H
 #define KREF_ATOMIC_H
@@ -17,11 +19,15 @@
 #ifdef __cplusplus
 #include <atomic>
 typedef std::atomic<int> kref_atomic_int;
+typedef std::atomic<long> kref_atomic_long;
+typedef std::atomic<unsigned long> kref_atomic_ulong;
 #define KREF_STD std::
 #else
 #include <stdatomic.h>
 #include <stdbool.h>
 typedef atomic_int kref_atomic_int;
+typedef atomic_long kref_atomic_long;
+typedef atomic_ulong kref_atomic_ulong;
 #define KREF_STD
 #endif
 

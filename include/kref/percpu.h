@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kref/percpu.h - percpu_ref: a reference count that scales, with the
+ * kernel's names and semantics.
+ *
+ * While the owner keeps the object alive, gets and puts add to a counter
+ * of the CPU they run on: no cache line is shared between CPUs.  When the
+ * owner kills the ref, it switches to one atomic counter, and the last put
+ * after that calls release().  docs/percpu.md has the design.
+ *
+ * Per-CPU mode needs x86-64, glibc's restartable sequences (glibc 2.35 or
+ * later registers one for every thread; nothing to do in your threads) and
+ * membarrier's RSEQ command (Linux 5.10 or later).  Without them every ref
+ * stays in atomic mode: correct, not scalable; percpu_ref_percpu_available()
+ * tells which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ */
+#ifndef KREF_PERCPU_H
+#define KREF_PERCPU_H
+
+#include <stddef.h>
+#include <kref/atomic.h>
+#include <kref/compiler.h>
+
+#if defined(__x86_64__) && defined(__GLIBC__) && \
+	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#include <sys/rseq.h>
+#define KREF_PERCPU_RSEQ 1
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define KREF_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KREF_TSAN 1
+#endif
+#endif
+
+KREF_BEGIN_DECLS
+
+#ifdef KREF_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#endif
+
+struct percpu_ref;
+typedef void (percpu_ref_func_t)(struct percpu_ref *);
+
+/* Flags for percpu_ref_init(). */
+enum {
+	PERCPU_REF_INIT_ATOMIC	= 1 << 0,	/* start in atomic mode */
+	PERCPU_REF_INIT_DEAD	= 1 << 1,	/* start dead, count 0 */
+	PERCPU_REF_ALLOW_REINIT	= 1 << 2,	/* may go per-CPU after a kill */
+};
+
+/* Not API: the state behind a percpu_ref, allocated by percpu_ref_init. */
+struct percpu_ref_data {
+	kref_atomic_long count;		/* atomic mode's count (+ a bias) */
+	percpu_ref_func_t *release;
+	percpu_ref_func_t *confirm_switch;
+	bool force_atomic;
+	bool allow_reinit;
+	struct percpu_ref *ref;
+};
+
+/**
+ * struct percpu_ref - a per-CPU reference count
+ * @percpu_count_ptr: the per-CPU counters' address, with
+ *	__PERCPU_REF_ATOMIC and __PERCPU_REF_DEAD in its low bits; the fast
+ *	path reads nothing else.
+ * @data: the rest, out of the fast path's way.
+ */
+struct percpu_ref {
+	kref_atomic_ulong percpu_count_ptr;
+	struct percpu_ref_data *data;
+};
+
+#define __PERCPU_REF_ATOMIC	1UL
+#define __PERCPU_REF_DEAD	2UL
+#define __PERCPU_REF_ATOMIC_DEAD (__PERCPU_REF_ATOMIC | __PERCPU_REF_DEAD)
+#define __PERCPU_REF_FLAG_BITS	2
+
+/* The per-CPU counters: a header line, then one cache line per CPU. */
+#define PERCPU_REF_SLOT		64
+
+/**
+ * percpu_ref_init - initialise a percpu_ref
+ * @release: called once, by the put that drops the last reference after
+ *	the ref was killed.
+ * @flags: PERCPU_REF_INIT_ATOMIC, PERCPU_REF_INIT_DEAD, PERCPU_REF_ALLOW_REINIT.
+ *
+ * Starts with one reference (none with PERCPU_REF_INIT_DEAD), in per-CPU
+ * mode unless a flag says otherwise or per-CPU mode is unavailable.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
+		    unsigned int flags);
+
+/** percpu_ref_exit - free what percpu_ref_init allocated; the ref is dead after */
+void percpu_ref_exit(struct percpu_ref *ref);
+
+/**
+ * percpu_ref_switch_to_atomic - switch to atomic mode and stay there
+ * @confirm_switch: called once the switch is visible to every CPU.
+ *
+ * Synchronous here (the kernel's may return before): @confirm_switch has
+ * run when it returns.  Sticky until percpu_ref_switch_to_percpu().
+ */
+void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
+				 percpu_ref_func_t *confirm_switch);
+
+/** percpu_ref_switch_to_atomic_sync - switch to atomic mode and wait for it */
+void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref);
+
+/**
+ * percpu_ref_switch_to_percpu - back to per-CPU mode
+ *
+ * Takes effect unless the ref is dying (then on percpu_ref_reinit) or
+ * per-CPU mode is unavailable.
+ */
+void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
+
+/**
+ * percpu_ref_kill_and_confirm - drop the initial reference and kill the ref
+ * @confirm_kill: called once every CPU sees the ref as dead: from then on
+ *	percpu_ref_tryget_live() fails everywhere.
+ *
+ * Switches to atomic mode, then puts the initial reference; the last put
+ * calls release().  Killing twice is a bug and is reported.
+ */
+void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
+				 percpu_ref_func_t *confirm_kill);
+
+/**
+ * percpu_ref_resurrect - undo a kill that has not released the object
+ *
+ * The ref must be dead and still hold references.  Takes back the
+ * reference the kill dropped and returns to per-CPU mode if allowed.
+ */
+void percpu_ref_resurrect(struct percpu_ref *ref);
+
+/** percpu_ref_reinit - percpu_ref_resurrect() a ref whose count reached 0 */
+void percpu_ref_reinit(struct percpu_ref *ref);
+
+/** percpu_ref_percpu_available - whether per-CPU mode works here */
+bool percpu_ref_percpu_available(void);
+
+/** percpu_ref_kill - percpu_ref_kill_and_confirm() without a callback */
+static inline void percpu_ref_kill(struct percpu_ref *ref)
+{
+	percpu_ref_kill_and_confirm(ref, NULL);
+}
+
+/*
+ * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode.
+ *
+ * A restartable sequence: it reads this CPU's number and the ref's mode and
+ * adds to that CPU's counter in its last instruction.  If the thread is
+ * preempted, migrated or signalled before that instruction, the kernel
+ * restarts it; a mode switch restarts every sequence in flight
+ * (membarrier), so none adds to a counter the switch has already summed.
+ *
+ * Return: false in atomic mode: the caller uses the atomic counter.
+ */
+static inline bool percpu_ref_add_this_cpu(struct percpu_ref *ref, long delta)
+{
+#ifdef KREF_PERCPU_RSEQ
+	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
+					  __rseq_offset);
+
+restart:
+	__asm__ goto(
+		".pushsection __rseq_cs, \"aw\"\n\t"
+		".balign 32\n\t"
+		"3:\n\t"
+		".long 0, 0\n\t"			/* version, flags */
+		".quad 1f, 2f - 1f, 4f\n\t"		/* start, length, abort */
+		".popsection\n\t"
+		"leaq 3b(%%rip), %%rax\n\t"
+		"movq %%rax, %c[cs](%[rs])\n\t"	/* enter the sequence */
+		"1:\n\t"
+		"movq (%[ptr]), %%rcx\n\t"		/* counters | flags */
+		"testq %[flags], %%rcx\n\t"
+		"jnz %l[atomic_mode]\n\t"
+		"movl %c[cpu](%[rs]), %%eax\n\t"
+		"cmpl (%%rcx), %%eax\n\t"		/* header: number of CPUs */
+		"jae %l[atomic_mode]\n\t"
+		"addl $1, %%eax\n\t"
+		"shlq $6, %%rax\n\t"			/* * PERCPU_REF_SLOT */
+		"addq %[delta], (%%rcx, %%rax)\n\t"	/* commit */
+		"2:\n\t"
+		".pushsection __rseq_failure, \"ax\"\n\t"
+		".byte 0x0f, 0xb9, 0x3d\n\t"		/* ud1: the signature is */
+		".long %c[sig]\n\t"			/* its operand */
+		"4:\n\t"
+		"jmp %l[restart]\n\t"
+		".popsection\n\t"
+		:
+		: [rs] "r" (rs), [ptr] "r" (&ref->percpu_count_ptr),
+		  [delta] "r" (delta), [flags] "i" (__PERCPU_REF_ATOMIC_DEAD),
+		  [cs] "i" (offsetof(struct rseq, rseq_cs)),
+		  [cpu] "i" (offsetof(struct rseq, cpu_id)), [sig] "i" (RSEQ_SIG)
+		: "rax", "rcx", "memory", "cc"
+		: atomic_mode, restart);
+#ifdef KREF_TSAN
+	__tsan_release(ref);	/* ThreadSanitizer cannot see membarrier */
+#endif
+	return true;
+atomic_mode:
+#endif
+	(void)ref;
+	(void)delta;
+	return false;
+}
+
+/**
+ * percpu_ref_get_many - take @nr references
+ *
+ * The caller must hold a reference.  Ordering: none needed, as kref_get.
+ */
+static inline void percpu_ref_get_many(struct percpu_ref *ref, unsigned long nr)
+{
+	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+		return;
+	/* Relaxed: the caller's reference keeps the object alive. */
+	KREF_STD atomic_fetch_add_explicit(&ref->data->count, (long)nr,
+					  KREF_MO(relaxed));
+}
+
+/** percpu_ref_get - take a reference; the caller must hold one */
+static inline void percpu_ref_get(struct percpu_ref *ref)
+{
+	percpu_ref_get_many(ref, 1);
+}
+
+/* Not API: the atomic count's inc_not_zero, for the trygets. */
+static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
+						     unsigned long nr)
+{
+	long c = KREF_STD atomic_load_explicit(&ref->data->count, KREF_MO(relaxed));
+
+	/* Relaxed, as refcount_inc_not_zero: the caller keeps the memory
+	 * valid; success orders later stores by control dependency. */
+	do {
+		if (!c)
+			return false;
+	} while (!KREF_STD atomic_compare_exchange_weak_explicit(&ref->data->count,
+			&c, c + (long)nr, KREF_MO(relaxed), KREF_MO(relaxed)));
+	return true;
+}
+
+/**
+ * percpu_ref_tryget_many - take @nr references unless the count is 0
+ *
+ * Succeeds on a killed ref that still has references.
+ *
+ * Return: true if the references were taken.
+ */
+static inline KREF_MUST_CHECK bool
+percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
+{
+	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+		return true;
+	return percpu_ref_atomic_add_unless_zero(ref, nr);
+}
+
+/** percpu_ref_tryget - percpu_ref_tryget_many(@ref, 1) */
+static inline KREF_MUST_CHECK bool percpu_ref_tryget(struct percpu_ref *ref)
+{
+	return percpu_ref_tryget_many(ref, 1);
+}
+
+/**
+ * percpu_ref_tryget_live - take a reference unless the ref was killed
+ *
+ * For lookups: once percpu_ref_kill_and_confirm()'s callback has run, this
+ * fails on every thread.
+ *
+ * Return: true if a reference was taken.
+ */
+static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref)
+{
+	if (kref_likely(percpu_ref_add_this_cpu(ref, 1)))
+		return true;
+	if (KREF_STD atomic_load_explicit(&ref->percpu_count_ptr, KREF_MO(relaxed)) &
+	    __PERCPU_REF_DEAD)
+		return false;
+	return percpu_ref_atomic_add_unless_zero(ref, 1);
+}
+
+/**
+ * percpu_ref_put_many - drop @nr references
+ *
+ * In atomic mode the put that reaches 0 calls release().  Ordering: as
+ * refcount_sub_and_test(): release, and acquire before release().  Puts in
+ * per-CPU mode are ordered before release() by the switch (membarrier).
+ */
+static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
+{
+	long old;
+
+	if (kref_likely(percpu_ref_add_this_cpu(ref, -(long)nr)))
+		return;
+	/* Release: our accesses happen before whoever releases. */
+	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, (long)nr,
+						KREF_MO(release));
+	if (old == (long)nr) {
+		/* Acquire as a load, visible to ThreadSanitizer (refcount.h). */
+		(void)KREF_STD atomic_load_explicit(&ref->data->count,
+						    KREF_MO(acquire));
+		ref->data->release(ref);
+	}
+}
+
+/** percpu_ref_put - drop a reference */
+static inline void percpu_ref_put(struct percpu_ref *ref)
+{
+	percpu_ref_put_many(ref, 1);
+}
+
+/** percpu_ref_is_dying - whether the ref was killed (racy unless serialised) */
+static inline bool percpu_ref_is_dying(struct percpu_ref *ref)
+{
+	return KREF_STD atomic_load_explicit(&ref->percpu_count_ptr,
+					     KREF_MO(relaxed)) & __PERCPU_REF_DEAD;
+}
+
+/**
+ * percpu_ref_is_zero - whether the count is 0
+ *
+ * Return: false in per-CPU mode (the count is not known there).
+ */
+static inline bool percpu_ref_is_zero(struct percpu_ref *ref)
+{
+	unsigned long p = KREF_STD atomic_load_explicit(&ref->percpu_count_ptr,
+							KREF_MO(relaxed));
+
+	if (!(p & __PERCPU_REF_ATOMIC_DEAD))
+		return false;
+	if (!ref->data)		/* after percpu_ref_exit, the count is in p */
+		return !(p >> __PERCPU_REF_FLAG_BITS);
+	return !KREF_STD atomic_load_explicit(&ref->data->count, KREF_MO(relaxed));
+}
+
+KREF_END_DECLS
+
+#endif /* KREF_PERCPU_H */

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * percpu.c - percpu_ref's slow paths: setting up, switching modes, killing.
+ *
+ * In per-CPU mode the atomic count holds PERCPU_COUNT_BIAS plus whatever
+ * was added while a switch was under way, so it cannot reach 0 while the
+ * per-CPU counters are still being used.  Switching to atomic mode sets
+ * __PERCPU_REF_ATOMIC, then asks membarrier to restart every restartable
+ * sequence in flight and to fence every CPU: after that no get or put adds
+ * to a per-CPU counter, and everything they added is visible here.  The
+ * sum of the counters then replaces the bias.  docs/percpu.md argues it;
+ * tests/percpu.pml is the model that spin checks.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <kref/percpu.h>
+#include "internal.h"
+
+#define PERCPU_COUNT_BIAS	LONG_MIN	/* 1UL << (BITS_PER_LONG - 1) */
+
+/* Mode switches are rare: one lock for all, like the kernel's. */
+static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t available_once = PTHREAD_ONCE_INIT;
+static bool available;
+static atomic_bool warned_kill, warned_resurrect, warned_reinit;
+
+static long membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+static void check_available(void)
+{
+	const char *env = getenv("KREF_PERCPU");
+
+	if (env && strcmp(env, "0") == 0)
+		return;
+#ifdef KREF_PERCPU_RSEQ
+	available = __rseq_size > 0 &&
+		membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ) == 0 &&
+		membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+#endif
+}
+
+bool percpu_ref_percpu_available(void)
+{
+	pthread_once(&available_once, check_available);
+	return available;
+}
+
+static unsigned long flags_of(struct percpu_ref *ref)
+{
+	return atomic_load_explicit(&ref->percpu_count_ptr, memory_order_relaxed) &
+	       __PERCPU_REF_ATOMIC_DEAD;
+}
+
+/* The per-CPU counters: header line (CPU count), then a line per CPU. */
+static char *counters_of(struct percpu_ref *ref)
+{
+	return (char *)(atomic_load_explicit(&ref->percpu_count_ptr,
+					     memory_order_relaxed) &
+			~__PERCPU_REF_ATOMIC_DEAD);
+}
+
+static long *counter(char *counters, unsigned int cpu)
+{
+	return (long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
+}
+
+int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
+		    unsigned int flags)
+{
+	unsigned long p = 0;
+	long start = 0;
+	struct percpu_ref_data *data = calloc(1, sizeof(*data));
+
+	if (!data)
+		return -ENOMEM;
+	if (percpu_ref_percpu_available()) {
+		long n = sysconf(_SC_NPROCESSORS_CONF);
+		char *counters;
+
+		n = n > 0 ? n : 1;
+		counters = aligned_alloc(PERCPU_REF_SLOT,
+					 PERCPU_REF_SLOT * (size_t)(n + 1));
+		if (!counters) {
+			free(data);
+			return -ENOMEM;
+		}
+		memset(counters, 0, PERCPU_REF_SLOT * (size_t)(n + 1));
+		*(unsigned int *)counters = (unsigned int)n;
+		p = (unsigned long)counters;
+	}
+	data->allow_reinit = flags & PERCPU_REF_ALLOW_REINIT;
+	if (!p || (flags & (PERCPU_REF_INIT_ATOMIC | PERCPU_REF_INIT_DEAD))) {
+		p |= __PERCPU_REF_ATOMIC;
+		data->allow_reinit = true;
+	} else {
+		start = PERCPU_COUNT_BIAS;
+	}
+	if (flags & PERCPU_REF_INIT_DEAD)
+		p |= __PERCPU_REF_DEAD;
+	else
+		start++;
+	atomic_init(&data->count, start);
+	data->force_atomic = flags & PERCPU_REF_INIT_ATOMIC;
+	data->release = release;
+	data->ref = ref;
+	ref->data = data;
+	/* Relaxed: the ref is not shared yet; publishing it orders this. */
+	atomic_store_explicit(&ref->percpu_count_ptr, p, memory_order_relaxed);
+	return 0;
+}
+
+static void free_counters(struct percpu_ref *ref)
+{
+	free(counters_of(ref));
+	/* Relaxed: only in atomic mode, where the fast path never reads it. */
+	atomic_store_explicit(&ref->percpu_count_ptr, flags_of(ref),
+			      memory_order_relaxed);
+}
+
+void percpu_ref_exit(struct percpu_ref *ref)
+{
+	struct percpu_ref_data *data = ref->data;
+	long count;
+
+	if (!data)
+		return;
+	free_counters(ref);
+	count = atomic_load_explicit(&data->count, memory_order_relaxed);
+	/* Keep the count for percpu_ref_is_zero(), as the kernel does. */
+	atomic_store_explicit(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC_DEAD |
+			      ((unsigned long)count << __PERCPU_REF_FLAG_BITS),
+			      memory_order_relaxed);
+	ref->data = NULL;
+	free(data);
+}
+
+/* With switch_lock held. */
+static void switch_to_atomic(struct percpu_ref *ref,
+			     percpu_ref_func_t *confirm_switch)
+{
+	unsigned long sum = 0;
+	char *counters = counters_of(ref);
+
+	if (flags_of(ref) & __PERCPU_REF_ATOMIC) {
+		if (confirm_switch)
+			confirm_switch(ref);
+		return;
+	}
+	percpu_ref_get(ref);		/* nothing is released mid-switch */
+	/* seq_cst: the flag is set before the membarriers below. */
+	atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
+	/* Restart every sequence in flight: it will see the flag.  Then fence
+	 * every CPU: what the committed ones added is visible here. */
+	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ);
+	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+#ifdef KREF_TSAN
+	__tsan_acquire(ref);
+#endif
+	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
+		sum += (unsigned long)*counter(counters, cpu);
+	/* Relaxed: the put that follows is the release; unsigned arithmetic
+	 * wraps the sum and the bias into the true count. */
+	atomic_fetch_add_explicit(&ref->data->count,
+				  (long)(sum - (unsigned long)PERCPU_COUNT_BIAS),
+				  memory_order_relaxed);
+	if (confirm_switch)
+		confirm_switch(ref);
+	if (!ref->data->allow_reinit && (flags_of(ref) & __PERCPU_REF_DEAD))
+		free_counters(ref);	/* dead for good: per-CPU never again */
+	percpu_ref_put(ref);
+}
+
+/* With switch_lock held. */
+static void switch_to_percpu(struct percpu_ref *ref)
+{
+	char *counters = counters_of(ref);
+
+	if (!counters || !(flags_of(ref) & __PERCPU_REF_ATOMIC))
+		return;
+	atomic_fetch_add_explicit(&ref->data->count, PERCPU_COUNT_BIAS,
+				  memory_order_relaxed);
+	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
+		*counter(counters, cpu) = 0;
+	/* Release: the bias and the zeroed counters are in place before a
+	 * get can add to them. */
+	atomic_fetch_and_explicit(&ref->percpu_count_ptr, ~__PERCPU_REF_ATOMIC,
+				  memory_order_release);
+}
+
+static void switch_mode(struct percpu_ref *ref, percpu_ref_func_t *confirm)
+{
+	if (ref->data->force_atomic || percpu_ref_is_dying(ref))
+		switch_to_atomic(ref, confirm);
+	else
+		switch_to_percpu(ref);
+}
+
+void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
+				 percpu_ref_func_t *confirm_switch)
+{
+	pthread_mutex_lock(&switch_lock);
+	ref->data->force_atomic = true;
+	switch_mode(ref, confirm_switch);
+	pthread_mutex_unlock(&switch_lock);
+}
+
+void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref)
+{
+	percpu_ref_switch_to_atomic(ref, NULL);
+}
+
+void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
+{
+	pthread_mutex_lock(&switch_lock);
+	ref->data->force_atomic = false;
+	switch_mode(ref, NULL);
+	pthread_mutex_unlock(&switch_lock);
+}
+
+void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
+				 percpu_ref_func_t *confirm_kill)
+{
+	pthread_mutex_lock(&switch_lock);
+	if (percpu_ref_is_dying(ref)) {
+		pthread_mutex_unlock(&switch_lock);
+		kref_report_once(&warned_kill, "percpu_ref_kill_and_confirm "
+				 "called more than once", __builtin_return_address(0));
+		return;
+	}
+	atomic_fetch_or_explicit(&ref->percpu_count_ptr, __PERCPU_REF_DEAD,
+				 memory_order_relaxed);
+	switch_mode(ref, confirm_kill);
+	pthread_mutex_unlock(&switch_lock);
+	percpu_ref_put(ref);	/* the initial reference; may release */
+}
+
+void percpu_ref_resurrect(struct percpu_ref *ref)
+{
+	pthread_mutex_lock(&switch_lock);
+	if (!percpu_ref_is_dying(ref)) {
+		pthread_mutex_unlock(&switch_lock);
+		kref_report_once(&warned_resurrect, "percpu_ref_resurrect on a "
+				 "ref that is not dead", __builtin_return_address(0));
+		return;
+	}
+	atomic_fetch_and_explicit(&ref->percpu_count_ptr, ~__PERCPU_REF_DEAD,
+				  memory_order_relaxed);
+	percpu_ref_get(ref);	/* atomic mode: back to one for the owner */
+	switch_mode(ref, NULL);
+	pthread_mutex_unlock(&switch_lock);
+}
+
+void percpu_ref_reinit(struct percpu_ref *ref)
+{
+	if (!percpu_ref_is_zero(ref))
+		kref_report_once(&warned_reinit, "percpu_ref_reinit on a ref "
+				 "that is not zero", __builtin_return_address(0));
+	percpu_ref_resurrect(ref);
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_percpu.c - percpu_ref: every call's semantics, per-CPU gets and puts
+ * never touching the shared counter, and threads getting and putting while
+ * the ref switches modes back and forth and is killed: release exactly
+ * once, after the last put.  Run as is, and with KREF_PERCPU=0 (atomic
+ * mode only: the fallback) by tests/percpu-fallback.sh.
+ */
+#include <kref.h>
+#include "child.h"
+#include "tap.h"
+
+static struct percpu_ref ref;
+static atomic_int releases, confirms, puts_done, puts_at_release;
+
+static void on_release(struct percpu_ref *r)
+{
+	atomic_store(&puts_at_release, atomic_load(&puts_done));
+	atomic_fetch_add(&releases, 1);
+	(void)r;
+}
+
+static void on_confirm(struct percpu_ref *r)
+{
+	ok(percpu_ref_is_dying(r) || r->data->force_atomic,
+	   "  confirm runs once the switch is done");
+	atomic_fetch_add(&confirms, 1);
+}
+
+static long shared_count(void)
+{
+	return atomic_load(&ref.data->count);
+}
+
+static void reset(void)
+{
+	atomic_store(&releases, 0);
+	atomic_store(&confirms, 0);
+}
+
+static void test_percpu_mode(void)
+{
+	long before;
+
+	reset();
+	is(percpu_ref_init(&ref, on_release, 0), 0, "percpu_ref_init");
+	if (!percpu_ref_percpu_available()) {
+		ok(percpu_ref_is_zero(&ref) == false && !percpu_ref_is_dying(&ref),
+		   "per-CPU mode unavailable: the ref starts in atomic mode, live");
+	} else {
+		before = shared_count();
+		for (int i = 0; i < 1000; i++) {
+			percpu_ref_get(&ref);
+			percpu_ref_put(&ref);
+		}
+		percpu_ref_get_many(&ref, 5);
+		is(shared_count(), before, "per-CPU gets and puts leave the shared "
+		   "counter alone");
+		ok(!percpu_ref_is_zero(&ref), "is_zero is false in per-CPU mode");
+		percpu_ref_put_many(&ref, 5);
+	}
+	ok(percpu_ref_tryget(&ref) && percpu_ref_tryget_live(&ref),
+	   "tryget and tryget_live succeed on a live ref");
+	percpu_ref_put_many(&ref, 2);
+	percpu_ref_get(&ref);			/* a user's reference */
+	percpu_ref_kill_and_confirm(&ref, on_confirm);
+	is(atomic_load(&confirms), 1, "kill_and_confirm calls confirm once");
+	ok(percpu_ref_is_dying(&ref), "the ref is dying after the kill");
+	is(atomic_load(&releases), 0, "not released while a user holds a reference");
+	ok(!percpu_ref_tryget_live(&ref), "tryget_live fails after the kill");
+	ok(percpu_ref_tryget(&ref), "tryget still succeeds (references remain)");
+	percpu_ref_put(&ref);
+	is(shared_count(), 1, "the atomic count is the one reference left");
+	percpu_ref_put(&ref);
+	is(atomic_load(&releases), 1, "the last put releases, once");
+	ok(percpu_ref_is_zero(&ref), "and the count is zero");
+	ok(!percpu_ref_tryget(&ref), "tryget fails at zero");
+	percpu_ref_exit(&ref);
+	ok(percpu_ref_is_zero(&ref) && ref.data == NULL, "exit frees; is_zero still answers");
+}
+
+static void test_init_flags(void)
+{
+	reset();
+	percpu_ref_init(&ref, on_release, PERCPU_REF_INIT_ATOMIC);
+	percpu_ref_get(&ref);
+	is(shared_count(), 2, "INIT_ATOMIC: gets go to the shared counter");
+	percpu_ref_switch_to_percpu(&ref);
+	if (percpu_ref_percpu_available()) {
+		long before = shared_count();
+
+		percpu_ref_get(&ref);
+		is(shared_count(), before, "switch_to_percpu: gets go per-CPU");
+	} else {
+		percpu_ref_get(&ref);
+		is(shared_count(), 3, "switch_to_percpu unavailable: still atomic");
+	}
+	percpu_ref_switch_to_atomic_sync(&ref);
+	is(shared_count(), 3, "switch_to_atomic_sync: the count is summed back");
+	percpu_ref_put_many(&ref, 2);
+	percpu_ref_kill(&ref);
+	is(atomic_load(&releases), 1, "kill drops the last reference: released");
+	percpu_ref_exit(&ref);
+
+	reset();
+	percpu_ref_init(&ref, on_release, PERCPU_REF_INIT_DEAD);
+	ok(percpu_ref_is_dying(&ref) && percpu_ref_is_zero(&ref),
+	   "INIT_DEAD: dying, count 0");
+	ok(!percpu_ref_tryget_live(&ref) && !percpu_ref_tryget(&ref),
+	   "  no tryget succeeds");
+	percpu_ref_reinit(&ref);
+	ok(!percpu_ref_is_dying(&ref) && percpu_ref_tryget_live(&ref),
+	   "reinit: live again, with one reference");
+	percpu_ref_put(&ref);
+	percpu_ref_kill(&ref);
+	is(atomic_load(&releases), 1, "  and killed, released once");
+	percpu_ref_exit(&ref);
+
+	reset();
+	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
+	percpu_ref_get(&ref);
+	percpu_ref_kill(&ref);
+	percpu_ref_resurrect(&ref);
+	ok(!percpu_ref_is_dying(&ref) && atomic_load(&releases) == 0,
+	   "resurrect undoes a kill that has not released");
+	percpu_ref_put(&ref);
+	percpu_ref_kill(&ref);
+	is(atomic_load(&releases), 1, "  the next kill releases, once");
+	percpu_ref_exit(&ref);
+}
+
+static int kill_twice(void)
+{
+	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_get(&ref);
+	percpu_ref_kill(&ref);
+	percpu_ref_kill(&ref);
+	fprintf(stderr, "releases=%d\n", atomic_load(&releases));
+	return 0;
+}
+
+static void test_kill_twice(void)
+{
+	reset();
+	run_child(kill_twice, NULL);
+	is(count_lines("percpu_ref_kill_and_confirm called more than once"), 1,
+	   "killing twice is reported");
+	ok(strstr(output, "releases=0\n") != NULL,
+	   "  and does not drop a second reference");
+}
+
+/* ---- gets and puts racing mode switches and the kill ------------------ */
+
+#define THREADS		3
+#define PAIRS		200000
+#define SWITCHES	200
+
+static atomic_int stop;
+
+static void *worker(void *arg)
+{
+	long n = 0;
+
+	(void)arg;
+	while (!atomic_load(&stop) || n < PAIRS) {
+		percpu_ref_get(&ref);
+		if (percpu_ref_tryget(&ref))
+			percpu_ref_put(&ref);
+		atomic_fetch_add(&puts_done, 1);
+		percpu_ref_put(&ref);
+		n++;
+	}
+	/* Our own reference, taken for us before the thread started. */
+	atomic_fetch_add(&puts_done, 1);
+	percpu_ref_put(&ref);
+	return NULL;
+}
+
+static void test_switch_race(void)
+{
+	pthread_t t[THREADS];
+	int expected_puts;
+
+	reset();
+	atomic_store(&puts_done, 0);
+	atomic_store(&stop, 0);
+	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
+	for (int i = 0; i < THREADS; i++) {
+		percpu_ref_get(&ref);	/* Rule 1: before the handoff */
+		pthread_create(&t[i], NULL, worker, NULL);
+	}
+	for (int i = 0; i < SWITCHES; i++) {
+		percpu_ref_switch_to_atomic_sync(&ref);
+		percpu_ref_switch_to_percpu(&ref);
+	}
+	atomic_store(&stop, 1);
+	percpu_ref_kill(&ref);		/* races with the workers' last pairs */
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	is(atomic_load(&releases), 1, "%d threads, %d mode switches, a kill: "
+	   "released exactly once", THREADS, 2 * SWITCHES);
+	expected_puts = atomic_load(&puts_done);
+	is(atomic_load(&puts_at_release), expected_puts,
+	   "  after the last of the %d puts (no reference lost or early)",
+	   expected_puts);
+	percpu_ref_exit(&ref);
+}
+
+int main(void)
+{
+	diag("per-CPU mode %savailable", percpu_ref_percpu_available() ? "" : "NOT ");
+	test_percpu_mode();
+	test_init_flags();
+	test_kill_twice();
+	test_switch_race();
+	return done_testing();
+}
