@@ -47,6 +47,14 @@ $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
 	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
+# liburcu is optional: without it, the lock-free table test is not built.
+URCU_LIBS := $(shell pkg-config --libs liburcu-cds liburcu 2>/dev/null)
+ifeq ($(URCU_LIBS),)
+TESTS := $(filter-out %/test_rcu_table,$(TESTS))
+endif
+$(B)/tests/test_rcu_table: EXTRA_CFLAGS := -Iexamples
+$(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
+
 # Tests link statically and export their symbols, so backtraces name them.
 # test_debug* build with -DKREF_DEBUG; test_stress_debug is test_stress so.
 TESTS   += $(B)/tests/test_stress_debug
@@ -58,7 +66,7 @@ $(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*
 	$(CC) $(ALL_CFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
 $(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
-$(B)/tests/%: tests/%.c tests/*.h $(B)/libkref.a $(HEADERS)
+$(B)/tests/%: tests/%.c tests/*.h examples/*.h $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
 
@@ -99,12 +107,17 @@ endif
 ifneq ($(shell pkg-config --exists liburcu && echo yes),)
 BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu)
 endif
+ifneq ($(URCU_LIBS),)
+BENCH_CFLAGS += -DHAVE_URCU_CDS -Iexamples
+BENCH_LIBS += $(URCU_LIBS)
+endif
 
 # Built on its own, always optimised and never sanitized, whatever MODE is.
-build/bench/bench: bench/*.c bench/*.h src/*.c $(HEADERS)
+build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -DKREF_DEBUG -c -o $@-debug.o bench/debug_pairs.c
-	$(CC) $(BENCH_CFLAGS) -o $@ $< $@-debug.o src/*.c $(BENCH_LIBS)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c) $@-debug.o \
+		src/*.c $(BENCH_LIBS)
 
 bench: build/bench/bench
 	build/bench/bench

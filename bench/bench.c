@@ -16,6 +16,9 @@
 #include <time.h>
 #include <kref.h>
 #include "debug_pairs.h"
+#ifdef HAVE_URCU_CDS
+#include "table.h"
+#endif
 #ifdef HAVE_GLIB
 #include <glib.h>
 #endif
@@ -171,11 +174,19 @@ static struct impl impls[] = {
 	{ "  the same with KREF_DEBUG", pairs_kref_debug, {0}, {0} },
 	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
 	{ "libkref percpu_ref get/put", pairs_percpu, {0}, {0} },
+#ifdef HAVE_URCU_CDS
+	{ "mutex table: lookup+get+put", lookups_mutex, {0}, {0} },
+	{ "RCU table (cds_lfht)", lookups_rcu, {0}, {0} },
+#endif
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
 /* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7, 9, 11 };
+static const size_t group_start[] = { 0, 5, 7, 9, 11,
+#ifdef HAVE_URCU_CDS
+	13,
+#endif
+};
 #define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
@@ -190,6 +201,7 @@ struct worker {
 	pthread_barrier_t *go;
 	void (*pairs)(long);
 	long n;
+	double start, end;
 };
 
 static void *worker(void *p)
@@ -197,32 +209,39 @@ static void *worker(void *p)
 	struct worker *w = p;
 
 	pthread_barrier_wait(w->go);
+	w->start = now_ns();
 	w->pairs(w->n);
+	w->end = now_ns();
 	return NULL;
 }
 
-/* Wall time of @threads threads doing @n pairs each, started together. */
+/* Wall time of @threads threads doing @n pairs each, started together:
+ * from the first start to the last end, as the workers saw them. */
 static double run(void (*pairs)(long), long n, int threads)
 {
 	pthread_barrier_t go;
 	pthread_t t[2];
-	struct worker w = { &go, pairs, n };
-	double start;
+	struct worker w[2];
+	double first = 0, last = 0;
 
 	if (threads == 1) {
-		start = now_ns();
+		double start = now_ns();
+
 		pairs(n);
 		return now_ns() - start;
 	}
-	pthread_barrier_init(&go, NULL, threads + 1);
-	for (int i = 0; i < threads; i++)
-		pthread_create(&t[i], NULL, worker, &w);
-	pthread_barrier_wait(&go);
-	start = now_ns();
-	for (int i = 0; i < threads; i++)
+	pthread_barrier_init(&go, NULL, threads);
+	for (int i = 0; i < threads; i++) {
+		w[i] = (struct worker){ &go, pairs, n, 0, 0 };
+		pthread_create(&t[i], NULL, worker, &w[i]);
+	}
+	for (int i = 0; i < threads; i++) {
 		pthread_join(t[i], NULL);
+		first = i == 0 || w[i].start < first ? w[i].start : first;
+		last = w[i].end > last ? w[i].end : last;
+	}
 	pthread_barrier_destroy(&go);
-	return now_ns() - start;
+	return last - first;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -266,6 +285,9 @@ int main(void)
 
 	kref_init(&kref_obj.k);
 	rcuref_init(&rcuref_obj.r, 1);
+#ifdef HAVE_URCU_CDS
+	table_bench_init();
+#endif
 	if (percpu_ref_init(&percpu_obj, percpu_release, 0) != 0)
 		return 1;
 	debug_pairs_init();
@@ -309,5 +331,8 @@ int main(void)
 		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
 	debug_pairs_exit();
 	percpu_ref_exit(&percpu_obj);
+#ifdef HAVE_URCU_CDS
+	releases += (int)table_bench_exit();
+#endif
 	return releases != 0;
 }
