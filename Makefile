@@ -3,7 +3,7 @@
 # make            libkref.a and libkref.so in build/plain/
 # make check      the test suite: plain, ASan+UBSan, TSan; clang -Werror build
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
-# make bench      build and run the benchmark
+# make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
 # make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
 # make install    PREFIX (/usr/local), DESTDIR honoured
 #
@@ -122,6 +122,11 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 bench: build/bench/bench
 	build/bench/bench
 
+# docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
+chart: build/bench/bench
+	BENCH_DATA=build/bench/chart.dat build/bench/bench
+	gnuplot bench/chart.gp
+
 install: $(LIBS)
 	install -d $(DESTDIR)$(INCLUDEDIR)/kref $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR)
@@ -138,5 +143,5 @@ install: $(LIBS)
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check demo demo-debug stress bench install clean
+.PHONY: all tests test-mode check demo demo-debug stress bench chart install clean
 .PRECIOUS: $(B)/obj/%.o

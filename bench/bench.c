@@ -176,7 +176,8 @@ static struct impl impls[] = {
 	{ "libkref percpu_ref get/put", pairs_percpu, {0}, {0} },
 #ifdef HAVE_URCU_CDS
 	{ "mutex table: lookup+get+put", lookups_mutex, {0}, {0} },
-	{ "RCU table (cds_lfht)", lookups_rcu, {0}, {0} },
+	{ "RCU table, same buckets", lookups_rcu_buckets, {0}, {0} },
+	{ "RCU table, liburcu cds_lfht", lookups_rcu, {0}, {0} },
 #endif
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
@@ -269,6 +270,32 @@ static double minimum(const double *v, int n)
 	return m;
 }
 
+/*
+ * For `make chart`: aggregate throughput (million pairs a second, from the
+ * medians) at 1 and 2 threads, one gnuplot block per implementation, each
+ * measured once (rows repeated as baselines are skipped), debug mode left
+ * out.
+ */
+static void write_chart_data(const char *path, int rounds)
+{
+	FILE *f = path ? fopen(path, "w") : NULL;
+
+	if (!f)
+		return;
+	for (size_t i = 0; i < NIMPLS; i++) {
+		bool seen = impls[i].pairs == pairs_kref_debug;
+
+		for (size_t j = 0; j < i; j++)
+			seen |= impls[j].pairs == impls[i].pairs;
+		if (seen)
+			continue;
+		fprintf(f, "\"%s\"\n1 %.1f\n2 %.1f\n\n\n", impls[i].name,
+			1e3 / median(impls[i].single, rounds),
+			2e3 / median(impls[i].dual, rounds));
+	}
+	fclose(f);
+}
+
 static long env_long(const char *name, long dflt, long lo, long hi)
 {
 	const char *s = getenv(name);
@@ -327,6 +354,7 @@ int main(void)
 		       median(m->dual, rounds) / median(base->dual, rounds));
 	}
 	printf("\nratio: median over the median of the first row of its group\n");
+	write_chart_data(getenv("BENCH_DATA"), rounds);
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
 	debug_pairs_exit();

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * table.c - lookup + get + put over a table of 100,000 objects with
- * uniformly random keys: a table behind one pthread mutex (lookup and get
- * under the lock, kref_put_mutex) against the lock-free RCU table of
- * examples/rcu_table.h (kref_get_unless_zero under rcu_read_lock).
+ * uniformly random keys, three ways:
+ *  - chained buckets behind one pthread mutex: lookup and get under the
+ *    lock, put with kref_put_mutex (Rule 3 with a lock);
+ *  - the same buckets read under rcu_read_lock with kref_get_unless_zero
+ *    (Rule 3 with RCU): only the synchronisation differs;
+ *  - liburcu's cds_lfht (examples/rcu_table.h), for reference.
+ * The tables hold their references, so nothing is released.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,11 +20,12 @@
 struct mitem {
 	unsigned long key;
 	struct kref ref;
-	struct mitem *next;
+	_Atomic(struct mitem *) next;
 };
 
+/* Writers (here only the set-up) hold mtable_lock; RCU readers do not. */
 static pthread_mutex_t mtable_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mitem *mtable[MUTEX_BUCKETS];
+static _Atomic(struct mitem *) mtable[MUTEX_BUCKETS];
 static struct table *rtable;
 static unsigned long lost;	/* releases: none expected, the tables hold refs */
 static _Thread_local bool registered;	/* with RCU, by table_bench_init */
@@ -45,8 +50,12 @@ void table_bench_init(void)
 			abort();
 		m->key = k;
 		kref_init(&m->ref);
-		m->next = mtable[b];
-		mtable[b] = m;
+		pthread_mutex_lock(&mtable_lock);
+		atomic_store_explicit(&m->next, atomic_load_explicit(&mtable[b],
+				      memory_order_relaxed), memory_order_relaxed);
+		/* Release: an RCU reader that finds m sees it initialised. */
+		atomic_store_explicit(&mtable[b], m, memory_order_release);
+		pthread_mutex_unlock(&mtable_lock);
 	}
 }
 
@@ -67,8 +76,10 @@ void lookups_mutex(long n)
 		struct mitem *m;
 
 		pthread_mutex_lock(&mtable_lock);
-		for (m = mtable[table_hash(key) % MUTEX_BUCKETS]; m && m->key != key;
-		     m = m->next)
+		for (m = atomic_load_explicit(&mtable[table_hash(key) % MUTEX_BUCKETS],
+					      memory_order_relaxed);
+		     m && m->key != key;
+		     m = atomic_load_explicit(&m->next, memory_order_relaxed))
 			;
 		if (m)
 			kref_get(&m->ref);
@@ -76,6 +87,34 @@ void lookups_mutex(long n)
 		if (m)
 			kref_put_mutex(&m->ref, mitem_release, &mtable_lock);
 	}
+}
+
+void lookups_rcu_buckets(long n)
+{
+	unsigned long x = (unsigned long)&x | 1;
+	bool visiting = !registered;
+
+	if (visiting)
+		rcu_register_thread();
+	for (long i = 0; i < n; i++) {
+		unsigned long key = next_key(&x);
+		struct mitem *m;
+
+		rcu_read_lock();
+		/* Acquire: pairs with the writer's release when linking. */
+		for (m = atomic_load_explicit(&mtable[table_hash(key) % MUTEX_BUCKETS],
+					      memory_order_acquire);
+		     m && m->key != key;
+		     m = atomic_load_explicit(&m->next, memory_order_acquire))
+			;
+		if (m && !kref_get_unless_zero(&m->ref))
+			m = NULL;
+		rcu_read_unlock();
+		if (m)
+			kref_put_mutex(&m->ref, mitem_release, &mtable_lock);
+	}
+	if (visiting)
+		rcu_unregister_thread();
 }
 
 void lookups_rcu(long n)
@@ -98,10 +137,8 @@ void lookups_rcu(long n)
 unsigned long table_bench_exit(void)
 {
 	for (unsigned long b = 0; b < MUTEX_BUCKETS; b++)
-		while (mtable[b]) {
-			struct mitem *m = mtable[b];
-
-			mtable[b] = m->next;
+		for (struct mitem *m = mtable[b], *next; m; m = next) {
+			next = m->next;
 			free(m);
 		}
 	table_destroy(rtable);

@@ -5,6 +5,7 @@
 
 void table_bench_init(void);
 void lookups_mutex(long n);
+void lookups_rcu_buckets(long n);
 void lookups_rcu(long n);
 unsigned long table_bench_exit(void);	/* returns unexpected releases */
 
