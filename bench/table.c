@@ -89,13 +89,22 @@ void lookups_mutex(long n)
 	}
 }
 
-void lookups_rcu_buckets(long n)
+/* Runs @body(@n) as an RCU reader: a bench thread registers for it. */
+static void as_rcu_reader(void (*body)(long), long n)
 {
-	unsigned long x = (unsigned long)&x | 1;
 	bool visiting = !registered;
 
 	if (visiting)
 		rcu_register_thread();
+	body(n);
+	if (visiting)
+		rcu_unregister_thread();
+}
+
+static void buckets_body(long n)
+{
+	unsigned long x = (unsigned long)&x | 1;
+
 	for (long i = 0; i < n; i++) {
 		unsigned long key = next_key(&x);
 		struct mitem *m;
@@ -113,25 +122,28 @@ void lookups_rcu_buckets(long n)
 		if (m)
 			kref_put_mutex(&m->ref, mitem_release, &mtable_lock);
 	}
-	if (visiting)
-		rcu_unregister_thread();
 }
 
-void lookups_rcu(long n)
+static void lfht_body(long n)
 {
 	unsigned long x = (unsigned long)&x | 1;
-	bool visiting = !registered;	/* a bench thread, not main */
 
-	if (visiting)
-		rcu_register_thread();
 	for (long i = 0; i < n; i++) {
 		struct item *it = table_lookup(rtable, next_key(&x));
 
 		if (it)
 			item_put(it);
 	}
-	if (visiting)
-		rcu_unregister_thread();
+}
+
+void lookups_rcu_buckets(long n)
+{
+	as_rcu_reader(buckets_body, n);
+}
+
+void lookups_rcu(long n)
+{
+	as_rcu_reader(lfht_body, n);
 }
 
 unsigned long table_bench_exit(void)

@@ -20,23 +20,13 @@
 #include <urcu/rculfhash.h>
 #include <kref.h>
 
-#if defined(__SANITIZE_THREAD__)
-#define RCU_TABLE_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define RCU_TABLE_TSAN 1
-#endif
-#endif
-
 /*
  * liburcu is not built for ThreadSanitizer, which therefore cannot see
  * that a grace period orders every read section before the free, nor that
  * cds_lfht_add publishes an item.  These tell it; they are no-ops
  * otherwise.
  */
-#ifdef RCU_TABLE_TSAN
-void __tsan_acquire(void *addr);
-void __tsan_release(void *addr);
+#ifdef KREF_TSAN
 static char rcu_table_grace_period;
 #define tsan_publish(item)	__tsan_release(item)
 #define tsan_found(item)	__tsan_acquire(item)

@@ -20,12 +20,29 @@
 #define KREF_COLD
 #endif
 
+/* ThreadSanitizer builds, which need telling about orderings it cannot see
+ * (membarrier, RCU grace periods). */
+#if defined(__SANITIZE_THREAD__)
+#define KREF_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define KREF_TSAN 1
+#endif
+#endif
+
 #ifdef __cplusplus
 #define KREF_BEGIN_DECLS	extern "C" {
 #define KREF_END_DECLS		}
 #else
 #define KREF_BEGIN_DECLS
 #define KREF_END_DECLS
+#endif
+
+#ifdef KREF_TSAN
+KREF_BEGIN_DECLS
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+KREF_END_DECLS
 #endif
 
 #endif /* KREF_COMPILER_H */

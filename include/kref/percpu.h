@@ -27,20 +27,8 @@
 #define KREF_PERCPU_RSEQ 1
 #endif
 
-#if defined(__SANITIZE_THREAD__)
-#define KREF_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define KREF_TSAN 1
-#endif
-#endif
 
 KREF_BEGIN_DECLS
-
-#ifdef KREF_TSAN
-void __tsan_acquire(void *addr);
-void __tsan_release(void *addr);
-#endif
 
 struct percpu_ref;
 typedef void (percpu_ref_func_t)(struct percpu_ref *);
