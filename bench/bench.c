@@ -123,6 +123,34 @@ static __attribute__((noinline)) void pairs_percpu(long n)
 
 static void percpu_release(struct percpu_ref *ref) { (void)ref; releases++; }
 
+/* Gets alone, as issue 4 compares them: the puts come after the clock. */
+static __attribute__((noinline)) void gets_kref_unless_zero(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (!kref_get_unless_zero(&kref_obj.k))
+			releases++;
+}
+
+static void puts_kref(long n)
+{
+	for (long i = 0; i < n; i++)
+		kref_put(&kref_obj.k, kref_release);
+}
+
+static __attribute__((noinline)) void gets_rcuref(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (!rcuref_get(&rcuref_obj.r))
+			releases++;
+}
+
+static void puts_rcuref(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (rcuref_put(&rcuref_obj.r))
+			releases++;
+}
+
 /* What an RCU lookup does: get unless dead (one add), then put. */
 static __attribute__((noinline)) void pairs_rcuref(long n)
 {
@@ -154,38 +182,41 @@ struct impl {
 	const char *name;
 	void (*pairs)(long n);
 	double single[64], dual[64];	/* ns per pair, one per round */
+	void (*untimed)(long n);	/* after the clock stops, if set */
 };
 
 static struct impl impls[] = {
-	{ "raw C11 atomics", pairs_raw, {0}, {0} },
-	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
+	{ .name = "raw C11 atomics", .pairs = pairs_raw },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
 #ifdef HAVE_GLIB
-	{ "GLib g_atomic_ref_count", pairs_glib, {0}, {0} },
+	{ .name = "GLib g_atomic_ref_count", .pairs = pairs_glib },
 #endif
 #ifdef HAVE_URCU
-	{ "liburcu urcu_ref", pairs_urcu, {0}, {0} },
+	{ .name = "liburcu urcu_ref", .pairs = pairs_urcu },
 #endif
-	{ "pthread mutex counter", pairs_mutex, {0}, {0} },
-	{ "raw CAS loop (get unless 0)", pairs_raw_cas, {0}, {0} },
-	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
-	{ "libkref kref_get_unless_zero", pairs_kref_unless_zero, {0}, {0} },
-	{ "libkref rcuref_get/rcuref_put", pairs_rcuref, {0}, {0} },
-	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
-	{ "  the same with KREF_DEBUG", pairs_kref_debug, {0}, {0} },
-	{ "libkref kref_get/kref_put", pairs_kref, {0}, {0} },
-	{ "libkref percpu_ref get/put", pairs_percpu, {0}, {0} },
+	{ .name = "pthread mutex counter", .pairs = pairs_mutex },
+	{ .name = "raw CAS loop (get unless 0)", .pairs = pairs_raw_cas },
+	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
+	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
+	{ .name = "libkref rcuref_get/rcuref_put", .pairs = pairs_rcuref },
+	{ .name = "gets only: kref_get_unless_zero", .pairs = gets_kref_unless_zero, .untimed = puts_kref },
+	{ .name = "gets only: rcuref_get", .pairs = gets_rcuref, .untimed = puts_rcuref },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "  the same with KREF_DEBUG", .pairs = pairs_kref_debug },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "libkref percpu_ref get/put", .pairs = pairs_percpu },
 #ifdef HAVE_URCU_CDS
-	{ "mutex table: lookup+get+put", lookups_mutex, {0}, {0} },
-	{ "RCU table, same buckets", lookups_rcu_buckets, {0}, {0} },
-	{ "RCU table, liburcu cds_lfht", lookups_rcu, {0}, {0} },
+	{ .name = "mutex table: lookup+get+put", .pairs = lookups_mutex },
+	{ .name = "RCU table, same buckets", .pairs = lookups_rcu_buckets },
+	{ .name = "RCU table, liburcu cds_lfht", .pairs = lookups_rcu },
 #endif
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
 /* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7, 9, 11,
+static const size_t group_start[] = { 0, 5, 7, 9, 11, 13,
 #ifdef HAVE_URCU_CDS
-	13,
+	15,
 #endif
 };
 #define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
@@ -200,7 +231,7 @@ static double now_ns(void)
 
 struct worker {
 	pthread_barrier_t *go;
-	void (*pairs)(long);
+	const struct impl *m;
 	long n;
 	double start, end;
 };
@@ -211,14 +242,16 @@ static void *worker(void *p)
 
 	pthread_barrier_wait(w->go);
 	w->start = now_ns();
-	w->pairs(w->n);
+	w->m->pairs(w->n);
 	w->end = now_ns();
+	if (w->m->untimed)
+		w->m->untimed(w->n);
 	return NULL;
 }
 
 /* Wall time of @threads threads doing @n pairs each, started together:
  * from the first start to the last end, as the workers saw them. */
-static double run(void (*pairs)(long), long n, int threads)
+static double run(const struct impl *m, long n, int threads)
 {
 	pthread_barrier_t go;
 	pthread_t t[2];
@@ -226,14 +259,17 @@ static double run(void (*pairs)(long), long n, int threads)
 	double first = 0, last = 0;
 
 	if (threads == 1) {
-		double start = now_ns();
+		double start = now_ns(), end;
 
-		pairs(n);
-		return now_ns() - start;
+		m->pairs(n);
+		end = now_ns();
+		if (m->untimed)
+			m->untimed(n);
+		return end - start;
 	}
 	pthread_barrier_init(&go, NULL, threads);
 	for (int i = 0; i < threads; i++) {
-		w[i] = (struct worker){ &go, pairs, n, 0, 0 };
+		w[i] = (struct worker){ &go, m, n, 0, 0 };
 		pthread_create(&t[i], NULL, worker, &w[i]);
 	}
 	for (int i = 0; i < threads; i++) {
@@ -259,6 +295,17 @@ static double median(const double *v, int n)
 	memcpy(s, v, sizeof(double) * (size_t)n);
 	qsort(s, (size_t)n, sizeof(double), cmp_double);
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* The median over rounds of @v[r] / @base[r]: each round ran both, back to
+ * back, so drift in the machine's speed cancels out. */
+static double paired_ratio(const double *v, const double *base, int n)
+{
+	double r[64];
+
+	for (int i = 0; i < n; i++)
+		r[i] = v[i] / base[i];
+	return median(r, n);
 }
 
 static double minimum(const double *v, int n)
@@ -326,18 +373,18 @@ int main(void)
 	urcu_ref_init(&urcu_obj.u);
 #endif
 	for (size_t i = 0; i < NIMPLS; i++)	/* warm up */
-		impls[i].pairs(n1 / 10);
+		run(&impls[i], n1 / 10, 1);
 	for (int r = 0; r < rounds; r++) {
 		for (size_t i = 0; i < NIMPLS; i++) {
-			impls[i].single[r] = run(impls[i].pairs, n1, 1) / (double)n1;
-			impls[i].dual[r] = run(impls[i].pairs, n2, 2) / (double)n2;
+			impls[i].single[r] = run(&impls[i], n1, 1) / (double)n1;
+			impls[i].dual[r] = run(&impls[i], n2, 2) / (double)n2;
 		}
 	}
 
 	printf("get+put pairs on one object: ns per pair, min / median of %d "
 	       "rounds\n(2 threads: wall time per pair each thread did, both "
 	       "on the same counter)\n\n", rounds);
-	printf("%-30s %19s %9s   %19s %9s\n", "", "1 thread", "ratio",
+	printf("%-32s %17s %8s   %17s %8s\n", "", "1 thread", "ratio",
 	       "2 threads", "ratio");
 	for (size_t i = 0, g = 0; i < NIMPLS; i++) {
 		const struct impl *base, *m = &impls[i];
@@ -347,13 +394,14 @@ int main(void)
 			printf("\n");
 		}
 		base = &impls[group_start[g]];
-		printf("%-30s %8.2f / %8.2f %8.3fx   %8.2f / %8.2f %8.3fx\n",
+		printf("%-32s %7.2f / %7.2f %7.3fx   %7.2f / %7.2f %7.3fx\n",
 		       m->name, minimum(m->single, rounds), median(m->single, rounds),
-		       median(m->single, rounds) / median(base->single, rounds),
+		       paired_ratio(m->single, base->single, rounds),
 		       minimum(m->dual, rounds), median(m->dual, rounds),
-		       median(m->dual, rounds) / median(base->dual, rounds));
+		       paired_ratio(m->dual, base->dual, rounds));
 	}
-	printf("\nratio: median over the median of the first row of its group\n");
+	printf("\nratio: to the first row of its group, the median over rounds of "
+	       "the two times in the same round\n");
 	write_chart_data(getenv("BENCH_DATA"), rounds);
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
