@@ -50,6 +50,17 @@ debug_hooks() {
 	cc -std=gnu11 -DKREF_DEBUG -O2 -Iinclude -c examples/minimal.c -o "$tmp/d.o" &&
 	nm -u "$tmp/d.o" | grep -q 'kref_debug_put$'
 }
+# rcuref_get is one atomic add: no compare-and-swap loop (x86-64 check).
+one_add_no_cas() {
+	cc -std=c11 -O2 -Iinclude -c tests/rcuref_get_fn.c -o "$tmp/g.o" &&
+	objdump -d "$tmp/g.o" >"$tmp/g.s" &&
+	[ "$(grep -c 'lock xadd' "$tmp/g.s")" = 1 ] && ! grep -q cmpxchg "$tmp/g.s"
+}
+if [ "$(uname -m)" = x86_64 ]; then
+	ok "rcuref_get compiles to one lock xadd and no cmpxchg" one_add_no_cas
+else
+	skip "the rcuref_get code check reads x86-64 code"
+fi
 ok "without KREF_DEBUG, <kref.h> expands to no debug code" no_debug_tokens
 ok "with KREF_DEBUG, kref_put calls the debug path" debug_hooks
 
