@@ -48,11 +48,23 @@ $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
 	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
-# liburcu is optional: without it, the lock-free table test is not built.
+# liburcu is optional: without it, the lock-free table test and the
+# kernel-style test (whose rcupdate.h uses liburcu-bp) are not built.
 URCU_LIBS := $(shell pkg-config --libs liburcu-cds liburcu 2>/dev/null)
+URCU_BP_LIBS := $(shell pkg-config --libs liburcu-bp 2>/dev/null)
 ifeq ($(URCU_LIBS),)
 TESTS := $(filter-out %/test_rcu_table,$(TESTS))
 endif
+ifeq ($(URCU_BP_LIBS),)
+TESTS := $(filter-out %/test_kernel_style,$(TESTS))
+endif
+# Kernel-style code, unchanged, on the compat headers.
+$(B)/tests/test_kernel_style: tests/test_kernel_style.c examples/kernel_style.c \
+		examples/*.h compat/linux/*.h tests/*.h $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -Icompat -c -o $(B)/obj/kernel_style.o examples/kernel_style.c
+	$(CC) $(ALL_CFLAGS) -Iexamples -rdynamic -o $@ $< $(B)/obj/kernel_style.o \
+		$(B)/libkref.a $(URCU_BP_LIBS)
 $(B)/tests/test_rcu_table: EXTRA_CFLAGS := -Iexamples
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
 
@@ -133,6 +145,8 @@ install: $(LIBS)
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux
+	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)

@@ -27,6 +27,31 @@ ok "cc app.c \$(pkg-config --cflags --libs libkref) builds, runs, uses the .so" 
 ok "pkg-config reports the version" \
 	sh -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --modversion libkref | grep -qx 0.1.0"
 
+kernel_style_builds() {
+	PKG_CONFIG_PATH=$p/lib/pkgconfig
+	export PKG_CONFIG_PATH
+	cc -c examples/kernel_style.c -Iexamples \
+		-I"$(pkg-config --variable=compatdir libkref)" \
+		$(pkg-config --cflags libkref) -o "$tmp/ks.o" &&
+	[ "$(pkg-config --variable=compatdir libkref)" = "$p/include/kref/compat" ]
+}
+ok "kernel-style code builds with -I\$(pkg-config --variable=compatdir libkref)" \
+	kernel_style_builds
+
+cmake_builds() {
+	PKG_CONFIG_PATH=$p/lib/pkgconfig
+	export PKG_CONFIG_PATH
+	cmake -S examples/cmake -B "$tmp/cmake" >/dev/null &&
+	cmake --build "$tmp/cmake" >/dev/null &&
+	LD_LIBRARY_PATH=$p/lib "$tmp/cmake/minimal" | grep -q 'released: hello, kref'
+}
+if command -v cmake >/dev/null; then
+	ok "CMake: find_package(PkgConfig) + pkg_check_modules builds and runs" \
+		cmake_builds
+else
+	skip "cmake not installed"
+fi
+
 ok "make install DESTDIR=stage PREFIX=/usr" \
 	make -s install DESTDIR="$tmp/stage" PREFIX=/usr
 ok "DESTDIR prefixes every file; libkref.pc names /usr" \
