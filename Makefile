@@ -5,9 +5,11 @@
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
 # make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
+# make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
 #
-# MODE selects the build: plain (default), asan, tsan; each in build/MODE.
+# MODE selects the build: plain (default), asan, tsan, valgrind (annotated
+# for Helgrind and DRD); each in build/MODE.
 
 VERSION    := 0.1.0
 SOVERSION  := 0
@@ -24,6 +26,7 @@ B      := build/$(MODE)
 SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 SAN_tsan := -fsanitize=thread
+SAN_valgrind := -DKREF_VALGRIND
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
@@ -98,6 +101,7 @@ test-mode: tests
 check:
 	@rm -f build/counts
 	$(MAKE) --no-print-directory MODE=clang CC=clang tests
+	$(MAKE) --no-print-directory MODE=valgrind tests
 	@fail=0; for m in plain asan tsan; do \
 		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
 	done; tests/summary build/counts && [ $$fail = 0 ]
@@ -110,6 +114,12 @@ demo-debug: $(B)/demo-debug
 
 stress: $(B)/tests/test_stress
 	KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/test_stress
+
+# Every multi-threaded test under Helgrind and DRD: long (tens of minutes).
+valgrind:
+	$(MAKE) --no-print-directory MODE=valgrind tests
+	VALGRIND_TESTS="test_final_put test_handoff test_rcuref test_percpu \
+		test_locks test_stress" prove -v tests/valgrind.sh
 
 BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g -Iinclude -pthread
 BENCH_LIBS :=
@@ -165,5 +175,5 @@ install: $(LIBS)
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check demo demo-debug stress bench chart install clean
+.PHONY: all tests test-mode check demo demo-debug stress valgrind bench chart install clean
 .PRECIOUS: $(B)/obj/%.o

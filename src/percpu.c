@@ -167,6 +167,7 @@ static void switch_to_atomic(struct percpu_ref *ref,
 #ifdef KREF_TSAN
 	__tsan_acquire(ref);
 #endif
+	kref_vg_happens_after(ref);
 	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
 		sum += (unsigned long)*counter(counters, cpu);
 	/* Relaxed: the put that follows is the release; unsigned arithmetic

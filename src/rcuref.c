@@ -12,14 +12,15 @@ static atomic_bool warned_saturated, warned_imbalanced;
 bool rcuref_get_slowpath(rcuref_t *ref, unsigned int cnt)
 {
 	/* Dead: undo the drift into the middle of the dead zone and fail.
-	 * Relaxed: the store publishes nothing, it only re-centres. */
+	 * Relaxed: the store publishes nothing, it only re-centres (an
+	 * exchange, so valgrind's tools see an atomic operation). */
 	if (cnt >= RCUREF_RELEASED) {
-		kref_atomic_set(&ref->refcnt, (int)RCUREF_DEAD);
+		kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_DEAD);
 		return false;
 	}
 	kref_report_once(&warned_saturated, "rcuref saturated - leaking memory",
 			 __builtin_return_address(0));
-	kref_atomic_set(&ref->refcnt, (int)RCUREF_SATURATED);
+	kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_SATURATED);
 	return true;
 }
 
@@ -39,10 +40,10 @@ bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt)
 	if (cnt >= RCUREF_RELEASED) {
 		kref_report_once(&warned_imbalanced, "rcuref - imbalanced put()",
 				 __builtin_return_address(0));
-		kref_atomic_set(&ref->refcnt, (int)RCUREF_DEAD);
+		kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_DEAD);
 		return false;
 	}
 	/* A put on a saturated counter: back to the middle of its zone. */
-	kref_atomic_set(&ref->refcnt, (int)RCUREF_SATURATED);
+	kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_SATURATED);
 	return false;
 }

@@ -53,6 +53,13 @@ static inline void kref_atomic_set_release(kref_atomic_int *v, int i)
 	KREF_STD atomic_store_explicit(v, i, KREF_MO(release));
 }
 
+/* A relaxed store done as an exchange: for slow paths, where Helgrind and
+ * DRD would take a plain store racing an atomic RMW for a data race. */
+static inline void kref_atomic_xchg_relaxed(kref_atomic_int *v, int i)
+{
+	(void)KREF_STD atomic_exchange_explicit(v, i, KREF_MO(relaxed));
+}
+
 static inline int kref_atomic_fetch_add_relaxed(kref_atomic_int *v, int i)
 {
 	return KREF_STD atomic_fetch_add_explicit(v, i, KREF_MO(relaxed));

@@ -193,6 +193,7 @@ restart:
 #ifdef KREF_TSAN
 	__tsan_release(ref);	/* ThreadSanitizer cannot see membarrier */
 #endif
+	kref_vg_happens_before(ref);	/* nor can Helgrind and DRD */
 	return true;
 atomic_mode:
 #endif
@@ -289,6 +290,7 @@ static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 
 	if (kref_likely(percpu_ref_add_this_cpu(ref, -(long)nr)))
 		return;
+	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever releases. */
 	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, (long)nr,
 						KREF_MO(release));
@@ -296,6 +298,7 @@ static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 		/* Acquire as a load, visible to ThreadSanitizer (refcount.h). */
 		(void)KREF_STD atomic_load_explicit(&ref->data->count,
 						    KREF_MO(acquire));
+		kref_vg_happens_after(ref);
 		ref->data->release(ref);
 	}
 }

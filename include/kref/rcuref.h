@@ -108,12 +108,17 @@ static inline KREF_MUST_CHECK bool rcuref_get(rcuref_t *ref)
  */
 static inline KREF_MUST_CHECK bool rcuref_put(rcuref_t *ref)
 {
-	/* Release: our accesses happen before whoever frees the object. */
-	unsigned int cnt = (unsigned int)kref_atomic_fetch_sub_release(&ref->refcnt, 1) - 1u;
+	unsigned int cnt;
 
+	kref_vg_happens_before(ref);
+	/* Release: our accesses happen before whoever frees the object. */
+	cnt = (unsigned int)kref_atomic_fetch_sub_release(&ref->refcnt, 1) - 1u;
 	if (kref_likely(cnt <= RCUREF_MAXREF))
 		return false;
-	return rcuref_put_slowpath(ref, cnt);
+	if (!rcuref_put_slowpath(ref, cnt))
+		return false;
+	kref_vg_happens_after(ref);
+	return true;
 }
 
 /**

@@ -249,9 +249,11 @@ static inline void refcount_inc(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
 {
-	/* Release: our accesses to the object happen before whoever frees it. */
-	int old = kref_atomic_fetch_sub_release(&r->refs, i);
+	int old;
 
+	kref_vg_happens_before(r);
+	/* Release: our accesses to the object happen before whoever frees it. */
+	old = kref_atomic_fetch_sub_release(&r->refs, i);
 	if (kref_likely(old > i))
 		return false;
 	if (old == i) {
@@ -260,6 +262,7 @@ static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
 		 * sequence of every earlier put, so all of them happen before
 		 * the object is freed. */
 		(void)kref_atomic_read_acquire(&r->refs);
+		kref_vg_happens_after(r);
 		return true;
 	}
 	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
@@ -310,8 +313,12 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
 {
 	int one = 1;
 
+	kref_vg_happens_before(r);
 	/* acq_rel on success, relaxed on failure: see above. */
-	return kref_atomic_try_cmpxchg_acq_rel(&r->refs, &one, 0);
+	if (!kref_atomic_try_cmpxchg_acq_rel(&r->refs, &one, 0))
+		return false;
+	kref_vg_happens_after(r);
+	return true;
 }
 
 /**
@@ -330,6 +337,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 {
 	int val = kref_atomic_read(&r->refs);
 
+	kref_vg_happens_before(r);
 	do {
 		if (val == 1)
 			return false;
