@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: MIT
 #
 # make            libkref.a and libkref.so in build/plain/
-# make check      the test suite: plain, ASan+UBSan, TSan; clang -Werror build
+# make check      the test suite: plain, ASan+UBSan, TSan, hook; clang -Werror build
+# make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
 # make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
+# make dist       build/libkref-VERSION.tar.gz, byte-reproducible
+# make check-deb  build the .debs from make dist's tarball; lintian them
 #
 # MODE selects the build: plain (default), asan, tsan, valgrind (annotated
-# for Helgrind and DRD); each in build/MODE.
+# for Helgrind and DRD), hook (KREF_ATOMIC_HOOK=1, as on Cortex-M0, with
+# tests/critical_hook.c's critical section); each in build/MODE.
 
 VERSION    := 0.1.0
 SOVERSION  := 0
@@ -27,18 +31,31 @@ SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 SAN_tsan := -fsanitize=thread
 SAN_valgrind := -DKREF_VALGRIND
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
+SAN_hook := -DKREF_ATOMIC_HOOK=1
+# Distributions build with WERROR= so that a newer compiler's new warning
+# does not fail their build.
+WERROR   ?= -Werror
+WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
+# Unwind tables let a misuse report's backtrace pass through our frames on
+# 32-bit ARM and RISC-V, whose compilers leave them out by default.
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
 HEADERS := include/kref.h $(wildcard include/kref/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
+# The hook build's library carries the critical section a firmware would.
+ifeq ($(MODE),hook)
+LIB_OBJS += $(B)/obj/critical_hook.o
+endif
 TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
 SONAME  := libkref.so.$(SOVERSION)
 LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
 
 all: $(LIBS)
 
-$(B)/obj/%.o: src/%.c $(HEADERS)
+$(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+$(B)/obj/critical_hook.o: tests/critical_hook.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
@@ -47,7 +64,7 @@ $(B)/libkref.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
 	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
@@ -66,7 +83,7 @@ $(B)/tests/test_kernel_style: tests/test_kernel_style.c examples/kernel_style.c 
 		examples/*.h compat/linux/*.h tests/*.h $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -Icompat -c -o $(B)/obj/kernel_style.o examples/kernel_style.c
-	$(CC) $(ALL_CFLAGS) -Iexamples -rdynamic -o $@ $< $(B)/obj/kernel_style.o \
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Iexamples -rdynamic -o $@ $< $(B)/obj/kernel_style.o \
 		$(B)/libkref.a $(URCU_BP_LIBS)
 $(B)/tests/test_rcu_table: EXTRA_CFLAGS := -Iexamples
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
@@ -79,18 +96,18 @@ $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*.h $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/mixed_peer.c
-	$(CC) $(ALL_CFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
 $(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 $(B)/tests/%: tests/%.c tests/*.h examples/*.h $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 
 $(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 
@@ -102,9 +119,16 @@ check:
 	@rm -f build/counts
 	$(MAKE) --no-print-directory MODE=clang CC=clang tests
 	$(MAKE) --no-print-directory MODE=valgrind tests
-	@fail=0; for m in plain asan tsan; do \
+	@fail=0; for m in plain asan tsan hook; do \
 		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
 	done; tests/summary build/counts && [ $$fail = 0 ]
+
+# Cross builds under qemu-user (packages: gcc-<triple>, qemu-user).
+CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
+check-cross:
+	@rm -f build/cross-counts
+	@KREF_COUNTS=build/cross-counts tests/check-cross.sh $(CROSS_ARCHES); \
+		status=$$?; tests/summary build/cross-counts && [ $$status = 0 ]
 
 demo: $(B)/demo
 	$(B)/demo
@@ -172,8 +196,30 @@ install: $(LIBS)
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \
 	done; done < man/links
 
+# The release tarball, byte-reproducible: fixed order, owners, modes and
+# mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
+# file's, which makes dist in an unpacked tarball give the same bytes).
+# An explicit list, so it needs no git: add new top-level entries here.
+DIST_FILES := .ci .gitignore LICENSE Makefile README.md bench compat debian \
+	docs examples include libkref.pc.in man src tests
+DIST := build/libkref-$(VERSION).tar
+dist:
+	@mkdir -p build
+	@epoch=$${SOURCE_DATE_EPOCH:-$$([ -e .git ] && git log -1 --format=%ct 2>/dev/null)}; \
+	epoch=$${epoch:-$$(find $(DIST_FILES) -type f -printf '%T@\n' | sort -n | tail -n 1)}; \
+	tar -cf $(DIST) --format=gnu --sort=name --owner=0 --group=0 --numeric-owner \
+		--mode=u+rwX,go=rX --mtime=@$${epoch%.*} \
+		--transform='flags=r;s,^,libkref-$(VERSION)/,' $(DIST_FILES) && \
+	gzip -9nf $(DIST) && echo $(DIST).gz
+
+# The Debian packages from make dist's tarball, checked (tests/check-deb.sh).
+check-deb:
+	@rm -f build/deb-counts
+	@KREF_COUNTS=build/deb-counts tests/run-suite deb build/deb; \
+		status=$$?; tests/summary build/deb-counts && [ $$status = 0 ]
+
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check demo demo-debug stress valgrind bench chart install clean
+.PHONY: all tests test-mode check check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
 .PRECIOUS: $(B)/obj/%.o

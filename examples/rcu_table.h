@@ -15,6 +15,7 @@
 #define EXAMPLES_RCU_TABLE_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <urcu.h>
 #include <urcu/rculfhash.h>
@@ -56,11 +57,14 @@ struct table {
 	atomic_long frees;
 };
 
+/* Mixed in 64 bits, so the shifts are defined where long has 32. */
 static inline unsigned long table_hash(unsigned long key)
 {
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdUL;
-	return key ^ (key >> 33);
+	uint64_t h = key;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return (unsigned long)(h ^ (h >> 33));
 }
 
 /* A table for about @objects objects (it grows past that by itself). */

@@ -7,6 +7,9 @@
 
 #include <stdatomic.h>
 
+/* For the library's own files: not exported from libkref.so. */
+#pragma GCC visibility push(hidden)
+
 /* Writes @len bytes of a report to stderr in one write. */
 void kref_report_write(const char *text, int len);
 
@@ -23,5 +26,7 @@ void kref_report_end(void);
 
 /* The calling thread's id, as gdb and top show it. */
 int kref_thread_id(void);
+
+#pragma GCC visibility pop
 
 #endif /* KREF_INTERNAL_H */

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,10 @@ void kref_report_backtrace(const void *from)
 	void *frames[64];
 	int n = backtrace(frames, 64), first = 0;
 
+	/* Bit 0 ignored: ARM's unwinder clears the Thumb bit that
+	 * __builtin_return_address() keeps. */
 	for (int i = 0; i < n; i++)
-		if (frames[i] == from)
+		if (((uintptr_t)frames[i] | 1) == ((uintptr_t)from | 1))
 			first = i;
 	backtrace_symbols_fd(frames + first, n - first, STDERR_FILENO);
 #else

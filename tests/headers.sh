@@ -3,7 +3,8 @@
 # headers.sh - the core headers compile freestanding under gcc and clang for
 # C11, C17 and C2x and need nothing but refcount_warn_saturate; <kref.h>
 # compiles as C++17 and C++20 and links with the C library; KREF_DEBUG
-# leaves a unit built without it untouched.
+# leaves a unit built without it untouched; KREF_ATOMIC_HOOK=1 leaves no
+# atomic read-modify-write instruction.
 . tests/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -56,10 +57,23 @@ one_add_no_cas() {
 	objdump -d "$tmp/g.o" >"$tmp/g.s" &&
 	[ "$(grep -c 'lock xadd' "$tmp/g.s")" = 1 ] && ! grep -q cmpxchg "$tmp/g.s"
 }
+# KREF_ATOMIC_HOOK=1, as on Cortex-M0: no atomic RMW instruction is left
+# (xchg with memory is one) in the core or rcuref_get, and they call the
+# firmware's hook.
+hook_only() {
+	for f in freestanding rcuref_get_fn; do
+		cc -std=c11 -O2 -DKREF_ATOMIC_HOOK=1 -Iinclude -c tests/$f.c \
+			-o "$tmp/h.o" && objdump -d "$tmp/h.o" >"$tmp/h.s" &&
+		! grep -Eq 'lock|xchg.*\(' "$tmp/h.s" &&
+		nm -u "$tmp/h.o" | grep -q kref_critical_enter || return 1
+	done
+}
 if [ "$(uname -m)" = x86_64 ]; then
 	ok "rcuref_get compiles to one lock xadd and no cmpxchg" one_add_no_cas
+	ok "KREF_ATOMIC_HOOK=1: no locked instruction; calls the hook" hook_only
 else
 	skip "the rcuref_get code check reads x86-64 code"
+	skip "the KREF_ATOMIC_HOOK code check reads x86-64 code"
 fi
 ok "without KREF_DEBUG, <kref.h> expands to no debug code" no_debug_tokens
 ok "with KREF_DEBUG, kref_put calls the debug path" debug_hooks

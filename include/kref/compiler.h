@@ -20,6 +20,14 @@
 #define KREF_COLD
 #endif
 
+/* Argument n is used as an address only, never read through, so GCC need
+ * not warn when it points to memory not yet initialised. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 10
+#define KREF_ADDRESS_ONLY(n)	__attribute__((access(none, n)))
+#else
+#define KREF_ADDRESS_ONLY(n)
+#endif
+
 /* ThreadSanitizer builds, which need telling about orderings it cannot see
  * (membarrier, RCU grace periods). */
 #if defined(__SANITIZE_THREAD__)
