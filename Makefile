@@ -123,12 +123,15 @@ check:
 		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
 	done; tests/summary build/counts && [ $$fail = 0 ]
 
+# $(call counted,COUNTS,COMMAND): COMMAND's run-suite counts go to COUNTS,
+# whose total is printed; fails if COMMAND or any test failed.
+counted = rm -f $(1); KREF_COUNTS=$(1) $(2); status=$$?; \
+	tests/summary $(1) && [ $$status = 0 ]
+
 # Cross builds under qemu-user (packages: gcc-<triple>, qemu-user).
 CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
-	@rm -f build/cross-counts
-	@KREF_COUNTS=build/cross-counts tests/check-cross.sh $(CROSS_ARCHES); \
-		status=$$?; tests/summary build/cross-counts && [ $$status = 0 ]
+	@$(call counted,build/cross-counts,tests/check-cross.sh $(CROSS_ARCHES))
 
 demo: $(B)/demo
 	$(B)/demo
@@ -214,9 +217,7 @@ dist:
 
 # The Debian packages from make dist's tarball, checked (tests/check-deb.sh).
 check-deb:
-	@rm -f build/deb-counts
-	@KREF_COUNTS=build/deb-counts tests/run-suite deb build/deb; \
-		status=$$?; tests/summary build/deb-counts && [ $$status = 0 ]
+	@$(call counted,build/deb-counts,tests/run-suite deb build/deb)
 
 clean:
 	rm -rf build
