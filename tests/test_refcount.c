@@ -70,6 +70,25 @@ static const struct edge_case cases[] = {
 	{ 0,       SUB_AND_TEST,     1, 0,    SAT,     REFCOUNT_SUB_UAF },
 	{ SAT,     SUB_AND_TEST,     1, 0,    SAT,     REFCOUNT_SUB_UAF },
 	{ MAX,     SUB_AND_TEST,     MAX, 1,  0,       NONE },
+	/* Out-of-contract amounts: never a true from a count <= 0, never a
+	 * saturated counter revived, never a negative live count. */
+	{ 0,       SUB_AND_TEST,     0, 0,    SAT,     REFCOUNT_SUB_UAF },
+	{ 3,       SUB_AND_TEST,     0, 0,    3,       NONE },
+	{ SAT,     SUB_AND_TEST,     0, 0,    SAT,     REFCOUNT_SUB_UAF },
+	{ 3,       SUB_AND_TEST,     -1, 0,   SAT,     REFCOUNT_SUB_UAF },
+	{ SAT,     SUB_AND_TEST,     INT_MIN, 0, SAT,  REFCOUNT_SUB_UAF },
+	{ SAT,     SUB_AND_TEST,     SAT, 0,  SAT,     REFCOUNT_SUB_UAF },
+	{ -1,      SUB_AND_TEST,     -1, 0,   SAT,     REFCOUNT_SUB_UAF },
+	{ 0,       ADD,              0, VOID, SAT,     REFCOUNT_ADD_UAF },
+	{ 3,       ADD,              0, VOID, 3,       NONE },
+	{ 3,       ADD,              -3, VOID, SAT,    REFCOUNT_ADD_OVF },
+	{ SAT,     ADD,              INT_MIN, VOID, SAT, REFCOUNT_ADD_OVF },
+	{ SAT,     ADD,              MAX, VOID, SAT,   REFCOUNT_ADD_OVF },
+	{ 3,       ADD_NOT_ZERO,     0, 1,    3,       NONE },
+	{ 0,       ADD_NOT_ZERO,     0, 0,    0,       NONE },
+	{ 3,       ADD_NOT_ZERO,     -3, 1,   SAT,     REFCOUNT_ADD_NOT_ZERO_OVF },
+	{ 0,       ADD_NOT_ZERO,     -1, 0,   SAT,     REFCOUNT_ADD_NOT_ZERO_OVF },
+	{ SAT,     ADD_NOT_ZERO,     INT_MIN, 1, SAT,  REFCOUNT_ADD_NOT_ZERO_OVF },
 	{ 2,       DEC_AND_TEST,     0, 0,    1,       NONE },
 	{ 1,       DEC_AND_TEST,     0, 1,    0,       NONE },
 	{ 0,       DEC_AND_TEST,     0, 0,    SAT,     REFCOUNT_SUB_UAF },
@@ -87,7 +106,8 @@ static const struct edge_case cases[] = {
 	{ MAX,     DEC_NOT_ONE,      0, 1,    MAX - 1, NONE },
 	{ 1,       DEC_NOT_ONE,      0, 0,    1,       NONE },
 	{ 0,       DEC_NOT_ONE,      0, 1,    SAT,     REFCOUNT_SUB_UAF },
-	{ SAT,     DEC_NOT_ONE,      0, 1,    SAT,     REFCOUNT_SUB_UAF },
+	{ SAT,     DEC_NOT_ONE,      0, 1,    SAT,     NONE },
+	{ -1,      DEC_NOT_ONE,      0, 1,    SAT,     REFCOUNT_SUB_UAF },
 };
 
 static int apply(enum op op, int arg, refcount_t *r)
