@@ -188,6 +188,13 @@ install: $(LIBS)
 	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
+	@# Into the live system: refresh the dynamic linker's cache, and say
+	@# so if it still cannot find the library (LIBDIR not in its path).
+	@[ -n "$(DESTDIR)" ] || { ldconfig 2>/dev/null; \
+	ldconfig -p 2>/dev/null | grep -q ' => $(LIBDIR)/$(SONAME)$$' || \
+	echo "make install: $(LIBDIR) is not in the dynamic linker's path: run" \
+	     "ldconfig as root after adding it to /etc/ld.so.conf.d/," \
+	     "or link with -Wl,-rpath,$(LIBDIR)"; }
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
