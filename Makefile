@@ -150,12 +150,12 @@ valgrind:
 
 BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g -Iinclude -pthread
 BENCH_LIBS :=
-ifneq ($(shell pkg-config --exists glib-2.0 && echo yes),)
-BENCH_CFLAGS += -DHAVE_GLIB $(shell pkg-config --cflags glib-2.0)
-BENCH_LIBS += $(shell pkg-config --libs glib-2.0)
+ifneq ($(shell pkg-config --exists glib-2.0 2>/dev/null && echo yes),)
+BENCH_CFLAGS += -DHAVE_GLIB $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+BENCH_LIBS += $(shell pkg-config --libs glib-2.0 2>/dev/null)
 endif
-ifneq ($(shell pkg-config --exists liburcu && echo yes),)
-BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu)
+ifneq ($(shell pkg-config --exists liburcu 2>/dev/null && echo yes),)
+BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu 2>/dev/null)
 endif
 ifneq ($(URCU_LIBS),)
 BENCH_CFLAGS += -DHAVE_URCU_CDS -Iexamples

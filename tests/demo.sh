@@ -9,6 +9,9 @@ ok "demo exits 0" test "$status" = 0
 has() { printf '%s\n' "$out" | grep -q "$1"; }
 ok "rules 1 and 2: release after every put" has "release: all 3 workers and main have put"
 ok "rule 3: every object released once" has "2000 objects published, 2000 released, each once"
+late=$(printf '%s\n' "$out" | sed -n 's/.* lookups: \([0-9]*\) found an object its owner had already put.*/\1/p')
+ok "rule 3: lookups raced the final put for every object ($late)" test "${late:-0}" -ge 2000
+ok "rule 3: every final put was a reader's" has "a reader's, racing those lookups, for 2000 of 2000 objects"
 ok "the bug is reported with the kernel's text" has "^refcount_t: underflow; use-after-free.$"
 ok "and nothing is released twice" has "release ran 1 time(s), never twice"
 
