@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 #
 # make            libkref.a and libkref.so in build/plain/
-# make check      the test suite: plain, ASan+UBSan, TSan, hook; clang -Werror build
+# make check      every mode below, then "N passed, N failed, N skipped"
+# make check-MODE one of them: plain, asan (ASan+UBSan), tsan, hook, clang,
+#                 valgrind (Helgrind and DRD), shell (tests/shell)
+# make deps       install every optional tool make check uses (Debian, root)
 # make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
@@ -13,7 +16,8 @@
 #
 # MODE selects the build: plain (default), asan, tsan, valgrind (annotated
 # for Helgrind and DRD), hook (KREF_ATOMIC_HOOK=1, as on Cortex-M0, with
-# tests/critical_hook.c's critical section); each in build/MODE.
+# tests/harness/critical_hook.c's critical section); each in build/MODE.
+# tests/harness/check says what each mode runs.
 
 VERSION    := 0.1.0
 SOVERSION  := 0
@@ -40,13 +44,15 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
 # 32-bit ARM and RISC-V, whose compilers leave them out by default.
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
+TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples
 HEADERS := include/kref.h $(wildcard include/kref/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
 LIB_OBJS += $(B)/obj/critical_hook.o
 endif
-TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+TEST_HEADERS := tests/harness/*.h tests/unit/*.h examples/*.h
 SONAME  := libkref.so.$(SOVERSION)
 LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
 
@@ -55,7 +61,7 @@ all: $(LIBS)
 $(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
-$(B)/obj/critical_hook.o: tests/critical_hook.c $(HEADERS)
+$(B)/obj/critical_hook.o: tests/harness/critical_hook.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
@@ -68,24 +74,32 @@ $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
 	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
-# liburcu is optional: without it, the lock-free table test and the
-# kernel-style test (whose rcupdate.h uses liburcu-bp) are not built.
+# A test that needs what is not installed is built as a script that skips
+# it, naming the package: $(call skip_test,REASON).
+skip_test = @mkdir -p $(@D); printf '\043!/bin/sh\necho "1..0 \043 SKIP %s"\n' \
+	"$(1)" >$@; chmod +x $@
+
+# liburcu is optional: the lock-free table test and the kernel-style test
+# (whose rcupdate.h uses liburcu-bp) need it.
 URCU_LIBS := $(shell pkg-config --libs liburcu-cds liburcu 2>/dev/null)
 URCU_BP_LIBS := $(shell pkg-config --libs liburcu-bp 2>/dev/null)
+NO_URCU := liburcu or pkg-config not installed (liburcu-dev pkgconf)
 ifeq ($(URCU_LIBS),)
-TESTS := $(filter-out %/test_rcu_table,$(TESTS))
+$(B)/tests/test_rcu_table:
+	$(call skip_test,$(NO_URCU))
 endif
 ifeq ($(URCU_BP_LIBS),)
-TESTS := $(filter-out %/test_kernel_style,$(TESTS))
-endif
+$(B)/tests/test_kernel_style:
+	$(call skip_test,$(NO_URCU))
+else
 # Kernel-style code, unchanged, on the compat headers.
-$(B)/tests/test_kernel_style: tests/test_kernel_style.c examples/kernel_style.c \
-		examples/*.h compat/linux/*.h tests/*.h $(B)/libkref.a $(HEADERS)
+$(B)/tests/test_kernel_style: tests/unit/test_kernel_style.c examples/kernel_style.c \
+		compat/linux/*.h $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -Icompat -c -o $(B)/obj/kernel_style.o examples/kernel_style.c
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Iexamples -rdynamic -o $@ $< $(B)/obj/kernel_style.o \
-		$(B)/libkref.a $(URCU_BP_LIBS)
-$(B)/tests/test_rcu_table: EXTRA_CFLAGS := -Iexamples
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/kernel_style.o $(B)/libkref.a $(URCU_BP_LIBS)
+endif
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
 
 # Tests link statically and export their symbols, so backtraces name them.
@@ -94,14 +108,16 @@ TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
 $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
-$(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*.h $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/mixed_peer.c
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
-$(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
-$(B)/tests/%: tests/%.c tests/*.h examples/*.h $(B)/libkref.a $(HEADERS)
+$(B)/tests/test_debug_mixed: tests/unit/test_debug_mixed.c tests/unit/mixed_peer.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/unit/mixed_peer.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+$(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+$(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
@@ -111,27 +127,32 @@ $(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 
-# The suite in one mode; tests/run-suite appends its counts to build/counts.
-test-mode: tests
-	tests/run-suite $(MODE) $(B)
-
+# Each mode appends its counts to build/counts and its skip reasons to
+# build/skips; the summary's last line is the total.
+CHECK_MODES := plain asan tsan hook clang valgrind shell
 check:
-	@rm -f build/counts
-	$(MAKE) --no-print-directory MODE=clang CC=clang tests
-	$(MAKE) --no-print-directory MODE=valgrind tests
-	@fail=0; for m in plain asan tsan hook; do \
-		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
-	done; tests/summary build/counts && [ $$fail = 0 ]
+	@rm -f build/counts build/skips
+	@for m in $(CHECK_MODES); do tests/harness/check $$m; done; \
+	tests/harness/summary build/counts build/skips
 
-# $(call counted,COUNTS,COMMAND): COMMAND's run-suite counts go to COUNTS,
-# whose total is printed; fails if COMMAND or any test failed.
-counted = rm -f $(1); KREF_COUNTS=$(1) $(2); status=$$?; \
-	tests/summary $(1) && [ $$status = 0 ]
+check-%:
+	@rm -f build/counts build/skips
+	@tests/harness/check $*; tests/harness/summary build/counts build/skips
+
+# $(call counted,NAME,COMMAND): COMMAND's counts go to build/NAME-counts and
+# skips to build/NAME-skips, whose total is printed.
+counted = rm -f build/$(1)-counts build/$(1)-skips; \
+	KREF_COUNTS=build/$(1)-counts KREF_SKIPS=build/$(1)-skips $(2); \
+	tests/harness/summary build/$(1)-counts build/$(1)-skips
+
+# Every optional tool make check, check-cross and check-deb use.
+deps:
+	tests/harness/deps
 
 # Cross builds under qemu-user (packages: gcc-<triple>, qemu-user).
 CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
-	@$(call counted,build/cross-counts,tests/check-cross.sh $(CROSS_ARCHES))
+	@$(call counted,cross,tests/release/check-cross.sh $(CROSS_ARCHES))
 
 demo: $(B)/demo
 	$(B)/demo
@@ -144,9 +165,10 @@ stress: $(B)/tests/test_stress
 
 # Every multi-threaded test under Helgrind and DRD: long (tens of minutes).
 valgrind:
-	$(MAKE) --no-print-directory MODE=valgrind tests
-	VALGRIND_TESTS="test_final_put test_handoff test_rcuref test_percpu \
-		test_locks test_stress" prove -v tests/valgrind.sh
+	@rm -f build/counts build/skips
+	@VALGRIND_TESTS="test_final_put test_handoff test_rcuref test_percpu \
+		test_locks test_stress" tests/harness/check valgrind; \
+	tests/harness/summary build/counts build/skips
 
 BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g -Iinclude -pthread
 BENCH_LIBS :=
@@ -222,12 +244,12 @@ dist:
 		--transform='flags=r;s,^,libkref-$(VERSION)/,' $(DIST_FILES) && \
 	gzip -9nf $(DIST) && echo $(DIST).gz
 
-# The Debian packages from make dist's tarball, checked (tests/check-deb.sh).
+# The Debian packages from make dist's tarball, checked (tests/release/check-deb.sh).
 check-deb:
-	@$(call counted,build/deb-counts,tests/run-suite deb build/deb)
+	@$(call counted,deb,tests/harness/run deb tests/release/check-deb.sh)
 
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
+.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
 .PRECIOUS: $(B)/obj/%.o

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * freestanding.c - uses every core operation; tests/headers.sh compiles it
+ * freestanding.c - uses every core operation; tests/shell/headers.sh compiles it
  * with -ffreestanding -nostdlib and checks it needs nothing from libc.
  */
 #include <kref/kref.h>

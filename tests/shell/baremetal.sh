@@ -4,17 +4,17 @@
 # arm-none-eabi-gcc -ffreestanding -nostdlib, it links against nothing but
 # examples/cortex_m.c (no libc, libgcc or libatomic).  Cortex-M0 has no
 # atomic read-modify-write and must use the critical-section hook;
-# Cortex-M4 uses LDREX/STREX.  Each image then runs tests/baremetal.c under
+# Cortex-M4 uses LDREX/STREX.  Each image then runs tests/shell/baremetal.c under
 # qemu-system-arm, one instruction per translated block so that an
 # interrupt can land between any two; its results are reported here.
-. tests/tap.sh
+. tests/harness/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 build() {
 	arm-none-eabi-gcc -mcpu="$1" -mthumb -std=c11 -ffreestanding -nostdlib \
-		-O2 -g -Wall -Wextra -Werror -Iinclude -T tests/baremetal.ld \
-		tests/baremetal.c examples/cortex_m.c -o "$tmp/$1.elf" &&
+		-O2 -g -Wall -Wextra -Werror -Iinclude -T tests/shell/baremetal.ld \
+		tests/shell/baremetal.c examples/cortex_m.c -o "$tmp/$1.elf" &&
 	arm-none-eabi-objdump -d "$tmp/$1.elf" >"$tmp/$1.s"
 }
 calls_hook() {
@@ -44,7 +44,7 @@ run() {
 }
 
 if ! command -v arm-none-eabi-gcc >/dev/null; then
-	skip "arm-none-eabi-gcc not installed"
+	skip "arm-none-eabi-gcc not installed (gcc-arm-none-eabi)"
 	done_testing
 	exit
 fi
@@ -56,19 +56,19 @@ ok "cortex-m4: updates with LDREX/STREX, no hook" uses_ldrex cortex-m4
 # access is left for it to turn into a libatomic call.
 clang_m0() {
 	clang --target=thumbv6m-none-eabi -std=c11 -ffreestanding -O2 -Wall \
-		-Wextra -Werror -Iinclude -c tests/freestanding.c -o "$tmp/c.o" &&
+		-Wextra -Werror -Iinclude -c tests/shell/freestanding.c -o "$tmp/c.o" &&
 	! nm -u "$tmp/c.o" | grep -v -e kref_critical_ -e refcount_warn_saturate
 }
 if command -v clang >/dev/null; then
 	ok "clang, cortex-m0: the core compiles calling only the firmware" clang_m0
 else
-	skip "clang not installed"
+	skip "clang not installed (clang)"
 fi
 
 if command -v qemu-system-arm >/dev/null; then
 	run cortex-m0 microbit
 	run cortex-m4 mps2-an386
 else
-	skip "qemu-system-arm not installed"
+	skip "qemu-system-arm not installed (qemu-system-arm)"
 fi
 done_testing

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # man.sh - every man page renders without a warning, and after make install
 # every documented name opens its family's page.
-. tests/tap.sh
+. tests/harness/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,11 +20,7 @@ all_links_open() {
 	done < man/links
 }
 
-if ! command -v man >/dev/null; then
-	skip "man not installed"
-	done_testing
-	exit
-fi
+need man man-db
 for page in man/*.3 man/*.7; do
 	ok "man --warnings -l $page: clean" renders -l "$page"
 done

@@ -5,7 +5,7 @@
 # compiles as C++17 and C++20 and links with the C library; KREF_DEBUG
 # leaves a unit built without it untouched; KREF_ATOMIC_HOOK=1 leaves no
 # atomic read-modify-write instruction.
-. tests/tap.sh
+. tests/harness/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -16,12 +16,12 @@ foreign_symbols() {
 
 freestanding() {
 	$1 -std=$2 -ffreestanding -nostdlib -O2 -Wall -Wextra -Werror \
-		-Iinclude -c tests/freestanding.c -o "$tmp/f.o" &&
+		-Iinclude -c tests/shell/freestanding.c -o "$tmp/f.o" &&
 	[ -z "$(foreign_symbols "$tmp/f.o")" ]
 }
 
 cxx() {
-	$1 -std=$2 -Wall -Wextra -Werror -Iinclude -pthread tests/cxx.cpp \
+	$1 -std=$2 -Wall -Wextra -Werror -Iinclude -pthread tests/shell/cxx.cpp \
 		"$KREF_BUILD/libkref.a" -o "$tmp/cxx" && "$tmp/cxx"
 }
 
@@ -33,7 +33,7 @@ every() {
 			if command -v "$compiler" >/dev/null; then
 				ok "$compiler -std=$std: $4" "$3" "$compiler" "$std"
 			else
-				skip "$compiler not installed"
+				skip "$compiler not installed (${compiler%++})"
 			fi
 		done
 	done
@@ -71,7 +71,7 @@ debug_hooks() {
 }
 # rcuref_get is one atomic add: no compare-and-swap loop (x86-64 check).
 one_add_no_cas() {
-	cc -std=c11 -O2 -Iinclude -c tests/rcuref_get_fn.c -o "$tmp/g.o" &&
+	cc -std=c11 -O2 -Iinclude -c tests/shell/rcuref_get_fn.c -o "$tmp/g.o" &&
 	objdump -d "$tmp/g.o" >"$tmp/g.s" &&
 	[ "$(grep -c 'lock xadd' "$tmp/g.s")" = 1 ] && ! grep -q cmpxchg "$tmp/g.s"
 }
@@ -80,7 +80,7 @@ one_add_no_cas() {
 # firmware's hook.
 hook_only() {
 	for f in freestanding rcuref_get_fn; do
-		cc -std=c11 -O2 -DKREF_ATOMIC_HOOK=1 -Iinclude -c tests/$f.c \
+		cc -std=c11 -O2 -DKREF_ATOMIC_HOOK=1 -Iinclude -c tests/shell/$f.c \
 			-o "$tmp/h.o" && objdump -d "$tmp/h.o" >"$tmp/h.s" &&
 		! grep -Eq 'lock|xchg.*\(' "$tmp/h.s" &&
 		nm -u "$tmp/h.o" | grep -q kref_critical_enter || return 1

@@ -4,7 +4,7 @@
  * host build with KREF_ATOMIC_HOOK=1 (make check's "hook" mode): one mutex,
  * as a multi-core part without atomics would use a lock.  Linked into that
  * build's libkref.a.  Aborts on a nested section, or on an exit that does
- * not match its enter; counts the sections for tests/test_hook.c.
+ * not match its enter; counts the sections for tests/unit/test_hook.c.
  */
 #include <pthread.h>
 #include <stdint.h>

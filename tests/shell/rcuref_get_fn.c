@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* rcuref_get_fn.c - rcuref_get() alone, for tests/headers.sh to disassemble. */
+/* rcuref_get_fn.c - rcuref_get() alone, for tests/shell/headers.sh to disassemble. */
 #include <kref/rcuref.h>
 
 bool get_it(rcuref_t *r);

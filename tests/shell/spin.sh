@@ -1,15 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# spin.sh - model-check the percpu_ref kill protocol (tests/percpu.pml):
+# spin.sh - model-check the percpu_ref kill protocol (tests/shell/percpu.pml):
 # no early release, at most and exactly one release, under all
 # interleavings; and without the membarrier fence, spin must find a bug.
-. tests/tap.sh
+. tests/harness/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # check [SPIN FLAGS]: prints pan's verdict for the model built that way.
 check() {
-	(cd "$tmp" && spin "$@" -a "$OLDPWD/tests/percpu.pml" >/dev/null &&
+	(cd "$tmp" && spin "$@" -a "$OLDPWD/tests/shell/percpu.pml" >/dev/null &&
 	 cc -w -O2 -DSAFETY -o pan pan.c && ./pan -m1000000 2>&1)
 }
 all_explored() {
@@ -20,11 +20,7 @@ finds_bug() {
 	check -DNO_FENCE | grep -q 'assertion violated'
 }
 
-if command -v spin >/dev/null; then
-	ok "spin: the switch protocol holds in every interleaving" all_explored
-	ok "spin: without the membarrier fence it finds the early release" finds_bug
-else
-	skip "spin not installed"
-	skip "spin not installed"
-fi
+need spin spin
+ok "spin: the switch protocol holds in every interleaving" all_explored
+ok "spin: without the membarrier fence it finds the early release" finds_bug
 done_testing

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# tap.sh - TAP for the shell tests: ok CMD..., skip REASON, done_testing.
+# tap.sh - TAP for the shell tests: ok CMD..., skip REASON, need CMD PACKAGE,
+# done_testing.
 # Run from the top of the source tree; KREF_BUILD names the build directory.
 
 tap_n=0
@@ -20,9 +21,18 @@ ok() {
 	fi
 }
 
+# skip "what is missing (package)": one check not run.
 skip() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n # SKIP $1"
+}
+
+# need COMMAND PACKAGE: without COMMAND, skip the whole script and say
+# which Debian package brings it.
+need() {
+	command -v "$1" >/dev/null && return
+	echo "1..0 # SKIP $1 not installed ($2)"
+	exit 0
 }
 
 done_testing() {

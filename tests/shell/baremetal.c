@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * baremetal.c - the freestanding core on a Cortex-M with no OS and no libc,
- * linked with examples/cortex_m.c and tests/baremetal.ld, run by
- * tests/baremetal.sh under qemu-system-arm (micro:bit for Cortex-M0,
+ * linked with examples/cortex_m.c and tests/shell/baremetal.ld, run by
+ * tests/shell/baremetal.sh under qemu-system-arm (micro:bit for Cortex-M0,
  * MPS2-AN386 for Cortex-M4).  Prints TAP through semihosting and exits
  * with its verdict.
  */
