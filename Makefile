@@ -53,6 +53,10 @@ LIB_OBJS += $(B)/obj/critical_hook.o
 endif
 TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 TEST_HEADERS := tests/harness/*.h tests/unit/*.h examples/*.h
+# test_hook checks the hook build's critical sections: only there.
+ifneq ($(MODE),hook)
+TESTS := $(filter-out %/test_hook,$(TESTS))
+endif
 SONAME  := libkref.so.$(SOVERSION)
 LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
 
