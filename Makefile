@@ -236,7 +236,7 @@ install: $(LIBS)
 # mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
-DIST_FILES := .ci .gitignore LICENSE Makefile README.md bench compat debian \
+DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
 	docs examples include libkref.pc.in man src tests
 DIST := build/libkref-$(VERSION).tar
 dist:
