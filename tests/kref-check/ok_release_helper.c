@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Correct: the release function frees through a helper, which the
+ * constructor also uses before the object is initialised. */
+#include <stdlib.h>
+#include <string.h>
+#include <kref.h>
+
+struct peer {
+	struct kref ref;
+	char *name;
+	unsigned char *rxbuf;
+};
+
+static void peer_destroy(struct peer *p)
+{
+	free(p->name);
+	free(p->rxbuf);
+	free(p);
+}
+
+static void peer_release(struct kref *ref)
+{
+	peer_destroy(container_of(ref, struct peer, ref));
+}
+
+struct peer *peer_new(const char *name)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->name = strdup(name);
+	p->rxbuf = malloc(4096);
+	if (!p->name || !p->rxbuf) {
+		peer_destroy(p);
+		return NULL;
+	}
+	kref_init(&p->ref);
+	return p;
+}
+
+void peer_unref(struct peer *p)
+{
+	kref_put(&p->ref, peer_release);
+}

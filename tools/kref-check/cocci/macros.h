@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+// macros.h - hints for spatch's C parser: attribute-like macros that
+// user-space and kernel-style kref code puts in declarations.
+#define KREF_MUST_CHECK
+#define KREF_BEGIN_DECLS
+#define KREF_END_DECLS
+#define __must_check
+#define __maybe_unused
+#define __always_unused
+#define __rcu
+#define __percpu
+#define __user
+#define __iomem
+#define __init
+#define __exit
+#define __cold
+#define __read_mostly
+#define __force
+#define __acquires(x)
+#define __releases(x)
+#define __must_hold(x)
+#define __guarded_by(x)
+#define __pt_guarded_by(x)
+#define _Nonnull
+#define _Nullable
