@@ -11,6 +11,7 @@
 # make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
+# make lint       kref-check over examples/ and src/ (needs coccinelle)
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
 #
@@ -26,6 +27,8 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR     ?= $(PREFIX)/share/man
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
 
 CFLAGS ?= -O2 -g
 MODE   ?= plain
@@ -224,20 +227,32 @@ install: $(LIBS)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
-	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	# kref-check: the script, and its patterns where it looks for them
+	# (BINDIR/../share/kref-check).
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/kref-check
+	install -m 755 tools/kref-check/kref-check $(DESTDIR)$(BINDIR)/
+	install -m 644 tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h \
+		$(DESTDIR)$(DATADIR)/kref-check/
 	# One page per family; every other name is a link to it (man/links).
 	while read -r page names; do for n in $$names; do \
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \
 	done; done < man/links
+
+# kref-check (tools/kref-check, needs Coccinelle's spatch) over the
+# examples and the library: non-zero on any finding.
+lint:
+	tools/kref-check/kref-check examples/ src/
 
 # The release tarball, byte-reproducible: fixed order, owners, modes and
 # mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
 DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
-	docs examples include libkref.pc.in man src tests
+	docs examples include libkref.pc.in man src tests tools
 DIST := build/libkref-$(VERSION).tar
 dist:
 	@mkdir -p build
@@ -255,5 +270,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
+.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean lint
 .PRECIOUS: $(B)/obj/%.o

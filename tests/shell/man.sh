@@ -21,7 +21,7 @@ all_links_open() {
 }
 
 need man man-db
-for page in man/*.3 man/*.7; do
+for page in man/*.1 man/*.3 man/*.7; do
 	ok "man --warnings -l $page: clean" renders -l "$page"
 done
 ok "make install puts the pages and their links in MANDIR" \
@@ -29,5 +29,7 @@ ok "make install puts the pages and their links in MANDIR" \
 ok "man 7 kref and man 3 kref_put_mutex open after install" \
 	sh -c "MANWIDTH=80 man -M '$tmp/p/share/man' 7 kref | grep -q 'Get a reference before' &&
 	       MANWIDTH=80 man -M '$tmp/p/share/man' 3 kref_put_mutex | grep -q 'kref_put_mutex'"
+ok "man 1 kref-check opens after install" \
+	sh -c "MANWIDTH=80 man -M '$tmp/p/share/man' 1 kref-check | grep -q 'kref-check: ignore'"
 ok "every name in man/links opens its family's page" all_links_open
 done_testing
