@@ -21,6 +21,7 @@ ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 changes=$tmp/libkref_$version-1_$arch.changes
 dev=$tmp/libkref-dev_$version-1_$arch.deb
 lib=$tmp/libkref0_${version}-1_$arch.deb
+kcheck=$tmp/kref-check_${version}-1_all.deb
 
 sum() { sha256sum <"$tarball"; }
 ok "make dist writes $tarball" make -s dist
@@ -112,6 +113,13 @@ links_ok() {
 	done <man/links
 }
 ok "libkref-dev: every name in man/links is a symlink to its page" links_ok
+# kref-check is apart, so that libkref-dev does not pull in Coccinelle.
+ok "kref-check: the script, its patterns and kref-check(1)" has "$kcheck" \
+	/usr/bin/kref-check /usr/share/man/man1/kref-check.1.gz \
+	$(for c in tools/kref-check/cocci/*; do echo /usr/share/kref-check/${c##*/}; done)
+ok "kref-check: depends on coccinelle; libkref-dev does not" sh -c \
+	"dpkg-deb -f '$kcheck' Depends | grep -q coccinelle &&
+	 ! dpkg-deb -f '$dev' Depends | grep -q coccinelle"
 
 # The packages, unpacked, are enough to build and run a program.
 root=$tmp/root
