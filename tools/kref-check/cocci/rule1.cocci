@@ -155,3 +155,50 @@ ph << r1_fail_var_else.ph; px << r1_fail_var_else.px;
 pc << r1_fail_var_else.pc; pb << r1_fail_var_else.pb;
 @@
 kc("FAILELSE", pg, py, ph, px, pc, pb)
+
+// Any branch on the handoff's result, for the failure branches that do
+// not leave (they fall through with the reference never put): the driver
+// reads the branch.
+@r1_fail_any_call exists@
+%%DECLS%%
+expression X, Y;
+statement S, S2;
+position pg, py, ph, px;
+@@
+%%GET(pg, Y, py)%%
+... when != %%PUTANY(Y)%%
+    when any
+(
+if (<+... %%HANDOFF(ph, X, px)%% ...+>) S else S2
+|
+if (<+... %%HANDOFF(ph, X, px)%% ...+>) S
+)
+
+@script:python@
+pg << r1_fail_any_call.pg; py << r1_fail_any_call.py;
+ph << r1_fail_any_call.ph; px << r1_fail_any_call.px;
+@@
+kc("FAILANY", pg, py, ph, px, ph)
+
+@r1_fail_any_var exists@
+%%DECLS%%
+expression X, Y, E, E2;
+statement S, S2;
+position pg, py, ph, px, pc;
+@@
+%%GET(pg, Y, py)%%
+... when != %%PUTANY(Y)%%
+    when any
+E = %%HANDOFF(ph, X, px)%%
+... when != E = E2
+(
+if (<+... E@pc ...+>) S else S2
+|
+if (<+... E@pc ...+>) S
+)
+
+@script:python@
+pg << r1_fail_any_var.pg; py << r1_fail_any_var.py;
+ph << r1_fail_any_var.ph; px << r1_fail_any_var.px; pc << r1_fail_any_var.pc;
+@@
+kc("FAILANY", pg, py, ph, px, pc)
