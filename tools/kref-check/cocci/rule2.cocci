@@ -58,6 +58,7 @@ position pa, po, pc, pb;
     when != E3->__h = P
     when != E3.__h = P
     when != E3[E4] = P
+    when != *E3 = P
     when != %%FREEANY(P)%%
     when != %%HANDOFFANY(P)%%
     when != return P;
@@ -66,6 +67,7 @@ if (C@pc) {
   ... when != %%PUTANY(P)%%
       when != G = P
       when != E3->__h = P
+      when != *E3 = P
       when != %%HANDOFFANY(P)%%
   \(return@pb ...;\|goto@pb L;\)
 }
