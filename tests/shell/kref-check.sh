@@ -88,4 +88,13 @@ ok "--format sarif on a clean program: valid, no result" \
 	sh -c "$tool --format sarif $corpus/ok_static_object.c | python3 -m json.tool | grep -q '\"results\": \[\]'"
 
 ok "examples/ and src/ are clean (make lint)" status 0 $tool examples/ src/
+
+# Installed, it finds its patterns in ../share/kref-check.
+installed() {
+	make -s install DESTDIR="$tmp/stage" PREFIX=/usr >/dev/null &&
+	test -x "$tmp/stage/usr/bin/kref-check" &&
+	test -f "$tmp/stage/usr/share/kref-check/rule1.cocci" &&
+	"$tmp/stage/usr/bin/kref-check" $corpus/r1_kthread_get_after.c | grep -q ':42:3: rule 1:'
+}
+ok "make install: bin/kref-check runs with share/kref-check's patterns" installed
 done_testing
