@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""score.py - run kref-check on each corpus file alone and score it.
+"""score.py - run kref-check on each corpus file as a program of its own
+and score it.
 
-A line marked /* expect: rule N */ holds a violation of rule N.  A finding
-is a true positive when it is on a marked line with the same rule, a false
+A line marked "expect: rule N" holds a violation of rule N.  A finding is a
+true positive when it is on a marked line with the same rule, a false
 positive otherwise; a marked line with no such finding is a false negative.
+
+All files are checked in one run with --each (each file its own program);
+every STRIDE-th file (KREF_CHECK_STRIDE, default 8; 1 for all) is also
+checked alone, which must give the same findings and exit 1 exactly when
+it has some.
 
 Usage: score.py KREF_CHECK FILE...   (prints TAP diagnostics; the last line
 is a JSON summary; exit 0)
@@ -21,37 +27,42 @@ EXPECT = re.compile(r"expect:\s*rule\s*([123])")
 FINDING = re.compile(r"^(.*?):(\d+):(\d+): rule ([123]): ")
 
 
-def check(tool, path):
-    res = subprocess.run([tool, path], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True)
-    found = set()
-    for line in res.stdout.splitlines():
+def findings_of(text):
+    out = {}
+    for line in text.splitlines():
         m = FINDING.match(line)
         if m:
-            found.add((int(m.group(2)), int(m.group(4)), line))
-    expected = set()
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            for m in EXPECT.finditer(line):
-                expected.add((n, int(m.group(1))))
-    return path, res.returncode, found, expected, res.stderr
+            out.setdefault(m.group(1), set()).add((int(m.group(2)), int(m.group(4)), line))
+    return out
+
+
+def alone(tool, path):
+    res = subprocess.run([tool, path], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    return path, res.returncode, findings_of(res.stdout).get(path, set()), res.stderr
 
 
 def main():
     tool, files = sys.argv[1], sys.argv[2:]
     jobs = int(os.environ.get("KREF_CHECK_JOBS", "2"))
+    stride = max(1, int(os.environ.get("KREF_CHECK_STRIDE", "8")))
+    res = subprocess.run([tool, "--each"] + files, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    problems = []
+    if res.returncode not in (0, 1):
+        problems.append("kref-check --each: exit %d: %s" % (res.returncode, res.stderr.strip()[:300]))
+    found = findings_of(res.stdout)
     tp = {1: 0, 2: 0, 3: 0}
     fp = {1: 0, 2: 0, 3: 0}
     fn = {1: 0, 2: 0, 3: 0}
-    bad_exit = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
-        results = list(ex.map(lambda f: check(tool, f), files))
-    for path, rc, found, expected, err in sorted(results):
-        want_rc = 1 if found else 0
-        if rc != want_rc:
-            bad_exit.append("%s: exit %d (%s)" % (path, rc, err.strip()[:200]))
+    for path in sorted(files):
+        expected = set()
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                for m in EXPECT.finditer(line):
+                    expected.add((n, int(m.group(1))))
         hit = set()
-        for line, rule, text in sorted(found):
+        for line, rule, text in sorted(found.get(path, set())):
             if (line, rule) in expected:
                 tp[rule] += 1
                 hit.add((line, rule))
@@ -61,7 +72,17 @@ def main():
         for line, rule in sorted(expected - hit):
             fn[rule] += 1
             print("# false negative: %s:%d: rule %d" % (path, line, rule))
-    summary = {"tp": tp, "fp": fp, "fn": fn, "bad_exit": bad_exit, "files": len(files)}
+    sample = sorted(files)[::stride]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+        for path, rc, mine, err in ex.map(lambda f: alone(tool, f), sample):
+            if mine != found.get(path, set()):
+                problems.append("%s: alone, findings differ from --each" % path)
+            if rc != (1 if mine else 0):
+                problems.append("%s: alone, exit %d (%s)" % (path, rc, err.strip()[:200]))
+    for p in problems:
+        print("# " + p)
+    summary = {"tp": tp, "fp": fp, "fn": fn, "problems": problems,
+               "files": len(files), "alone": len(sample)}
     for r in (1, 2, 3):
         p = tp[r] / (tp[r] + fp[r]) if tp[r] + fp[r] else 1.0
         rc = tp[r] / (tp[r] + fn[r]) if tp[r] + fn[r] else 1.0
@@ -70,7 +91,8 @@ def main():
     T, F, N = sum(tp.values()), sum(fp.values()), sum(fn.values())
     p = T / (T + F) if T + F else 1.0
     rc = T / (T + N) if T + N else 1.0
-    print("# overall: precision %.2f (%d/%d), recall %.2f (%d/%d)" % (p, T, T + F, rc, T, T + N))
+    print("# overall: precision %.2f (%d/%d), recall %.2f (%d/%d), %d files (%d also alone)"
+          % (p, T, T + F, rc, T, T + N, len(files), len(sample)))
     summary["precision"], summary["recall"] = p, rc
     print(json.dumps(summary))
 
