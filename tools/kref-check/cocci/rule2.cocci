@@ -39,11 +39,12 @@ pf << r2_live.pf;
 @@
 kc("LIVE", pf)
 
-// Leaks: a reference taken (get, init, or a function that returns one),
-// then a branch that leaves the function without a put, a handoff or a
-// store of the pointer.  The driver keeps those where some other path
-// does put the object (the "normal path" below), and reads the condition
-// to skip the branches that test whether the acquisition worked.
+// Leaks: a reference taken (get, init, or a call whose result is put
+// later), then a branch that leaves the function without a put, a handoff
+// or a store of the pointer.  The driver keeps those where another path
+// does put the object (the "normal path" below), or keeps it and returns
+// success where this branch returns an error; it reads the condition to
+// skip the branches that test whether the acquisition worked.
 @r2_leak exists@
 %%DECLS%%
 expression P, E2, E3, E4, C;

@@ -31,7 +31,6 @@ kc("RG", pr, pe, pg, py)
 %%DECLS%%
 iterator I;
 expression P;
-statement S;
 position pi, pg, py;
 @@
 I@pi(P, ...) { <+... \(%%GET(pg, P, py)%%\|%%TRY(pg, P, py)%%\) ...+> }
