@@ -52,3 +52,32 @@ lockw@pl(L, ...)
 pl << held_store.pl; pp << held_store.pp;
 @@
 kc("HELD", pl, pp)
+
+// guard(name)(lock): held to the end of its scope.  The match runs on to
+// the end of the function, which can only make the checks quieter.
+@held_guard exists@
+%%DECLS%%
+identifier X;
+position pl, pp;
+@@
+guard@pl(X)(...)
+... when any
+heldat@pp(...)
+
+@script:python@
+pl << held_guard.pl; pp << held_guard.pp;
+@@
+kc("HELD", pl, pp)
+
+// scoped_guard(name, lock) { ... }: held inside the block.
+@held_scoped exists@
+%%DECLS%%
+iterator name scoped_guard;
+position pl, pp;
+@@
+scoped_guard@pl(...) { <+... heldat@pp(...) ...+> }
+
+@script:python@
+pl << held_scoped.pl; pp << held_scoped.pp;
+@@
+kc("HELD", pl, pp)

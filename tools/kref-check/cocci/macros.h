@@ -23,3 +23,9 @@
 #define __pt_guarded_by(x)
 #define _Nonnull
 #define _Nullable
+// Scope-based cleanup (kref/cleanup.h, linux/cleanup.h): the scoped
+// guards are blocks, __free() an attribute.
+#define scoped_guard(...) YACFE_ITERATOR
+#define scoped_cond_guard(...) YACFE_ITERATOR
+#define scoped_class(...) YACFE_ITERATOR
+#define __free(x) YACFE_ATTRIBUTE
