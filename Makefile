@@ -13,6 +13,8 @@
 # make install    PREFIX (/usr/local), DESTDIR honoured
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
+# make fuzz       the differential fuzzer (tests/fuzz/, clang's libFuzzer),
+#                 FUZZ_TIME seconds (60) per build of FUZZ_BUILDS; -j3: at once
 #
 # MODE selects the build: plain (default), asan, tsan, valgrind (annotated
 # for Helgrind and DRD), hook (KREF_ATOMIC_HOOK=1, as on Cortex-M0, with
@@ -123,6 +125,17 @@ $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
 
+# The differential fuzzer's corpus, replayed without libFuzzer in every mode,
+# and again with KREF_DEBUG (tests/fuzz/).
+FUZZ_SRCS := tests/fuzz/fuzz_refcount.c tests/fuzz/model.c
+TESTS   += $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug
+$(B)/tests/test_fuzz_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug: tests/fuzz/replay.c $(FUZZ_SRCS) \
+		tests/fuzz/*.h $(TEST_HEADERS) src/internal.h $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< \
+		$(FUZZ_SRCS) $(B)/libkref.a
+
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 
@@ -157,6 +170,47 @@ deps:
 CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
 	@$(call counted,cross,tests/release/check-cross.sh $(CROSS_ARCHES))
+
+# make fuzz: libFuzzer with ASan+UBSan on the library and the model, per build
+# (plain, hook: KREF_ATOMIC_HOOK=1, debug: KREF_DEBUG) in build/fuzz/BUILD/:
+# new inputs in corpus/, a divergence's input as crash-*, the output in log.
+FUZZ_TIME   ?= 60
+FUZZ_BUILDS ?= plain hook debug
+FUZZ_CC     ?= clang
+FUZZ_ALL    := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -funwind-tables \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -pthread
+FUZZ_LIB_hook    := -DKREF_ATOMIC_HOOK=1
+FUZZ_EXTRA_hook  := tests/harness/critical_hook.c
+FUZZ_TARGET_debug := -DKREF_DEBUG
+# Debug mode's reports on stderr would drown libFuzzer's; divergences still
+# reach the terminal (fuzz_refcount.c reports them on the sanitizers' channel).
+FUZZ_OPTS_debug  := -close_fd_mask=2
+build/fuzz/%/fuzz_refcount: tests/fuzz/*.c tests/fuzz/*.h src/*.c src/internal.h \
+		tests/harness/critical_hook.c $(HEADERS)
+	@mkdir -p $(@D)/obj
+	for f in src/*.c $(FUZZ_EXTRA_$*); do \
+		$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer-no-link $(FUZZ_LIB_$*) -c \
+			-o $(@D)/obj/$$(basename $$f .c).o $$f || exit 1; done
+	$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer -DFUZZ_LIBFUZZER $(FUZZ_LIB_$*) \
+		$(FUZZ_TARGET_$*) -o $@ $(FUZZ_SRCS) $(@D)/obj/*.o
+
+fuzz:
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n; }' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null || { \
+		v=$$($(FUZZ_CC) -dumpversion 2>/dev/null | cut -d. -f1); \
+		echo "make fuzz: $(FUZZ_CC) has no libFuzzer runtime (Debian package:" \
+		     "$${v:+libclang-rt-$$v-dev}$${v:-clang})"; exit 1; }
+	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(FUZZ_BUILDS))
+
+fuzz-%: build/fuzz/%/fuzz_refcount
+	@mkdir -p build/fuzz/$*/corpus
+	@echo "fuzz-$*: $(FUZZ_TIME) s, output in build/fuzz/$*/log"
+	@build/fuzz/$*/fuzz_refcount build/fuzz/$*/corpus tests/fuzz/corpus \
+		-max_total_time=$(FUZZ_TIME) -artifact_prefix=build/fuzz/$*/ \
+		-print_final_stats=1 $(FUZZ_OPTS_$*) $(FUZZ_ARGS) \
+		>build/fuzz/$*/log 2>&1; status=$$?; \
+	grep -E '^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss)|fuzz: |ERROR|SUMMARY|crash-' \
+		build/fuzz/$*/log | sed 's/^/fuzz-$*: /'; exit $$status
 
 demo: $(B)/demo
 	$(B)/demo
@@ -255,5 +309,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
-.PRECIOUS: $(B)/obj/%.o
+.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz
+.PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount
