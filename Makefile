@@ -195,11 +195,12 @@ build/fuzz/%/fuzz_refcount: tests/fuzz/*.c tests/fuzz/*.h src/*.c src/internal.h
 		$(FUZZ_TARGET_$*) -o $@ $(FUZZ_SRCS) $(@D)/obj/*.o
 
 fuzz:
+	@$(FUZZ_CC) --version 2>/dev/null | grep -q clang || { \
+		echo "make fuzz: needs clang as FUZZ_CC (Debian package: clang)"; exit 1; }
 	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n; }' | \
 	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null || { \
-		v=$$($(FUZZ_CC) -dumpversion 2>/dev/null | cut -d. -f1); \
 		echo "make fuzz: $(FUZZ_CC) has no libFuzzer runtime (Debian package:" \
-		     "$${v:+libclang-rt-$$v-dev}$${v:-clang})"; exit 1; }
+		     "libclang-rt-$$($(FUZZ_CC) -dumpversion | cut -d. -f1)-dev)"; exit 1; }
 	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(FUZZ_BUILDS))
 
 fuzz-%: build/fuzz/%/fuzz_refcount
@@ -209,7 +210,7 @@ fuzz-%: build/fuzz/%/fuzz_refcount
 		-max_total_time=$(FUZZ_TIME) -artifact_prefix=build/fuzz/$*/ \
 		-print_final_stats=1 $(FUZZ_OPTS_$*) $(FUZZ_ARGS) \
 		>build/fuzz/$*/log 2>&1; status=$$?; \
-	grep -E '^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss)|fuzz: |ERROR|SUMMARY|crash-' \
+	grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss)|fuzz: |ERROR|SUMMARY|crash-' \
 		build/fuzz/$*/log | sed 's/^/fuzz-$*: /'; exit $$status
 
 demo: $(B)/demo

@@ -4,10 +4,11 @@
  *   make fuzz [FUZZ_TIME=60] [FUZZ_BUILDS="plain hook debug"]   (-j3: at once)
  *   build/fuzz/BUILD/fuzz_refcount FILE...  replays inputs, e.g. a crash-*
  *   build/MODE/tests/test_fuzz [FILE...]    replays tests/fuzz/corpus/ (make check)
+ *   fuzz_refcount -merge=1 -use_counters=0 tests/fuzz/corpus build/fuzz/BUILD/corpus
+ *	adds the inputs that reach new code to the committed corpus.
  * Aborts with "fuzz: divergence ..." at the first value, return, report,
  * release or lock that differs from the model.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
