@@ -91,11 +91,11 @@
 #define KREF_PASTE_(a, b)	a##b
 #define KREF_PASTE(a, b)	KREF_PASTE_(a, b)
 #define KREF_UNIQUE_ID(prefix)	KREF_PASTE(KREF_PASTE(kref_, prefix), __COUNTER__)
-/* Unused too: Clang would otherwise warn about guard()'s variable, which
- * nothing names, and about a __free() variable only its cleanup reads. */
 /* The functions the macros define may go unused; Clang warns about unused
  * static inline functions defined in a .c file. */
 #define KREF_CLEANUP_INLINE_	static inline __attribute__((__unused__))
+/* Unused too: Clang would otherwise warn about guard()'s variable, which
+ * nothing names, and about a __free() variable only its cleanup reads. */
 #define KREF_CLEANUP_(fn)	__attribute__((__cleanup__(fn), __unused__))
 
 /*
