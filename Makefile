@@ -107,6 +107,28 @@ $(B)/tests/test_kernel_style: tests/unit/test_kernel_style.c examples/kernel_sty
 		$(B)/obj/kernel_style.o $(B)/libkref.a $(URCU_BP_LIBS)
 endif
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
+# examples/cleanup.c's two versions of one function, side by side.
+$(B)/tests/test_cleanup_example: tests/unit/test_cleanup_example.c examples/cleanup.c \
+		$(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/cleanup_example.o examples/cleanup.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/cleanup_example.o $(B)/libkref.a
+# Kernel-style tests on the compat headers: the kref article's code
+# (test_kernel_seed), the compat names (test_compat), kref.rst's patterns
+# (test_kref_rst, which needs liburcu-bp for RCU).
+COMPAT_HEADERS := compat/linux/*.h compat/linux/sched/*.h
+$(B)/tests/test_kernel_seed $(B)/tests/test_compat: $(COMPAT_HEADERS)
+$(B)/tests/test_kernel_seed $(B)/tests/test_compat: EXTRA_CFLAGS := -Icompat
+$(B)/tests/test_kernel_seed: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
+ifeq ($(URCU_BP_LIBS),)
+$(B)/tests/test_kref_rst:
+	$(call skip_test,$(NO_URCU))
+else
+$(B)/tests/test_kref_rst: $(COMPAT_HEADERS)
+$(B)/tests/test_kref_rst: EXTRA_CFLAGS := -Icompat
+$(B)/tests/test_kref_rst: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create $(URCU_BP_LIBS)
+endif
 
 # Tests link statically and export their symbols, so backtraces name them.
 # test_debug* build with -DKREF_DEBUG; test_stress_debug is test_stress so.
@@ -118,6 +140,11 @@ $(B)/tests/test_debug_mixed: tests/unit/test_debug_mixed.c tests/unit/mixed_peer
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/unit/mixed_peer.c
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+# test_cleanup_debug is test_cleanup built with -DKREF_DEBUG.
+TESTS   += $(B)/tests/test_cleanup_debug
+$(B)/tests/test_cleanup_debug: tests/unit/test_cleanup.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
 $(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
@@ -263,8 +290,9 @@ install: $(LIBS)
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
-	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
+	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
 	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)

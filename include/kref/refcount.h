@@ -23,12 +23,19 @@
  * increments are relaxed, decrements are release, and a decrement that
  * returns true (the caller will free) is also acquire.
  *
- * Freestanding: needs only <limits.h>, <stdbool.h> and the C11 atomics.
+ * The __refcount_*() forms take an extra @oldp: if it is not NULL, it
+ * receives the counter's value just before the operation, as the kernel's
+ * do.  They are the same operations; the plain names call them with NULL,
+ * which the compiler folds away.
+ *
+ * Freestanding: needs only <limits.h>, <stddef.h>, <stdbool.h> and the C11
+ * atomics.
  */
 #ifndef KREF_REFCOUNT_H
 #define KREF_REFCOUNT_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <kref/atomic.h>
 #include <kref/compiler.h>
 
@@ -137,17 +144,20 @@ static inline bool refcount_can_add(int old, int i)
 }
 
 /*
- * Not API: the common body of the two add_not_zero flavours.  One compare
- * per try: 0 fails, overflow or a saturated counter saturates and reports
- * (the kernel's outcome, without first storing the overflowed value).
+ * Not API: the common body of the add_not_zero flavours.  One compare per
+ * try: 0 fails, overflow or a saturated counter saturates and reports (the
+ * kernel's outcome, without first storing the overflowed value).  *@oldp,
+ * if asked for, is the value the decision was made on.
  */
 static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
-						 bool acquire)
+						 int *oldp, bool acquire)
 {
 	int old = kref_atomic_read(&r->refs);
 
 	do {
 		if (kref_unlikely(!refcount_can_add(old, i))) {
+			if (oldp)
+				*oldp = old;
 			/* 0 fails quietly, unless @i is out of contract. */
 			if (old || i < 0)
 				refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
@@ -156,7 +166,71 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
 	} while (!(acquire ?
 		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old, old + i) :
 		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i)));
+	if (oldp)
+		*oldp = old;
 	return true;
+}
+
+/**
+ * __refcount_add_not_zero - refcount_add_not_zero(), reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation: 0 when
+ *	nothing was added, the live count otherwise, or the value that made
+ *	it saturate.
+ *
+ * Ordering: none, as refcount_add_not_zero().
+ *
+ * Return: false if the count was 0, true otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_add_not_zero(int i, refcount_t *r, int *oldp)
+{
+	return refcount_add_not_zero_ordered(i, r, oldp, false);
+}
+
+/**
+ * __refcount_add_not_zero_acquire - refcount_add_not_zero_acquire(),
+ *	reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Ordering: acquire on success, as refcount_add_not_zero_acquire().
+ *
+ * Return: false if the count was 0, true otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_add_not_zero_acquire(int i, refcount_t *r, int *oldp)
+{
+	return refcount_add_not_zero_ordered(i, r, oldp, true);
+}
+
+/**
+ * __refcount_inc_not_zero - refcount_inc_not_zero(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool __refcount_inc_not_zero(refcount_t *r,
+							   int *oldp)
+{
+	return __refcount_add_not_zero(1, r, oldp);
+}
+
+/**
+ * __refcount_inc_not_zero_acquire - refcount_inc_not_zero_acquire(),
+ *	reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_inc_not_zero_acquire(refcount_t *r, int *oldp)
+{
+	return __refcount_add_not_zero_acquire(1, r, oldp);
 }
 
 /**
@@ -174,7 +248,7 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
  */
 static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
 {
-	return refcount_add_not_zero_ordered(i, r, false);
+	return __refcount_add_not_zero(i, r, NULL);
 }
 
 /**
@@ -189,7 +263,7 @@ static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
 static inline KREF_MUST_CHECK bool
 refcount_add_not_zero_acquire(int i, refcount_t *r)
 {
-	return refcount_add_not_zero_ordered(i, r, true);
+	return __refcount_add_not_zero_acquire(i, r, NULL);
 }
 
 /**
@@ -203,7 +277,7 @@ refcount_add_not_zero_acquire(int i, refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
 {
-	return refcount_add_not_zero(1, r);
+	return __refcount_inc_not_zero(r, NULL);
 }
 
 /**
@@ -213,7 +287,27 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
 {
-	return refcount_add_not_zero_acquire(1, r);
+	return __refcount_inc_not_zero_acquire(r, NULL);
+}
+
+/**
+ * __refcount_add - refcount_add(), reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the addition.
+ *
+ * Misuse and ordering as refcount_add().
+ */
+static inline void __refcount_add(int i, refcount_t *r, int *oldp)
+{
+	/* Relaxed: the caller's own reference keeps the object alive, so a new
+	 * reference needs no ordering; the puts order what matters. */
+	int old = kref_atomic_fetch_add_relaxed(&r->refs, i);
+
+	if (oldp)
+		*oldp = old;
+	if (kref_unlikely(!refcount_can_add(old, i)))
+		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
 }
 
 /**
@@ -222,16 +316,21 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
  *
  * The caller must already hold a reference.  Reports REFCOUNT_ADD_UAF if the
  * count was 0 and REFCOUNT_ADD_OVF on overflow, on a saturated counter or
- * for a negative @i; all saturate.
+ * for a negative @i; all saturate.  Ordering: relaxed.
  */
 static inline void refcount_add(int i, refcount_t *r)
 {
-	/* Relaxed: the caller's own reference keeps the object alive, so a new
-	 * reference needs no ordering; the puts order what matters. */
-	int old = kref_atomic_fetch_add_relaxed(&r->refs, i);
+	__refcount_add(i, r, NULL);
+}
 
-	if (kref_unlikely(!refcount_can_add(old, i)))
-		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
+/**
+ * __refcount_inc - refcount_inc(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the increment.
+ */
+static inline void __refcount_inc(refcount_t *r, int *oldp)
+{
+	__refcount_add(1, r, oldp);
 }
 
 /**
@@ -242,7 +341,42 @@ static inline void refcount_add(int i, refcount_t *r)
  */
 static inline void refcount_inc(refcount_t *r)
 {
-	refcount_add(1, r);
+	__refcount_inc(r, NULL);
+}
+
+/**
+ * __refcount_sub_and_test - refcount_sub_and_test(), reporting the old value
+ * @i: the value to subtract (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the subtraction.
+ *
+ * Misuse and ordering as refcount_sub_and_test().
+ *
+ * Return: true if the count reached 0 and the caller must free the object.
+ */
+static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
+							   int *oldp)
+{
+	int old;
+
+	kref_vg_happens_before(r);
+	/* Release: our accesses to the object happen before whoever frees it. */
+	old = kref_atomic_fetch_sub_release(&r->refs, i);
+	if (oldp)
+		*oldp = old;
+	if (kref_likely(old > i && i >= 0))
+		return false;
+	if (old == i && old > 0) {
+		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
+		 * it: it reads our own decrement, the end of the release
+		 * sequence of every earlier put, so all of them happen before
+		 * the object is freed. */
+		(void)kref_atomic_read_acquire(&r->refs);
+		kref_vg_happens_after(r);
+		return true;
+	}
+	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+	return false;
 }
 
 /**
@@ -260,24 +394,20 @@ static inline void refcount_inc(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
 {
-	int old;
+	return __refcount_sub_and_test(i, r, NULL);
+}
 
-	kref_vg_happens_before(r);
-	/* Release: our accesses to the object happen before whoever frees it. */
-	old = kref_atomic_fetch_sub_release(&r->refs, i);
-	if (kref_likely(old > i && i >= 0))
-		return false;
-	if (old == i && old > 0) {
-		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
-		 * it: it reads our own decrement, the end of the release
-		 * sequence of every earlier put, so all of them happen before
-		 * the object is freed. */
-		(void)kref_atomic_read_acquire(&r->refs);
-		kref_vg_happens_after(r);
-		return true;
-	}
-	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
-	return false;
+/**
+ * __refcount_dec_and_test - refcount_dec_and_test(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the decrement.
+ *
+ * Return: true if this dropped the last reference: free the object.
+ */
+static inline KREF_MUST_CHECK bool __refcount_dec_and_test(refcount_t *r,
+							   int *oldp)
+{
+	return __refcount_sub_and_test(1, r, oldp);
 }
 
 /**
@@ -289,7 +419,25 @@ static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
 {
-	return refcount_sub_and_test(1, r);
+	return __refcount_dec_and_test(r, NULL);
+}
+
+/**
+ * __refcount_dec - refcount_dec(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the decrement.
+ *
+ * Misuse and ordering as refcount_dec().
+ */
+static inline void __refcount_dec(refcount_t *r, int *oldp)
+{
+	/* Release, as every put: this never frees, so it needs no acquire. */
+	int old = kref_atomic_fetch_sub_release(&r->refs, 1);
+
+	if (oldp)
+		*oldp = old;
+	if (kref_unlikely(old <= 1))
+		refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
 }
 
 /**
@@ -297,15 +445,11 @@ static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
  *
  * For references that are known not to be the last.  Reaching 0 (or
  * decrementing a counter at 0 or saturated) reports REFCOUNT_DEC_LEAK and
- * saturates: nobody will free the object, so it leaks.
+ * saturates: nobody will free the object, so it leaks.  Ordering: release.
  */
 static inline void refcount_dec(refcount_t *r)
 {
-	/* Release, as every put: this never frees, so it needs no acquire. */
-	int old = kref_atomic_fetch_sub_release(&r->refs, 1);
-
-	if (kref_unlikely(old <= 1))
-		refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
+	__refcount_dec(r, NULL);
 }
 
 /**
