@@ -135,10 +135,16 @@ endif
 TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
 $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_debug_%: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_debug_fork: EXTRA_LDFLAGS := -Wl,--wrap=pthread_mutex_lock
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
-$(B)/tests/test_debug_mixed: tests/unit/test_debug_mixed.c tests/unit/mixed_peer.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+# mixed_peer.c is built without KREF_DEBUG.
+$(B)/obj/mixed_peer.o: tests/unit/mixed_peer.c $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/unit/mixed_peer.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+$(B)/tests/test_debug_mixed $(B)/tests/test_debug_reuse $(B)/tests/test_debug_heap: \
+		$(B)/tests/%: tests/unit/%.c $(B)/obj/mixed_peer.o $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
 # test_cleanup_debug is test_cleanup built with -DKREF_DEBUG.
 TESTS   += $(B)/tests/test_cleanup_debug

@@ -6,6 +6,7 @@
 #define KREF_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 /* For the library's own files: not exported from libkref.so. */
 #pragma GCC visibility push(hidden)
@@ -30,6 +31,24 @@ void kref_report_end(void);
 
 /* The calling thread's id, as gdb and top show it. */
 int kref_thread_id(void);
+
+/* Debug mode's fork handlers call these after taking (prepare) and before
+ * releasing (parent, child) every stripe lock: report.c's own lock is taken
+ * under a stripe lock, so it comes last.  The child forgets its cached
+ * thread id. */
+void kref_report_fork_prepare(void);
+void kref_report_fork_parent(void);
+void kref_report_fork_child(void);
+
+/* For tests: the shape of debug mode's side table. */
+struct kref_debug_table_stats_ {
+	size_t records;		/* in the tables, released ones included */
+	size_t buckets;
+	size_t probes;		/* records examined to find each record once */
+	size_t longest;		/* the longest chain */
+	size_t released;	/* in the released FIFOs */
+};
+void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
 
 #pragma GCC visibility pop
 

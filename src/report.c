@@ -91,13 +91,29 @@ void kref_report_once(atomic_bool *done, const char *text, const void *from)
 	kref_report_end();
 }
 
+static _Thread_local int tid;
+
 int kref_thread_id(void)
 {
-	static _Thread_local int tid;
-
 	if (!tid)
 		tid = (int)syscall(SYS_gettid);
 	return tid;
+}
+
+void kref_report_fork_prepare(void)
+{
+	pthread_mutex_lock(&seen_sites.lock);
+}
+
+void kref_report_fork_parent(void)
+{
+	pthread_mutex_unlock(&seen_sites.lock);
+}
+
+void kref_report_fork_child(void)
+{
+	pthread_mutex_unlock(&seen_sites.lock);
+	tid = 0;
 }
 
 /* True the first time (@t, @site) is seen; a full table says true. */

@@ -5,6 +5,13 @@
  * the line that broke it and the object's history.  Included by <kref.h>;
  * needs GCC or Clang (statement expressions) and POSIX threads.
  *
+ * Only objects initialised by kref_init in a unit built with KREF_DEBUG are
+ * tracked; others (KREF_INIT, a unit built without it) are counted and get
+ * saturation reports only.  When such an object takes the place of a
+ * released tracked one (reused memory, a reused stack slot), the live count
+ * that its holders' gets and puts find tells it from the released object:
+ * the old record is forgotten, nothing is reported.
+ *
  * Without KREF_DEBUG this header is never included and nothing changes.
  */
 #ifndef KREF_DEBUG_H
@@ -62,9 +69,33 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
  * history.  Runs by itself at exit; call it to check at a point of your
  * choosing (after a test, before shutdown).
  *
+ * After fork(), the child reports only the objects it initialised itself:
+ * those it inherited are the parent's, whose other threads hold their
+ * references and whose own report covers them.  Every other check applies
+ * to inherited objects as to the child's own (a double put in the child is
+ * reported with the object's history).  fork() is safe in debug mode: it
+ * waits for threads that are inside a kref operation (a warn handler that
+ * never returns would make it wait for ever), so the child inherits no lock
+ * held by a thread that does not exist there.
+ *
  * Return: the number of objects reported.
  */
 unsigned long kref_debug_report_leaks(void);
+
+/*
+ * Not API: registers debug mode's fork handlers and its exit-time leak
+ * report.  Each unit built with KREF_DEBUG calls it before main(), so the
+ * fork handlers are registered before the program's own: they then take
+ * debug mode's locks after the program's (fork's prepare handlers run in
+ * reverse order), the order kref_put_mutex takes them in.
+ */
+void kref_debug_start_(void);
+
+static void kref_debug_start_unit_(void) __attribute__((constructor, unused));
+static void kref_debug_start_unit_(void)
+{
+	kref_debug_start_();
+}
 
 KREF_END_DECLS
 

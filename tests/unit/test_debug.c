@@ -83,15 +83,17 @@ static void test_get_after_release(void)
 	   "  and the rules that prevent it");
 }
 
-/* The memory of a released object turned non-zero (reused, say): a
- * successful kref_get_unless_zero on it is the same bug. */
+/* A misused released object's count is saturated, and a
+ * kref_get_unless_zero on it succeeds: the same bug.  (A live count is a
+ * new object at that address: tests/test_debug_reuse.c.) */
 static int get_unless_zero_after_release(void)
 {
 	struct obj *o = new_obj();
 
 	kref_init(&o->ref);
 	kref_put(&o->ref, keep_release); MARK("final");
-	refcount_set(&o->ref.refcount, 3);	/* what reuse might leave */
+	/* What a get or put on the released object leaves. */
+	refcount_set(&o->ref.refcount, REFCOUNT_SATURATED);
 	if (kref_get_unless_zero(&o->ref)) MARK("guz");
 	return 0;
 }
