@@ -177,6 +177,10 @@ $(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 
+# The test programs of this MODE, for tests/harness/check.
+list-tests:
+	@echo $(TESTS)
+
 # Each mode appends its counts to build/counts and its skip reasons to
 # build/skips; the summary's last line is the total.
 CHECK_MODES := plain asan tsan hook clang valgrind shell
@@ -344,5 +348,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz
+.PHONY: all tests list-tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

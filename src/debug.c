@@ -397,6 +397,47 @@ static void report_leaks_at_exit(void)
 	kref_debug_report_leaks();
 }
 
+/* ---- saturation reports ---------------------------------------------- */
+
+/* Debug mode reports each (type, call site) once, not each type. */
+#define SEEN_SITES 256
+static struct {
+	pthread_mutex_t lock;
+	unsigned int n;
+	struct { const struct kref_site *site; int type; } seen[SEEN_SITES];
+} seen_sites = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* True the first time (@t, @site) is seen; a full table says true. */
+static bool first_at_site(int t, const struct kref_site *site)
+{
+	bool first = true;
+
+	pthread_mutex_lock(&seen_sites.lock);
+	for (unsigned int i = 0; i < seen_sites.n && first; i++)
+		first = seen_sites.seen[i].site != site ||
+			seen_sites.seen[i].type != t;
+	if (first && seen_sites.n < SEEN_SITES) {
+		seen_sites.seen[seen_sites.n].site = site;
+		seen_sites.seen[seen_sites.n++].type = t;
+	}
+	pthread_mutex_unlock(&seen_sites.lock);
+	return first;
+}
+
+
+int kref_debug_site_line(const void *counter, int type, char *buf, size_t room)
+{
+	const struct kref_site *site = kref_debug_site;
+
+	if (!site)
+		return 0;
+	if (!first_at_site(type, site))
+		return -1;
+	return snprintf(buf, room, "  counter %p, at %s:%d in %s(), thread %d\n",
+			counter, site->file, site->line, site->func,
+			kref_thread_id());
+}
+
 /* ---- fork ------------------------------------------------------------- */
 
 /*
@@ -410,12 +451,12 @@ static void fork_prepare(void)
 {
 	for (unsigned int i = 0; i < STRIPES; i++)
 		pthread_mutex_lock(&stripes[i].lock);
-	kref_report_fork_prepare();
+	pthread_mutex_lock(&seen_sites.lock);
 }
 
 static void fork_parent(void)
 {
-	kref_report_fork_parent();
+	pthread_mutex_unlock(&seen_sites.lock);
 	for (unsigned int i = STRIPES; i-- > 0;)
 		pthread_mutex_unlock(&stripes[i].lock);
 }
@@ -425,7 +466,8 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	generation++;
-	kref_report_fork_child();
+	pthread_mutex_unlock(&seen_sites.lock);
+	kref_thread_id_forget();
 	for (unsigned int i = STRIPES; i-- > 0;)
 		pthread_mutex_unlock(&stripes[i].lock);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * internal.h - what report.c and debug.c share; not installed.
+ * internal.h - what the files of src/ share; not installed.
  */
 #ifndef KREF_INTERNAL_H
 #define KREF_INTERNAL_H
@@ -29,16 +29,16 @@ extern atomic_ulong kref_report_once_calls;
 /* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
 void kref_report_end(void);
 
-/* The calling thread's id, as gdb and top show it. */
+/* The calling thread's id, as gdb and top show it; a forked child must
+ * forget the id it inherited. */
 int kref_thread_id(void);
+void kref_thread_id_forget(void);
 
-/* Debug mode's fork handlers call these after taking (prepare) and before
- * releasing (parent, child) every stripe lock: report.c's own lock is taken
- * under a stripe lock, so it comes last.  The child forgets its cached
- * thread id. */
-void kref_report_fork_prepare(void);
-void kref_report_fork_parent(void);
-void kref_report_fork_child(void);
+/* For refcount_warn_default(): under KREF_DEBUG, writes "  counter ..., at
+ * FILE:LINE in FUNC(), thread N\n" for the operation running on this thread
+ * into @buf and returns its length, or -1 if that (@type, site) was
+ * reported already; 0 outside debug mode's operations. */
+int kref_debug_site_line(const void *counter, int type, char *buf, size_t room);
 
 /* For tests: the shape of debug mode's side table. */
 struct kref_debug_table_stats_ {
