@@ -60,7 +60,7 @@ bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt);
  */
 static inline void rcuref_init(rcuref_t *ref, unsigned int cnt)
 {
-	kref_atomic_set(&ref->refcnt, (int)(cnt - 1u));
+	kref_atomic_set_(&ref->refcnt, (int)(cnt - 1u));
 }
 
 /**
@@ -70,7 +70,7 @@ static inline void rcuref_init(rcuref_t *ref, unsigned int cnt)
  */
 static inline unsigned int rcuref_read(const rcuref_t *ref)
 {
-	unsigned int c = (unsigned int)kref_atomic_read(&ref->refcnt);
+	unsigned int c = (unsigned int)kref_atomic_read_(&ref->refcnt);
 
 	return c >= RCUREF_RELEASED ? 0 : c + 1;
 }
@@ -89,7 +89,7 @@ static inline unsigned int rcuref_read(const rcuref_t *ref)
 static inline KREF_MUST_CHECK bool rcuref_get(rcuref_t *ref)
 {
 	/* Relaxed: a reference needs no ordering; see above. */
-	unsigned int cnt = (unsigned int)kref_atomic_fetch_add_relaxed(&ref->refcnt, 1) + 1u;
+	unsigned int cnt = (unsigned int)kref_atomic_fetch_add_relaxed_(&ref->refcnt, 1) + 1u;
 
 	if (kref_likely(cnt <= RCUREF_MAXREF))
 		return true;
@@ -112,7 +112,7 @@ static inline KREF_MUST_CHECK bool rcuref_put(rcuref_t *ref)
 
 	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever frees the object. */
-	cnt = (unsigned int)kref_atomic_fetch_sub_release(&ref->refcnt, 1) - 1u;
+	cnt = (unsigned int)kref_atomic_fetch_sub_release_(&ref->refcnt, 1) - 1u;
 	if (kref_likely(cnt <= RCUREF_MAXREF))
 		return false;
 	if (!rcuref_put_slowpath(ref, cnt))

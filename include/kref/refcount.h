@@ -106,7 +106,7 @@ void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t);
  */
 static inline void refcount_set(refcount_t *r, int n)
 {
-	kref_atomic_set(&r->refs, n);
+	kref_atomic_set_(&r->refs, n);
 }
 
 /**
@@ -118,7 +118,7 @@ static inline void refcount_set(refcount_t *r, int n)
  */
 static inline void refcount_set_release(refcount_t *r, int n)
 {
-	kref_atomic_set_release(&r->refs, n);
+	kref_atomic_set_release_(&r->refs, n);
 }
 
 /**
@@ -129,7 +129,7 @@ static inline void refcount_set_release(refcount_t *r, int n)
  */
 static inline unsigned int refcount_read(const refcount_t *r)
 {
-	return (unsigned int)kref_atomic_read(&r->refs);
+	return (unsigned int)kref_atomic_read_(&r->refs);
 }
 
 /*
@@ -137,7 +137,7 @@ static inline unsigned int refcount_read(const refcount_t *r)
  * One unsigned compare for the counter, since old - 1 wraps to a large
  * number for every old <= 0; the test of @i folds away for a constant.
  */
-static inline bool refcount_can_add(int old, int i)
+static inline bool refcount_can_add_(int old, int i)
 {
 	return i >= 0 &&
 	       (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
@@ -149,13 +149,13 @@ static inline bool refcount_can_add(int old, int i)
  * kernel's outcome, without first storing the overflowed value).  *@oldp,
  * if asked for, is the value the decision was made on.
  */
-static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
+static inline bool refcount_add_not_zero_ordered_(int i, refcount_t *r,
 						 int *oldp, bool acquire)
 {
-	int old = kref_atomic_read(&r->refs);
+	int old = kref_atomic_read_(&r->refs);
 
 	do {
-		if (kref_unlikely(!refcount_can_add(old, i))) {
+		if (kref_unlikely(!refcount_can_add_(old, i))) {
 			if (oldp)
 				*oldp = old;
 			/* 0 fails quietly, unless @i is out of contract. */
@@ -164,8 +164,8 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
 			return old != 0;
 		}
 	} while (!(acquire ?
-		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old, old + i) :
-		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i)));
+		   kref_atomic_try_cmpxchg_acquire_(&r->refs, &old, old + i) :
+		   kref_atomic_try_cmpxchg_relaxed_(&r->refs, &old, old + i)));
 	if (oldp)
 		*oldp = old;
 	return true;
@@ -186,7 +186,7 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
 static inline KREF_MUST_CHECK bool
 __refcount_add_not_zero(int i, refcount_t *r, int *oldp)
 {
-	return refcount_add_not_zero_ordered(i, r, oldp, false);
+	return refcount_add_not_zero_ordered_(i, r, oldp, false);
 }
 
 /**
@@ -203,7 +203,7 @@ __refcount_add_not_zero(int i, refcount_t *r, int *oldp)
 static inline KREF_MUST_CHECK bool
 __refcount_add_not_zero_acquire(int i, refcount_t *r, int *oldp)
 {
-	return refcount_add_not_zero_ordered(i, r, oldp, true);
+	return refcount_add_not_zero_ordered_(i, r, oldp, true);
 }
 
 /**
@@ -302,11 +302,11 @@ static inline void __refcount_add(int i, refcount_t *r, int *oldp)
 {
 	/* Relaxed: the caller's own reference keeps the object alive, so a new
 	 * reference needs no ordering; the puts order what matters. */
-	int old = kref_atomic_fetch_add_relaxed(&r->refs, i);
+	int old = kref_atomic_fetch_add_relaxed_(&r->refs, i);
 
 	if (oldp)
 		*oldp = old;
-	if (kref_unlikely(!refcount_can_add(old, i)))
+	if (kref_unlikely(!refcount_can_add_(old, i)))
 		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
 }
 
@@ -361,7 +361,7 @@ static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
 
 	kref_vg_happens_before(r);
 	/* Release: our accesses to the object happen before whoever frees it. */
-	old = kref_atomic_fetch_sub_release(&r->refs, i);
+	old = kref_atomic_fetch_sub_release_(&r->refs, i);
 	if (oldp)
 		*oldp = old;
 	if (kref_likely(old > i && i >= 0))
@@ -371,7 +371,7 @@ static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
 		 * it: it reads our own decrement, the end of the release
 		 * sequence of every earlier put, so all of them happen before
 		 * the object is freed. */
-		(void)kref_atomic_read_acquire(&r->refs);
+		(void)kref_atomic_read_acquire_(&r->refs);
 		kref_vg_happens_after(r);
 		return true;
 	}
@@ -432,7 +432,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
 static inline void __refcount_dec(refcount_t *r, int *oldp)
 {
 	/* Release, as every put: this never frees, so it needs no acquire. */
-	int old = kref_atomic_fetch_sub_release(&r->refs, 1);
+	int old = kref_atomic_fetch_sub_release_(&r->refs, 1);
 
 	if (oldp)
 		*oldp = old;
@@ -470,7 +470,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
 
 	kref_vg_happens_before(r);
 	/* acq_rel on success, relaxed on failure: see above. */
-	if (!kref_atomic_try_cmpxchg_acq_rel(&r->refs, &one, 0))
+	if (!kref_atomic_try_cmpxchg_acq_rel_(&r->refs, &one, 0))
 		return false;
 	kref_vg_happens_after(r);
 	return true;
@@ -492,7 +492,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 {
-	int val = kref_atomic_read(&r->refs);
+	int val = kref_atomic_read_(&r->refs);
 
 	kref_vg_happens_before(r);
 	do {
@@ -505,7 +505,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 			return true;
 		}
 		/* Release: our accesses happen before a later final put. */
-	} while (!kref_atomic_try_cmpxchg_release(&r->refs, &val, val - 1));
+	} while (!kref_atomic_try_cmpxchg_release_(&r->refs, &val, val - 1));
 	return true;
 }
 

@@ -171,7 +171,7 @@ static void on_event(refcount_t *r, enum refcount_saturation_type t)
 	event.calls++;
 	event.r = r;
 	event.type = t;
-	event.value = kref_atomic_read(&r->refs);
+	event.value = kref_atomic_read_(&r->refs);
 }
 
 enum lock_kind { NO_LOCK, MUTEX, SPIN };
@@ -222,12 +222,12 @@ static int64_t lib_int(unsigned int slot)
 {
 	const refcount_t *r = slot < NRC ? &rc[slot] : &kr[slot - NRC].refcount;
 
-	return kref_atomic_read(&r->refs);
+	return kref_atomic_read_(&r->refs);
 }
 
 static int64_t lib_rcu(unsigned int slot)
 {
-	return (unsigned int)kref_atomic_read(&rr[slot].refcnt);
+	return (unsigned int)kref_atomic_read_(&rr[slot].refcnt);
 }
 
 static enum model_event model_event_of(enum refcount_saturation_type t)
@@ -537,11 +537,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned int s = 0; s < NINT; s++) {
 		refcount_t *r = s < NRC ? &rc[s] : &kr[s - NRC].refcount;
 
-		kref_atomic_set(&r->refs, 1);
+		kref_atomic_set_(&r->refs, 1);
 		model_int[s] = 1;
 	}
 	for (unsigned int s = 0; s < NRCU; s++) {
-		kref_atomic_set(&rr[s].refcnt, (int)RCUREF_ONEREF);
+		kref_atomic_set_(&rr[s].refcnt, (int)RCUREF_ONEREF);
 		model_rcu[s] = 0;
 	}
 	for (cur.step = 0; in.n; cur.step++) {

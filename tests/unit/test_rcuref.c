@@ -12,12 +12,12 @@
 
 static unsigned int raw(const rcuref_t *r)
 {
-	return (unsigned int)kref_atomic_read(&r->refcnt);
+	return (unsigned int)kref_atomic_read_(&r->refcnt);
 }
 
 static void set_raw(rcuref_t *r, unsigned int v)
 {
-	kref_atomic_set(&r->refcnt, (int)v);
+	kref_atomic_set_(&r->refcnt, (int)v);
 }
 
 static void test_counting(void)
