@@ -29,7 +29,10 @@ B      := build/$(MODE)
 
 SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
-SAN_tsan := -fsanitize=thread
+# UBSan's signed-overflow check runs in the multi-threaded tests too: gcc
+# and clang both link it beside ThreadSanitizer.
+SAN_tsan := -fsanitize=thread -fsanitize=signed-integer-overflow \
+	    -fno-sanitize-recover=signed-integer-overflow
 SAN_valgrind := -DKREF_VALGRIND
 SAN_hook := -DKREF_ATOMIC_HOOK=1
 # Distributions build with WERROR= so that a newer compiler's new warning
@@ -99,6 +102,17 @@ $(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
 $(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+# Tests that hold percpu_ref's race windows open link src/percpu.c built
+# with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
+HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window)
+$(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<
+$(HOOKED_TESTS): $(B)/tests/%: tests/%.c tests/*.h src/test_hooks.h \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/obj/percpu_hooks.o \
+		$(B)/libkref.a
 $(B)/tests/%: tests/%.c tests/*.h examples/*.h $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
