@@ -104,7 +104,7 @@ $(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEA
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 # Tests that hold percpu_ref's race windows open link src/percpu.c built
 # with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
-HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window)
+HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork)
 $(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<

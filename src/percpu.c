@@ -40,11 +40,57 @@ void (*kref_internal_percpu_hook)(struct percpu_ref *ref,
 static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t available_once = PTHREAD_ONCE_INIT;
 static bool available;
-static atomic_bool warned_kill, warned_resurrect, warned_reinit;
+static atomic_bool warned_kill, warned_resurrect, warned_reinit, warned_fence;
+
+/*
+ * fork() while another thread is inside a switch would leave the child a
+ * ref half switched and switch_lock held by a thread the child does not
+ * have: its first switch would wait forever.  So fork waits for the switch
+ * to end, and the child starts with the lock free and every ref in one
+ * mode.  What else the child inherits needs nothing: membarrier's
+ * registration belongs to the process's memory and fork copies it (only
+ * exec clears it); the forking thread's rseq area is kept; glibc reruns in
+ * the child a pthread_once that another thread had under way, so
+ * `available` is settled there too.
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&switch_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&switch_lock);
+}
+
+/* At load, not on first use: a registration racing a fork could be run
+ * twice in the child, which would then deadlock on its own next fork. */
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
 
 static long membarrier(int cmd)
 {
 	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+/*
+ * Restart every sequence in flight (it will see the flag), then fence every
+ * CPU (what the committed ones added is visible here).  Neither can fail
+ * once registered, unless something forbids the call later (a seccomp
+ * filter): then going on could sum a counter that is still being added to
+ * and release early, so we stop instead.
+ */
+static void restart_and_fence(void)
+{
+	if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) == 0 &&
+	    membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+		return;
+	kref_report_once(&warned_fence, "percpu_ref: membarrier failed "
+			 "during a switch to atomic mode; cannot go on safely",
+			 __builtin_return_address(0));
+	abort();
 }
 
 static void check_available(void)
@@ -170,10 +216,7 @@ static void switch_to_atomic(struct percpu_ref *ref,
 	/* seq_cst: the flag is set before the membarriers below. */
 	atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
 	TEST_HOOK(ref, KREF_INTERNAL_HOOK_SWITCH_FLAGGED);
-	/* Restart every sequence in flight: it will see the flag.  Then fence
-	 * every CPU: what the committed ones added is visible here. */
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ);
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+	restart_and_fence();
 #ifdef KREF_TSAN
 	__tsan_acquire(ref);
 #endif

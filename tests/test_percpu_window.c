@@ -33,7 +33,7 @@ static pthread_barrier_t window_open, window_done;
 static void hook(struct percpu_ref *r, enum kref_internal_hook_point point)
 {
 	if (r != &ref || point != KREF_INTERNAL_HOOK_SWITCH_FLAGGED ||
-	    !atomic_load(&hold_switch))
+	    !atomic_exchange(&hold_switch, false))	/* once per hold */
 		return;
 	sem_post(&in_window);
 	while (sem_wait(&resume) != 0)
@@ -149,7 +149,6 @@ int main(void)
 		pthread_barrier_wait(&window_open);
 		pthread_barrier_wait(&window_done);	/* holders are done */
 		put(EXTRA - n);
-		atomic_store(&hold_switch, false);
 		sem_post(&resume);
 		pthread_join(k, NULL);
 
