@@ -13,6 +13,10 @@
  * membarrier's RSEQ command (Linux 5.10 or later).  Without them every ref
  * stays in atomic mode: correct, not scalable; percpu_ref_percpu_available()
  * tells which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ *
+ * Gets, puts and trygets are async-signal-safe; the switches, kill,
+ * resurrect, init and exit are not.  fork() waits for a switch that
+ * another thread has under way, and the child may use every call.
  */
 #ifndef KREF_PERCPU_H
 #define KREF_PERCPU_H
