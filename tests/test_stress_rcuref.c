@@ -57,11 +57,15 @@ static void set_raw(unsigned int v)
 	kref_atomic_set(&obj.ref.refcnt, (int)v);
 }
 
+/* Holding a reference: the object is not released, and the counter
+ * holds at least our reference (no put can have taken it past 0). */
 static void check_payload(void)
 {
 	for (int i = 0; i < 4; i++)
 		if (atomic_load_explicit(&obj.payload[i], memory_order_relaxed) != GOOD)
 			atomic_fetch_add(&poison_seen, 1);
+	if (raw() > RCUREF_MAXREF)
+		atomic_fetch_add(&poison_seen, 1);
 }
 
 /* rcuref_put() returned true: we release; the memory stays (RCU). */
@@ -86,13 +90,14 @@ static unsigned int next_random(unsigned int *s)
 	return *s;
 }
 
-/* Holding one reference: nested gets and puts, then ours goes; then
- * lookups until the object is dead. */
+/* Holding one reference: a few nested gets and puts, then ours goes, at
+ * about the moment the others' go; then lookups until the object is dead,
+ * racing whichever put is the last. */
 static void near_zero(unsigned int *seed)
 {
-	int lookups = (int)(next_random(seed) % 64);
+	int nested = (int)(next_random(seed) % 4);
 
-	for (int i = 0; i < lookups; i++) {
+	for (int i = 0; i < nested; i++) {
 		if (!rcuref_get(&obj.ref)) {
 			atomic_fetch_add(&failed_gets, 1);	/* must not: we hold one */
 			continue;
@@ -102,10 +107,11 @@ static void near_zero(unsigned int *seed)
 	}
 	check_payload();
 	put();				/* our own */
-	for (int i = 0; i < 256; i++) {	/* an RCU reader's lookups */
+	for (int i = 0; i < 64; i++) {	/* an RCU reader's lookups */
 		if (!rcuref_get(&obj.ref))
 			break;
 		check_payload();
+		check_payload();	/* still, a little later */
 		put();
 	}
 }
@@ -166,7 +172,7 @@ static int run(enum kind k, int rounds)
 	for (int r = 0; r < rounds; r++) {
 		switch (k) {
 		case NEAR_ZERO:
-			start = THREADS;		/* THREADS + 1 references */
+			start = THREADS;	/* THREADS + 1 references: ours too */
 			break;
 		case NEAR_MAXREF:
 			start = RCUREF_MAXREF - THREADS * HOLD;
@@ -188,15 +194,8 @@ static int run(enum kind k, int rounds)
 		atomic_store(&releases, 0);
 		kind = k;
 		pthread_barrier_wait(&go);
-		if (k == NEAR_ZERO) {
-			for (int i = (int)(next_random(&seed) % 32); i > 0; i--) {
-				if (rcuref_get(&obj.ref)) {
-					check_payload();
-					put();
-				}
-			}
-			put();			/* the owner's */
-		}
+		if (k == NEAR_ZERO)
+			near_zero(&seed);	/* the owner: one of them */
 		pthread_barrier_wait(&done);
 		end = raw();
 		switch (k) {
