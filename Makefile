@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 #
 # make            libkref.a and libkref.so in build/plain/
-# make check      the test suite: plain, ASan+UBSan, TSan, hook; clang -Werror build
+# make check      every mode below, then "N passed, N failed, N skipped"
+# make check-MODE one of them: plain, asan (ASan+UBSan), tsan, hook, clang,
+#                 valgrind (Helgrind and DRD), shell (tests/shell)
+# make deps       install every optional tool make check uses (Debian, root)
 # make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
@@ -11,10 +14,13 @@
 # make install    PREFIX (/usr/local), DESTDIR honoured
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
+# make fuzz       the differential fuzzer (tests/fuzz/, clang's libFuzzer),
+#                 FUZZ_TIME seconds (60) per build of FUZZ_BUILDS; -j3: at once
 #
 # MODE selects the build: plain (default), asan, tsan, valgrind (annotated
 # for Helgrind and DRD), hook (KREF_ATOMIC_HOOK=1, as on Cortex-M0, with
-# tests/critical_hook.c's critical section); each in build/MODE.
+# tests/harness/critical_hook.c's critical section); each in build/MODE.
+# tests/harness/check says what each mode runs.
 
 VERSION    := 0.1.0
 SOVERSION  := 0
@@ -44,13 +50,19 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
 # 32-bit ARM and RISC-V, whose compilers leave them out by default.
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
+TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples
 HEADERS := include/kref.h $(wildcard include/kref/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
 LIB_OBJS += $(B)/obj/critical_hook.o
 endif
-TESTS   := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/test_*.c))
+TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+TEST_HEADERS := tests/harness/*.h tests/unit/*.h examples/*.h
+# test_hook checks the hook build's critical sections: only there.
+ifneq ($(MODE),hook)
+TESTS := $(filter-out %/test_hook,$(TESTS))
+endif
 SONAME  := libkref.so.$(SOVERSION)
 LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
 
@@ -59,7 +71,7 @@ all: $(LIBS)
 $(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
-$(B)/obj/critical_hook.o: tests/critical_hook.c $(HEADERS)
+$(B)/obj/critical_hook.o: tests/harness/critical_hook.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
@@ -72,24 +84,32 @@ $(B)/libkref.so.$(VERSION): $(LIB_OBJS)
 	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
-# liburcu is optional: without it, the lock-free table test and the
-# kernel-style test (whose rcupdate.h uses liburcu-bp) are not built.
+# A test that needs what is not installed is built as a script that skips
+# it, naming the package: $(call skip_test,REASON).
+skip_test = @mkdir -p $(@D); printf '\043!/bin/sh\necho "1..0 \043 SKIP %s"\n' \
+	"$(1)" >$@; chmod +x $@
+
+# liburcu is optional: the lock-free table test and the kernel-style test
+# (whose rcupdate.h uses liburcu-bp) need it.
 URCU_LIBS := $(shell pkg-config --libs liburcu-cds liburcu 2>/dev/null)
 URCU_BP_LIBS := $(shell pkg-config --libs liburcu-bp 2>/dev/null)
+NO_URCU := liburcu or pkg-config not installed (liburcu-dev pkgconf)
 ifeq ($(URCU_LIBS),)
-TESTS := $(filter-out %/test_rcu_table,$(TESTS))
+$(B)/tests/test_rcu_table:
+	$(call skip_test,$(NO_URCU))
 endif
 ifeq ($(URCU_BP_LIBS),)
-TESTS := $(filter-out %/test_kernel_style,$(TESTS))
-endif
+$(B)/tests/test_kernel_style:
+	$(call skip_test,$(NO_URCU))
+else
 # Kernel-style code, unchanged, on the compat headers.
-$(B)/tests/test_kernel_style: tests/test_kernel_style.c examples/kernel_style.c \
-		examples/*.h compat/linux/*.h tests/*.h $(B)/libkref.a $(HEADERS)
+$(B)/tests/test_kernel_style: tests/unit/test_kernel_style.c examples/kernel_style.c \
+		compat/linux/*.h $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(B)/obj
 	$(CC) $(ALL_CFLAGS) -Icompat -c -o $(B)/obj/kernel_style.o examples/kernel_style.c
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Iexamples -rdynamic -o $@ $< $(B)/obj/kernel_style.o \
-		$(B)/libkref.a $(URCU_BP_LIBS)
-$(B)/tests/test_rcu_table: EXTRA_CFLAGS := -Iexamples
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/kernel_style.o $(B)/libkref.a $(URCU_BP_LIBS)
+endif
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
 
 # Tests link statically and export their symbols, so backtraces name them.
@@ -98,11 +118,13 @@ TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
 $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
-$(B)/tests/test_debug_mixed: tests/test_debug_mixed.c tests/mixed_peer.c tests/*.h $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/mixed_peer.c
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
-$(B)/tests/test_stress_debug: tests/test_stress.c tests/*.h $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+$(B)/tests/test_debug_mixed: tests/unit/test_debug_mixed.c tests/unit/mixed_peer.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/unit/mixed_peer.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+$(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 # Tests that hold percpu_ref's race windows open link src/percpu.c built
 # with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
 HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
@@ -110,14 +132,25 @@ HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
 $(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<
-$(HOOKED_TESTS): $(B)/tests/%: tests/%.c tests/*.h src/test_hooks.h \
+$(HOOKED_TESTS): $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) src/test_hooks.h \
 		$(B)/obj/percpu_hooks.o $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/obj/percpu_hooks.o \
-		$(B)/libkref.a
-$(B)/tests/%: tests/%.c tests/*.h examples/*.h $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a
+$(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+
+# The differential fuzzer's corpus, replayed without libFuzzer in every mode,
+# and again with KREF_DEBUG (tests/fuzz/).
+FUZZ_SRCS := tests/fuzz/fuzz_refcount.c tests/fuzz/model.c
+TESTS   += $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug
+$(B)/tests/test_fuzz_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug: tests/fuzz/replay.c $(FUZZ_SRCS) \
+		tests/fuzz/*.h $(TEST_HEADERS) src/internal.h $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< \
+		$(FUZZ_SRCS) $(B)/libkref.a
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
@@ -127,27 +160,74 @@ $(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 
-# The suite in one mode; tests/run-suite appends its counts to build/counts.
-test-mode: tests
-	tests/run-suite $(MODE) $(B)
-
+# Each mode appends its counts to build/counts and its skip reasons to
+# build/skips; the summary's last line is the total.
+CHECK_MODES := plain asan tsan hook clang valgrind shell
 check:
-	@rm -f build/counts
-	$(MAKE) --no-print-directory MODE=clang CC=clang tests
-	$(MAKE) --no-print-directory MODE=valgrind tests
-	@fail=0; for m in plain asan tsan hook; do \
-		$(MAKE) --no-print-directory MODE=$$m test-mode || fail=1; \
-	done; tests/summary build/counts && [ $$fail = 0 ]
+	@rm -f build/counts build/skips
+	@for m in $(CHECK_MODES); do tests/harness/check $$m; done; \
+	tests/harness/summary build/counts build/skips
 
-# $(call counted,COUNTS,COMMAND): COMMAND's run-suite counts go to COUNTS,
-# whose total is printed; fails if COMMAND or any test failed.
-counted = rm -f $(1); KREF_COUNTS=$(1) $(2); status=$$?; \
-	tests/summary $(1) && [ $$status = 0 ]
+check-%:
+	@rm -f build/counts build/skips
+	@tests/harness/check $*; tests/harness/summary build/counts build/skips
+
+# $(call counted,NAME,COMMAND): COMMAND's counts go to build/NAME-counts and
+# skips to build/NAME-skips, whose total is printed.
+counted = rm -f build/$(1)-counts build/$(1)-skips; \
+	KREF_COUNTS=build/$(1)-counts KREF_SKIPS=build/$(1)-skips $(2); \
+	tests/harness/summary build/$(1)-counts build/$(1)-skips
+
+# Every optional tool make check, check-cross and check-deb use.
+deps:
+	tests/harness/deps
 
 # Cross builds under qemu-user (packages: gcc-<triple>, qemu-user).
 CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
-	@$(call counted,build/cross-counts,tests/check-cross.sh $(CROSS_ARCHES))
+	@$(call counted,cross,tests/release/check-cross.sh $(CROSS_ARCHES))
+
+# make fuzz: libFuzzer with ASan+UBSan on the library and the model, per build
+# (plain, hook: KREF_ATOMIC_HOOK=1, debug: KREF_DEBUG) in build/fuzz/BUILD/:
+# new inputs in corpus/, a divergence's input as crash-*, the output in log.
+FUZZ_TIME   ?= 60
+FUZZ_BUILDS ?= plain hook debug
+FUZZ_CC     ?= clang
+FUZZ_ALL    := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -funwind-tables \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -pthread
+FUZZ_LIB_hook    := -DKREF_ATOMIC_HOOK=1
+FUZZ_EXTRA_hook  := tests/harness/critical_hook.c
+FUZZ_TARGET_debug := -DKREF_DEBUG
+# Debug mode's reports on stderr would drown libFuzzer's; divergences still
+# reach the terminal (fuzz_refcount.c reports them on the sanitizers' channel).
+FUZZ_OPTS_debug  := -close_fd_mask=2
+build/fuzz/%/fuzz_refcount: tests/fuzz/*.c tests/fuzz/*.h src/*.c src/internal.h \
+		tests/harness/critical_hook.c $(HEADERS)
+	@mkdir -p $(@D)/obj
+	for f in src/*.c $(FUZZ_EXTRA_$*); do \
+		$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer-no-link $(FUZZ_LIB_$*) -c \
+			-o $(@D)/obj/$$(basename $$f .c).o $$f || exit 1; done
+	$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer -DFUZZ_LIBFUZZER $(FUZZ_LIB_$*) \
+		$(FUZZ_TARGET_$*) -o $@ $(FUZZ_SRCS) $(@D)/obj/*.o
+
+fuzz:
+	@$(FUZZ_CC) --version 2>/dev/null | grep -q clang || { \
+		echo "make fuzz: needs clang as FUZZ_CC (Debian package: clang)"; exit 1; }
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n; }' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null || { \
+		echo "make fuzz: $(FUZZ_CC) has no libFuzzer runtime (Debian package:" \
+		     "libclang-rt-$$($(FUZZ_CC) -dumpversion | cut -d. -f1)-dev)"; exit 1; }
+	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(FUZZ_BUILDS))
+
+fuzz-%: build/fuzz/%/fuzz_refcount
+	@mkdir -p build/fuzz/$*/corpus
+	@echo "fuzz-$*: $(FUZZ_TIME) s, output in build/fuzz/$*/log"
+	@build/fuzz/$*/fuzz_refcount build/fuzz/$*/corpus tests/fuzz/corpus \
+		-max_total_time=$(FUZZ_TIME) -artifact_prefix=build/fuzz/$*/ \
+		-print_final_stats=1 $(FUZZ_OPTS_$*) $(FUZZ_ARGS) \
+		>build/fuzz/$*/log 2>&1; status=$$?; \
+	grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss)|fuzz: |ERROR|SUMMARY|crash-' \
+		build/fuzz/$*/log | sed 's/^/fuzz-$*: /'; exit $$status
 
 demo: $(B)/demo
 	$(B)/demo
@@ -163,18 +243,19 @@ stress: $(patsubst %,$(B)/tests/%,$(STRESS_TESTS))
 
 # Every multi-threaded test under Helgrind and DRD: long (tens of minutes).
 valgrind:
-	$(MAKE) --no-print-directory MODE=valgrind tests
-	VALGRIND_TESTS="test_final_put test_handoff test_rcuref test_percpu \
-		test_locks test_stress" prove -v tests/valgrind.sh
+	@rm -f build/counts build/skips
+	@VALGRIND_TESTS="test_final_put test_handoff test_rcuref test_percpu \
+		test_locks test_stress" tests/harness/check valgrind; \
+	tests/harness/summary build/counts build/skips
 
 BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g -Iinclude -pthread
 BENCH_LIBS :=
-ifneq ($(shell pkg-config --exists glib-2.0 && echo yes),)
-BENCH_CFLAGS += -DHAVE_GLIB $(shell pkg-config --cflags glib-2.0)
-BENCH_LIBS += $(shell pkg-config --libs glib-2.0)
+ifneq ($(shell pkg-config --exists glib-2.0 2>/dev/null && echo yes),)
+BENCH_CFLAGS += -DHAVE_GLIB $(shell pkg-config --cflags glib-2.0 2>/dev/null)
+BENCH_LIBS += $(shell pkg-config --libs glib-2.0 2>/dev/null)
 endif
-ifneq ($(shell pkg-config --exists liburcu && echo yes),)
-BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu)
+ifneq ($(shell pkg-config --exists liburcu 2>/dev/null && echo yes),)
+BENCH_CFLAGS += -DHAVE_URCU $(shell pkg-config --cflags liburcu 2>/dev/null)
 endif
 ifneq ($(URCU_LIBS),)
 BENCH_CFLAGS += -DHAVE_URCU_CDS -Iexamples
@@ -207,6 +288,13 @@ install: $(LIBS)
 	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
+	@# Into the live system: refresh the dynamic linker's cache, and say
+	@# so if it still cannot find the library (LIBDIR not in its path).
+	@[ -n "$(DESTDIR)" ] || { ldconfig 2>/dev/null; \
+	ldconfig -p 2>/dev/null | grep -q ' => $(LIBDIR)/$(SONAME)$$' || \
+	echo "make install: $(LIBDIR) is not in the dynamic linker's path: run" \
+	     "ldconfig as root after adding it to /etc/ld.so.conf.d/," \
+	     "or link with -Wl,-rpath,$(LIBDIR)"; }
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
@@ -222,7 +310,7 @@ install: $(LIBS)
 # mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
-DIST_FILES := .ci .gitignore LICENSE Makefile README.md bench compat debian \
+DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
 	docs examples include libkref.pc.in man src tests
 DIST := build/libkref-$(VERSION).tar
 dist:
@@ -234,12 +322,12 @@ dist:
 		--transform='flags=r;s,^,libkref-$(VERSION)/,' $(DIST_FILES) && \
 	gzip -9nf $(DIST) && echo $(DIST).gz
 
-# The Debian packages from make dist's tarball, checked (tests/check-deb.sh).
+# The Debian packages from make dist's tarball, checked (tests/release/check-deb.sh).
 check-deb:
-	@$(call counted,build/deb-counts,tests/run-suite deb build/deb)
+	@$(call counted,deb,tests/harness/run deb tests/release/check-deb.sh)
 
 clean:
 	rm -rf build
 
-.PHONY: all tests test-mode check check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean
-.PRECIOUS: $(B)/obj/%.o
+.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz
+.PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

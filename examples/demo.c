@@ -66,14 +66,26 @@ static void demo_handoff(void)
 
 /* ---- Rule 3: the global object, looked up under a mutex --------------- */
 
+/*
+ * The owner publishes a config, then drops its reference while a reader
+ * still holds one; the reader's put is then the final one, and other
+ * readers' lookups race it.  The holder waits until another reader has
+ * found the config after the owner let go, so every version shows the race:
+ * a lookup kept alive only by a reader's reference, then a final put that
+ * takes the lock the lookups take, so none finds a config being freed.
+ */
 struct config {
 	struct kref ref;
 	int version;
+	atomic_int held;	/* a reader has it and waits for the owner */
+	atomic_int owner_put;	/* the owner has dropped its reference */
+	atomic_int late;	/* lookups that found it after that */
 };
 
 static struct config *global_config;	/* protected by config_lock */
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int configs_released, lookups;
+static atomic_int configs_released, reader_final_puts;
+static atomic_int lookups, late_lookups, missed_lookups;
 
 /* Runs with config_lock held (kref_put_mutex): no lookup can find it now. */
 static void config_release(struct kref *ref)
@@ -99,9 +111,9 @@ static struct config *config_get(void)
 	return c;
 }
 
-static void config_put(struct config *c)
+static int config_put(struct config *c)
 {
-	kref_put_mutex(&c->ref, config_release, &config_lock);
+	return kref_put_mutex(&c->ref, config_release, &config_lock);
 }
 
 static atomic_int stop_readers;
@@ -112,12 +124,25 @@ static void *config_reader(void *arg)
 	while (!atomic_load(&stop_readers)) {
 		struct config *c = config_get();
 
-		if (c) {
-			if (c->version <= 0)
-				abort();
-			atomic_fetch_add(&lookups, 1);
-			config_put(c);
+		if (!c) {
+			atomic_fetch_add(&missed_lookups, 1);
+			sched_yield();
+			continue;
 		}
+		if (c->version <= 0)
+			abort();
+		atomic_fetch_add(&lookups, 1);
+		if (atomic_load(&c->owner_put)) {
+			atomic_fetch_add(&c->late, 1);
+			atomic_fetch_add(&late_lookups, 1);
+		} else if (!atomic_exchange(&c->held, 1)) {
+			/* Hold it across the owner's put and a late lookup. */
+			while (!atomic_load(&c->owner_put) || !atomic_load(&c->late))
+				sched_yield();
+		}
+		if (config_put(c))
+			atomic_fetch_add(&reader_final_puts, 1);
+		sched_yield();	/* let the holder and the owner run */
 	}
 	return NULL;
 }
@@ -132,7 +157,7 @@ static void demo_lookup(void)
 	for (int i = 0; i < READERS; i++)
 		pthread_create(&t[i], NULL, config_reader, NULL);
 	for (int v = 1; v <= VERSIONS; v++) {
-		struct config *c = malloc(sizeof(*c));
+		struct config *c = calloc(1, sizeof(*c));
 
 		if (!c)
 			exit(1);
@@ -141,16 +166,24 @@ static void demo_lookup(void)
 		pthread_mutex_lock(&config_lock);
 		global_config = c;
 		pthread_mutex_unlock(&config_lock);
-		config_put(c);	/* readers may now hold the last reference */
+		while (!atomic_load(&c->held))	/* a reader holds it */
+			sched_yield();
+		atomic_store(&c->owner_put, 1);
+		config_put(c);	/* a reader now holds the last reference */
 		while (atomic_load(&configs_released) < v)
 			sched_yield();
 	}
 	atomic_store(&stop_readers, 1);
 	for (int i = 0; i < READERS; i++)
 		pthread_join(t[i], NULL);
-	printf("  %d lookups; %d objects published, %d released, each once, "
-	       "none while a reader held it\n", atomic_load(&lookups), VERSIONS,
-	       atomic_load(&configs_released));
+	printf("  %d objects published, %d released, each once, none while a "
+	       "reader held it\n", VERSIONS, atomic_load(&configs_released));
+	printf("  %d lookups: %d found an object its owner had already put "
+	       "(a reader's reference kept it), %d found none\n",
+	       atomic_load(&lookups), atomic_load(&late_lookups),
+	       atomic_load(&missed_lookups));
+	printf("  the final put was a reader's, racing those lookups, for %d "
+	       "of %d objects\n", atomic_load(&reader_final_puts), VERSIONS);
 }
 
 /* ---- A bug: one put too many ------------------------------------------ */

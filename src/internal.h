@@ -21,6 +21,10 @@ void kref_report_backtrace(const void *from);
  * passed (the kernel's WARN_ONCE); then ends the report. */
 void kref_report_once(atomic_bool *done, const char *text, const void *from);
 
+/* Every call of kref_report_once(), printed or not: how a statically
+ * linked test (tests/fuzz/) sees the reports after the first. */
+extern atomic_ulong kref_report_once_calls;
+
 /* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
 void kref_report_end(void);
 

@@ -75,10 +75,14 @@ void kref_report_end(void)
 		abort();
 }
 
+atomic_ulong kref_report_once_calls;
+
 void kref_report_once(atomic_bool *done, const char *text, const void *from)
 {
 	char line[256];
 
+	/* Relaxed: a count for tests; it orders nothing. */
+	atomic_fetch_add_explicit(&kref_report_once_calls, 1, memory_order_relaxed);
 	/* Relaxed: the flag only decides who prints; it guards no data. */
 	if (atomic_exchange_explicit(done, true, memory_order_relaxed))
 		return;

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <kref/kref.h>
+#include <kref/locks.h>
 
 KREF_BEGIN_DECLS
 
@@ -49,8 +50,10 @@ int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
 		   const struct kref_site *site);
 int kref_debug_put_mutex(struct kref *kref, void (*release)(struct kref *kref),
 			 pthread_mutex_t *mutex, const struct kref_site *site);
+#ifdef KREF_HAVE_SPINLOCK
 int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site);
+#endif
 
 /**
  * kref_debug_report_leaks - report every tracked object still referenced

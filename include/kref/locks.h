@@ -6,14 +6,30 @@
  * the same lock before the count reaches 0, so no lookup can find a dying
  * object.  These take it only when the put may be the last one.  They need
  * POSIX threads, which is why they live apart from the freestanding core.
- * pthread_spinlock_t is POSIX.1-2001: under a strict -std=c11, define
- * _POSIX_C_SOURCE=200809L (the -std=gnu* defaults need nothing).
+ * The spinlock variants exist where <pthread.h> declares pthread_spinlock_t
+ * (KREF_HAVE_SPINLOCK): everywhere but under a strict -std=c11 with glibc,
+ * which hides it unless _POSIX_C_SOURCE >= 200112L is asked for.
  */
 #ifndef KREF_LOCKS_H
 #define KREF_LOCKS_H
 
 #include <pthread.h>
 #include <kref/kref.h>
+
+/* glibc declares pthread_spinlock_t exactly when its <features.h> has
+ * settled on _POSIX_C_SOURCE >= 200112L; elsewhere _POSIX_SPIN_LOCKS says. */
+#ifndef KREF_HAVE_SPINLOCK
+#if defined(__GLIBC__)
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200112L
+#define KREF_HAVE_SPINLOCK 1
+#endif
+#else
+#include <unistd.h>
+#if defined(_POSIX_SPIN_LOCKS) && _POSIX_SPIN_LOCKS > 0
+#define KREF_HAVE_SPINLOCK 1
+#endif
+#endif
+#endif
 
 KREF_BEGIN_DECLS
 
@@ -40,6 +56,7 @@ refcount_dec_and_mutex_lock(refcount_t *r, pthread_mutex_t *lock)
 	return true;
 }
 
+#ifdef KREF_HAVE_SPINLOCK
 /**
  * refcount_dec_and_lock - refcount_dec_and_mutex_lock() for a spinlock
  *
@@ -59,6 +76,7 @@ refcount_dec_and_lock(refcount_t *r, pthread_spinlock_t *lock)
 	}
 	return true;
 }
+#endif /* KREF_HAVE_SPINLOCK */
 
 /**
  * kref_put_mutex - kref_put() with @mutex taken for the final put
@@ -78,6 +96,7 @@ static inline int kref_put_mutex(struct kref *kref,
 	return 0;
 }
 
+#ifdef KREF_HAVE_SPINLOCK
 /**
  * kref_put_lock - kref_put_mutex() for a spinlock
  * @release: called with @lock held; it must unlock @lock.
@@ -94,6 +113,7 @@ static inline int kref_put_lock(struct kref *kref,
 	}
 	return 0;
 }
+#endif /* KREF_HAVE_SPINLOCK */
 
 KREF_END_DECLS
 

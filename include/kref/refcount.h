@@ -12,6 +12,13 @@
  * range away from both 0 and REFCOUNT_MAX, so racing operations cannot
  * bring it back to a live value.
  *
+ * Out-of-contract amounts: @i of the add and sub family must be at least 1.
+ * @i == 0 behaves as the kernel's (nothing changes on a live count; on a
+ * count of 0 or a saturated one it is reported as any add or sub would be);
+ * a negative @i is always reported and saturates, so no amount can make a
+ * put return true on a count that was not positive, revive a saturated
+ * counter or leave a negative live count.  docs/semantics.md has the table.
+ *
  * Ordering, as the kernel documents it (each choice is argued at its site):
  * increments are relaxed, decrements are release, and a decrement that
  * returns true (the caller will free) is also acquire.
@@ -119,13 +126,14 @@ static inline unsigned int refcount_read(const refcount_t *r)
 }
 
 /*
- * Not API.  True when @old >= 1 and @old + @i <= REFCOUNT_MAX, for
- * 1 <= @i <= REFCOUNT_MAX: one unsigned compare, since old - 1 wraps to a
- * large number for every old <= 0.
+ * Not API.  True when @old >= 1, @i >= 0 and @old + @i <= REFCOUNT_MAX.
+ * One unsigned compare for the counter, since old - 1 wraps to a large
+ * number for every old <= 0; the test of @i folds away for a constant.
  */
 static inline bool refcount_can_add(int old, int i)
 {
-	return (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
+	return i >= 0 &&
+	       (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
 }
 
 /*
@@ -140,10 +148,10 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
 
 	do {
 		if (kref_unlikely(!refcount_can_add(old, i))) {
-			if (!old)
-				return false;
-			refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
-			return true;
+			/* 0 fails quietly, unless @i is out of contract. */
+			if (old || i < 0)
+				refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
+			return old != 0;
 		}
 	} while (!(acquire ?
 		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old, old + i) :
@@ -155,7 +163,8 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
  * refcount_add_not_zero - add a value to a refcount unless it is 0
  * @i: the value to add (at least 1)
  *
- * Saturates and reports REFCOUNT_ADD_NOT_ZERO_OVF on overflow.
+ * Saturates and reports REFCOUNT_ADD_NOT_ZERO_OVF on overflow, on a
+ * saturated counter or for a negative @i (then even at 0, as the kernel).
  *
  * Ordering: none.  The caller keeps the memory stable (a lock or RCU)
  * while it has no reference; the successful compare-and-swap is a control
@@ -212,7 +221,8 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
  * @i: the value to add (at least 1)
  *
  * The caller must already hold a reference.  Reports REFCOUNT_ADD_UAF if the
- * count was 0 and REFCOUNT_ADD_OVF on overflow; both saturate.
+ * count was 0 and REFCOUNT_ADD_OVF on overflow, on a saturated counter or
+ * for a negative @i; all saturate.
  */
 static inline void refcount_add(int i, refcount_t *r)
 {
@@ -239,8 +249,9 @@ static inline void refcount_inc(refcount_t *r)
  * refcount_sub_and_test - subtract from a refcount and test if it is 0
  * @i: the value to subtract (at least 1)
  *
- * Reports REFCOUNT_SUB_UAF (and saturates) if the count would go below 0 or
- * was saturated.
+ * Reports REFCOUNT_SUB_UAF (and saturates) if the count was not positive
+ * (0 or saturated), would go below 0, or @i is negative; then it returns
+ * false, so a dead object is never released twice.
  *
  * Ordering: release, and acquire when it returns true, so every access made
  * under any reference happens before the caller frees the object.
@@ -254,9 +265,9 @@ static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
 	kref_vg_happens_before(r);
 	/* Release: our accesses to the object happen before whoever frees it. */
 	old = kref_atomic_fetch_sub_release(&r->refs, i);
-	if (kref_likely(old > i))
+	if (kref_likely(old > i && i >= 0))
 		return false;
-	if (old == i) {
+	if (old == i && old > 0) {
 		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
 		 * it: it reads our own decrement, the end of the release
 		 * sequence of every earlier put, so all of them happen before
@@ -325,9 +336,11 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
  * refcount_dec_not_one - decrement a refcount if it is not 1
  *
  * The building block of refcount_dec_and_mutex_lock(): drops a reference
- * that is not the last one without taking the lock.  A count of 0 or a
- * saturated counter reports REFCOUNT_SUB_UAF (as refcount_sub_and_test()
- * would) and leaves it saturated.
+ * that is not the last one without taking the lock.  A counter at
+ * REFCOUNT_SATURATED stays so, unreported, as in the kernel.  A count of 0
+ * (or another non-positive value) reports REFCOUNT_SUB_UAF, as the kernel
+ * does, and saturates, which the kernel does not: the object is leaked, not
+ * left at a count a later get would take for live.
  *
  * Ordering: release, as every put.
  *
@@ -341,6 +354,8 @@ static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 	do {
 		if (val == 1)
 			return false;
+		if (val == REFCOUNT_SATURATED)
+			return true;	/* already reported; stays leaked */
 		if (kref_unlikely(val <= 0)) {
 			refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
 			return true;

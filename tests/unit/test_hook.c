@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_hook.c - with KREF_ATOMIC_HOOK=1, every operation touches its
+ * counter only inside the firmware's critical section: reads and stores
+ * as well as read-modify-writes, or they could race a section.
+ * tests/harness/critical_hook.c counts the sections.  Built in the hook
+ * mode only (make check-hook).
+ */
+#include <kref.h>
+#include "capture.h"
+#include "tap.h"
+
+#if KREF_ATOMIC_HOOK
+extern unsigned long kref_critical_sections;
+
+static refcount_t r;
+static struct kref k;
+static rcuref_t rc;
+static int sink;		/* keeps the results the API says to check */
+
+static void nop_release(struct kref *ref) { (void)ref; }
+
+static void op_read(void) { sink += (int)refcount_read(&r); }
+static void op_set(void) { refcount_set(&r, 2); }
+static void op_set_release(void) { refcount_set_release(&r, 2); }
+static void op_inc(void) { refcount_inc(&r); }
+static void op_dec_and_test(void) { sink += (int)refcount_dec_and_test(&r); }
+static void op_inc_not_zero(void) { sink += (int)refcount_inc_not_zero(&r); }
+static void op_dec_if_one(void) { sink += (int)refcount_dec_if_one(&r); }
+static void op_saturate(void) { refcount_warn_saturate(&r, REFCOUNT_ADD_OVF); }
+static void op_kref_get(void) { kref_get(&k); }
+static void op_kref_put(void) { sink += (int)kref_put(&k, nop_release); }
+static void op_rcuref_get(void) { sink += (int)rcuref_get(&rc); }
+static void op_rcuref_read(void) { sink += (int)rcuref_read(&rc); }
+
+static const struct { void (*fn)(void); const char *name; } ops[] = {
+	{ op_read, "refcount_read" },
+	{ op_set, "refcount_set" },
+	{ op_set_release, "refcount_set_release" },
+	{ op_inc, "refcount_inc" },
+	{ op_dec_and_test, "refcount_dec_and_test" },
+	{ op_inc_not_zero, "refcount_inc_not_zero" },
+	{ op_dec_if_one, "refcount_dec_if_one" },
+	{ op_saturate, "refcount_warn_saturate's store" },
+	{ op_kref_get, "kref_get" },
+	{ op_kref_put, "kref_put" },
+	{ op_rcuref_get, "rcuref_get" },
+	{ op_rcuref_read, "rcuref_read" },
+};
+
+int main(void)
+{
+	capture_start();	/* the saturation is on purpose */
+	refcount_set(&r, 2);
+	kref_init(&k);
+	rcuref_init(&rc, 1);
+	for (unsigned int i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		unsigned long before = kref_critical_sections;
+
+		ops[i].fn();
+		ok(kref_critical_sections > before, "%s enters a critical section",
+		   ops[i].name);
+	}
+	return done_testing();
+}
+#else
+int main(void)
+{
+	printf("1..0 # SKIP built without KREF_ATOMIC_HOOK\n");
+	return 0;
+}
+#endif
