@@ -185,7 +185,8 @@ static void test_membarrier_fails(void)
 	int status;
 
 	if (!percpu_ref_percpu_available()) {
-		ok(1, "# SKIP per-CPU mode unavailable: no membarrier to fail");
+		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): "
+		   "no membarrier to fail");
 		return;
 	}
 	status = run_child(switch_without_membarrier, NULL);

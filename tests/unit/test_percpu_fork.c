@@ -294,7 +294,7 @@ int main(void)
 
 	for (int w = 0; w < WAYS; w++) {
 		if (w <= IN_HOOK_KILL && !percpu_ref_percpu_available()) {
-			ok(1, "# SKIP per-CPU mode unavailable: no half-done switch");
+			ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): no half-done switch");
 			continue;
 		}
 		is(fine[w], ROUNDS, "fork during %s: the child used libkref and "
