@@ -8,7 +8,8 @@
 # make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
-# make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
+# make stress     the stress tests, scaled up (KREF_STRESS_SCALE, default 20:
+#                 a few minutes)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
@@ -35,7 +36,10 @@ B      := build/$(MODE)
 
 SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
-SAN_tsan := -fsanitize=thread
+# UBSan's signed-overflow check runs in the multi-threaded tests too: gcc
+# and clang both link it beside ThreadSanitizer.
+SAN_tsan := -fsanitize=thread -fsanitize=signed-integer-overflow \
+	    -fno-sanitize-recover=signed-integer-overflow
 SAN_valgrind := -DKREF_VALGRIND
 SAN_hook := -DKREF_ATOMIC_HOOK=1
 # Distributions build with WERROR= so that a newer compiler's new warning
@@ -154,6 +158,18 @@ $(B)/tests/test_cleanup_debug: tests/unit/test_cleanup.c $(TEST_HEADERS) $(B)/li
 $(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+# Tests that hold percpu_ref's race windows open link src/percpu.c built
+# with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
+HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
+	test_stress_percpu)
+$(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<
+$(HOOKED_TESTS): $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) src/test_hooks.h \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a
 $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
@@ -256,8 +272,11 @@ demo: $(B)/demo
 demo-debug: $(B)/demo-debug
 	$(B)/demo-debug
 
-stress: $(B)/tests/test_stress
-	KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/test_stress
+STRESS_TESTS := test_stress test_stress_percpu test_stress_rcuref
+stress: $(patsubst %,$(B)/tests/%,$(STRESS_TESTS))
+	@for t in $(STRESS_TESTS); do echo "== $$t"; \
+		KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/$$t || exit 1; \
+	done
 
 # Every multi-threaded test under Helgrind and DRD: long (tens of minutes).
 valgrind:

@@ -24,17 +24,73 @@
 #include <kref/percpu.h>
 #include "internal.h"
 
-#define PERCPU_COUNT_BIAS	LONG_MIN	/* 1UL << (BITS_PER_LONG - 1) */
+#ifdef KREF_TEST_HOOKS
+#include "test_hooks.h"
+void (*kref_internal_percpu_hook)(struct percpu_ref *ref,
+				  enum kref_internal_hook_point point);
+#define TEST_HOOK(ref, point) \
+	(kref_internal_percpu_hook ? kref_internal_percpu_hook(ref, point) : (void)0)
+#else
+#define TEST_HOOK(ref, point) ((void)0)
+#endif
+
+#define PERCPU_COUNT_BIAS	(1UL << (sizeof(long) * CHAR_BIT - 1))
 
 /* Mode switches are rare: one lock for all, like the kernel's. */
 static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t available_once = PTHREAD_ONCE_INIT;
 static bool available;
-static atomic_bool warned_kill, warned_resurrect, warned_reinit;
+static atomic_bool warned_kill, warned_resurrect, warned_reinit, warned_fence;
+
+/*
+ * fork() while another thread is inside a switch would leave the child a
+ * ref half switched and switch_lock held by a thread the child does not
+ * have: its first switch would wait forever.  So fork waits for the switch
+ * to end, and the child starts with the lock free and every ref in one
+ * mode.  What else the child inherits needs nothing: membarrier's
+ * registration belongs to the process's memory and fork copies it (only
+ * exec clears it); the forking thread's rseq area is kept; glibc reruns in
+ * the child a pthread_once that another thread had under way, so
+ * `available` is settled there too.
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&switch_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&switch_lock);
+}
+
+/* At load, not on first use: a registration racing a fork could be run
+ * twice in the child, which would then deadlock on its own next fork. */
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
 
 static long membarrier(int cmd)
 {
 	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+/*
+ * Restart every sequence in flight (it will see the flag), then fence every
+ * CPU (what the committed ones added is visible here).  Neither can fail
+ * once registered, unless something forbids the call later (a seccomp
+ * filter): then going on could sum a counter that is still being added to
+ * and release early, so we stop instead.
+ */
+static void restart_and_fence(void)
+{
+	if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) == 0 &&
+	    membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+		return;
+	kref_report_once(&warned_fence, "percpu_ref: membarrier failed "
+			 "during a switch to atomic mode; cannot go on safely",
+			 __builtin_return_address(0));
+	abort();
 }
 
 static void check_available(void)
@@ -70,16 +126,15 @@ static char *counters_of(struct percpu_ref *ref)
 			~__PERCPU_REF_ATOMIC_DEAD);
 }
 
-static long *counter(char *counters, unsigned int cpu)
+static unsigned long *counter(char *counters, unsigned int cpu)
 {
-	return (long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
+	return (unsigned long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
 }
 
 int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 		    unsigned int flags)
 {
-	unsigned long p = 0;
-	long start = 0;
+	unsigned long p = 0, start = 0;
 	struct percpu_ref_data *data = calloc(1, sizeof(*data));
 
 	if (!data)
@@ -131,7 +186,7 @@ static void free_counters(struct percpu_ref *ref)
 void percpu_ref_exit(struct percpu_ref *ref)
 {
 	struct percpu_ref_data *data = ref->data;
-	long count;
+	unsigned long count;
 
 	if (!data)
 		return;
@@ -139,7 +194,7 @@ void percpu_ref_exit(struct percpu_ref *ref)
 	count = atomic_load_explicit(&data->count, memory_order_relaxed);
 	/* Keep the count for percpu_ref_is_zero(), as the kernel does. */
 	atomic_store_explicit(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC_DEAD |
-			      ((unsigned long)count << __PERCPU_REF_FLAG_BITS),
+			      (count << __PERCPU_REF_FLAG_BITS),
 			      memory_order_relaxed);
 	ref->data = NULL;
 	free(data);
@@ -160,20 +215,17 @@ static void switch_to_atomic(struct percpu_ref *ref,
 	percpu_ref_get(ref);		/* nothing is released mid-switch */
 	/* seq_cst: the flag is set before the membarriers below. */
 	atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
-	/* Restart every sequence in flight: it will see the flag.  Then fence
-	 * every CPU: what the committed ones added is visible here. */
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ);
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+	TEST_HOOK(ref, KREF_INTERNAL_HOOK_SWITCH_FLAGGED);
+	restart_and_fence();
 #ifdef KREF_TSAN
 	__tsan_acquire(ref);
 #endif
 	kref_vg_happens_after(ref);
 	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
-		sum += (unsigned long)*counter(counters, cpu);
+		sum += *counter(counters, cpu);
 	/* Relaxed: the put that follows is the release; unsigned arithmetic
 	 * wraps the sum and the bias into the true count. */
-	atomic_fetch_add_explicit(&ref->data->count,
-				  (long)(sum - (unsigned long)PERCPU_COUNT_BIAS),
+	atomic_fetch_add_explicit(&ref->data->count, sum - PERCPU_COUNT_BIAS,
 				  memory_order_relaxed);
 	if (confirm_switch)
 		confirm_switch(ref);

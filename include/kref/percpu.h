@@ -13,6 +13,10 @@
  * membarrier's RSEQ command (Linux 5.10 or later).  Without them every ref
  * stays in atomic mode: correct, not scalable; percpu_ref_percpu_available()
  * tells which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ *
+ * Gets, puts and trygets are async-signal-safe; the switches, kill,
+ * resurrect, init and exit are not.  fork() waits for a switch that
+ * another thread has under way, and the child may use every call.
  */
 #ifndef KREF_PERCPU_H
 #define KREF_PERCPU_H
@@ -40,9 +44,15 @@ enum {
 	PERCPU_REF_ALLOW_REINIT	= 1 << 2,	/* may go per-CPU after a kill */
 };
 
-/* Not API: the state behind a percpu_ref, allocated by percpu_ref_init. */
+/*
+ * Not API: the state behind a percpu_ref, allocated by percpu_ref_init.
+ * The count is unsigned: while a switch to atomic mode is under way it
+ * holds the bias, 2^(BITS_PER_LONG - 1), and puts and trygets on it cross
+ * from there to one below and back; all of its arithmetic wraps, none is
+ * signed.  Read as a long, it is the number of references.
+ */
 struct percpu_ref_data {
-	kref_atomic_long count;		/* atomic mode's count (+ a bias) */
+	kref_atomic_ulong count;	/* atomic mode's count (+ a bias) */
 	percpu_ref_func_t *release;
 	percpu_ref_func_t *confirm_switch;
 	bool force_atomic;
@@ -140,7 +150,8 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
 }
 
 /*
- * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode.
+ * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode
+ * (a put adds the two's complement of its count: the counters wrap).
  *
  * A restartable sequence: it reads this CPU's number and the ref's mode and
  * adds to that CPU's counter in its last instruction.  If the thread is
@@ -150,7 +161,8 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
  *
  * Return: false in atomic mode: the caller uses the atomic counter.
  */
-static inline bool percpu_ref_add_this_cpu(struct percpu_ref *ref, long delta)
+static inline bool percpu_ref_add_this_cpu(struct percpu_ref *ref,
+					   unsigned long delta)
 {
 #ifdef KREF_PERCPU_RSEQ
 	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
@@ -209,11 +221,10 @@ atomic_mode:
  */
 static inline void percpu_ref_get_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu(ref, nr)))
 		return;
 	/* Relaxed: the caller's reference keeps the object alive. */
-	KREF_STD atomic_fetch_add_explicit(&ref->data->count, (long)nr,
-					  KREF_MO(relaxed));
+	KREF_STD atomic_fetch_add_explicit(&ref->data->count, nr, KREF_MO(relaxed));
 }
 
 /** percpu_ref_get - take a reference; the caller must hold one */
@@ -226,15 +237,17 @@ static inline void percpu_ref_get(struct percpu_ref *ref)
 static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
 						     unsigned long nr)
 {
-	long c = KREF_STD atomic_load_explicit(&ref->data->count, KREF_MO(relaxed));
+	unsigned long c = KREF_STD atomic_load_explicit(&ref->data->count,
+							KREF_MO(relaxed));
 
 	/* Relaxed, as refcount_inc_not_zero: the caller keeps the memory
-	 * valid; success orders later stores by control dependency. */
+	 * valid; success orders later stores by control dependency.  c + nr
+	 * wraps from the bias's neighbour, as the atomic add would. */
 	do {
 		if (!c)
 			return false;
 	} while (!KREF_STD atomic_compare_exchange_weak_explicit(&ref->data->count,
-			&c, c + (long)nr, KREF_MO(relaxed), KREF_MO(relaxed)));
+			&c, c + nr, KREF_MO(relaxed), KREF_MO(relaxed)));
 	return true;
 }
 
@@ -248,7 +261,7 @@ static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
 static inline KREF_MUST_CHECK bool
 percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu(ref, nr)))
 		return true;
 	return percpu_ref_atomic_add_unless_zero(ref, nr);
 }
@@ -286,15 +299,15 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref
  */
 static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 {
-	long old;
+	unsigned long old;
 
-	if (kref_likely(percpu_ref_add_this_cpu(ref, -(long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu(ref, 0UL - nr)))
 		return;
 	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever releases. */
-	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, (long)nr,
+	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, nr,
 						KREF_MO(release));
-	if (old == (long)nr) {
+	if (old == nr) {
 		/* Acquire as a load, visible to ThreadSanitizer (refcount.h). */
 		(void)KREF_STD atomic_load_explicit(&ref->data->count,
 						    KREF_MO(acquire));

@@ -6,6 +6,14 @@
  * once, after the last put.  Run as is, and with KREF_PERCPU=0 (atomic
  * mode only: the fallback) by tests/percpu-fallback.sh.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <kref.h>
 #include "child.h"
 #include "tap.h"
@@ -149,6 +157,50 @@ static void test_kill_twice(void)
 	   "  and does not drop a second reference");
 }
 
+/* A switch whose membarrier fails must stop, not sum counters that may
+ * still be added to.  A seccomp filter makes membarrier fail with EPERM. */
+static int switch_without_membarrier(void)
+{
+	struct sock_filter deny[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_membarrier, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = deny };
+
+	percpu_ref_init(&ref, on_release, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+		fprintf(stderr, "no seccomp\n");
+		return 0;
+	}
+	percpu_ref_switch_to_atomic_sync(&ref);
+	fprintf(stderr, "switched\n");
+	return 0;
+}
+
+static void test_membarrier_fails(void)
+{
+	int status;
+
+	if (!percpu_ref_percpu_available()) {
+		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): "
+		   "no membarrier to fail");
+		return;
+	}
+	status = run_child(switch_without_membarrier, NULL);
+	if (strstr(output, "no seccomp\n")) {
+		ok(1, "# SKIP seccomp filters unavailable here");
+		return;
+	}
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT &&
+	   count_lines("percpu_ref: membarrier failed during a switch to "
+		       "atomic mode; cannot go on safely") == 1 &&
+	   !strstr(output, "switched\n"),
+	   "a switch whose membarrier fails (seccomp) is reported and aborts");
+}
+
 /* ---- gets and puts racing mode switches and the kill ------------------ */
 
 #define THREADS		3
@@ -212,6 +264,7 @@ int main(void)
 	test_percpu_mode();
 	test_init_flags();
 	test_kill_twice();
+	test_membarrier_fails();
 	test_switch_race();
 	return done_testing();
 }
