@@ -12,7 +12,7 @@
  * Not API: like every name in these headers that ends in an underscore,
  * they are the public headers' building blocks.  The memory order is part
  * of each name; the callers say why it is enough.
- * The long types are for percpu_ref, which uses the generic functions
+ * kref_atomic_ulong is for percpu_ref, which uses the generic functions
  * (KREF_STD atomic_fetch_add_explicit and so on) directly.
  *
  * Targets with no atomic read-modify-write on an int (ARMv6-M: Cortex-M0,
@@ -26,13 +26,11 @@
 
 #ifdef __cplusplus
 #include <atomic>
-typedef std::atomic<long> kref_atomic_long;
 typedef std::atomic<unsigned long> kref_atomic_ulong;
 #define KREF_STD std::
 #else
 #include <stdatomic.h>
 #include <stdbool.h>
-typedef atomic_long kref_atomic_long;
 typedef atomic_ulong kref_atomic_ulong;
 #define KREF_STD
 #endif

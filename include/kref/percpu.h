@@ -161,7 +161,7 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
  *
  * Return: false in atomic mode: the caller uses the atomic counter.
  */
-static inline bool percpu_ref_add_this_cpu(struct percpu_ref *ref,
+static inline bool percpu_ref_add_this_cpu_(struct percpu_ref *ref,
 					   unsigned long delta)
 {
 #ifdef KREF_PERCPU_RSEQ
@@ -221,7 +221,7 @@ atomic_mode:
  */
 static inline void percpu_ref_get_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, nr)))
 		return;
 	/* Relaxed: the caller's reference keeps the object alive. */
 	KREF_STD atomic_fetch_add_explicit(&ref->data->count, nr, KREF_MO(relaxed));
@@ -234,7 +234,7 @@ static inline void percpu_ref_get(struct percpu_ref *ref)
 }
 
 /* Not API: the atomic count's inc_not_zero, for the trygets. */
-static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
+static inline bool percpu_ref_atomic_add_unless_zero_(struct percpu_ref *ref,
 						     unsigned long nr)
 {
 	unsigned long c = KREF_STD atomic_load_explicit(&ref->data->count,
@@ -261,9 +261,9 @@ static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
 static inline KREF_MUST_CHECK bool
 percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, nr)))
 		return true;
-	return percpu_ref_atomic_add_unless_zero(ref, nr);
+	return percpu_ref_atomic_add_unless_zero_(ref, nr);
 }
 
 /** percpu_ref_tryget - percpu_ref_tryget_many(@ref, 1) */
@@ -282,12 +282,12 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget(struct percpu_ref *ref)
  */
 static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, 1)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, 1)))
 		return true;
 	if (KREF_STD atomic_load_explicit(&ref->percpu_count_ptr, KREF_MO(relaxed)) &
 	    __PERCPU_REF_DEAD)
 		return false;
-	return percpu_ref_atomic_add_unless_zero(ref, 1);
+	return percpu_ref_atomic_add_unless_zero_(ref, 1);
 }
 
 /**
@@ -301,7 +301,7 @@ static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 {
 	unsigned long old;
 
-	if (kref_likely(percpu_ref_add_this_cpu(ref, 0UL - nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, 0UL - nr)))
 		return;
 	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever releases. */
