@@ -9,7 +9,9 @@
  * reported through refcount_warn_saturate().  A saturated object is leaked,
  * never freed early or twice.  The counter may briefly hold a value next to
  * REFCOUNT_SATURATED before the report puts it back; it is half the int
- * range away from both 0 and REFCOUNT_MAX, so racing operations cannot
+ * range away from both 0 and REFCOUNT_MAX, and an add or sub moves it by
+ * at most REFCOUNT_XADD_LIMIT_ (larger amounts take a compare-and-swap
+ * that never stores an out-of-range value), so racing operations cannot
  * bring it back to a live value.
  *
  * Out-of-contract amounts: @i of the add and sub family must be at least 1.
@@ -290,6 +292,30 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
 	return __refcount_inc_not_zero_acquire(r, NULL);
 }
 
+/*
+ * Not API.  Amounts up to this take one atomic add; larger (or negative)
+ * ones a compare-and-swap loop, so no add or sub ever moves a saturated
+ * counter by more than 2^12: 2^18 threads would have to be between their
+ * add and its report at once to bring it back to 0 or REFCOUNT_MAX.
+ */
+#define REFCOUNT_XADD_LIMIT_	4096
+
+/* Not API: __refcount_add() for an amount above REFCOUNT_XADD_LIMIT_. */
+static inline void refcount_add_cas_(int i, refcount_t *r, int *oldp)
+{
+	int old = kref_atomic_read_(&r->refs);
+
+	/* Relaxed, as every add: see __refcount_add(). */
+	do {
+		if (!refcount_can_add_(old, i))
+			break;
+	} while (!kref_atomic_try_cmpxchg_relaxed_(&r->refs, &old, old + i));
+	if (oldp)
+		*oldp = old;
+	if (!refcount_can_add_(old, i))
+		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
+}
+
 /**
  * __refcount_add - refcount_add(), reporting the old value
  * @i: the value to add (at least 1)
@@ -300,9 +326,15 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
  */
 static inline void __refcount_add(int i, refcount_t *r, int *oldp)
 {
+	int old;
+
+	if (kref_unlikely((unsigned int)i > REFCOUNT_XADD_LIMIT_)) {
+		refcount_add_cas_(i, r, oldp);
+		return;
+	}
 	/* Relaxed: the caller's own reference keeps the object alive, so a new
 	 * reference needs no ordering; the puts order what matters. */
-	int old = kref_atomic_fetch_add_relaxed_(&r->refs, i);
+	old = kref_atomic_fetch_add_relaxed_(&r->refs, i);
 
 	if (oldp)
 		*oldp = old;
@@ -344,6 +376,33 @@ static inline void refcount_inc(refcount_t *r)
 	__refcount_inc(r, NULL);
 }
 
+/*
+ * Not API: __refcount_sub_and_test() for an amount above
+ * REFCOUNT_XADD_LIMIT_.  True only from a count of exactly @i.
+ */
+static inline bool refcount_sub_and_test_cas_(int i, refcount_t *r, int *oldp)
+{
+	int old = kref_atomic_read_(&r->refs);
+	bool valid;
+
+	/* Release on success, as every put; a failed try stores nothing. */
+	while ((valid = old > 0 && i >= 0 && old >= i) &&
+	       !kref_atomic_try_cmpxchg_release_(&r->refs, &old, old - i))
+		;
+	if (oldp)
+		*oldp = old;
+	if (!valid) {
+		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+		return false;
+	}
+	if (old != i)
+		return false;
+	/* Acquire, as in __refcount_sub_and_test(). */
+	(void)kref_atomic_read_acquire_(&r->refs);
+	kref_vg_happens_after(r);
+	return true;
+}
+
 /**
  * __refcount_sub_and_test - refcount_sub_and_test(), reporting the old value
  * @i: the value to subtract (at least 1)
@@ -360,6 +419,8 @@ static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
 	int old;
 
 	kref_vg_happens_before(r);
+	if (kref_unlikely((unsigned int)i > REFCOUNT_XADD_LIMIT_))
+		return refcount_sub_and_test_cas_(i, r, oldp);
 	/* Release: our accesses to the object happen before whoever frees it. */
 	old = kref_atomic_fetch_sub_release_(&r->refs, i);
 	if (oldp)
