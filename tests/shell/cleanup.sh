@@ -81,8 +81,9 @@ locked() {
 		awk -v f="<$1>:" '$2 == f { on = 1; next } /^$/ { on = 0 } on' |
 		grep -c 'lock xadd'
 }
+# -fno-ipa-icf: gcc would otherwise fold the identical forms into a jump.
 same_code() {
-	cc -std=c11 -O2 -Iinclude -c "$tmp/getput.c" -o "$tmp/g.o" &&
+	cc -std=c11 -O2 -fno-ipa-icf -Iinclude -c "$tmp/getput.c" -o "$tmp/g.o" &&
 	[ "$(locked get)" = 1 ] && [ "$(locked put)" = 1 ] &&
 	! objdump -d "$tmp/g.o" | grep -q cmpxchg &&
 	[ "$(insns get)" = "$(insns get_oldp)" ] &&

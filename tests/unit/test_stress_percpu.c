@@ -297,6 +297,15 @@ static void do_fork(void)
 		atomic_fetch_add(&bad_children, 1);
 }
 
+static long total_kills(void)
+{
+	long kills = 0;
+
+	for (int i = 0; i < OBJS; i++)
+		kills += atomic_load(&objs[i].kills);
+	return kills;
+}
+
 /* The owner's move on object @o. */
 static void own(struct obj *o, unsigned int r)
 {
@@ -372,12 +381,16 @@ int main(void)
 	pthread_create(&sig, NULL, signaller, workers);
 	pthread_create(&mov, NULL, mover, &cpus);
 
-	for (long i = 1; i <= ops; i++) {
+	/* At least two kills per object, however slowly a loaded machine lets
+	 * the workers put the references that keep killed objects dying. */
+	for (long i = 1; i <= ops || total_kills() < 2 * OBJS; i++) {
 		unsigned int r = next_random(&seed);
 
 		own(&objs[r % OBJS], r >> 8);
 		if (i % FORK_EVERY == 0)
 			do_fork();
+		if (i > ops)
+			sched_yield();
 	}
 
 	atomic_store(&stop, 1);
