@@ -49,12 +49,12 @@ static long scale = 1;
 
 static unsigned int raw(void)
 {
-	return (unsigned int)kref_atomic_read(&obj.ref.refcnt);
+	return (unsigned int)kref_atomic_read_(&obj.ref.refcnt);
 }
 
 static void set_raw(unsigned int v)
 {
-	kref_atomic_set(&obj.ref.refcnt, (int)v);
+	kref_atomic_set_(&obj.ref.refcnt, (int)v);
 }
 
 /* Holding a reference: the object is not released, and the counter
