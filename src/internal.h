@@ -56,6 +56,9 @@ struct kref_debug_table_stats_ {
 };
 void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
 
+/* For tests: how many scope-based references this thread has recorded. */
+unsigned int kref_debug_scope_depth_(void);
+
 #pragma GCC visibility pop
 
 #endif /* KREF_INTERNAL_H */
