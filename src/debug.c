@@ -803,7 +803,7 @@ static bool record_escape(const struct kref *kref, const struct kref_site *site)
 	return live;
 }
 
-/* Integer arithmetic: @offset may belong to another frame's type. */
+/* In integers: the offset tried may be another variable's type's. */
 static const struct kref *kref_at(const void *object, long offset)
 {
 	return (const struct kref *)((uintptr_t)object + (uintptr_t)offset);
@@ -820,8 +820,7 @@ void kref_debug_scope_escape_(const void *var, const void *frame,
 	/* A CLASS() variable is known by its address. */
 	e = scope_find(st, st->depth, var, NULL);
 	if (e) {
-		if (e->kref_offset >= 0)
-			record_escape(kref_at(value, e->kref_offset), site);
+		record_escape(kref_at(value, e->kref_offset), site);
 		return;
 	}
 	/*
@@ -832,7 +831,7 @@ void kref_debug_scope_escape_(const void *var, const void *frame,
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned int i = st->depth; (e = scope_find(st, i, NULL, frame));
 		     i = (unsigned int)(e - st->entry))
-			if (e->kref_offset >= 0 && (e->value == value) == !pass &&
+			if ((e->value == value) == !pass &&
 			    record_escape(kref_at(value, e->kref_offset), site))
 				return;
 }
