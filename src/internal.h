@@ -26,6 +26,12 @@ void kref_report_once(atomic_bool *done, const char *text, const void *from);
  * linked test (tests/fuzz/) sees the reports after the first. */
 extern atomic_ulong kref_report_once_calls;
 
+/* @addr as the kernel's %ps names a function: its symbol when @addr is
+ * where one starts and the dynamic symbol table has it (link with -rdynamic
+ * for a program's own), else "OBJECT+0xOFFSET" for addr2line, else the
+ * address. */
+void kref_report_symbol(const void *addr, char *buf, size_t room);
+
 /* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
 void kref_report_end(void);
 
@@ -49,6 +55,9 @@ struct kref_debug_table_stats_ {
 	size_t released;	/* in the released FIFOs */
 };
 void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
+
+/* For tests: how many scope-based references this thread has recorded. */
+unsigned int kref_debug_scope_depth_(void);
 
 #pragma GCC visibility pop
 

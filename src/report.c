@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
+#include <dlfcn.h>
 #include <execinfo.h>
 #endif
 
@@ -40,6 +41,27 @@ void kref_report_backtrace(const void *from)
 #else
 	(void)from;
 #endif
+}
+
+void kref_report_symbol(const void *addr, char *buf, size_t room)
+{
+#if defined(__GLIBC__)
+	Dl_info info;
+
+	if (dladdr(addr, &info)) {
+		if (info.dli_sname && info.dli_saddr == addr) {
+			snprintf(buf, room, "%s", info.dli_sname);
+			return;
+		}
+		if (info.dli_fname && info.dli_fbase) {
+			snprintf(buf, room, "%s+%#lx", info.dli_fname,
+				 (unsigned long)((uintptr_t)addr -
+						 (uintptr_t)info.dli_fbase));
+			return;
+		}
+	}
+#endif
+	snprintf(buf, room, "%p", addr);
 }
 
 void kref_report_end(void)

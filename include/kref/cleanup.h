@@ -56,6 +56,9 @@
  *  - scoped_class() and scoped_cond_guard() take any number of arguments.
  *  - With GCC, discarding no_free_ptr()'s value warns, as in the kernel;
  *    Clang does not warn.
+ *  - In debug mode (-DKREF_DEBUG) __free() initialises its variable
+ *    through a `void *` that records the declaration's line: there it must
+ *    come last before the `=`, on a pointer to a type that is not const.
  *
  * Needs GCC or Clang (the cleanup attribute, statement expressions and
  * __typeof__); pedantic-clean under -std=c11.  Not for C++, which has
@@ -166,6 +169,7 @@ KREF_CLEANUP_INLINE_ void *kref_guard_failed_(int ret)
  * No semicolon after it, as in the kernel.
  */
 #define DEFINE_FREE(_name, _type, _free)				\
+KREF_FREE_NOTE_NONE_(_name)						\
 KREF_CLEANUP_INLINE_ void __free_##_name(void *kref_var_)			\
 {									\
 	_type _T;							\
@@ -181,16 +185,64 @@ KREF_CLEANUP_INLINE_ void __free_##_name(void *kref_var_)			\
  * Declare and initialise in one statement, where the resource is acquired:
  * cleanups run newest first, so a variable declared at the top of a
  * function would be cleaned up after guards taken later.
+ *
+ * In debug mode (-DKREF_DEBUG) the variable is initialised through a
+ * `void *` that records the declaration's file and line (see
+ * KREF_DEFINE_PUT): so there __free() must come last before the `=`, the
+ * variable must be a pointer to an object type that is not const, and one
+ * declared without a value starts as NULL.
  */
+#ifdef KREF_DEBUG
+#define __free(_name)	KREF_CLEANUP_(__free_##_name) =			\
+	*kref_free_note_##_name(KREF_SITE, __builtin_frame_address(0))
+#else
 #define __free(_name)	KREF_CLEANUP_(__free_##_name)
+#endif
 
-/* Not API: the value of @p, leaving NULL in it. */
+/*
+ * Not API: in debug mode, __free(NAME)'s initialiser calls
+ * kref_free_note_NAME(), which returns the `void *` the initial value is
+ * assigned to on its way to the variable (the variable's name is out of
+ * reach there).  KREF_DEFINE_PUT()'s note records the declaration; every
+ * other DEFINE_FREE()'s returns a slot of its own, reset to NULL.
+ */
+#ifdef KREF_DEBUG
+KREF_CLEANUP_INLINE_ void **kref_free_slot_(void)
+{
+	static _Thread_local void *slot;
+
+	slot = NULL;
+	return &slot;
+}
+#define KREF_FREE_NOTE_NONE_(_name)					\
+KREF_CLEANUP_INLINE_ void **kref_free_note_##_name(const struct kref_site *kref_at_, \
+						const void *kref_frame_) \
+{									\
+	(void)kref_at_;							\
+	(void)kref_frame_;						\
+	return kref_free_slot_();					\
+}
+#else
+#define KREF_FREE_NOTE_NONE_(_name)
+#endif
+
+/* Not API: the value of @p, leaving NULL in it.  In debug mode the
+ * object it points to records where its reference escaped the scope. */
 #define kref_take_ptr_(p) (__extension__ ({				\
 	__typeof__(p) *kref_pp_ = &(p);					\
 	__typeof__(p) kref_pv_ = *kref_pp_;				\
+	KREF_ESCAPE_(kref_pp_, kref_pv_);				\
 	*kref_pp_ = NULL;						\
 	kref_pv_;							\
 }))
+#ifdef KREF_DEBUG
+#define KREF_ESCAPE_(pp, v)						\
+	kref_debug_scope_escape_((const void *)(pp),			\
+				 __builtin_frame_address(0),		\
+				 (const void *)(uintptr_t)(v), KREF_SITE)
+#else
+#define KREF_ESCAPE_(pp, v)	((void)0)
+#endif
 
 KREF_CLEANUP_INLINE_ KREF_MUST_CHECK const volatile void *
 kref_keep_ptr_(const volatile void *p)
@@ -202,7 +254,10 @@ kref_keep_ptr_(const volatile void *p)
  * no_free_ptr - take the value out of a __free() variable
  *
  * The variable becomes NULL, so its cleanup does nothing: the caller now
- * owns what it pointed to.  GCC warns if the value is discarded.
+ * owns what it pointed to.  GCC warns if the value is discarded.  In debug
+ * mode, an object of a KREF_DEFINE_PUT() type records this line as where
+ * its reference escaped, for the leak report (so do return_ptr() and
+ * retain_and_null_ptr()).
  *
  * Return: the variable's value.
  */
@@ -625,77 +680,44 @@ KREF_CLEANUP_INLINE_ class_##_name##_t class_##_name##ext##_constructor(	\
 
 /* ---- scoped references ----------------------------------------------------- */
 
-#ifdef KREF_DEBUG
 /*
- * Not API: where each live CLASS() reference of this thread was declared,
- * newest last.  Scope exits are last-in first-out on a thread, and a
- * variable's cleanup always runs in the translation unit that declared it,
- * so one stack per unit and thread is enough.  An entry is found by the
- * variable's address, which also drops entries a longjmp() left behind.
- * When the stack is full the put is recorded at KREF_DEFINE_PUT's line.
+ * Not API: in debug mode each KREF_DEFINE_PUT() variable enters its
+ * declaration's site in libkref's per-thread record when it is declared
+ * (CLASS(): by its address, in class_NAME_note_(); __free(): by its
+ * function's frame, in kref_free_note_NAME()), and its cleanup exits it
+ * and puts there.  The __free() cleanup is always inlined, so that
+ * __builtin_frame_address(0) there is the declaring function's frame.
+ * A put whose entry is not found (more than 256 live on a thread, say) is
+ * recorded at KREF_DEFINE_PUT()'s line.
  */
-#define KREF_SCOPE_DEPTH 64
-
-struct kref_scope_stack_ {
-	unsigned int depth;
-	struct {
-		const void *var;
-		const struct kref_site *site;
-	} entry[KREF_SCOPE_DEPTH];
-};
-
-KREF_CLEANUP_INLINE_ struct kref_scope_stack_ *kref_scope_stack_(void)
-{
-	static _Thread_local struct kref_scope_stack_ stack;
-
-	return &stack;
-}
-
-/* @var's address only: it is not initialised yet. */
-KREF_CLEANUP_INLINE_ KREF_ADDRESS_ONLY(1) void
-kref_scope_push_(void *var, const struct kref_site *site)
-{
-	struct kref_scope_stack_ *s = kref_scope_stack_();
-
-	if (s->depth < KREF_SCOPE_DEPTH) {
-		s->entry[s->depth].var = var;
-		s->entry[s->depth].site = site;
-		s->depth++;
-	}
-}
-
-KREF_CLEANUP_INLINE_ const struct kref_site *
-kref_scope_pop_(const void *var, const struct kref_site *fallback)
-{
-	struct kref_scope_stack_ *s = kref_scope_stack_();
-
-	for (unsigned int i = s->depth; i-- > 0;) {
-		if (s->entry[i].var == var) {
-			s->depth = i;
-			return s->entry[i].site;
-		}
-	}
-	return fallback;
-}
-
-/* The class's note keeps the declaration's site; its destructor puts
- * there.  __free()'s cleanup cannot know the declaration, so it puts at
- * KREF_DEFINE_PUT's line, in __free_NAME(). */
-#define KREF_PUT_CLASS_NOTE_(_name, _type)				\
+#ifdef KREF_DEBUG
+#define KREF_PUT_NOTES_(_name, _type, _member)				\
+KREF_CLEANUP_INLINE_ void **kref_free_note_##_name(const struct kref_site *kref_at_, \
+						const void *kref_frame_) \
+{									\
+	return kref_debug_scope_enter_(NULL, kref_frame_,		\
+				       (long)offsetof(_type, _member), kref_at_); \
+}									\
 KREF_CLEANUP_INLINE_ void class_##_name##_note_(_type **kref_var_,		\
 					 const struct kref_site *kref_at_) \
 {									\
-	kref_scope_push_(kref_var_, kref_at_);			\
+	(void)kref_debug_scope_enter_(kref_var_, NULL,			\
+				      (long)offsetof(_type, _member), kref_at_); \
 }
+#define KREF_PUT_FREE_INLINE_	static inline __attribute__((__always_inline__, __unused__))
 #define KREF_PUT_FREE_(_put, _debug_put)				\
-	{ const struct kref_site *kref_at_ = KREF_SITE; _debug_put; }
+	{ const struct kref_site *kref_at_ = kref_debug_scope_exit_(	\
+		NULL, __builtin_frame_address(0), KREF_SITE);		\
+	  if (!kref_is_err_or_null_(_T)) _debug_put; }
 #define KREF_PUT_CLASS_(_put, _debug_put)				\
 	{ const struct kref_site *kref_at_ =				\
-		kref_scope_pop_(kref_var_, KREF_SITE); _debug_put; }
-#define KREF_PUT_CLASS_NULL_()	((void)kref_scope_pop_(kref_var_, NULL))
+		kref_debug_scope_exit_(kref_var_, NULL, KREF_SITE); _debug_put; }
+#define KREF_PUT_CLASS_NULL_()	((void)kref_debug_scope_exit_(kref_var_, NULL, NULL))
 #else
-#define KREF_PUT_CLASS_NOTE_(_name, _type)
-#define KREF_PUT_FREE_(_put, _debug_put)	{ _put; }
+#define KREF_PUT_NOTES_(_name, _type, _member)
+#define KREF_PUT_FREE_INLINE_	KREF_CLEANUP_INLINE_
+#define KREF_PUT_FREE_(_put, _debug_put)				\
+	{ if (!kref_is_err_or_null_(_T)) _put; }
 #define KREF_PUT_CLASS_(_put, _debug_put)	{ _put; }
 #define KREF_PUT_CLASS_NULL_()			((void)0)
 #endif
@@ -705,11 +727,16 @@ KREF_CLEANUP_INLINE_ void class_##_name##_note_(_type **kref_var_,		\
  * and @_debug_put are the put, in terms of _T and (in debug mode) of
  * kref_at_; the trailing struct declaration takes the semicolon.
  */
-#define kref_define_put_(_name, _type, _put, _debug_put)		\
-DEFINE_FREE(_name, _type *,						\
-	    if (!kref_is_err_or_null_(_T)) KREF_PUT_FREE_(_put, _debug_put)) \
+#define kref_define_put_(_name, _type, _member, _put, _debug_put)	\
+KREF_PUT_NOTES_(_name, _type, _member)					\
+KREF_PUT_FREE_INLINE_ void __free_##_name(void *kref_var_)		\
+{									\
+	_type *_T;							\
+									\
+	__builtin_memcpy(&_T, kref_var_, sizeof(_T));			\
+	KREF_PUT_FREE_(_put, _debug_put)				\
+}									\
 typedef _type *class_##_name##_t;					\
-KREF_PUT_CLASS_NOTE_(_name, _type)					\
 KREF_CLEANUP_INLINE_ void class_##_name##_destructor(_type **kref_var_)	\
 {									\
 	_type *_T = *kref_var_;						\
@@ -735,12 +762,13 @@ struct kref_define_put_semicolon_
  * Then `struct foo *f __free(@_name) = ...;` holds a reference that is put
  * when f goes out of scope, unless f is NULL or an error pointer (so after
  * no_free_ptr() or return_ptr(), nothing is put).  `CLASS(@_name, f)(ptr);`
- * does the same; in debug mode (-DKREF_DEBUG) its put is recorded at the
- * declaration's line, a __free() variable's at this macro's line, in
- * __free_@_name().  Takes a semicolon.
+ * does the same.  In debug mode (-DKREF_DEBUG) either put is recorded at
+ * the declaration's file and line, and no_free_ptr(), return_ptr() and
+ * retain_and_null_ptr() record on the object where its reference escaped.
+ * Takes a semicolon.
  */
 #define KREF_DEFINE_PUT(_name, _type, _member, _release)		\
-	kref_define_put_(_name, _type,					\
+	kref_define_put_(_name, _type, _member,				\
 			 (kref_put)(&_T->_member, (_release)),		\
 			 kref_debug_put(&_T->_member, (_release), kref_at_))
 
@@ -750,7 +778,7 @@ struct kref_define_put_semicolon_
  *	may use _T, the object
  */
 #define KREF_DEFINE_PUT_MUTEX(_name, _type, _member, _release, _mutex)	\
-	kref_define_put_(_name, _type,					\
+	kref_define_put_(_name, _type, _member,				\
 			 (kref_put_mutex)(&_T->_member, (_release), (_mutex)), \
 			 kref_debug_put_mutex(&_T->_member, (_release),	\
 					      (_mutex), kref_at_))
@@ -761,7 +789,7 @@ struct kref_define_put_semicolon_
  * @_lock: the pthread_spinlock_t * for kref_put_lock(); may use _T
  */
 #define KREF_DEFINE_PUT_LOCK(_name, _type, _member, _release, _lock)	\
-	kref_define_put_(_name, _type,					\
+	kref_define_put_(_name, _type, _member,				\
 			 (kref_put_lock)(&_T->_member, (_release), (_lock)), \
 			 kref_debug_put_lock(&_T->_member, (_release),	\
 					     (_lock), kref_at_))

@@ -62,6 +62,23 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site);
 #endif
 
+/*
+ * Not API: the scope-based references of kref/cleanup.h.  Each declaration
+ * of a KREF_DEFINE_PUT() variable enters its site (and, for an escape, the
+ * kref's offset in the object); its cleanup exits it, and records its put
+ * there.  A CLASS() variable is known by @var, a __free() one by @frame,
+ * the declaring function's frame.  enter returns the slot that a __free()
+ * variable is initialised through.  escape records no_free_ptr() and
+ * return_ptr() at @site on the object @value points to.
+ */
+void **kref_debug_scope_enter_(const void *var, const void *frame,
+			       long kref_offset, const struct kref_site *site)
+	KREF_ADDRESS_ONLY(1);
+const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
+					       const struct kref_site *fallback);
+void kref_debug_scope_escape_(const void *var, const void *frame,
+			      const void *value, const struct kref_site *site);
+
 /**
  * kref_debug_report_leaks - report every tracked object still referenced
  *
@@ -142,5 +159,20 @@ KREF_END_DECLS
 #define refcount_dec_and_mutex_lock(r, m) \
 	KREF_DEBUG_AT((refcount_dec_and_mutex_lock)((r), (m)))
 #define refcount_dec_and_lock(r, l)	KREF_DEBUG_AT((refcount_dec_and_lock)((r), (l)))
+#define __refcount_add(i, r, oldp)	KREF_DEBUG_AT_VOID((__refcount_add)((i), (r), (oldp)))
+#define __refcount_inc(r, oldp)		KREF_DEBUG_AT_VOID((__refcount_inc)((r), (oldp)))
+#define __refcount_dec(r, oldp)		KREF_DEBUG_AT_VOID((__refcount_dec)((r), (oldp)))
+#define __refcount_add_not_zero(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_add_not_zero)((i), (r), (oldp)))
+#define __refcount_inc_not_zero(r, oldp) \
+	KREF_DEBUG_AT((__refcount_inc_not_zero)((r), (oldp)))
+#define __refcount_add_not_zero_acquire(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_add_not_zero_acquire)((i), (r), (oldp)))
+#define __refcount_inc_not_zero_acquire(r, oldp) \
+	KREF_DEBUG_AT((__refcount_inc_not_zero_acquire)((r), (oldp)))
+#define __refcount_sub_and_test(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_sub_and_test)((i), (r), (oldp)))
+#define __refcount_dec_and_test(r, oldp) \
+	KREF_DEBUG_AT((__refcount_dec_and_test)((r), (oldp)))
 
 #endif /* KREF_DEBUG_H */

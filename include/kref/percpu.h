@@ -41,7 +41,10 @@ typedef void (percpu_ref_func_t)(struct percpu_ref *);
 enum {
 	PERCPU_REF_INIT_ATOMIC	= 1 << 0,	/* start in atomic mode */
 	PERCPU_REF_INIT_DEAD	= 1 << 1,	/* start dead, count 0 */
-	PERCPU_REF_ALLOW_REINIT	= 1 << 2,	/* may go per-CPU after a kill */
+	/* may go back to per-CPU mode after a switch to atomic mode or a
+	 * kill (implied by the two above); without it the first switch to
+	 * atomic mode frees the per-CPU counters, for good */
+	PERCPU_REF_ALLOW_REINIT	= 1 << 2,
 };
 
 /*
@@ -57,6 +60,7 @@ struct percpu_ref_data {
 	percpu_ref_func_t *confirm_switch;
 	bool force_atomic;
 	bool allow_reinit;
+	bool percpu_done;	/* went atomic without allow_reinit: for good */
 	struct percpu_ref *ref;
 };
 
@@ -102,7 +106,13 @@ void percpu_ref_exit(struct percpu_ref *ref);
  * @confirm_switch: called once the switch is visible to every CPU.
  *
  * Synchronous here (the kernel's may return before): @confirm_switch has
- * run when it returns.  Sticky until percpu_ref_switch_to_percpu().
+ * run when it returns.  Sticky until percpu_ref_switch_to_percpu(), and
+ * for good without PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed,
+ * as in the kernel; unlike the kernel's, the ref is not marked dead).
+ *
+ * A count of 0 or less after the switch (more puts than gets in per-CPU
+ * mode) is reported with the kernel's text, and the count is saturated: the
+ * object leaks rather than being released under a holder.
  */
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_switch);
@@ -114,7 +124,9 @@ void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref);
  * percpu_ref_switch_to_percpu - back to per-CPU mode
  *
  * Takes effect unless the ref is dying (then on percpu_ref_reinit) or
- * per-CPU mode is unavailable.
+ * per-CPU mode is unavailable.  A ref without PERCPU_REF_ALLOW_REINIT that
+ * has been in atomic mode stays there, and that is reported (the kernel
+ * warns, or stops with BUG()).
  */
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
 
@@ -124,7 +136,9 @@ void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
  *	percpu_ref_tryget_live() fails everywhere.
  *
  * Switches to atomic mode, then puts the initial reference; the last put
- * calls release().  Killing twice is a bug and is reported.
+ * calls release().  Killing twice is a bug, reported with the kernel's text;
+ * the second kill puts nothing (the kernel's puts the initial reference
+ * again), and calls @confirm_kill.
  */
 void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_kill);
@@ -133,7 +147,9 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
  * percpu_ref_resurrect - undo a kill that has not released the object
  *
  * The ref must be dead and still hold references.  Takes back the
- * reference the kill dropped and returns to per-CPU mode if allowed.
+ * reference the kill dropped and returns to per-CPU mode if allowed.  On a
+ * ref that is not dead it is reported and does nothing (the kernel's takes
+ * a reference nobody will put).
  */
 void percpu_ref_resurrect(struct percpu_ref *ref);
 
@@ -288,6 +304,23 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref
 	    __PERCPU_REF_DEAD)
 		return false;
 	return percpu_ref_atomic_add_unless_zero_(ref, 1);
+}
+
+/**
+ * percpu_ref_tryget_live_rcu - percpu_ref_tryget_live() for a caller
+ *	already inside an RCU read section
+ *
+ * The kernel's variant skips taking the RCU read lock that its fast path
+ * runs under (and warns if the caller holds none).  libkref's fast path
+ * needs no RCU at all, so this is percpu_ref_tryget_live(); the caller's
+ * read section (liburcu, say) is still what keeps @ref's memory valid
+ * during a lookup, and is not checked.
+ *
+ * Return: true if a reference was taken.
+ */
+static inline KREF_MUST_CHECK bool percpu_ref_tryget_live_rcu(struct percpu_ref *ref)
+{
+	return percpu_ref_tryget_live(ref);
 }
 
 /**

@@ -62,7 +62,7 @@ enum op {
 	RC_DEC_NOT_ONE, RC_DEC_AND_MUTEX_LOCK, RC_DEC_AND_LOCK,
 	KREF_INIT, KREF_READ, KREF_GET, KREF_GET_UNLESS_ZERO, KREF_PUT,
 	KREF_PUT_MUTEX, KREF_PUT_LOCK,
-	RCU_INIT, RCU_READ, RCU_GET, RCU_PUT, RCU_PUT_RCUSAFE,
+	RCU_INIT, RCU_READ, RCU_GET, RCU_PUT, RCU_PUT_RCUSAFE, RCU_IS_DEAD,
 	NOPS
 };
 
@@ -99,6 +99,7 @@ static const struct {
 	[RCU_GET] = { "rcuref_get", RCU, false },
 	[RCU_PUT] = { "rcuref_put", RCU, false },
 	[RCU_PUT_RCUSAFE] = { "rcuref_put_rcusafe", RCU, false },
+	[RCU_IS_DEAD] = { "rcuref_is_dead", RCU, false },
 };
 
 /*
@@ -455,6 +456,10 @@ static void run_op(enum op op, unsigned int slot_byte, uint32_t arg)
 	case RCU_PUT:
 		want = model_rcuref_put(old);
 		got.ret = rcuref_put(rcu);
+		break;
+	case RCU_IS_DEAD:
+		want = model_rcuref_is_dead(old);
+		got.ret = rcuref_is_dead(rcu);
 		break;
 	case RCU_PUT_RCUSAFE:
 	default:

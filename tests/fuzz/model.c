@@ -157,6 +157,14 @@ struct model_outcome model_rcuref_read(int64_t c)
 	return outcome(c, c + 1, MODEL_NO_EVENT);
 }
 
+/* Released: the zone from RCUREF_RELEASED up to, not including, NOREF,
+ * where a last put has not decided yet. */
+struct model_outcome model_rcuref_is_dead(int64_t c)
+{
+	return outcome(c, c >= MODEL_RCUREF_RELEASED && c < MODEL_RCUREF_NOREF,
+		       MODEL_NO_EVENT);
+}
+
 struct model_outcome model_rcuref_get(int64_t c)
 {
 	int64_t n = mod32(c + 1);

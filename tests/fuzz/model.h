@@ -73,6 +73,7 @@ struct model_outcome model_rcuref_init(int64_t c, int64_t k);
 struct model_outcome model_rcuref_read(int64_t c);
 struct model_outcome model_rcuref_get(int64_t c);
 struct model_outcome model_rcuref_put(int64_t c);
+struct model_outcome model_rcuref_is_dead(int64_t c);
 
 const char *model_event_name(enum model_event e);
 

@@ -21,7 +21,9 @@
 #include <kref.h>
 #include "tap.h"
 #ifdef KREF_DEBUG
+#include <setjmp.h>
 #include "child.h"
+#include "../../src/internal.h"
 #endif
 
 struct obj {
@@ -664,11 +666,9 @@ static void test_threads(void)
 /* ---- debug mode: where scope-exit puts are recorded -------------------- */
 
 #ifdef KREF_DEBUG
-static struct obj *child_obj;
-
 static int child_class_site(void)
 {
-	struct obj *o = child_obj = new_obj();
+	struct obj *o = new_obj();
 
 	{
 		CLASS(obj_put, a)(o); MARK("decl");
@@ -678,16 +678,52 @@ static int child_class_site(void)
 	return 0;
 }
 
+/* Two __free() variables of one function, each put at its own line. */
 static int child_free_site(void)
 {
-	struct obj *o = new_obj();
+	struct obj *o = new_obj(), *p = new_obj();
 
 	{
-		struct obj *a __free(obj_put) = o;
+		struct obj *a __free(obj_put) = o; MARK("decl a");
+		struct obj *b __free(obj_put) = p; MARK("decl b");
 
 		(void)a;
+		(void)b;
 	}
 	kref_put(&o->ref, obj_release);
+	kref_put(&p->ref, obj_release);
+	return 0;
+}
+
+/* A longjmp() out of a __free() scope leaves its record behind (its
+ * cleanup never runs): the caller's own put must still find its line. */
+static jmp_buf unwind;
+
+static void jump_out(struct obj *o)
+{
+	struct obj *x __free(obj_put) = get(o);
+
+	(void)x;
+	longjmp(unwind, 1);
+}
+
+static void call_and_catch(struct obj *o)
+{
+	if (!setjmp(unwind))
+		jump_out(o);
+}
+
+static int child_longjmp_site(void)
+{
+	struct obj *o = new_obj(), *p = new_obj();
+
+	{
+		struct obj *a __free(obj_put) = p; MARK("outer");
+
+		(void)a;
+		call_and_catch(o);
+	}
+	kref_put(&p->ref, obj_release);
 	return 0;
 }
 
@@ -697,7 +733,7 @@ static struct obj *escape(struct obj *o)
 
 	kref_get(&o->ref); MARK("taken");
 	kref_put(&o->ref, obj_release);
-	return_ptr(a);
+	MARK("escaped"); return_ptr(a);
 }
 
 static int child_escape(void)
@@ -706,31 +742,77 @@ static int child_escape(void)
 	return 0;
 }
 
+/* Escapes from a CLASS() variable, and from a __free() one that was
+ * declared NULL and assigned later, next to one of another type. */
+static struct obj *escape_class(struct obj *o)
+{
+	CLASS(obj_put, a)(o);
+
+	MARK("class escaped"); return no_free_ptr(a);
+}
+
+static struct obj *escape_assigned(struct obj *o)
+{
+	struct obj *a __free(obj_put) = NULL;
+	int n = 0, *t __free(tally) = &n;
+
+	a = o;
+	MARK("assigned escaped"); retain_and_null_ptr(a);
+	return o;
+}
+
+static int child_escapes(void)
+{
+	escape_class(new_obj());
+	escape_assigned(new_obj());
+	return 0;
+}
+
 static void test_debug_sites(void)
 {
-	char define_site[64];
-
 	run_child(child_class_site, NULL);
 	ok(strstr(output, "double put") && says("its final put was at ", marked("decl")),
 	   "debug: a CLASS() reference's put is recorded at its declaration (%s)",
 	   marked("decl"));
-	if (!says("its final put was at ", marked("decl")))
-		diag("output:\n%s", output);
 
 	run_child(child_free_site, NULL);
-	snprintf(define_site, sizeof(define_site), "%s:%d", __FILE__, OBJ_PUT_LINE);
-	ok(says("its final put was at ", define_site) &&
-	   strstr(output, "__free_obj_put"),
-	   "debug: a __free() reference's at KREF_DEFINE_PUT (%s), in __free_obj_put()",
-	   define_site);
+	ok(count_lines("kref: put after the final put (double put)") == 2 &&
+	   says("its final put was at ", marked("decl a")) &&
+	   says("its final put was at ", marked("decl b")),
+	   "debug: a __free() reference's put is recorded at its declaration "
+	   "(%s, and %s for the next)", marked("decl a"), marked("decl b"));
+	if (!says("its final put was at ", marked("decl b")))
+		diag("output:\n%s", output);
+
+	run_child(child_longjmp_site, NULL);
+	ok(says("its final put was at ", marked("outer")),
+	   "debug: after a longjmp() out of a callee's __free() scope, the "
+	   "caller's put is still recorded at its declaration (%s)", marked("outer"));
 
 	run_child(child_escape, NULL);
-	ok(strstr(output, "leak") && strstr(output, marked("taken")),
+	ok(strstr(output, "leak") && strstr(output, marked("taken")) &&
+	   says("a reference escaped its scope at ", marked("escaped")),
 	   "debug: a reference that escaped with return_ptr leaks with the get "
-	   "that took it (%s)", marked("taken"));
+	   "that took it (%s) and where it escaped (%s)", marked("taken"),
+	   marked("escaped"));
+	ok(strstr(output, "escaped its scope "), "  the escape is in the history");
 
-	is(kref_scope_stack_()->depth, 0,
-	   "debug: the declaration stack is empty after every scope");
+	run_child(child_escapes, NULL);
+	ok(says("a reference escaped its scope at ", marked("class escaped")),
+	   "debug: no_free_ptr() of a CLASS() variable records the escape (%s)",
+	   marked("class escaped"));
+	ok(says("a reference escaped its scope at ", marked("assigned escaped")),
+	   "debug: retain_and_null_ptr() of a __free() variable assigned after "
+	   "its declaration records it too (%s)", marked("assigned escaped"));
+
+	{
+		struct obj *none __free(obj_put);
+
+		ok(none == NULL, "debug: a __free() variable declared without a "
+		   "value starts as NULL");
+	}
+	is(kref_debug_scope_depth_(), 0,
+	   "debug: the declaration record is empty after every scope");
 }
 
 /* Any report must kill this program: re-run it with KREF_ABORT=1, in case

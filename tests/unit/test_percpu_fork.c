@@ -197,7 +197,8 @@ static int child(enum held_in way, bool allow_reinit)
 		percpu_ref_put(&ref);
 	atomic_store(&releases, 0);
 	if (!killed) {
-		percpu_ref_switch_to_percpu(&ref);
+		if (allow_reinit)	/* without it, atomic for good */
+			percpu_ref_switch_to_percpu(&ref);
 		percpu_ref_get(&ref);
 		percpu_ref_put(&ref);
 		percpu_ref_kill(&ref);

@@ -144,7 +144,7 @@ int main(void)
 	     CPU_COUNT(&cpus), percpu_ref_percpu_available() ? "" : "NOT ");
 	pthread_barrier_init(&phase_end, NULL, THREADS + 1);
 	pthread_barrier_init(&phase_checked, NULL, THREADS + 1);
-	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
 	for (int i = 0; i < THREADS; i++) {
 		percpu_ref_get(&ref);	/* the worker's own, before the handoff */
 		pthread_create(&t[i], NULL, worker, (void *)(size_t)i);

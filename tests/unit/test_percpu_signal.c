@@ -98,7 +98,7 @@ int main(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
-	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
 	for (int i = 0; i < WORKERS; i++) {
 		percpu_ref_get(&ref);	/* the worker's, before the handoff */
 		pthread_create(&t[i], NULL, worker, NULL);

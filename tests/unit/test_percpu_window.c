@@ -125,7 +125,7 @@ int main(void)
 
 		atomic_store(&releases, 0);
 		atomic_store(&puts_done, 0);
-		percpu_ref_init(&ref, on_release, 0);
+		percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
 		/* Per-CPU: the holders' references and ours. */
 		percpu_ref_get_many(&ref, HOLDERS * HELD + EXTRA);
 
