@@ -30,7 +30,6 @@
 static atomic_int kmallocs, kfrees;
 static sem_t freed;		/* posted by every kfree */
 static void *last_kmalloc;
-static int fail_thread_create;	/* the next pthread_create fails */
 
 static void *counted_kmalloc(size_t size, gfp_t flags)
 {
@@ -52,20 +51,7 @@ static void counted_kfree(const void *p)
 #define kmalloc(size, flags)	counted_kmalloc((size), (flags))
 #define kfree(p)		counted_kfree(p)
 
-int __real_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg);
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg);
-
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg)
-{
-	if (fail_thread_create) {
-		fail_thread_create = 0;
-		return EAGAIN;
-	}
-	return __real_pthread_create(t, attr, fn, arg);
-}
+#include "fail_create.h"
 
 /* ---- the article's code, unchanged ------------------------------------- */
 
@@ -208,7 +194,7 @@ static void test_rule1_failure(void)
 	int frees = atomic_load(&kfrees), ret;
 	struct my_data *data;
 
-	fail_thread_create = 1;
+	fail_creates = 1;
 	ret = my_data_handler();
 	data = last_kmalloc;
 	is(ret, -ENOMEM, "kthread_run() failing: IS_ERR(task), -ENOMEM");

@@ -42,7 +42,6 @@
 #include <linux/slab.h>
 
 static atomic_int kmallocs, kfrees, kfree_rcus;
-static int fail_thread_create;
 
 static void *counted_kmalloc(size_t size, gfp_t flags)
 {
@@ -83,20 +82,7 @@ static int all_freed(int mark_mallocs, int mark_frees)
 	return atomic_load(&kmallocs) - mark_mallocs == frees() - mark_frees;
 }
 
-int __real_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg);
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg);
-
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg)
-{
-	if (fail_thread_create) {
-		fail_thread_create = 0;
-		return EAGAIN;
-	}
-	return __real_pthread_create(t, attr, fn, arg);
-}
+#include "fail_create.h"
 
 /* ---- kref.rst ------------------------------------------------------------- */
 
@@ -444,7 +430,7 @@ static void test_handler(void)
 		sched_yield();	/* the threads' puts, the last of each frees */
 	ok(all_freed(m, f), "kthread handoff: 50 objects, each freed once");
 
-	fail_thread_create = 1;
+	fail_creates = 1;
 	is(my_data_handler(), -ENOMEM,
 	   "kthread_run() failing: task == ERR_PTR(-ENOMEM), rv -ENOMEM");
 	ok(all_freed(m, f), "  both references put on the error path: freed");
