@@ -8,12 +8,15 @@
 # make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
-# make stress     the stress test, scaled up (KREF_STRESS_SCALE, default 20)
+# make stress     the stress tests, scaled up (KREF_STRESS_SCALE, default 20:
+#                 a few minutes)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
 # make lint       kref-check over examples/ and src/ (needs coccinelle)
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
+# make fuzz       the differential fuzzer (tests/fuzz/, clang's libFuzzer),
+#                 FUZZ_TIME seconds (60) per build of FUZZ_BUILDS; -j3: at once
 #
 # MODE selects the build: plain (default), asan, tsan, valgrind (annotated
 # for Helgrind and DRD), hook (KREF_ATOMIC_HOOK=1, as on Cortex-M0, with
@@ -36,7 +39,10 @@ B      := build/$(MODE)
 
 SAN_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
-SAN_tsan := -fsanitize=thread
+# UBSan's signed-overflow check runs in the multi-threaded tests too: gcc
+# and clang both link it beside ThreadSanitizer.
+SAN_tsan := -fsanitize=thread -fsanitize=signed-integer-overflow \
+	    -fno-sanitize-recover=signed-integer-overflow
 SAN_valgrind := -DKREF_VALGRIND
 SAN_hook := -DKREF_ATOMIC_HOOK=1
 # Distributions build with WERROR= so that a newer compiler's new warning
@@ -108,23 +114,79 @@ $(B)/tests/test_kernel_style: tests/unit/test_kernel_style.c examples/kernel_sty
 		$(B)/obj/kernel_style.o $(B)/libkref.a $(URCU_BP_LIBS)
 endif
 $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
+# examples/cleanup.c's two versions of one function, side by side.
+$(B)/tests/test_cleanup_example: tests/unit/test_cleanup_example.c examples/cleanup.c \
+		$(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/cleanup_example.o examples/cleanup.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/cleanup_example.o $(B)/libkref.a
+# Kernel-style tests on the compat headers: the kref article's code
+# (test_kernel_seed), the compat names (test_compat), kref.rst's patterns
+# (test_kref_rst, which needs liburcu-bp for RCU).
+COMPAT_HEADERS := compat/linux/*.h compat/linux/sched/*.h
+$(B)/tests/test_kernel_seed $(B)/tests/test_compat: $(COMPAT_HEADERS)
+$(B)/tests/test_kernel_seed $(B)/tests/test_compat: EXTRA_CFLAGS := -Icompat
+$(B)/tests/test_kernel_seed: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
+ifeq ($(URCU_BP_LIBS),)
+$(B)/tests/test_kref_rst:
+	$(call skip_test,$(NO_URCU))
+else
+$(B)/tests/test_kref_rst: $(COMPAT_HEADERS)
+$(B)/tests/test_kref_rst: EXTRA_CFLAGS := -Icompat
+$(B)/tests/test_kref_rst: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create $(URCU_BP_LIBS)
+endif
 
 # Tests link statically and export their symbols, so backtraces name them.
 # test_debug* build with -DKREF_DEBUG; test_stress_debug is test_stress so.
 TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
 $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_debug_%: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_debug_fork: EXTRA_LDFLAGS := -Wl,--wrap=pthread_mutex_lock
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
-$(B)/tests/test_debug_mixed: tests/unit/test_debug_mixed.c tests/unit/mixed_peer.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+# mixed_peer.c is built without KREF_DEBUG.
+$(B)/obj/mixed_peer.o: tests/unit/mixed_peer.c $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $(B)/obj/mixed_peer.o tests/unit/mixed_peer.c
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+$(B)/tests/test_debug_mixed $(B)/tests/test_debug_reuse $(B)/tests/test_debug_heap: \
+		$(B)/tests/%: tests/unit/%.c $(B)/obj/mixed_peer.o $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+# test_cleanup_debug is test_cleanup built with -DKREF_DEBUG.
+TESTS   += $(B)/tests/test_cleanup_debug
+$(B)/tests/test_cleanup_debug: tests/unit/test_cleanup.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
 $(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+# Tests that hold percpu_ref's race windows open link src/percpu.c built
+# with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
+HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
+	test_stress_percpu)
+$(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<
+$(HOOKED_TESTS): $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) src/test_hooks.h \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
+		$(B)/obj/percpu_hooks.o $(B)/libkref.a
 $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+
+# The differential fuzzer's corpus, replayed without libFuzzer in every mode,
+# and again with KREF_DEBUG (tests/fuzz/).
+FUZZ_SRCS := tests/fuzz/fuzz_refcount.c tests/fuzz/model.c
+TESTS   += $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug
+$(B)/tests/test_fuzz_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug: tests/fuzz/replay.c $(FUZZ_SRCS) \
+		tests/fuzz/*.h $(TEST_HEADERS) src/internal.h $(B)/libkref.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< \
+		$(FUZZ_SRCS) $(B)/libkref.a
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
@@ -133,6 +195,10 @@ $(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
+
+# The test programs of this MODE, for tests/harness/check.
+list-tests:
+	@echo $(TESTS)
 
 # Each mode appends its counts to build/counts and its skip reasons to
 # build/skips; the summary's last line is the total.
@@ -161,14 +227,59 @@ CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
 	@$(call counted,cross,tests/release/check-cross.sh $(CROSS_ARCHES))
 
+# make fuzz: libFuzzer with ASan+UBSan on the library and the model, per build
+# (plain, hook: KREF_ATOMIC_HOOK=1, debug: KREF_DEBUG) in build/fuzz/BUILD/:
+# new inputs in corpus/, a divergence's input as crash-*, the output in log.
+FUZZ_TIME   ?= 60
+FUZZ_BUILDS ?= plain hook debug
+FUZZ_CC     ?= clang
+FUZZ_ALL    := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -funwind-tables \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -pthread
+FUZZ_LIB_hook    := -DKREF_ATOMIC_HOOK=1
+FUZZ_EXTRA_hook  := tests/harness/critical_hook.c
+FUZZ_TARGET_debug := -DKREF_DEBUG
+# Debug mode's reports on stderr would drown libFuzzer's; divergences still
+# reach the terminal (fuzz_refcount.c reports them on the sanitizers' channel).
+FUZZ_OPTS_debug  := -close_fd_mask=2
+build/fuzz/%/fuzz_refcount: tests/fuzz/*.c tests/fuzz/*.h src/*.c src/internal.h \
+		tests/harness/critical_hook.c $(HEADERS)
+	@mkdir -p $(@D)/obj
+	for f in src/*.c $(FUZZ_EXTRA_$*); do \
+		$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer-no-link $(FUZZ_LIB_$*) -c \
+			-o $(@D)/obj/$$(basename $$f .c).o $$f || exit 1; done
+	$(FUZZ_CC) $(FUZZ_ALL) -fsanitize=fuzzer -DFUZZ_LIBFUZZER $(FUZZ_LIB_$*) \
+		$(FUZZ_TARGET_$*) -o $@ $(FUZZ_SRCS) $(@D)/obj/*.o
+
+fuzz:
+	@$(FUZZ_CC) --version 2>/dev/null | grep -q clang || { \
+		echo "make fuzz: needs clang as FUZZ_CC (Debian package: clang)"; exit 1; }
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return !d + !n; }' | \
+	$(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null || { \
+		echo "make fuzz: $(FUZZ_CC) has no libFuzzer runtime (Debian package:" \
+		     "libclang-rt-$$($(FUZZ_CC) -dumpversion | cut -d. -f1)-dev)"; exit 1; }
+	@$(MAKE) --no-print-directory $(addprefix fuzz-,$(FUZZ_BUILDS))
+
+fuzz-%: build/fuzz/%/fuzz_refcount
+	@mkdir -p build/fuzz/$*/corpus
+	@echo "fuzz-$*: $(FUZZ_TIME) s, output in build/fuzz/$*/log"
+	@build/fuzz/$*/fuzz_refcount build/fuzz/$*/corpus tests/fuzz/corpus \
+		-max_total_time=$(FUZZ_TIME) -artifact_prefix=build/fuzz/$*/ \
+		-print_final_stats=1 $(FUZZ_OPTS_$*) $(FUZZ_ARGS) \
+		>build/fuzz/$*/log 2>&1; status=$$?; \
+	grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss)|fuzz: |ERROR|SUMMARY|crash-' \
+		build/fuzz/$*/log | sed 's/^/fuzz-$*: /'; exit $$status
+
 demo: $(B)/demo
 	$(B)/demo
 
 demo-debug: $(B)/demo-debug
 	$(B)/demo-debug
 
-stress: $(B)/tests/test_stress
-	KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/test_stress
+STRESS_TESTS := test_stress test_stress_percpu test_stress_rcuref
+stress: $(patsubst %,$(B)/tests/%,$(STRESS_TESTS))
+	@for t in $(STRESS_TESTS); do echo "== $$t"; \
+		KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/$$t || exit 1; \
+	done
 
 # Every multi-threaded test under Helgrind and DRD: long (tens of minutes).
 valgrind:
@@ -211,8 +322,9 @@ install: $(LIBS)
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
-	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
+	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
 	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -270,5 +382,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean lint
-.PRECIOUS: $(B)/obj/%.o
+.PHONY: all tests list-tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
+.PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

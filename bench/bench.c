@@ -7,13 +7,20 @@
  * Rounds interleave the implementations, so drift in the machine's speed
  * hits them all alike.  BENCH_SCALE multiplies the work, BENCH_REPEATS
  * sets the number of rounds (default 11).
+ *
+ * Then debug mode against the number of live tracked objects,
+ * BENCH_POPULATIONS of them (default "1000,1000000,10000000"); alone if
+ * BENCH_ONLY_POPULATIONS is set.
  */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <kref.h>
 #include "debug_pairs.h"
 #ifdef HAVE_URCU_CDS
@@ -351,6 +358,161 @@ static long env_long(const char *name, long dflt, long lo, long hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* ---- debug mode against the number of live tracked objects ----------- */
+
+static void pop_release(struct kref *k)
+{
+	(void)k;
+}
+
+static void release_init_all(struct bench_obj *objs, long n)
+{
+	for (long i = 0; i < n; i++)
+		kref_init(&objs[i].ref);
+}
+
+static void release_random_pairs(struct bench_obj *objs, long n, long pairs,
+				 uint64_t seed)
+{
+	for (long i = 0; i < pairs; i++) {
+		struct kref *k = &objs[bench_pick(&seed, n)].ref;
+
+		kref_get(k);
+		kref_put(k, pop_release);
+	}
+}
+
+static void release_put_all(struct bench_obj *objs, long n)
+{
+	for (long i = 0; i < n; i++)
+		kref_put(&objs[i].ref, pop_release);
+}
+
+/* Bytes malloc has handed out and not got back, its overhead included. */
+static double heap_in_use(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	struct mallinfo2 mi = mallinfo2();
+
+	return (double)mi.uordblks + (double)mi.hblkhd;
+#else
+	long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f && fscanf(f, "%*ld %ld", &pages) != 1)
+		pages = 0;
+	if (f)
+		fclose(f);
+	return (double)pages * (double)sysconf(_SC_PAGESIZE);
+#endif
+}
+
+/* Debug mode's heap per object once @n objects are tracked: measured in a
+ * child, where no other thread (liburcu's) allocates meanwhile. */
+static double debug_bytes_per_object(struct bench_obj *objs, long n)
+{
+	double bytes = 0;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return 0;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		double before = heap_in_use();
+
+		debug_init_all(objs, n);
+		bytes = (heap_in_use() - before) / (double)n;
+		_exit(write(fds[1], &bytes, sizeof(bytes)) != sizeof(bytes));
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &bytes, sizeof(bytes)) != sizeof(bytes))
+		bytes = 0;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return bytes;
+}
+
+static void print_pop_row(const char *pop, const char *op, const double *rel,
+			  const double *dbg, int rounds)
+{
+	printf("%-14s %-9s %8.2f / %8.2f   %8.2f / %8.2f %8.2fx",
+	       pop, op, minimum(rel, rounds), median(rel, rounds),
+	       minimum(dbg, rounds), median(dbg, rounds),
+	       paired_ratio(dbg, rel, rounds));
+}
+
+/*
+ * kref_init on each of n objects, then get+put pairs on objects picked at
+ * random, in debug mode and in the release build, on the same objects:
+ * debug mode's cost per operation must not grow with n.  Small
+ * populations are initialised many times a round, for a measurable time.
+ */
+static void populations(long scale, int max_rounds)
+{
+	const char *list = getenv("BENCH_POPULATIONS");
+	long pairs = 2000000 * scale;
+
+	printf("\ndebug mode against live tracked objects: ns per operation, min / "
+	       "median of the rounds\n(init: kref_init on every object; get+put: "
+	       "a pair on an object picked at random;\n64-byte objects; bytes: "
+	       "debug mode's heap per live tracked object)\n\n");
+	printf("%-14s %-9s %19s   %19s %9s %7s\n", "live objects", "", "release build",
+	       "KREF_DEBUG", "ratio", "bytes");
+	for (const char *p = list ? list : "1000,1000000,10000000"; *p;) {
+		char *end, label[32];
+		long n = strtol(p, &end, 10);
+		int rounds = n >= 5000000 ? 3 : n >= 500000 ? 5 : 11;
+		long cycles = n < 1000000 ? 1000000 / n : 1;
+		double rel_init[64], dbg_init[64], rel_pairs[64], dbg_pairs[64];
+		double bytes;
+		struct bench_obj *objs;
+
+		p = *end ? end + 1 : end;
+		if (n <= 0 || !(objs = aligned_alloc(64, (size_t)n * sizeof(*objs))))
+			continue;
+		memset(objs, 0, (size_t)n * sizeof(*objs));
+		bytes = debug_bytes_per_object(objs, n);
+		rounds = rounds < max_rounds ? rounds : max_rounds;
+		for (int r = 0; r < rounds; r++) {
+			double t;
+
+			dbg_init[r] = rel_init[r] = 0;
+			for (long c = 0; c < cycles; c++) {
+				if (c)
+					debug_put_all(objs, n);
+				t = now_ns();
+				debug_init_all(objs, n);
+				dbg_init[r] += now_ns() - t;
+			}
+			t = now_ns();
+			debug_random_pairs(objs, n, pairs, 2 * (uint64_t)r + 1);
+			dbg_pairs[r] = (now_ns() - t) / (double)pairs;
+			t = now_ns();
+			release_random_pairs(objs, n, pairs, 2 * (uint64_t)r + 2);
+			rel_pairs[r] = (now_ns() - t) / (double)pairs;
+			debug_put_all(objs, n);
+			for (long c = 0; c < cycles; c++) {
+				t = now_ns();
+				release_init_all(objs, n);
+				rel_init[r] += now_ns() - t;
+				release_put_all(objs, n);
+			}
+			dbg_init[r] /= (double)(n * cycles);
+			rel_init[r] /= (double)(n * cycles);
+		}
+		snprintf(label, sizeof(label), "%ld", n);
+		print_pop_row(label, "init", rel_init, dbg_init, rounds);
+		printf(" %7.0f\n", bytes);
+		snprintf(label, sizeof(label), "(%d rounds)", rounds);
+		print_pop_row(label, "get+put", rel_pairs, dbg_pairs, rounds);
+		printf("\n");
+		free(objs);
+	}
+}
+
 int main(void)
 {
 	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
@@ -365,6 +527,11 @@ int main(void)
 	if (percpu_ref_init(&percpu_obj, percpu_release, 0) != 0)
 		return 1;
 	debug_pairs_init();
+	if (getenv("BENCH_ONLY_POPULATIONS")) {
+		populations(scale, rounds);
+		debug_pairs_exit();
+		return 0;
+	}
 	atomic_init(&raw_obj.a, 1);
 #ifdef HAVE_GLIB
 	g_atomic_ref_count_init(&glib_obj.g);
@@ -405,6 +572,7 @@ int main(void)
 	write_chart_data(getenv("BENCH_DATA"), rounds);
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
+	populations(scale, rounds);
 	debug_pairs_exit();
 	percpu_ref_exit(&percpu_obj);
 #ifdef HAVE_URCU_CDS

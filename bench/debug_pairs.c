@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * debug_pairs.c - the bench's get+put pairs built with -DKREF_DEBUG, to put
- * a price on debug mode beside the release-build pair.
+ * debug_pairs.c - the bench's operations built with -DKREF_DEBUG, to put
+ * a price on debug mode beside the release build's.
  */
 #include <kref.h>
 #include "debug_pairs.h"
@@ -29,4 +29,27 @@ void pairs_kref_debug(long n)
 void debug_pairs_exit(void)
 {
 	kref_put(&obj, release);
+}
+
+void debug_init_all(struct bench_obj *objs, long n)
+{
+	for (long i = 0; i < n; i++)
+		kref_init(&objs[i].ref);
+}
+
+void debug_random_pairs(struct bench_obj *objs, long n, long pairs,
+			uint64_t seed)
+{
+	for (long i = 0; i < pairs; i++) {
+		struct kref *k = &objs[bench_pick(&seed, n)].ref;
+
+		kref_get(k);
+		kref_put(k, release);
+	}
+}
+
+void debug_put_all(struct bench_obj *objs, long n)
+{
+	for (long i = 0; i < n; i++)
+		kref_put(&objs[i].ref, release);
 }

@@ -168,8 +168,10 @@ static void demo_lookup(void)
 		pthread_mutex_unlock(&config_lock);
 		while (!atomic_load(&c->held))	/* a reader holds it */
 			sched_yield();
-		atomic_store(&c->owner_put, 1);
 		config_put(c);	/* a reader now holds the last reference */
+		/* Only after the put: the holder keeps its reference until it
+		 * sees this, so the owner's put is never the final one. */
+		atomic_store(&c->owner_put, 1);
 		while (atomic_load(&configs_released) < v)
 			sched_yield();
 	}

@@ -9,7 +9,14 @@
  * that might still see it has left its read section.
  *
  * Every thread that uses a table calls rcu_register_thread() first.
- * Used by examples/rcu_table.c, tests/test_rcu_table.c and the bench.
+ *
+ * table_destroy() is for a table nobody uses any more: every other thread's
+ * lookups, inserts and puts on it have returned (joined, or ordered before
+ * the call by a lock or the like), and every reference they took has been
+ * put, so the table's own references are the last.  Then it unlinks every
+ * object and frees them all after one grace period, not one call_rcu each.
+ *
+ * Used by tests/test_rcu_table.c and the bench (bench/table.c).
  */
 #ifndef EXAMPLES_RCU_TABLE_H
 #define EXAMPLES_RCU_TABLE_H
@@ -47,13 +54,18 @@ struct item {
 	rcuref_t rref;			/* used by rcuref tables */
 	atomic_int released;		/* set when its release begins */
 	struct cds_lfht_node node;
-	struct rcu_head rcu;
+	union {				/* once released, it waits on one: */
+		struct rcu_head rcu;	/* call_rcu's queue */
+		struct item *next_dead;	/* table->dead, in table_destroy */
+	};
 	struct table *table;
 };
 
 struct table {
 	struct cds_lfht *ht;
 	bool use_rcuref;
+	bool destroying;		/* in table_destroy: releases go to dead */
+	struct item *dead;
 	atomic_long frees;
 };
 
@@ -75,8 +87,15 @@ static inline struct table *table_new(unsigned long objects, bool use_rcuref)
 
 	while (size < objects)		/* cds_lfht wants a power of two */
 		size <<= 1;
+	/*
+	 * ACCOUNTING: without it, AUTO_RESIZE grows the buckets whenever an
+	 * insert meets a chain of 3, which random keys do at any size: behind
+	 * 1,000,000 inserts its worker thread went on growing past 4 GB.
+	 * With it, the table grows by its count of objects.
+	 */
 	if (t)
-		t->ht = cds_lfht_new(size, size, 0, CDS_LFHT_AUTO_RESIZE, NULL);
+		t->ht = cds_lfht_new(size, size, 0,
+				     CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING, NULL);
 	if (!t || !t->ht) {
 		free(t);
 		return NULL;
@@ -85,22 +104,36 @@ static inline struct table *table_new(unsigned long objects, bool use_rcuref)
 	return t;
 }
 
-static inline void item_free_rcu(struct rcu_head *head)
+static inline void item_free(struct item *it)
 {
-	struct item *it = caa_container_of(head, struct item, rcu);
-
-	tsan_grace_period();
 	atomic_fetch_add(&it->table->frees, 1);
 	free(it);
 }
 
-/* The count reached 0: unlink, and free once no lookup can see it. */
+static inline void item_free_rcu(struct rcu_head *head)
+{
+	tsan_grace_period();
+	item_free(caa_container_of(head, struct item, rcu));
+}
+
+/*
+ * The count reached 0: unlink, and free once no lookup can see it.  Under
+ * table_destroy() only the table's own resize thread may still: the item
+ * joins the list that it frees after a single grace period.
+ */
 static inline void item_unlink(struct item *it)
 {
+	struct table *t = it->table;
+
 	atomic_store(&it->released, 1);
 	rcu_read_lock();
-	cds_lfht_del(it->table->ht, &it->node);
+	cds_lfht_del(t->ht, &it->node);
 	rcu_read_unlock();
+	if (t->destroying) {
+		it->next_dead = t->dead;
+		t->dead = it;
+		return;
+	}
 	tsan_before_grace_period();
 	call_rcu(&it->rcu, item_free_rcu);
 }
@@ -171,8 +204,17 @@ static inline struct item *table_lookup(struct table *t, unsigned long key)
 }
 
 /*
- * Drops the table's reference to every item and frees the table, once
- * every item is freed.  Return: how many items were freed over its life.
+ * table_destroy - drop the table's reference to every item, free the table
+ * @t: a table no other thread uses any more, holding the only references
+ *
+ * The caller guarantees what the header comment says: every other thread's
+ * lookups, inserts and puts on @t happened before this call and their
+ * references were put.  One grace period covers all the items it releases,
+ * since liburcu's resize thread, which these deletes can start, walks the
+ * table as a reader.  Items released before the call may still wait for
+ * theirs; it waits for them too.
+ *
+ * Return: how many items were freed over the table's life.
  */
 static inline long table_destroy(struct table *t)
 {
@@ -180,14 +222,24 @@ static inline long table_destroy(struct table *t)
 	struct cds_lfht_node *node;
 	long frees;
 
+	t->destroying = true;
 	rcu_read_lock();
 	/* By hand: cds_lfht_for_each_entry() applies container_of to NULL. */
 	for (cds_lfht_first(t->ht, &iter); (node = cds_lfht_iter_get_node(&iter));
 	     cds_lfht_next(t->ht, &iter))
 		item_put(caa_container_of(node, struct item, node));
 	rcu_read_unlock();
-	rcu_barrier();		/* every call_rcu has run */
-	cds_lfht_destroy(t->ht, NULL);
+	synchronize_rcu();	/* the resize thread has let go of them all */
+	tsan_grace_period();
+	while (t->dead) {
+		struct item *it = t->dead;
+
+		t->dead = it->next_dead;
+		item_free(it);
+	}
+	rcu_barrier();		/* the call_rcu of earlier releases have run */
+	if (cds_lfht_destroy(t->ht, NULL))
+		abort();	/* an item was still referenced: caller's bug */
 	frees = atomic_load(&t->frees);
 	free(t);
 	return frees;

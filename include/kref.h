@@ -8,6 +8,8 @@
  *   kref/rcuref.h     rcuref_t: one-add get and put for RCU-freed objects
  *   kref/percpu.h     percpu_ref: per-CPU counting for hot objects
  *   kref/debug.h      with -DKREF_DEBUG: call sites, history, rule reports
+ *   kref/cleanup.h    scope-based cleanup: __free(), guard(), the kernel's
+ *                     cleanup.h (C with GCC or Clang; -DKREF_NO_CLEANUP: not)
  *
  * Link with -lkref (pkg-config libkref) for the misuse reports.
  */
@@ -21,6 +23,9 @@
 #include <kref/percpu.h>
 #ifdef KREF_DEBUG
 #include <kref/debug.h>
+#endif
+#if !defined(__cplusplus) && defined(__GNUC__) && !defined(KREF_NO_CLEANUP)
+#include <kref/cleanup.h>
 #endif
 
 #endif /* KREF_H */

@@ -3,12 +3,21 @@
  * debug.c - the side table behind KREF_DEBUG.
  *
  * One record per kref initialised in debug mode, found by the kref's
- * address in a hash table whose buckets are split among STRIPES locks, so
- * operations on unrelated objects rarely contend and none takes a global
- * lock.  A record keeps where the object was initialised, where its final
- * put was, and its last HISTORY operations.  Released records stay in the
- * table, RELEASED_PER_STRIPE per stripe at most (oldest forgotten first),
- * so that a later get or put on the same address can name the final put.
+ * address.  The address picks one of STRIPES stripes; each has its own lock
+ * and its own chained hash table, which doubles (a full rehash, under the
+ * stripe's lock) when it holds more records than buckets.  A lookup thus
+ * examines one or two records however many objects are tracked, and
+ * operations on unrelated objects rarely contend; none takes a global lock.
+ * A record keeps where the object was initialised, where its final put was,
+ * and its last HISTORY operations.  Released records stay in the table,
+ * RELEASED_PER_STRIPE per stripe at most (oldest forgotten first), so that
+ * a later get or put on the same address can name the final put.  If that
+ * get or put finds a live count, the address holds a new object that debug
+ * mode did not see initialised: the record is forgotten, not reported.
+ *
+ * A record is owned by the table while HASHED and by its stripe's released
+ * FIFO while QUEUED, and freed when neither holds it: so it is queued at
+ * most once and freed exactly once, whatever happens at its address.
  *
  * Every operation is performed on the real counter, whatever the record
  * says, so objects shared with code built without KREF_DEBUG are counted
@@ -16,6 +25,7 @@
  * macros of kref/debug.h must not apply here.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,42 +35,54 @@
 #include <kref/debug.h>
 #include "internal.h"
 
-#define STRIPES			64
-#define BUCKETS			(1u << 16)	/* bucket b is stripe b % STRIPES's */
+/* fork() holds every stripe lock at once; ThreadSanitizer's deadlock
+ * detector aborts if a thread holds 64 locks or more. */
+#define STRIPE_BITS		5
+#define STRIPES			(1u << STRIPE_BITS)
+#define MIN_ORDER		4	/* a stripe's first table: 16 buckets */
 #define HISTORY			8
-#define RELEASED_PER_STRIPE	1024
+#define RELEASED_PER_STRIPE	2048	/* 65,536 in all */
 #define LEAKS_IN_DETAIL		20
 
 KREF_THREAD_LOCAL const struct kref_site *kref_debug_site;
 
 enum op { OP_INIT, OP_GET, OP_GET_UNLESS_ZERO, OP_GET_UNLESS_ZERO_FAILED,
-	  OP_PUT, OP_FINAL_PUT };
+	  OP_PUT, OP_FINAL_PUT, OP_ESCAPE };
 
 static const char *const op_name[] = {
 	[OP_INIT] = "init", [OP_GET] = "get",
 	[OP_GET_UNLESS_ZERO] = "get_unless_zero",
 	[OP_GET_UNLESS_ZERO_FAILED] = "get_unless_zero (failed)",
 	[OP_PUT] = "put", [OP_FINAL_PUT] = "put (final)",
+	[OP_ESCAPE] = "escaped its scope",
 };
 
 struct event {
 	const struct kref_site *site;
 	int tid;
 	int count;		/* the count right after the operation */
-	enum op op;
 };
 
+enum { HASHED = 1, RELEASED = 2, QUEUED = 4 };
+
+/* 192 bytes on LP64: the history's operations are kept apart from its
+ * events so that an event packs into 16. */
 struct record {
 	struct record *next;	/* hash chain */
 	const struct kref *kref;
-	bool released, hashed;
+	uint32_t events;	/* ever recorded; the last HISTORY are kept */
+	uint16_t generation;	/* of the process that initialised it */
+	uint8_t flags;
+	uint8_t op[HISTORY];	/* enum op of history[i] */
 	struct event init, final_put;
-	unsigned int events;	/* ever recorded; the last HISTORY are kept */
 	struct event history[HISTORY];
 };
 
 struct stripe {
 	pthread_mutex_t lock;
+	unsigned int order;		/* 1 << order buckets; 0: no table yet */
+	struct record **buckets;
+	size_t hashed;			/* records in the table */
 	unsigned int released_count, oldest;
 	struct record *released[RELEASED_PER_STRIPE];	/* FIFO ring */
 } __attribute__((aligned(64)));
@@ -68,70 +90,185 @@ struct stripe {
 static struct stripe stripes[STRIPES] = {
 	[0 ... STRIPES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
 };
-static struct record *buckets[BUCKETS];
-static pthread_once_t at_exit_once = PTHREAD_ONCE_INIT;
 
-static unsigned int bucket_of(const struct kref *kref)
+/* Forks made since the program started, on the path to this process;
+ * written by the child's fork handler with every stripe lock held, read
+ * under any of them. */
+static unsigned int generation;
+
+static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+
+/* Fibonacci hashing: the top bits of the product are well mixed even for
+ * addresses that differ only in a few middle bits. */
+static uint64_t hash_of(const struct kref *kref)
 {
-	uint64_t h = (uint64_t)(uintptr_t)kref * 0x9E3779B97F4A7C15ull;
-
-	return (unsigned int)(h >> 48);
+	return (uint64_t)(uintptr_t)kref * 0x9E3779B97F4A7C15ull;
 }
 
-/* Locks the stripe of @kref's bucket and returns its record, or NULL. */
-static struct record *lock_record(const struct kref *kref, struct stripe **sp)
+static struct stripe *stripe_of(uint64_t h)
 {
-	unsigned int b = bucket_of(kref);
-	struct record *rec;
+	return &stripes[h >> (64 - STRIPE_BITS)];
+}
 
-	*sp = &stripes[b % STRIPES];
-	pthread_mutex_lock(&(*sp)->lock);
-	for (rec = buckets[b]; rec && rec->kref != kref; rec = rec->next)
-		;
+/* The bits just below the stripe's pick the bucket; 1 <= order <= 59. */
+static size_t bucket_of(uint64_t h, unsigned int order)
+{
+	return (size_t)((h << STRIPE_BITS) >> (64 - order));
+}
+
+/* Inlined: they are most of what a tracked operation costs. */
+#define HOT static inline __attribute__((always_inline))
+
+HOT struct record *find(const struct stripe *s, uint64_t h,
+			const struct kref *kref)
+{
+	struct record *rec = NULL;
+
+	if (s->order)
+		for (rec = s->buckets[bucket_of(h, s->order)];
+		     rec && rec->kref != kref; rec = rec->next)
+			;
 	return rec;
 }
 
-static void unhash(struct record *rec)
+/* Locks @kref's stripe and returns its record, or NULL. */
+HOT struct record *lock_record(const struct kref *kref, struct stripe **sp)
 {
-	struct record **p = &buckets[bucket_of(rec->kref)];
+	uint64_t h = hash_of(kref);
 
-	while (*p != rec)
-		p = &(*p)->next;
-	*p = rec->next;
-	rec->hashed = false;
+	*sp = stripe_of(h);
+	pthread_mutex_lock(&(*sp)->lock);
+	return find(*sp, h, kref);
 }
 
-static struct event event_now(enum op op, const struct kref_site *site,
+/* Doubles @s's table; if memory is short, keeps it (longer chains). */
+static void grow(struct stripe *s)
+{
+	unsigned int order = s->order ? s->order + 1 : MIN_ORDER;
+	size_t old_buckets = s->order ? (size_t)1 << s->order : 0;
+	struct record **b;
+
+	if (order > 64 - STRIPE_BITS || order >= sizeof(size_t) * CHAR_BIT - 4 ||
+	    !(b = calloc((size_t)1 << order, sizeof(*b))))
+		return;
+	for (size_t i = 0; i < old_buckets; i++) {
+		struct record *rec, *next;
+
+		for (rec = s->buckets[i]; rec; rec = next) {
+			size_t j = bucket_of(hash_of(rec->kref), order);
+
+			next = rec->next;
+			rec->next = b[j];
+			b[j] = rec;
+		}
+	}
+	free(s->buckets);
+	s->buckets = b;
+	s->order = order;
+}
+
+/* A new record for @kref in @s's table, or NULL if out of memory. */
+static struct record *insert(struct stripe *s, uint64_t h,
+			     const struct kref *kref)
+{
+	struct record *rec;
+	size_t b;
+
+	if (!s->order || s->hashed >= (size_t)1 << s->order)
+		grow(s);
+	if (!s->order || !(rec = malloc(sizeof(*rec))))
+		return NULL;
+	b = bucket_of(h, s->order);
+	rec->kref = kref;
+	rec->flags = HASHED;
+	rec->generation = (uint16_t)generation;
+	rec->events = 0;
+	rec->next = s->buckets[b];
+	s->buckets[b] = rec;
+	s->hashed++;
+	return rec;
+}
+
+static void unhash(struct stripe *s, struct record *rec)
+{
+	struct record **p = &s->buckets[bucket_of(hash_of(rec->kref), s->order)];
+
+	while (*p && *p != rec)
+		p = &(*p)->next;
+	if (*p) {
+		*p = rec->next;
+		s->hashed--;
+	}
+	rec->flags &= (uint8_t)~HASHED;
+}
+
+/* Takes @rec out of the table; frees it unless the released FIFO still
+ * holds it (it is freed when evicted). */
+static void forget(struct stripe *s, struct record *rec)
+{
+	if (rec->flags & HASHED)
+		unhash(s, rec);
+	if (!(rec->flags & QUEUED))
+		free(rec);
+}
+
+static struct event event_now(const struct kref_site *site,
 			      const struct kref *kref)
 {
-	struct event e = { site, kref_thread_id(), (int)kref_read(kref), op };
+	struct event e = { site, kref_thread_id(), (int)kref_read(kref) };
 
 	return e;
 }
 
-static void record_event(struct record *rec, struct event e)
+static void record_event(struct record *rec, enum op op, struct event e)
 {
+	rec->op[rec->events % HISTORY] = (uint8_t)op;
 	rec->history[rec->events++ % HISTORY] = e;
 }
 
 /* Remembers @rec as released; forgets the oldest released record if full. */
 static void mark_released(struct stripe *s, struct record *rec, struct event e)
 {
-	unsigned int slot = (s->oldest + s->released_count) % RELEASED_PER_STRIPE;
-
-	rec->released = true;
+	rec->flags |= RELEASED;
 	rec->final_put = e;
+	if (rec->flags & QUEUED)
+		return;
 	if (s->released_count == RELEASED_PER_STRIPE) {
 		struct record *old = s->released[s->oldest];
 
-		if (old->hashed)
-			unhash(old);
-		free(old);
 		s->oldest = (s->oldest + 1) % RELEASED_PER_STRIPE;
 		s->released_count--;
+		old->flags &= (uint8_t)~QUEUED;
+		forget(s, old);
 	}
-	s->released[slot] = rec;
+	s->released[(s->oldest + s->released_count) % RELEASED_PER_STRIPE] = rec;
 	s->released_count++;
+	rec->flags |= QUEUED;
+}
+
+/*
+ * True if @rec is released but its object's count is live: a released
+ * object's count is 0, or saturated if it was misused since, so the memory
+ * now holds a new object that debug mode did not see initialised (a
+ * KREF_INIT object, one initialised in a unit built without KREF_DEBUG, a
+ * reused stack slot).  Reliable when the caller holds a reference, as a
+ * correct get or put does: its own reference keeps the count live.
+ */
+HOT bool reused(const struct record *rec, const struct kref *kref)
+{
+	return (rec->flags & RELEASED) && (int)kref_read(kref) > 0;
+}
+
+/* @rec, or NULL if it is the record of an object that was released and
+ * whose memory now holds a new, untracked one: that record is forgotten. */
+HOT struct record *current(struct stripe *s, struct record *rec,
+			   const struct kref *kref)
+{
+	if (rec && reused(rec, kref)) {
+		forget(s, rec);
+		return NULL;
+	}
+	return rec;
 }
 
 /* ---- reports ---------------------------------------------------------- */
@@ -170,7 +307,8 @@ static void add_history(struct report *r, const struct record *rec)
 	for (unsigned int i = first; i < rec->events; i++) {
 		const struct event *e = &rec->history[i % HISTORY];
 
-		add(r, "    %-26s count %-11d at ", op_name[e->op], e->count);
+		add(r, "    %-26s count %-11d at ", op_name[rec->op[i % HISTORY]],
+		    e->count);
 		add_site(r, e);
 		add(r, "\n");
 	}
@@ -187,7 +325,7 @@ static void report_rule(const char *what, const char *rule,
 	add(&r, "kref: %s\n  at ", what);
 	add_site(&r, now);
 	add(&r, "\n  object %p\n", (const void *)rec->kref);
-	if (rec->released) {
+	if (rec->flags & RELEASED) {
 		add(&r, "  its final put was at ");
 		add_site(&r, &rec->final_put);
 		add(&r, "\n");
@@ -212,31 +350,54 @@ static const char rule_put[] =
 
 /* ---- leaks ------------------------------------------------------------ */
 
+/* The newest escape in @rec's history, or NULL. */
+static const struct event *last_escape(const struct record *rec)
+{
+	unsigned int first = rec->events > HISTORY ? rec->events - HISTORY : 0;
+
+	for (unsigned int i = rec->events; i-- > first;)
+		if (rec->op[i % HISTORY] == OP_ESCAPE)
+			return &rec->history[i % HISTORY];
+	return NULL;
+}
+
+static void report_leak(const struct record *rec)
+{
+	const struct event *last = &rec->history[(rec->events - 1) % HISTORY];
+	const struct event *escape = last_escape(rec);
+	struct report r = { .len = 0 };
+
+	add(&r, "kref: leak: object %p still referenced (count %d at its last "
+	    "operation)\n  initialised at ", (const void *)rec->kref, last->count);
+	add_site(&r, &rec->init);
+	add(&r, "\n");
+	if (escape) {
+		add(&r, "  a reference escaped its scope at ");
+		add_site(&r, escape);
+		add(&r, "\n  (no_free_ptr, return_ptr or retain_and_null_ptr): "
+		    "whoever received it must put it\n");
+	}
+	add_history(&r, rec);
+	kref_report_write(r.text, r.len);
+}
+
 unsigned long kref_debug_report_leaks(void)
 {
 	unsigned long leaks = 0;
 
-	for (unsigned int s = 0; s < STRIPES; s++) {
-		pthread_mutex_lock(&stripes[s].lock);
-		for (unsigned int b = s; b < BUCKETS; b += STRIPES) {
-			for (struct record *rec = buckets[b]; rec; rec = rec->next) {
-				const struct event *last;
-				struct report r = { .len = 0 };
+	for (unsigned int i = 0; i < STRIPES; i++) {
+		struct stripe *s = &stripes[i];
+		size_t buckets;
 
-				if (rec->released || ++leaks > LEAKS_IN_DETAIL)
-					continue;
-				last = &rec->history[(rec->events - 1) % HISTORY];
-				add(&r, "kref: leak: object %p still referenced "
-				    "(count %d at its last operation)\n"
-				    "  initialised at ", (const void *)rec->kref,
-				    last->count);
-				add_site(&r, &rec->init);
-				add(&r, "\n");
-				add_history(&r, rec);
-				kref_report_write(r.text, r.len);
-			}
-		}
-		pthread_mutex_unlock(&stripes[s].lock);
+		pthread_mutex_lock(&s->lock);
+		buckets = s->order ? (size_t)1 << s->order : 0;
+		for (size_t b = 0; b < buckets; b++)
+			for (struct record *rec = s->buckets[b]; rec; rec = rec->next)
+				if (!(rec->flags & RELEASED) &&
+				    rec->generation == (uint16_t)generation &&
+				    ++leaks <= LEAKS_IN_DETAIL)
+					report_leak(rec);
+		pthread_mutex_unlock(&s->lock);
 	}
 	if (leaks) {
 		char text[128];
@@ -255,47 +416,127 @@ static void report_leaks_at_exit(void)
 	kref_debug_report_leaks();
 }
 
-static void register_at_exit(void)
+/* ---- saturation reports ---------------------------------------------- */
+
+/* Debug mode reports each (type, call site) once, not each type. */
+#define SEEN_SITES 256
+static struct {
+	pthread_mutex_t lock;
+	unsigned int n;
+	struct { const struct kref_site *site; int type; } seen[SEEN_SITES];
+} seen_sites = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* True the first time (@t, @site) is seen; a full table says true. */
+static bool first_at_site(int t, const struct kref_site *site)
 {
+	bool first = true;
+
+	pthread_mutex_lock(&seen_sites.lock);
+	for (unsigned int i = 0; i < seen_sites.n && first; i++)
+		first = seen_sites.seen[i].site != site ||
+			seen_sites.seen[i].type != t;
+	if (first && seen_sites.n < SEEN_SITES) {
+		seen_sites.seen[seen_sites.n].site = site;
+		seen_sites.seen[seen_sites.n++].type = t;
+	}
+	pthread_mutex_unlock(&seen_sites.lock);
+	return first;
+}
+
+
+int kref_debug_site_line(const void *counter, int type, char *buf, size_t room)
+{
+	const struct kref_site *site = kref_debug_site;
+
+	if (!site)
+		return 0;
+	if (!first_at_site(type, site))
+		return -1;
+	return snprintf(buf, room, "  counter %p, at %s:%d in %s(), thread %d\n",
+			counter, site->file, site->line, site->func,
+			kref_thread_id());
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+/*
+ * fork() waits for every thread that is between the two halves of an
+ * operation (it holds a stripe lock), so the child inherits consistent
+ * tables and no lock held by a thread that does not exist there.  Stripe
+ * locks first, then the seen-sites lock: the order a report taken under a
+ * stripe lock follows.
+ */
+static void fork_prepare(void)
+{
+	for (unsigned int i = 0; i < STRIPES; i++)
+		pthread_mutex_lock(&stripes[i].lock);
+	pthread_mutex_lock(&seen_sites.lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&seen_sites.lock);
+	for (unsigned int i = STRIPES; i-- > 0;)
+		pthread_mutex_unlock(&stripes[i].lock);
+}
+
+/* The child's objects start a new generation: its leak reports leave out
+ * the ones it inherited, whose references the parent's threads hold. */
+static void fork_child(void)
+{
+	generation++;
+	pthread_mutex_unlock(&seen_sites.lock);
+	kref_thread_id_forget();
+	for (unsigned int i = STRIPES; i-- > 0;)
+		pthread_mutex_unlock(&stripes[i].lock);
+}
+
+static void start(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	atexit(report_leaks_at_exit);
+}
+
+void kref_debug_start_(void)
+{
+	pthread_once(&start_once, start);
 }
 
 /* ---- the operations --------------------------------------------------- */
 
 void kref_debug_init(struct kref *kref, const struct kref_site *site)
 {
-	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	uint64_t h = hash_of(kref);
+	struct stripe *s = stripe_of(h);
+	struct record *rec;
 	struct event e;
+	int before = 0;
 
-	pthread_once(&at_exit_once, register_at_exit);
+	kref_debug_start_();	/* in case no constructor ran */
+	pthread_mutex_lock(&s->lock);
+	rec = find(s, h, kref);
+	if (rec && !(rec->flags & RELEASED))
+		before = (int)kref_read(kref);
 	(kref_init)(kref);
-	e = event_now(OP_INIT, site, kref);
-	if (rec && !rec->released) {
+	e = event_now(site, kref);
+	if (rec && (rec->flags & RELEASED)) {
+		forget(s, rec);
+		rec = NULL;
+	} else if (rec && before != 0) {
 		report_rule("kref_init on an object that is still referenced; "
 			    "its references are lost", rule_put, &e, rec,
 			    __builtin_return_address(0));
-	} else if (rec) {
-		unhash(rec);	/* stays in the released FIFO until evicted */
-		rec = NULL;
 	}
-	if (!rec) {
-		unsigned int b = bucket_of(kref);
-
-		rec = calloc(1, sizeof(*rec));
-		if (!rec) {	/* untracked, still counted */
-			pthread_mutex_unlock(&s->lock);
-			return;
-		}
-		rec->kref = kref;
-		rec->hashed = true;
-		rec->next = buckets[b];
-		buckets[b] = rec;
+	/* A live record whose count was 0: the final put ran in a unit built
+	 * without KREF_DEBUG.  The record starts over for the new object. */
+	if (!rec && !(rec = insert(s, h, kref))) {
+		pthread_mutex_unlock(&s->lock);	/* untracked, still counted */
+		return;
 	}
-	rec->released = false;
+	rec->generation = (uint16_t)generation;
 	rec->init = e;
 	rec->events = 0;
-	record_event(rec, e);
+	record_event(rec, OP_INIT, e);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -304,8 +545,9 @@ void kref_debug_get(struct kref *kref, const struct kref_site *site)
 	struct stripe *s;
 	struct record *rec = lock_record(kref, &s);
 
-	if (rec && rec->released) {
-		struct event e = event_now(OP_GET, site, kref);
+	rec = current(s, rec, kref);
+	if (rec && (rec->flags & RELEASED)) {
+		struct event e = event_now(site, kref);
 
 		report_rule("get after the final put (use after free)",
 			    rule_get, &e, rec, __builtin_return_address(0));
@@ -314,7 +556,7 @@ void kref_debug_get(struct kref *kref, const struct kref_site *site)
 	(kref_get)(kref);
 	kref_debug_site = NULL;
 	if (rec)
-		record_event(rec, event_now(OP_GET, site, kref));
+		record_event(rec, OP_GET, event_now(site, kref));
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -327,30 +569,38 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 	kref_debug_site = site;
 	got = (kref_get_unless_zero)(kref);
 	kref_debug_site = NULL;
+	/* Judged after the get: the caller held no reference before it, and
+	 * now holds one if it got one from a live count. */
+	if (got)
+		rec = current(s, rec, kref);
 	if (rec) {
-		struct event e = event_now(got ? OP_GET_UNLESS_ZERO :
-					   OP_GET_UNLESS_ZERO_FAILED, site, kref);
+		struct event e = event_now(site, kref);
 
-		if (got && rec->released)
+		if (got && (rec->flags & RELEASED))
 			report_rule("kref_get_unless_zero succeeded after the "
 				    "final put (use after free)", rule_get, &e, rec,
 				    __builtin_return_address(0));
-		record_event(rec, e);
+		record_event(rec, got ? OP_GET_UNLESS_ZERO :
+			     OP_GET_UNLESS_ZERO_FAILED, e);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return got;
 }
 
-/* Reports a put on a released object; the put itself still happens. */
-static void check_put(struct record *rec, const struct kref_site *site,
-		      const struct kref *kref, const void *caller)
+/* @rec made current; a put on a released object is reported (the put
+ * itself still happens). */
+HOT struct record *check_put(struct stripe *s, struct record *rec,
+			     const struct kref_site *site,
+			     const struct kref *kref, const void *caller)
 {
-	if (rec && rec->released) {
-		struct event e = event_now(OP_PUT, site, kref);
+	rec = current(s, rec, kref);
+	if (rec && (rec->flags & RELEASED)) {
+		struct event e = event_now(site, kref);
 
 		report_rule("put after the final put (double put)", rule_put,
 			    &e, rec, caller);
 	}
+	return rec;
 }
 
 /* Records a put done under the stripe lock, then unlocks it. */
@@ -358,9 +608,9 @@ static void record_put(struct stripe *s, struct record *rec, bool last,
 		       const struct kref_site *site, const struct kref *kref)
 {
 	if (rec) {
-		struct event e = event_now(last ? OP_FINAL_PUT : OP_PUT, site, kref);
+		struct event e = event_now(site, kref);
 
-		record_event(rec, e);
+		record_event(rec, last ? OP_FINAL_PUT : OP_PUT, e);
 		if (last)
 			mark_released(s, rec, e);
 	}
@@ -374,7 +624,7 @@ int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
 	struct record *rec = lock_record(kref, &s);
 	bool last;
 
-	check_put(rec, site, kref, __builtin_return_address(0));
+	rec = check_put(s, rec, site, kref, __builtin_return_address(0));
 	kref_debug_site = site;
 	last = (refcount_dec_and_test)(&kref->refcount);
 	kref_debug_site = NULL;
@@ -397,7 +647,7 @@ static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 	struct record *rec = lock_record(kref, &s);
 	bool last;
 
-	check_put(rec, site, kref, caller);
+	rec = check_put(s, rec, site, kref, caller);
 	kref_debug_site = site;
 	if ((refcount_dec_not_one)(&kref->refcount)) {
 		kref_debug_site = NULL;
@@ -408,7 +658,9 @@ static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 	pthread_mutex_unlock(&s->lock);
 
 	lock(l);
+	/* Anything may have happened meanwhile: look again. */
 	rec = lock_record(kref, &s);
+	rec = check_put(s, rec, site, kref, caller);
 	kref_debug_site = site;
 	last = (refcount_dec_and_test)(&kref->refcount);
 	kref_debug_site = NULL;
@@ -438,4 +690,179 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 {
 	return put_locked(kref, release, spin_lock, spin_unlock,
 			  (void *)lock, site, __builtin_return_address(0));
+}
+
+/* ---- scope-based references (kref/cleanup.h) ------------------------ */
+
+/*
+ * Each thread's live scope-based references, newest last: where each was
+ * declared, so that its put at scope exit is recorded there, and where the
+ * kref sits in the object, so that no_free_ptr() can record an escape.
+ * A CLASS() entry is found by its variable's address.  A __free() entry
+ * cannot be: its note runs in the variable's initialiser, which does not
+ * know the variable's name.  It is found by the frame of the function that
+ * declared it (its cleanup is inlined there): scope exits within one
+ * activation are last-in first-out, and a frame is unique among the live
+ * ones, so entries that a longjmp() left above it are dropped when found.
+ * Allocated on a thread's first use, so that threads of programs that do
+ * not use debug mode carry nothing.
+ */
+#define SCOPE_DEPTH 256
+
+struct scope_entry {
+	const void *var;		/* CLASS(): the variable; __free(): NULL */
+	const void *frame;		/* __free(): the declaring frame */
+	void *value;			/* __free(): the initial value */
+	long kref_offset;		/* of the kref in the object */
+	const struct kref_site *site;	/* the declaration */
+};
+
+struct scope_stack {
+	unsigned int depth;
+	struct scope_entry entry[SCOPE_DEPTH];
+};
+
+static _Thread_local struct scope_stack *scope_stack;
+static pthread_key_t scope_key;
+static pthread_once_t scope_once = PTHREAD_ONCE_INIT;
+
+static void scope_stack_free(void *st)
+{
+	free(st);
+	scope_stack = NULL;	/* a later destructor may declare scopes */
+}
+
+static void scope_key_create(void)
+{
+	pthread_key_create(&scope_key, scope_stack_free);
+}
+
+static struct scope_stack *scopes(void)
+{
+	if (!scope_stack) {
+		pthread_once(&scope_once, scope_key_create);
+		scope_stack = calloc(1, sizeof(*scope_stack));
+		if (scope_stack)
+			pthread_setspecific(scope_key, scope_stack);
+	}
+	return scope_stack;
+}
+
+void **kref_debug_scope_enter_(const void *var, const void *frame,
+			       long kref_offset, const struct kref_site *site)
+{
+	static _Thread_local void *unrecorded;
+	struct scope_stack *st = scopes();
+	struct scope_entry *e;
+
+	if (!st || st->depth == SCOPE_DEPTH) {
+		unrecorded = NULL;	/* what a declaration without value gets */
+		return &unrecorded;
+	}
+	e = &st->entry[st->depth++];
+	*e = (struct scope_entry){ var, frame, NULL, kref_offset, site };
+	return &e->value;
+}
+
+/* With @frame, the newest __free() entry of that frame; else @var's. */
+static struct scope_entry *scope_find(struct scope_stack *st, unsigned int from,
+				      const void *var, const void *frame)
+{
+	while (from-- > 0) {
+		struct scope_entry *e = &st->entry[from];
+
+		if (frame ? !e->var && e->frame == frame : e->var == var)
+			return e;
+	}
+	return NULL;
+}
+
+const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
+					       const struct kref_site *fallback)
+{
+	struct scope_stack *st = scope_stack;
+	struct scope_entry *e = st ? scope_find(st, st->depth, var, frame) : NULL;
+
+	if (!e)
+		return fallback;
+	st->depth = (unsigned int)(e - st->entry);
+	return e->site;
+}
+
+/* Records @site as an escape on the tracked object whose kref is @kref;
+ * false if there is none there (then nothing is read at @kref). */
+static bool record_escape(const struct kref *kref, const struct kref_site *site)
+{
+	struct stripe *s;
+	struct record *rec = lock_record(kref, &s);
+	bool live = rec && !(rec->flags & RELEASED);
+
+	if (live)
+		record_event(rec, OP_ESCAPE, event_now(site, kref));
+	pthread_mutex_unlock(&s->lock);
+	return live;
+}
+
+/* In integers: the offset tried may be another variable's type's. */
+static const struct kref *kref_at(const void *object, long offset)
+{
+	return (const struct kref *)((uintptr_t)object + (uintptr_t)offset);
+}
+
+void kref_debug_scope_escape_(const void *var, const void *frame,
+			      const void *value, const struct kref_site *site)
+{
+	struct scope_stack *st = scope_stack;
+	struct scope_entry *e;
+
+	if (!st || !value || (uintptr_t)value >= (uintptr_t)-4095)
+		return;
+	/* A CLASS() variable is known by its address. */
+	e = scope_find(st, st->depth, var, NULL);
+	if (e) {
+		record_escape(kref_at(value, e->kref_offset), site);
+		return;
+	}
+	/*
+	 * A __free() variable is one of its frame's: the one it was
+	 * initialised with @value first, then the others (it may have been
+	 * assigned since).  Only a live tracked kref at the offset counts.
+	 */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned int i = st->depth; (e = scope_find(st, i, NULL, frame));
+		     i = (unsigned int)(e - st->entry))
+			if ((e->value == value) == !pass &&
+			    record_escape(kref_at(value, e->kref_offset), site))
+				return;
+}
+
+/* ---- for the tests ---------------------------------------------------- */
+
+unsigned int kref_debug_scope_depth_(void)
+{
+	return scope_stack ? scope_stack->depth : 0;
+}
+
+void kref_debug_table_stats_(struct kref_debug_table_stats_ *st)
+{
+	*st = (struct kref_debug_table_stats_){ 0 };
+	for (unsigned int i = 0; i < STRIPES; i++) {
+		struct stripe *s = &stripes[i];
+		size_t buckets;
+
+		pthread_mutex_lock(&s->lock);
+		buckets = s->order ? (size_t)1 << s->order : 0;
+		st->buckets += buckets;
+		for (size_t b = 0; b < buckets; b++) {
+			size_t len = 0;
+
+			for (struct record *rec = s->buckets[b]; rec; rec = rec->next)
+				len++;
+			st->records += len;
+			st->probes += len * (len + 1) / 2;
+			st->longest = len > st->longest ? len : st->longest;
+		}
+		st->released += s->released_count;
+		pthread_mutex_unlock(&s->lock);
+	}
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * internal.h - what report.c and debug.c share; not installed.
+ * internal.h - what the files of src/ share; not installed.
  */
 #ifndef KREF_INTERNAL_H
 #define KREF_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 /* For the library's own files: not exported from libkref.so. */
 #pragma GCC visibility push(hidden)
@@ -21,11 +22,42 @@ void kref_report_backtrace(const void *from);
  * passed (the kernel's WARN_ONCE); then ends the report. */
 void kref_report_once(atomic_bool *done, const char *text, const void *from);
 
+/* Every call of kref_report_once(), printed or not: how a statically
+ * linked test (tests/fuzz/) sees the reports after the first. */
+extern atomic_ulong kref_report_once_calls;
+
+/* @addr as the kernel's %ps names a function: its symbol when @addr is
+ * where one starts and the dynamic symbol table has it (link with -rdynamic
+ * for a program's own), else "OBJECT+0xOFFSET" for addr2line, else the
+ * address. */
+void kref_report_symbol(const void *addr, char *buf, size_t room);
+
 /* Ends a report: abort() if KREF_ABORT is set to anything but "" or "0". */
 void kref_report_end(void);
 
-/* The calling thread's id, as gdb and top show it. */
+/* The calling thread's id, as gdb and top show it; a forked child must
+ * forget the id it inherited. */
 int kref_thread_id(void);
+void kref_thread_id_forget(void);
+
+/* For refcount_warn_default(): under KREF_DEBUG, writes "  counter ..., at
+ * FILE:LINE in FUNC(), thread N\n" for the operation running on this thread
+ * into @buf and returns its length, or -1 if that (@type, site) was
+ * reported already; 0 outside debug mode's operations. */
+int kref_debug_site_line(const void *counter, int type, char *buf, size_t room);
+
+/* For tests: the shape of debug mode's side table. */
+struct kref_debug_table_stats_ {
+	size_t records;		/* in the tables, released ones included */
+	size_t buckets;
+	size_t probes;		/* records examined to find each record once */
+	size_t longest;		/* the longest chain */
+	size_t released;	/* in the released FIFOs */
+};
+void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
+
+/* For tests: how many scope-based references this thread has recorded. */
+unsigned int kref_debug_scope_depth_(void);
 
 #pragma GCC visibility pop
 

@@ -9,13 +9,16 @@
  * sequence in flight and to fence every CPU: after that no get or put adds
  * to a per-CPU counter, and everything they added is visible here.  The
  * sum of the counters then replaces the bias.  docs/percpu.md argues it;
- * tests/percpu.pml is the model that spin checks.
+ * tests/shell/percpu.pml is the model that spin checks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,17 +27,98 @@
 #include <kref/percpu.h>
 #include "internal.h"
 
-#define PERCPU_COUNT_BIAS	LONG_MIN	/* 1UL << (BITS_PER_LONG - 1) */
+#ifdef KREF_TEST_HOOKS
+#include "test_hooks.h"
+void (*kref_internal_percpu_hook)(struct percpu_ref *ref,
+				  enum kref_internal_hook_point point);
+#define TEST_HOOK(ref, point) \
+	(kref_internal_percpu_hook ? kref_internal_percpu_hook(ref, point) : (void)0)
+#else
+#define TEST_HOOK(ref, point) ((void)0)
+#endif
+
+#define PERCPU_COUNT_BIAS	(1UL << (sizeof(long) * CHAR_BIT - 1))
 
 /* Mode switches are rare: one lock for all, like the kernel's. */
 static pthread_mutex_t switch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t available_once = PTHREAD_ONCE_INIT;
 static bool available;
-static atomic_bool warned_kill, warned_resurrect, warned_reinit;
+static atomic_bool warned_kill, warned_resurrect, warned_reinit, warned_fence,
+	warned_underflow, warned_no_reinit;
+
+/* The kernel's reports name the ref by its release function (%ps). */
+struct release_name {
+	char s[256];
+};
+
+static const char *release_name(struct percpu_ref *ref, struct release_name *n)
+{
+	kref_report_symbol((const void *)(uintptr_t)ref->data->release, n->s,
+			   sizeof(n->s));
+	return n->s;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+report_once_fmt(atomic_bool *done, const void *from, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	kref_report_once(done, text, from);
+}
+
+/*
+ * fork() while another thread is inside a switch would leave the child a
+ * ref half switched and switch_lock held by a thread the child does not
+ * have: its first switch would wait forever.  So fork waits for the switch
+ * to end, and the child starts with the lock free and every ref in one
+ * mode.  What else the child inherits needs nothing: membarrier's
+ * registration belongs to the process's memory and fork copies it (only
+ * exec clears it); the forking thread's rseq area is kept; glibc reruns in
+ * the child a pthread_once that another thread had under way, so
+ * `available` is settled there too.
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&switch_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&switch_lock);
+}
+
+/* At load, not on first use: a registration racing a fork could be run
+ * twice in the child, which would then deadlock on its own next fork. */
+__attribute__((constructor)) static void register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
 
 static long membarrier(int cmd)
 {
 	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+/*
+ * Restart every sequence in flight (it will see the flag), then fence every
+ * CPU (what the committed ones added is visible here).  Neither can fail
+ * once registered, unless something forbids the call later (a seccomp
+ * filter): then going on could sum a counter that is still being added to
+ * and release early, so we stop instead.
+ */
+static void restart_and_fence(void)
+{
+	if (membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) == 0 &&
+	    membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+		return;
+	kref_report_once(&warned_fence, "percpu_ref: membarrier failed "
+			 "during a switch to atomic mode; cannot go on safely",
+			 __builtin_return_address(0));
+	abort();
 }
 
 static void check_available(void)
@@ -70,16 +154,15 @@ static char *counters_of(struct percpu_ref *ref)
 			~__PERCPU_REF_ATOMIC_DEAD);
 }
 
-static long *counter(char *counters, unsigned int cpu)
+static unsigned long *counter(char *counters, unsigned int cpu)
 {
-	return (long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
+	return (unsigned long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
 }
 
 int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 		    unsigned int flags)
 {
-	unsigned long p = 0;
-	long start = 0;
+	unsigned long p = 0, start = 0;
 	struct percpu_ref_data *data = calloc(1, sizeof(*data));
 
 	if (!data)
@@ -99,13 +182,15 @@ int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 		*(unsigned int *)counters = (unsigned int)n;
 		p = (unsigned long)counters;
 	}
-	data->allow_reinit = flags & PERCPU_REF_ALLOW_REINIT;
-	if (!p || (flags & (PERCPU_REF_INIT_ATOMIC | PERCPU_REF_INIT_DEAD))) {
+	/* As the kernel: a ref that starts atomic or dead may go per-CPU.
+	 * Without per-CPU mode, refs start atomic, and the flag still says
+	 * what the ref may do, so misuse is reported the same everywhere. */
+	data->allow_reinit = flags & (PERCPU_REF_ALLOW_REINIT |
+				      PERCPU_REF_INIT_ATOMIC | PERCPU_REF_INIT_DEAD);
+	if (!p || (flags & (PERCPU_REF_INIT_ATOMIC | PERCPU_REF_INIT_DEAD)))
 		p |= __PERCPU_REF_ATOMIC;
-		data->allow_reinit = true;
-	} else {
+	else
 		start = PERCPU_COUNT_BIAS;
-	}
 	if (flags & PERCPU_REF_INIT_DEAD)
 		p |= __PERCPU_REF_DEAD;
 	else
@@ -131,7 +216,7 @@ static void free_counters(struct percpu_ref *ref)
 void percpu_ref_exit(struct percpu_ref *ref)
 {
 	struct percpu_ref_data *data = ref->data;
-	long count;
+	unsigned long count;
 
 	if (!data)
 		return;
@@ -139,56 +224,101 @@ void percpu_ref_exit(struct percpu_ref *ref)
 	count = atomic_load_explicit(&data->count, memory_order_relaxed);
 	/* Keep the count for percpu_ref_is_zero(), as the kernel does. */
 	atomic_store_explicit(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC_DEAD |
-			      ((unsigned long)count << __PERCPU_REF_FLAG_BITS),
+			      (count << __PERCPU_REF_FLAG_BITS),
 			      memory_order_relaxed);
 	ref->data = NULL;
 	free(data);
 }
 
-/* With switch_lock held. */
-static void switch_to_atomic(struct percpu_ref *ref,
-			     percpu_ref_func_t *confirm_switch)
+/*
+ * Without PERCPU_REF_ALLOW_REINIT a ref in atomic mode never goes back, so
+ * the kernel frees its per-CPU counters at the end of every switch to
+ * atomic mode, and so do we.  The kernel also leaves the ref marked dead
+ * then (a live ref's lookups fail, its first kill warns); we do not.
+ */
+static void percpu_done(struct percpu_ref *ref)
 {
-	unsigned long sum = 0;
+	if (ref->data->allow_reinit)
+		return;
+	ref->data->percpu_done = true;
+	if (counters_of(ref))
+		free_counters(ref);
+}
+
+/* A saturated atomic count: no number of puts brings it to 0. */
+#define PERCPU_COUNT_SATURATED	(PERCPU_COUNT_BIAS >> 1)
+
+/* With switch_lock held; @from is the caller of the public call. */
+static void switch_to_atomic(struct percpu_ref *ref,
+			     percpu_ref_func_t *confirm_switch, const void *from)
+{
+	unsigned long sum = 0, count;
 	char *counters = counters_of(ref);
 
 	if (flags_of(ref) & __PERCPU_REF_ATOMIC) {
 		if (confirm_switch)
 			confirm_switch(ref);
+		percpu_done(ref);
 		return;
 	}
 	percpu_ref_get(ref);		/* nothing is released mid-switch */
 	/* seq_cst: the flag is set before the membarriers below. */
 	atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
-	/* Restart every sequence in flight: it will see the flag.  Then fence
-	 * every CPU: what the committed ones added is visible here. */
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ);
-	membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+	TEST_HOOK(ref, KREF_INTERNAL_HOOK_SWITCH_FLAGGED);
+	restart_and_fence();
 #ifdef KREF_TSAN
 	__tsan_acquire(ref);
 #endif
 	kref_vg_happens_after(ref);
 	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
-		sum += (unsigned long)*counter(counters, cpu);
+		sum += *counter(counters, cpu);
 	/* Relaxed: the put that follows is the release; unsigned arithmetic
 	 * wraps the sum and the bias into the true count. */
-	atomic_fetch_add_explicit(&ref->data->count,
-				  (long)(sum - (unsigned long)PERCPU_COUNT_BIAS),
-				  memory_order_relaxed);
+	count = atomic_fetch_add_explicit(&ref->data->count, sum - PERCPU_COUNT_BIAS,
+					  memory_order_relaxed) + sum - PERCPU_COUNT_BIAS;
+	/*
+	 * Our own reference is in it: 0 or less means more puts than gets in
+	 * per-CPU mode, so holders remain whom the count no longer covers.
+	 * The kernel warns and goes on, and a later put may release the
+	 * object under them; we saturate the count instead, so the object
+	 * leaks.  Relaxed: the lock orders it against the other switches,
+	 * and racing gets and puts only move it by their own amounts.
+	 */
+	if ((long)count <= 0) {
+		struct release_name n;
+
+		report_once_fmt(&warned_underflow, from, "percpu ref (%s) <= 0 "
+				"(%ld) after switching to atomic",
+				release_name(ref, &n), (long)count);
+		atomic_fetch_add_explicit(&ref->data->count,
+					  PERCPU_COUNT_SATURATED - count,
+					  memory_order_relaxed);
+	}
 	if (confirm_switch)
 		confirm_switch(ref);
-	if (!ref->data->allow_reinit && (flags_of(ref) & __PERCPU_REF_DEAD))
-		free_counters(ref);	/* dead for good: per-CPU never again */
+	percpu_done(ref);
 	percpu_ref_put(ref);
 }
 
 /* With switch_lock held. */
-static void switch_to_percpu(struct percpu_ref *ref)
+static void switch_to_percpu(struct percpu_ref *ref, const void *from)
 {
 	char *counters = counters_of(ref);
 
-	if (!counters || !(flags_of(ref) & __PERCPU_REF_ATOMIC))
+	if (!(flags_of(ref) & __PERCPU_REF_ATOMIC))
 		return;
+	/* The kernel warns here (WARN_ON_ONCE), or, with the counters freed,
+	 * stops (BUG_ON): the ref stays in atomic mode, correct and slower. */
+	if (ref->data->percpu_done) {
+		struct release_name n;
+
+		report_once_fmt(&warned_no_reinit, from, "percpu ref (%s) back to "
+				"per-CPU mode without PERCPU_REF_ALLOW_REINIT: it "
+				"stays in atomic mode", release_name(ref, &n));
+		return;
+	}
+	if (!counters)
+		return;		/* per-CPU mode is unavailable */
 	atomic_fetch_add_explicit(&ref->data->count, PERCPU_COUNT_BIAS,
 				  memory_order_relaxed);
 	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
@@ -199,12 +329,13 @@ static void switch_to_percpu(struct percpu_ref *ref)
 				  memory_order_release);
 }
 
-static void switch_mode(struct percpu_ref *ref, percpu_ref_func_t *confirm)
+static void switch_mode(struct percpu_ref *ref, percpu_ref_func_t *confirm,
+			const void *from)
 {
 	if (ref->data->force_atomic || percpu_ref_is_dying(ref))
-		switch_to_atomic(ref, confirm);
+		switch_to_atomic(ref, confirm, from);
 	else
-		switch_to_percpu(ref);
+		switch_to_percpu(ref, from);
 }
 
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
@@ -212,40 +343,60 @@ void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 {
 	pthread_mutex_lock(&switch_lock);
 	ref->data->force_atomic = true;
-	switch_mode(ref, confirm_switch);
+	switch_mode(ref, confirm_switch, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
 }
 
 void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref)
 {
-	percpu_ref_switch_to_atomic(ref, NULL);
+	pthread_mutex_lock(&switch_lock);
+	ref->data->force_atomic = true;
+	switch_mode(ref, NULL, __builtin_return_address(0));
+	pthread_mutex_unlock(&switch_lock);
 }
 
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 {
 	pthread_mutex_lock(&switch_lock);
 	ref->data->force_atomic = false;
-	switch_mode(ref, NULL);
+	switch_mode(ref, NULL, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
 }
 
+/*
+ * A second kill is reported with the kernel's text.  The kernel then puts
+ * the initial reference again, which is not the caller's to put: the
+ * object can be released under a holder.  We put nothing, so it is
+ * released when its holders are done.  @confirm_kill still runs, as in the
+ * kernel: the ref is dead on every CPU.
+ */
 void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_kill)
 {
+	bool again;
+
 	pthread_mutex_lock(&switch_lock);
-	if (percpu_ref_is_dying(ref)) {
-		pthread_mutex_unlock(&switch_lock);
-		kref_report_once(&warned_kill, "percpu_ref_kill_and_confirm "
-				 "called more than once", __builtin_return_address(0));
-		return;
+	again = percpu_ref_is_dying(ref);
+	if (again) {
+		struct release_name n;
+
+		report_once_fmt(&warned_kill, __builtin_return_address(0),
+				"percpu_ref_kill_and_confirm called more than "
+				"once on %s!", release_name(ref, &n));
 	}
 	atomic_fetch_or_explicit(&ref->percpu_count_ptr, __PERCPU_REF_DEAD,
 				 memory_order_relaxed);
-	switch_mode(ref, confirm_kill);
+	switch_mode(ref, confirm_kill, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
-	percpu_ref_put(ref);	/* the initial reference; may release */
+	if (!again)
+		percpu_ref_put(ref);	/* the initial reference; may release */
 }
 
+/*
+ * On a ref that is not dead the kernel warns and takes a reference that
+ * nobody will put, so the object can never be released; we report and do
+ * nothing, which leaves the ref as the caller wanted it: live.
+ */
 void percpu_ref_resurrect(struct percpu_ref *ref)
 {
 	pthread_mutex_lock(&switch_lock);
@@ -258,7 +409,7 @@ void percpu_ref_resurrect(struct percpu_ref *ref)
 	atomic_fetch_and_explicit(&ref->percpu_count_ptr, ~__PERCPU_REF_DEAD,
 				  memory_order_relaxed);
 	percpu_ref_get(ref);	/* atomic mode: back to one for the owner */
-	switch_mode(ref, NULL);
+	switch_mode(ref, NULL, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
 }
 

@@ -15,12 +15,12 @@ bool rcuref_get_slowpath(rcuref_t *ref, unsigned int cnt)
 	 * Relaxed: the store publishes nothing, it only re-centres (an
 	 * exchange, so valgrind's tools see an atomic operation). */
 	if (cnt >= RCUREF_RELEASED) {
-		kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_DEAD);
+		kref_atomic_xchg_relaxed_(&ref->refcnt, (int)RCUREF_DEAD);
 		return false;
 	}
 	kref_report_once(&warned_saturated, "rcuref saturated - leaking memory",
 			 __builtin_return_address(0));
-	kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_SATURATED);
+	kref_atomic_xchg_relaxed_(&ref->refcnt, (int)RCUREF_SATURATED);
 	return true;
 }
 
@@ -34,16 +34,16 @@ bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt)
 		 * swap from NOREF to DEAD releases.  acq_rel on success: the
 		 * release orders our accesses as any put's, the acquire
 		 * orders every earlier put's before the caller frees. */
-		return kref_atomic_try_cmpxchg_acq_rel(&ref->refcnt, &expect,
+		return kref_atomic_try_cmpxchg_acq_rel_(&ref->refcnt, &expect,
 						       (int)RCUREF_DEAD);
 	}
 	if (cnt >= RCUREF_RELEASED) {
 		kref_report_once(&warned_imbalanced, "rcuref - imbalanced put()",
 				 __builtin_return_address(0));
-		kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_DEAD);
+		kref_atomic_xchg_relaxed_(&ref->refcnt, (int)RCUREF_DEAD);
 		return false;
 	}
 	/* A put on a saturated counter: back to the middle of its zone. */
-	kref_atomic_xchg_relaxed(&ref->refcnt, (int)RCUREF_SATURATED);
+	kref_atomic_xchg_relaxed_(&ref->refcnt, (int)RCUREF_SATURATED);
 	return false;
 }

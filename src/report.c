@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report.c - what happens when a refcount_t saturates: the one piece of
- * refcount_t that is out of line.
+ * report.c - writing a report: one write to stderr, a backtrace from the
+ * misused call, the kernel's WARN_ONCE, and KREF_ABORT.  Shared by every
+ * family's slow paths and by debug mode.
  */
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,36 +14,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
+#include <dlfcn.h>
 #include <execinfo.h>
 #endif
 
-#include <kref/debug.h>
 #include "internal.h"
-
-#define REFCOUNT_EVENT_TYPES	(REFCOUNT_DEC_LEAK + 1)
-
-/* The kernel's words for each event, so a report greps like the kernel's. */
-static const char *const refcount_event_text[REFCOUNT_EVENT_TYPES] = {
-	[REFCOUNT_ADD_NOT_ZERO_OVF]	= "saturated; leaking memory",
-	[REFCOUNT_ADD_OVF]		= "saturated; leaking memory",
-	[REFCOUNT_ADD_UAF]		= "addition on 0; use-after-free",
-	[REFCOUNT_SUB_UAF]		= "underflow; use-after-free",
-	[REFCOUNT_DEC_LEAK]		= "decrement hit 0; leaking memory",
-};
-
-static _Atomic(refcount_warn_handler_t) warn_handler = refcount_warn_default;
-static atomic_bool warned[REFCOUNT_EVENT_TYPES];
-
-/* Where the misused operation was inlined: the backtrace starts there. */
-static _Thread_local void *report_site;
-
-/* Debug mode reports each (type, call site) once, not each type. */
-#define SEEN_SITES 256
-static struct {
-	pthread_mutex_t lock;
-	unsigned int n;
-	struct { const struct kref_site *site; int type; } seen[SEEN_SITES];
-} seen_sites = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 void kref_report_write(const char *text, int len)
 {
@@ -67,6 +43,27 @@ void kref_report_backtrace(const void *from)
 #endif
 }
 
+void kref_report_symbol(const void *addr, char *buf, size_t room)
+{
+#if defined(__GLIBC__)
+	Dl_info info;
+
+	if (dladdr(addr, &info)) {
+		if (info.dli_sname && info.dli_saddr == addr) {
+			snprintf(buf, room, "%s", info.dli_sname);
+			return;
+		}
+		if (info.dli_fname && info.dli_fbase) {
+			snprintf(buf, room, "%s+%#lx", info.dli_fname,
+				 (unsigned long)((uintptr_t)addr -
+						 (uintptr_t)info.dli_fbase));
+			return;
+		}
+	}
+#endif
+	snprintf(buf, room, "%p", addr);
+}
+
 void kref_report_end(void)
 {
 	const char *v = getenv("KREF_ABORT");
@@ -75,10 +72,14 @@ void kref_report_end(void)
 		abort();
 }
 
+atomic_ulong kref_report_once_calls;
+
 void kref_report_once(atomic_bool *done, const char *text, const void *from)
 {
 	char line[256];
 
+	/* Relaxed: a count for tests; it orders nothing. */
+	atomic_fetch_add_explicit(&kref_report_once_calls, 1, memory_order_relaxed);
 	/* Relaxed: the flag only decides who prints; it guards no data. */
 	if (atomic_exchange_explicit(done, true, memory_order_relaxed))
 		return;
@@ -87,75 +88,16 @@ void kref_report_once(atomic_bool *done, const char *text, const void *from)
 	kref_report_end();
 }
 
+static _Thread_local int tid;
+
 int kref_thread_id(void)
 {
-	static _Thread_local int tid;
-
 	if (!tid)
 		tid = (int)syscall(SYS_gettid);
 	return tid;
 }
 
-/* True the first time (@t, @site) is seen; a full table says true. */
-static bool first_at_site(enum refcount_saturation_type t,
-			  const struct kref_site *site)
+void kref_thread_id_forget(void)
 {
-	bool first = true;
-
-	pthread_mutex_lock(&seen_sites.lock);
-	for (unsigned int i = 0; i < seen_sites.n && first; i++)
-		first = seen_sites.seen[i].site != site ||
-			seen_sites.seen[i].type != (int)t;
-	if (first && seen_sites.n < SEEN_SITES) {
-		seen_sites.seen[seen_sites.n].site = site;
-		seen_sites.seen[seen_sites.n++].type = (int)t;
-	}
-	pthread_mutex_unlock(&seen_sites.lock);
-	return first;
-}
-
-void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t)
-{
-	const struct kref_site *site = kref_debug_site;
-	bool known = (unsigned int)t < REFCOUNT_EVENT_TYPES;
-	char text[512];
-	int len;
-
-	if (site ? !first_at_site(t, site) :
-	    /* Relaxed: the flag only decides who prints; it guards no data. */
-	    known && atomic_exchange_explicit(&warned[t], true,
-					      memory_order_relaxed))
-		return;
-
-	len = snprintf(text, sizeof(text), "refcount_t: %s.\n",
-		       known ? refcount_event_text[t] : "unknown saturation event!?");
-	if (site)
-		len += snprintf(text + len, sizeof(text) - (size_t)len,
-				"  counter %p, at %s:%d in %s(), thread %d\n",
-				(void *)r, site->file, site->line, site->func,
-				kref_thread_id());
-	kref_report_write(text, len < (int)sizeof(text) ? len : (int)sizeof(text) - 1);
-	kref_report_backtrace(report_site);
-	kref_report_end();
-}
-
-refcount_warn_handler_t refcount_set_warn_handler(refcount_warn_handler_t fn)
-{
-	/* acq_rel: what the caller set up for @fn is visible to every thread
-	 * that loads @fn below, and we see what the old handler's owner did. */
-	return atomic_exchange_explicit(&warn_handler,
-					fn ? fn : refcount_warn_default,
-					memory_order_acq_rel);
-}
-
-void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
-{
-	refcount_warn_handler_t fn;
-
-	report_site = __builtin_return_address(0);
-	/* Relaxed: saturation is a one-way latch that publishes nothing. */
-	refcount_set(r, REFCOUNT_SATURATED);
-	/* Acquire: pairs with the exchange in refcount_set_warn_handler(). */
-	fn = atomic_load_explicit(&warn_handler, memory_order_acquire);
-	fn(r, t);
+	tid = 0;
 }

@@ -2,7 +2,8 @@
 /*
  * linux/rcupdate.h (libkref compat) - RCU from liburcu's "bulletproof"
  * flavour, which needs no thread registration, so kernel-style code runs
- * unchanged.  Link with -lurcu-bp (pkg-config liburcu-bp).
+ * unchanged.  Link with -lurcu-bp (pkg-config liburcu-bp).  Also
+ * guard(rcu)() and scoped_guard(rcu), as the kernel's.
  */
 #ifndef KREF_COMPAT_LINUX_RCUPDATE_H
 #define KREF_COMPAT_LINUX_RCUPDATE_H
@@ -59,5 +60,10 @@ static inline void kref_compat_kfree_rcu(void *ptr)
 }
 
 #define kfree_rcu(ptr, field)	((void)sizeof((ptr)->field), kref_compat_kfree_rcu(ptr))
+
+/* After the ThreadSanitizer rcu_read_unlock above, which the guard must
+ * call.  (A program that includes <kref.h> after <urcu-bp.h> but before
+ * this header gets the guard without it.) */
+#include <kref/cleanup_rcu.h>
 
 #endif

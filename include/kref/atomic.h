@@ -9,8 +9,10 @@
  * atomic arithmetic wraps in both languages (C11 7.17.7.5, C++ [atomics]),
  * so no operation here has undefined behaviour.
  *
- * The memory order is part of each name; the callers say why it is enough.
- * The long types are for percpu_ref, which uses the generic functions
+ * Not API: like every name in these headers that ends in an underscore,
+ * they are the public headers' building blocks.  The memory order is part
+ * of each name; the callers say why it is enough.
+ * kref_atomic_ulong is for percpu_ref, which uses the generic functions
  * (KREF_STD atomic_fetch_add_explicit and so on) directly.
  *
  * Targets with no atomic read-modify-write on an int (ARMv6-M: Cortex-M0,
@@ -24,13 +26,11 @@
 
 #ifdef __cplusplus
 #include <atomic>
-typedef std::atomic<long> kref_atomic_long;
 typedef std::atomic<unsigned long> kref_atomic_ulong;
 #define KREF_STD std::
 #else
 #include <stdatomic.h>
 #include <stdbool.h>
-typedef atomic_long kref_atomic_long;
 typedef atomic_ulong kref_atomic_ulong;
 #define KREF_STD
 #endif
@@ -94,7 +94,7 @@ KREF_END_DECLS
  * counter as a lock does, which is at least as strong as every order the
  * callers ask for (docs/ordering.md).
  */
-static inline int kref_atomic_read(const kref_atomic_int *v)
+static inline int kref_atomic_read_(const kref_atomic_int *v)
 {
 	unsigned long state = kref_critical_enter(v);
 	int val = *v;
@@ -103,7 +103,7 @@ static inline int kref_atomic_read(const kref_atomic_int *v)
 	return val;
 }
 
-static inline void kref_atomic_set(kref_atomic_int *v, int i)
+static inline void kref_atomic_set_(kref_atomic_int *v, int i)
 {
 	unsigned long state = kref_critical_enter(v);
 
@@ -114,7 +114,7 @@ static inline void kref_atomic_set(kref_atomic_int *v, int i)
 /* The sum is computed in unsigned and converted back, so it wraps as the
  * atomic would, without signed overflow; GCC and Clang define that
  * conversion as modulo 2^32. */
-static inline int kref_atomic_fetch_add_relaxed(kref_atomic_int *v, int i)
+static inline int kref_atomic_fetch_add_relaxed_(kref_atomic_int *v, int i)
 {
 	unsigned long state = kref_critical_enter(v);
 	int old = *v;
@@ -124,7 +124,7 @@ static inline int kref_atomic_fetch_add_relaxed(kref_atomic_int *v, int i)
 	return old;
 }
 
-static inline bool kref_critical_cmpxchg(kref_atomic_int *v, int *old,
+static inline bool kref_critical_cmpxchg_(kref_atomic_int *v, int *old,
 					 int new_)
 {
 	unsigned long state = kref_critical_enter(v);
@@ -138,31 +138,31 @@ static inline bool kref_critical_cmpxchg(kref_atomic_int *v, int *old,
 	return ok;
 }
 
-static inline int kref_atomic_read_acquire(const kref_atomic_int *v)
+static inline int kref_atomic_read_acquire_(const kref_atomic_int *v)
 {
-	return kref_atomic_read(v);
+	return kref_atomic_read_(v);
 }
 
-static inline void kref_atomic_set_release(kref_atomic_int *v, int i)
+static inline void kref_atomic_set_release_(kref_atomic_int *v, int i)
 {
-	kref_atomic_set(v, i);
+	kref_atomic_set_(v, i);
 }
 
-static inline void kref_atomic_xchg_relaxed(kref_atomic_int *v, int i)
+static inline void kref_atomic_xchg_relaxed_(kref_atomic_int *v, int i)
 {
-	kref_atomic_set(v, i);
+	kref_atomic_set_(v, i);
 }
 
-static inline int kref_atomic_fetch_sub_release(kref_atomic_int *v, int i)
+static inline int kref_atomic_fetch_sub_release_(kref_atomic_int *v, int i)
 {
-	return kref_atomic_fetch_add_relaxed(v, (int)(0u - (unsigned int)i));
+	return kref_atomic_fetch_add_relaxed_(v, (int)(0u - (unsigned int)i));
 }
 
 #define KREF_DEFINE_TRY_CMPXCHG(suffix, order)				\
-static inline bool kref_atomic_try_cmpxchg_##suffix(kref_atomic_int *v,	\
+static inline bool kref_atomic_try_cmpxchg_##suffix##_(kref_atomic_int *v,	\
 						    int *old, int new_)	\
 {									\
-	return kref_critical_cmpxchg(v, old, new_);			\
+	return kref_critical_cmpxchg_(v, old, new_);			\
 }
 
 #else /* !KREF_ATOMIC_HOOK */
@@ -173,45 +173,45 @@ typedef std::atomic<int> kref_atomic_int;
 typedef atomic_int kref_atomic_int;
 #endif
 
-static inline int kref_atomic_read(const kref_atomic_int *v)
+static inline int kref_atomic_read_(const kref_atomic_int *v)
 {
 	return KREF_STD atomic_load_explicit(v, KREF_MO(relaxed));
 }
 
-static inline int kref_atomic_read_acquire(const kref_atomic_int *v)
+static inline int kref_atomic_read_acquire_(const kref_atomic_int *v)
 {
 	return KREF_STD atomic_load_explicit(v, KREF_MO(acquire));
 }
 
-static inline void kref_atomic_set(kref_atomic_int *v, int i)
+static inline void kref_atomic_set_(kref_atomic_int *v, int i)
 {
 	KREF_STD atomic_store_explicit(v, i, KREF_MO(relaxed));
 }
 
-static inline void kref_atomic_set_release(kref_atomic_int *v, int i)
+static inline void kref_atomic_set_release_(kref_atomic_int *v, int i)
 {
 	KREF_STD atomic_store_explicit(v, i, KREF_MO(release));
 }
 
 /* A relaxed store done as an exchange: for slow paths, where Helgrind and
  * DRD would take a plain store racing an atomic RMW for a data race. */
-static inline void kref_atomic_xchg_relaxed(kref_atomic_int *v, int i)
+static inline void kref_atomic_xchg_relaxed_(kref_atomic_int *v, int i)
 {
 	(void)KREF_STD atomic_exchange_explicit(v, i, KREF_MO(relaxed));
 }
 
-static inline int kref_atomic_fetch_add_relaxed(kref_atomic_int *v, int i)
+static inline int kref_atomic_fetch_add_relaxed_(kref_atomic_int *v, int i)
 {
 	return KREF_STD atomic_fetch_add_explicit(v, i, KREF_MO(relaxed));
 }
 
-static inline int kref_atomic_fetch_sub_release(kref_atomic_int *v, int i)
+static inline int kref_atomic_fetch_sub_release_(kref_atomic_int *v, int i)
 {
 	return KREF_STD atomic_fetch_sub_explicit(v, i, KREF_MO(release));
 }
 
 #define KREF_DEFINE_TRY_CMPXCHG(suffix, order)				\
-static inline bool kref_atomic_try_cmpxchg_##suffix(kref_atomic_int *v,	\
+static inline bool kref_atomic_try_cmpxchg_##suffix##_(kref_atomic_int *v,	\
 						    int *old, int new_)	\
 {									\
 	return KREF_STD atomic_compare_exchange_strong_explicit(v, old, new_, \

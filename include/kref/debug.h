@@ -5,6 +5,13 @@
  * the line that broke it and the object's history.  Included by <kref.h>;
  * needs GCC or Clang (statement expressions) and POSIX threads.
  *
+ * Only objects initialised by kref_init in a unit built with KREF_DEBUG are
+ * tracked; others (KREF_INIT, a unit built without it) are counted and get
+ * saturation reports only.  When such an object takes the place of a
+ * released tracked one (reused memory, a reused stack slot), the live count
+ * that its holders' gets and puts find tells it from the released object:
+ * the old record is forgotten, nothing is reported.
+ *
  * Without KREF_DEBUG this header is never included and nothing changes.
  */
 #ifndef KREF_DEBUG_H
@@ -55,6 +62,23 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site);
 #endif
 
+/*
+ * Not API: the scope-based references of kref/cleanup.h.  Each declaration
+ * of a KREF_DEFINE_PUT() variable enters its site (and, for an escape, the
+ * kref's offset in the object); its cleanup exits it, and records its put
+ * there.  A CLASS() variable is known by @var, a __free() one by @frame,
+ * the declaring function's frame.  enter returns the slot that a __free()
+ * variable is initialised through.  escape records no_free_ptr() and
+ * return_ptr() at @site on the object @value points to.
+ */
+void **kref_debug_scope_enter_(const void *var, const void *frame,
+			       long kref_offset, const struct kref_site *site)
+	KREF_ADDRESS_ONLY(1);
+const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
+					       const struct kref_site *fallback);
+void kref_debug_scope_escape_(const void *var, const void *frame,
+			      const void *value, const struct kref_site *site);
+
 /**
  * kref_debug_report_leaks - report every tracked object still referenced
  *
@@ -62,9 +86,33 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
  * history.  Runs by itself at exit; call it to check at a point of your
  * choosing (after a test, before shutdown).
  *
+ * After fork(), the child reports only the objects it initialised itself:
+ * those it inherited are the parent's, whose other threads hold their
+ * references and whose own report covers them.  Every other check applies
+ * to inherited objects as to the child's own (a double put in the child is
+ * reported with the object's history).  fork() is safe in debug mode: it
+ * waits for threads that are inside a kref operation (a warn handler that
+ * never returns would make it wait for ever), so the child inherits no lock
+ * held by a thread that does not exist there.
+ *
  * Return: the number of objects reported.
  */
 unsigned long kref_debug_report_leaks(void);
+
+/*
+ * Not API: registers debug mode's fork handlers and its exit-time leak
+ * report.  Each unit built with KREF_DEBUG calls it before main(), so the
+ * fork handlers are registered before the program's own: they then take
+ * debug mode's locks after the program's (fork's prepare handlers run in
+ * reverse order), the order kref_put_mutex takes them in.
+ */
+void kref_debug_start_(void);
+
+static void kref_debug_start_unit_(void) __attribute__((constructor, unused));
+static void kref_debug_start_unit_(void)
+{
+	kref_debug_start_();
+}
 
 KREF_END_DECLS
 
@@ -111,5 +159,20 @@ KREF_END_DECLS
 #define refcount_dec_and_mutex_lock(r, m) \
 	KREF_DEBUG_AT((refcount_dec_and_mutex_lock)((r), (m)))
 #define refcount_dec_and_lock(r, l)	KREF_DEBUG_AT((refcount_dec_and_lock)((r), (l)))
+#define __refcount_add(i, r, oldp)	KREF_DEBUG_AT_VOID((__refcount_add)((i), (r), (oldp)))
+#define __refcount_inc(r, oldp)		KREF_DEBUG_AT_VOID((__refcount_inc)((r), (oldp)))
+#define __refcount_dec(r, oldp)		KREF_DEBUG_AT_VOID((__refcount_dec)((r), (oldp)))
+#define __refcount_add_not_zero(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_add_not_zero)((i), (r), (oldp)))
+#define __refcount_inc_not_zero(r, oldp) \
+	KREF_DEBUG_AT((__refcount_inc_not_zero)((r), (oldp)))
+#define __refcount_add_not_zero_acquire(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_add_not_zero_acquire)((i), (r), (oldp)))
+#define __refcount_inc_not_zero_acquire(r, oldp) \
+	KREF_DEBUG_AT((__refcount_inc_not_zero_acquire)((r), (oldp)))
+#define __refcount_sub_and_test(i, r, oldp) \
+	KREF_DEBUG_AT((__refcount_sub_and_test)((i), (r), (oldp)))
+#define __refcount_dec_and_test(r, oldp) \
+	KREF_DEBUG_AT((__refcount_dec_and_test)((r), (oldp)))
 
 #endif /* KREF_DEBUG_H */

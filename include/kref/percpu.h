@@ -13,6 +13,10 @@
  * membarrier's RSEQ command (Linux 5.10 or later).  Without them every ref
  * stays in atomic mode: correct, not scalable; percpu_ref_percpu_available()
  * tells which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ *
+ * Gets, puts and trygets are async-signal-safe; the switches, kill,
+ * resurrect, init and exit are not.  fork() waits for a switch that
+ * another thread has under way, and the child may use every call.
  */
 #ifndef KREF_PERCPU_H
 #define KREF_PERCPU_H
@@ -37,16 +41,26 @@ typedef void (percpu_ref_func_t)(struct percpu_ref *);
 enum {
 	PERCPU_REF_INIT_ATOMIC	= 1 << 0,	/* start in atomic mode */
 	PERCPU_REF_INIT_DEAD	= 1 << 1,	/* start dead, count 0 */
-	PERCPU_REF_ALLOW_REINIT	= 1 << 2,	/* may go per-CPU after a kill */
+	/* may go back to per-CPU mode after a switch to atomic mode or a
+	 * kill (implied by the two above); without it the first switch to
+	 * atomic mode frees the per-CPU counters, for good */
+	PERCPU_REF_ALLOW_REINIT	= 1 << 2,
 };
 
-/* Not API: the state behind a percpu_ref, allocated by percpu_ref_init. */
+/*
+ * Not API: the state behind a percpu_ref, allocated by percpu_ref_init.
+ * The count is unsigned: while a switch to atomic mode is under way it
+ * holds the bias, 2^(BITS_PER_LONG - 1), and puts and trygets on it cross
+ * from there to one below and back; all of its arithmetic wraps, none is
+ * signed.  Read as a long, it is the number of references.
+ */
 struct percpu_ref_data {
-	kref_atomic_long count;		/* atomic mode's count (+ a bias) */
+	kref_atomic_ulong count;	/* atomic mode's count (+ a bias) */
 	percpu_ref_func_t *release;
 	percpu_ref_func_t *confirm_switch;
 	bool force_atomic;
 	bool allow_reinit;
+	bool percpu_done;	/* went atomic without allow_reinit: for good */
 	struct percpu_ref *ref;
 };
 
@@ -92,7 +106,13 @@ void percpu_ref_exit(struct percpu_ref *ref);
  * @confirm_switch: called once the switch is visible to every CPU.
  *
  * Synchronous here (the kernel's may return before): @confirm_switch has
- * run when it returns.  Sticky until percpu_ref_switch_to_percpu().
+ * run when it returns.  Sticky until percpu_ref_switch_to_percpu(), and
+ * for good without PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed,
+ * as in the kernel; unlike the kernel's, the ref is not marked dead).
+ *
+ * A count of 0 or less after the switch (more puts than gets in per-CPU
+ * mode) is reported with the kernel's text, and the count is saturated: the
+ * object leaks rather than being released under a holder.
  */
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_switch);
@@ -104,7 +124,9 @@ void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref);
  * percpu_ref_switch_to_percpu - back to per-CPU mode
  *
  * Takes effect unless the ref is dying (then on percpu_ref_reinit) or
- * per-CPU mode is unavailable.
+ * per-CPU mode is unavailable.  A ref without PERCPU_REF_ALLOW_REINIT that
+ * has been in atomic mode stays there, and that is reported (the kernel
+ * warns, or stops with BUG()).
  */
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
 
@@ -114,7 +136,9 @@ void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
  *	percpu_ref_tryget_live() fails everywhere.
  *
  * Switches to atomic mode, then puts the initial reference; the last put
- * calls release().  Killing twice is a bug and is reported.
+ * calls release().  Killing twice is a bug, reported with the kernel's text;
+ * the second kill puts nothing (the kernel's puts the initial reference
+ * again), and calls @confirm_kill.
  */
 void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_kill);
@@ -123,7 +147,9 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
  * percpu_ref_resurrect - undo a kill that has not released the object
  *
  * The ref must be dead and still hold references.  Takes back the
- * reference the kill dropped and returns to per-CPU mode if allowed.
+ * reference the kill dropped and returns to per-CPU mode if allowed.  On a
+ * ref that is not dead it is reported and does nothing (the kernel's takes
+ * a reference nobody will put).
  */
 void percpu_ref_resurrect(struct percpu_ref *ref);
 
@@ -140,7 +166,8 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
 }
 
 /*
- * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode.
+ * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode
+ * (a put adds the two's complement of its count: the counters wrap).
  *
  * A restartable sequence: it reads this CPU's number and the ref's mode and
  * adds to that CPU's counter in its last instruction.  If the thread is
@@ -150,7 +177,8 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
  *
  * Return: false in atomic mode: the caller uses the atomic counter.
  */
-static inline bool percpu_ref_add_this_cpu(struct percpu_ref *ref, long delta)
+static inline bool percpu_ref_add_this_cpu_(struct percpu_ref *ref,
+					   unsigned long delta)
 {
 #ifdef KREF_PERCPU_RSEQ
 	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
@@ -209,11 +237,10 @@ atomic_mode:
  */
 static inline void percpu_ref_get_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, nr)))
 		return;
 	/* Relaxed: the caller's reference keeps the object alive. */
-	KREF_STD atomic_fetch_add_explicit(&ref->data->count, (long)nr,
-					  KREF_MO(relaxed));
+	KREF_STD atomic_fetch_add_explicit(&ref->data->count, nr, KREF_MO(relaxed));
 }
 
 /** percpu_ref_get - take a reference; the caller must hold one */
@@ -223,18 +250,20 @@ static inline void percpu_ref_get(struct percpu_ref *ref)
 }
 
 /* Not API: the atomic count's inc_not_zero, for the trygets. */
-static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
+static inline bool percpu_ref_atomic_add_unless_zero_(struct percpu_ref *ref,
 						     unsigned long nr)
 {
-	long c = KREF_STD atomic_load_explicit(&ref->data->count, KREF_MO(relaxed));
+	unsigned long c = KREF_STD atomic_load_explicit(&ref->data->count,
+							KREF_MO(relaxed));
 
 	/* Relaxed, as refcount_inc_not_zero: the caller keeps the memory
-	 * valid; success orders later stores by control dependency. */
+	 * valid; success orders later stores by control dependency.  c + nr
+	 * wraps from the bias's neighbour, as the atomic add would. */
 	do {
 		if (!c)
 			return false;
 	} while (!KREF_STD atomic_compare_exchange_weak_explicit(&ref->data->count,
-			&c, c + (long)nr, KREF_MO(relaxed), KREF_MO(relaxed)));
+			&c, c + nr, KREF_MO(relaxed), KREF_MO(relaxed)));
 	return true;
 }
 
@@ -248,9 +277,9 @@ static inline bool percpu_ref_atomic_add_unless_zero(struct percpu_ref *ref,
 static inline KREF_MUST_CHECK bool
 percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, (long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, nr)))
 		return true;
-	return percpu_ref_atomic_add_unless_zero(ref, nr);
+	return percpu_ref_atomic_add_unless_zero_(ref, nr);
 }
 
 /** percpu_ref_tryget - percpu_ref_tryget_many(@ref, 1) */
@@ -269,12 +298,29 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget(struct percpu_ref *ref)
  */
 static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref)
 {
-	if (kref_likely(percpu_ref_add_this_cpu(ref, 1)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, 1)))
 		return true;
 	if (KREF_STD atomic_load_explicit(&ref->percpu_count_ptr, KREF_MO(relaxed)) &
 	    __PERCPU_REF_DEAD)
 		return false;
-	return percpu_ref_atomic_add_unless_zero(ref, 1);
+	return percpu_ref_atomic_add_unless_zero_(ref, 1);
+}
+
+/**
+ * percpu_ref_tryget_live_rcu - percpu_ref_tryget_live() for a caller
+ *	already inside an RCU read section
+ *
+ * The kernel's variant skips taking the RCU read lock that its fast path
+ * runs under (and warns if the caller holds none).  libkref's fast path
+ * needs no RCU at all, so this is percpu_ref_tryget_live(); the caller's
+ * read section (liburcu, say) is still what keeps @ref's memory valid
+ * during a lookup, and is not checked.
+ *
+ * Return: true if a reference was taken.
+ */
+static inline KREF_MUST_CHECK bool percpu_ref_tryget_live_rcu(struct percpu_ref *ref)
+{
+	return percpu_ref_tryget_live(ref);
 }
 
 /**
@@ -286,15 +332,15 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref
  */
 static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 {
-	long old;
+	unsigned long old;
 
-	if (kref_likely(percpu_ref_add_this_cpu(ref, -(long)nr)))
+	if (kref_likely(percpu_ref_add_this_cpu_(ref, 0UL - nr)))
 		return;
 	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever releases. */
-	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, (long)nr,
+	old = KREF_STD atomic_fetch_sub_explicit(&ref->data->count, nr,
 						KREF_MO(release));
-	if (old == (long)nr) {
+	if (old == nr) {
 		/* Acquire as a load, visible to ThreadSanitizer (refcount.h). */
 		(void)KREF_STD atomic_load_explicit(&ref->data->count,
 						    KREF_MO(acquire));

@@ -60,19 +60,42 @@ bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt);
  */
 static inline void rcuref_init(rcuref_t *ref, unsigned int cnt)
 {
-	kref_atomic_set(&ref->refcnt, (int)(cnt - 1u));
+	kref_atomic_set_(&ref->refcnt, (int)(cnt - 1u));
 }
 
 /**
  * rcuref_read - the number of references held
  *
  * Return: 0 for a released object, else the count (racy, for diagnostics).
+ * Also 0 at RCUREF_NOREF, while a last put is deciding: rcuref_is_dead()
+ * tells the two apart.
  */
 static inline unsigned int rcuref_read(const rcuref_t *ref)
 {
-	unsigned int c = (unsigned int)kref_atomic_read(&ref->refcnt);
+	unsigned int c = (unsigned int)kref_atomic_read_(&ref->refcnt);
 
 	return c >= RCUREF_RELEASED ? 0 : c + 1;
+}
+
+/**
+ * rcuref_is_dead - whether the object was released
+ *
+ * True once a put has returned true: the counter is in the released zone,
+ * RCUREF_RELEASED up to but not including RCUREF_NOREF.  False while the
+ * object is live or saturated, and at RCUREF_NOREF, where the last put has
+ * not swapped the counter to RCUREF_DEAD yet and a get may still win.
+ * Ordering: none (a relaxed read).  A true answer stays true (gets and
+ * puts on a dead object leave it dead) until rcuref_init(); a false one may
+ * be overtaken by a put at any moment.
+ *
+ * Return: true if the object was released and may be freed after a grace
+ * period.
+ */
+static inline bool rcuref_is_dead(const rcuref_t *ref)
+{
+	unsigned int c = (unsigned int)kref_atomic_read_(&ref->refcnt);
+
+	return c >= RCUREF_RELEASED && c < RCUREF_NOREF;
 }
 
 /**
@@ -89,7 +112,7 @@ static inline unsigned int rcuref_read(const rcuref_t *ref)
 static inline KREF_MUST_CHECK bool rcuref_get(rcuref_t *ref)
 {
 	/* Relaxed: a reference needs no ordering; see above. */
-	unsigned int cnt = (unsigned int)kref_atomic_fetch_add_relaxed(&ref->refcnt, 1) + 1u;
+	unsigned int cnt = (unsigned int)kref_atomic_fetch_add_relaxed_(&ref->refcnt, 1) + 1u;
 
 	if (kref_likely(cnt <= RCUREF_MAXREF))
 		return true;
@@ -112,7 +135,7 @@ static inline KREF_MUST_CHECK bool rcuref_put(rcuref_t *ref)
 
 	kref_vg_happens_before(ref);
 	/* Release: our accesses happen before whoever frees the object. */
-	cnt = (unsigned int)kref_atomic_fetch_sub_release(&ref->refcnt, 1) - 1u;
+	cnt = (unsigned int)kref_atomic_fetch_sub_release_(&ref->refcnt, 1) - 1u;
 	if (kref_likely(cnt <= RCUREF_MAXREF))
 		return false;
 	if (!rcuref_put_slowpath(ref, cnt))

@@ -9,7 +9,9 @@
  * reported through refcount_warn_saturate().  A saturated object is leaked,
  * never freed early or twice.  The counter may briefly hold a value next to
  * REFCOUNT_SATURATED before the report puts it back; it is half the int
- * range away from both 0 and REFCOUNT_MAX, so racing operations cannot
+ * range away from both 0 and REFCOUNT_MAX, and an add or sub moves it by
+ * at most REFCOUNT_XADD_LIMIT_ (larger amounts take a compare-and-swap
+ * that never stores an out-of-range value), so racing operations cannot
  * bring it back to a live value.
  *
  * Out-of-contract amounts: @i of the add and sub family must be at least 1.
@@ -23,12 +25,19 @@
  * increments are relaxed, decrements are release, and a decrement that
  * returns true (the caller will free) is also acquire.
  *
- * Freestanding: needs only <limits.h>, <stdbool.h> and the C11 atomics.
+ * The __refcount_*() forms take an extra @oldp: if it is not NULL, it
+ * receives the counter's value just before the operation, as the kernel's
+ * do.  They are the same operations; the plain names call them with NULL,
+ * which the compiler folds away.
+ *
+ * Freestanding: needs only <limits.h>, <stddef.h>, <stdbool.h> and the C11
+ * atomics.
  */
 #ifndef KREF_REFCOUNT_H
 #define KREF_REFCOUNT_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <kref/atomic.h>
 #include <kref/compiler.h>
 
@@ -99,7 +108,7 @@ void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t);
  */
 static inline void refcount_set(refcount_t *r, int n)
 {
-	kref_atomic_set(&r->refs, n);
+	kref_atomic_set_(&r->refs, n);
 }
 
 /**
@@ -111,7 +120,7 @@ static inline void refcount_set(refcount_t *r, int n)
  */
 static inline void refcount_set_release(refcount_t *r, int n)
 {
-	kref_atomic_set_release(&r->refs, n);
+	kref_atomic_set_release_(&r->refs, n);
 }
 
 /**
@@ -122,7 +131,7 @@ static inline void refcount_set_release(refcount_t *r, int n)
  */
 static inline unsigned int refcount_read(const refcount_t *r)
 {
-	return (unsigned int)kref_atomic_read(&r->refs);
+	return (unsigned int)kref_atomic_read_(&r->refs);
 }
 
 /*
@@ -130,33 +139,100 @@ static inline unsigned int refcount_read(const refcount_t *r)
  * One unsigned compare for the counter, since old - 1 wraps to a large
  * number for every old <= 0; the test of @i folds away for a constant.
  */
-static inline bool refcount_can_add(int old, int i)
+static inline bool refcount_can_add_(int old, int i)
 {
 	return i >= 0 &&
 	       (unsigned int)old - 1u < (unsigned int)INT_MAX - (unsigned int)i;
 }
 
 /*
- * Not API: the common body of the two add_not_zero flavours.  One compare
- * per try: 0 fails, overflow or a saturated counter saturates and reports
- * (the kernel's outcome, without first storing the overflowed value).
+ * Not API: the common body of the add_not_zero flavours.  One compare per
+ * try: 0 fails, overflow or a saturated counter saturates and reports (the
+ * kernel's outcome, without first storing the overflowed value).  *@oldp,
+ * if asked for, is the value the decision was made on.
  */
-static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
-						 bool acquire)
+static inline bool refcount_add_not_zero_ordered_(int i, refcount_t *r,
+						 int *oldp, bool acquire)
 {
-	int old = kref_atomic_read(&r->refs);
+	int old = kref_atomic_read_(&r->refs);
 
 	do {
-		if (kref_unlikely(!refcount_can_add(old, i))) {
+		if (kref_unlikely(!refcount_can_add_(old, i))) {
+			if (oldp)
+				*oldp = old;
 			/* 0 fails quietly, unless @i is out of contract. */
 			if (old || i < 0)
 				refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
 			return old != 0;
 		}
 	} while (!(acquire ?
-		   kref_atomic_try_cmpxchg_acquire(&r->refs, &old, old + i) :
-		   kref_atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i)));
+		   kref_atomic_try_cmpxchg_acquire_(&r->refs, &old, old + i) :
+		   kref_atomic_try_cmpxchg_relaxed_(&r->refs, &old, old + i)));
+	if (oldp)
+		*oldp = old;
 	return true;
+}
+
+/**
+ * __refcount_add_not_zero - refcount_add_not_zero(), reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation: 0 when
+ *	nothing was added, the live count otherwise, or the value that made
+ *	it saturate.
+ *
+ * Ordering: none, as refcount_add_not_zero().
+ *
+ * Return: false if the count was 0, true otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_add_not_zero(int i, refcount_t *r, int *oldp)
+{
+	return refcount_add_not_zero_ordered_(i, r, oldp, false);
+}
+
+/**
+ * __refcount_add_not_zero_acquire - refcount_add_not_zero_acquire(),
+ *	reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Ordering: acquire on success, as refcount_add_not_zero_acquire().
+ *
+ * Return: false if the count was 0, true otherwise.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_add_not_zero_acquire(int i, refcount_t *r, int *oldp)
+{
+	return refcount_add_not_zero_ordered_(i, r, oldp, true);
+}
+
+/**
+ * __refcount_inc_not_zero - refcount_inc_not_zero(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool __refcount_inc_not_zero(refcount_t *r,
+							   int *oldp)
+{
+	return __refcount_add_not_zero(1, r, oldp);
+}
+
+/**
+ * __refcount_inc_not_zero_acquire - refcount_inc_not_zero_acquire(),
+ *	reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the operation.
+ *
+ * Return: true if the increment was done, false if the count was 0.
+ */
+static inline KREF_MUST_CHECK bool
+__refcount_inc_not_zero_acquire(refcount_t *r, int *oldp)
+{
+	return __refcount_add_not_zero_acquire(1, r, oldp);
 }
 
 /**
@@ -174,7 +250,7 @@ static inline bool refcount_add_not_zero_ordered(int i, refcount_t *r,
  */
 static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
 {
-	return refcount_add_not_zero_ordered(i, r, false);
+	return __refcount_add_not_zero(i, r, NULL);
 }
 
 /**
@@ -189,7 +265,7 @@ static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
 static inline KREF_MUST_CHECK bool
 refcount_add_not_zero_acquire(int i, refcount_t *r)
 {
-	return refcount_add_not_zero_ordered(i, r, true);
+	return __refcount_add_not_zero_acquire(i, r, NULL);
 }
 
 /**
@@ -203,7 +279,7 @@ refcount_add_not_zero_acquire(int i, refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
 {
-	return refcount_add_not_zero(1, r);
+	return __refcount_inc_not_zero(r, NULL);
 }
 
 /**
@@ -213,7 +289,57 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
 {
-	return refcount_add_not_zero_acquire(1, r);
+	return __refcount_inc_not_zero_acquire(r, NULL);
+}
+
+/*
+ * Not API.  Amounts up to this take one atomic add; larger (or negative)
+ * ones a compare-and-swap loop, so no add or sub ever moves a saturated
+ * counter by more than 2^12: 2^18 threads would have to be between their
+ * add and its report at once to bring it back to 0 or REFCOUNT_MAX.
+ */
+#define REFCOUNT_XADD_LIMIT_	4096
+
+/* Not API: __refcount_add() for an amount above REFCOUNT_XADD_LIMIT_. */
+static inline void refcount_add_cas_(int i, refcount_t *r, int *oldp)
+{
+	int old = kref_atomic_read_(&r->refs);
+
+	/* Relaxed, as every add: see __refcount_add(). */
+	do {
+		if (!refcount_can_add_(old, i))
+			break;
+	} while (!kref_atomic_try_cmpxchg_relaxed_(&r->refs, &old, old + i));
+	if (oldp)
+		*oldp = old;
+	if (!refcount_can_add_(old, i))
+		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
+}
+
+/**
+ * __refcount_add - refcount_add(), reporting the old value
+ * @i: the value to add (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the addition.
+ *
+ * Misuse and ordering as refcount_add().
+ */
+static inline void __refcount_add(int i, refcount_t *r, int *oldp)
+{
+	int old;
+
+	if (kref_unlikely((unsigned int)i > REFCOUNT_XADD_LIMIT_)) {
+		refcount_add_cas_(i, r, oldp);
+		return;
+	}
+	/* Relaxed: the caller's own reference keeps the object alive, so a new
+	 * reference needs no ordering; the puts order what matters. */
+	old = kref_atomic_fetch_add_relaxed_(&r->refs, i);
+
+	if (oldp)
+		*oldp = old;
+	if (kref_unlikely(!refcount_can_add_(old, i)))
+		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
 }
 
 /**
@@ -222,16 +348,21 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero_acquire(refcount_t *r)
  *
  * The caller must already hold a reference.  Reports REFCOUNT_ADD_UAF if the
  * count was 0 and REFCOUNT_ADD_OVF on overflow, on a saturated counter or
- * for a negative @i; all saturate.
+ * for a negative @i; all saturate.  Ordering: relaxed.
  */
 static inline void refcount_add(int i, refcount_t *r)
 {
-	/* Relaxed: the caller's own reference keeps the object alive, so a new
-	 * reference needs no ordering; the puts order what matters. */
-	int old = kref_atomic_fetch_add_relaxed(&r->refs, i);
+	__refcount_add(i, r, NULL);
+}
 
-	if (kref_unlikely(!refcount_can_add(old, i)))
-		refcount_warn_saturate(r, old ? REFCOUNT_ADD_OVF : REFCOUNT_ADD_UAF);
+/**
+ * __refcount_inc - refcount_inc(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the increment.
+ */
+static inline void __refcount_inc(refcount_t *r, int *oldp)
+{
+	__refcount_add(1, r, oldp);
 }
 
 /**
@@ -242,7 +373,71 @@ static inline void refcount_add(int i, refcount_t *r)
  */
 static inline void refcount_inc(refcount_t *r)
 {
-	refcount_add(1, r);
+	__refcount_inc(r, NULL);
+}
+
+/*
+ * Not API: __refcount_sub_and_test() for an amount above
+ * REFCOUNT_XADD_LIMIT_.  True only from a count of exactly @i.
+ */
+static inline bool refcount_sub_and_test_cas_(int i, refcount_t *r, int *oldp)
+{
+	int old = kref_atomic_read_(&r->refs);
+	bool valid;
+
+	/* Release on success, as every put; a failed try stores nothing. */
+	while ((valid = old > 0 && i >= 0 && old >= i) &&
+	       !kref_atomic_try_cmpxchg_release_(&r->refs, &old, old - i))
+		;
+	if (oldp)
+		*oldp = old;
+	if (!valid) {
+		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+		return false;
+	}
+	if (old != i)
+		return false;
+	/* Acquire, as in __refcount_sub_and_test(). */
+	(void)kref_atomic_read_acquire_(&r->refs);
+	kref_vg_happens_after(r);
+	return true;
+}
+
+/**
+ * __refcount_sub_and_test - refcount_sub_and_test(), reporting the old value
+ * @i: the value to subtract (at least 1)
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the subtraction.
+ *
+ * Misuse and ordering as refcount_sub_and_test().
+ *
+ * Return: true if the count reached 0 and the caller must free the object.
+ */
+static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
+							   int *oldp)
+{
+	int old;
+
+	kref_vg_happens_before(r);
+	if (kref_unlikely((unsigned int)i > REFCOUNT_XADD_LIMIT_))
+		return refcount_sub_and_test_cas_(i, r, oldp);
+	/* Release: our accesses to the object happen before whoever frees it. */
+	old = kref_atomic_fetch_sub_release_(&r->refs, i);
+	if (oldp)
+		*oldp = old;
+	if (kref_likely(old > i && i >= 0))
+		return false;
+	if (old == i && old > 0) {
+		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
+		 * it: it reads our own decrement, the end of the release
+		 * sequence of every earlier put, so all of them happen before
+		 * the object is freed. */
+		(void)kref_atomic_read_acquire_(&r->refs);
+		kref_vg_happens_after(r);
+		return true;
+	}
+	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+	return false;
 }
 
 /**
@@ -260,24 +455,20 @@ static inline void refcount_inc(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
 {
-	int old;
+	return __refcount_sub_and_test(i, r, NULL);
+}
 
-	kref_vg_happens_before(r);
-	/* Release: our accesses to the object happen before whoever frees it. */
-	old = kref_atomic_fetch_sub_release(&r->refs, i);
-	if (kref_likely(old > i && i >= 0))
-		return false;
-	if (old == i && old > 0) {
-		/* Acquire, as a load rather than a fence so ThreadSanitizer sees
-		 * it: it reads our own decrement, the end of the release
-		 * sequence of every earlier put, so all of them happen before
-		 * the object is freed. */
-		(void)kref_atomic_read_acquire(&r->refs);
-		kref_vg_happens_after(r);
-		return true;
-	}
-	refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
-	return false;
+/**
+ * __refcount_dec_and_test - refcount_dec_and_test(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the decrement.
+ *
+ * Return: true if this dropped the last reference: free the object.
+ */
+static inline KREF_MUST_CHECK bool __refcount_dec_and_test(refcount_t *r,
+							   int *oldp)
+{
+	return __refcount_sub_and_test(1, r, oldp);
 }
 
 /**
@@ -289,7 +480,25 @@ static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
 {
-	return refcount_sub_and_test(1, r);
+	return __refcount_dec_and_test(r, NULL);
+}
+
+/**
+ * __refcount_dec - refcount_dec(), reporting the old value
+ * @r: the refcount
+ * @oldp: if not NULL, receives the count before the decrement.
+ *
+ * Misuse and ordering as refcount_dec().
+ */
+static inline void __refcount_dec(refcount_t *r, int *oldp)
+{
+	/* Release, as every put: this never frees, so it needs no acquire. */
+	int old = kref_atomic_fetch_sub_release_(&r->refs, 1);
+
+	if (oldp)
+		*oldp = old;
+	if (kref_unlikely(old <= 1))
+		refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
 }
 
 /**
@@ -297,15 +506,11 @@ static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
  *
  * For references that are known not to be the last.  Reaching 0 (or
  * decrementing a counter at 0 or saturated) reports REFCOUNT_DEC_LEAK and
- * saturates: nobody will free the object, so it leaks.
+ * saturates: nobody will free the object, so it leaks.  Ordering: release.
  */
 static inline void refcount_dec(refcount_t *r)
 {
-	/* Release, as every put: this never frees, so it needs no acquire. */
-	int old = kref_atomic_fetch_sub_release(&r->refs, 1);
-
-	if (kref_unlikely(old <= 1))
-		refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
+	__refcount_dec(r, NULL);
 }
 
 /**
@@ -326,7 +531,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
 
 	kref_vg_happens_before(r);
 	/* acq_rel on success, relaxed on failure: see above. */
-	if (!kref_atomic_try_cmpxchg_acq_rel(&r->refs, &one, 0))
+	if (!kref_atomic_try_cmpxchg_acq_rel_(&r->refs, &one, 0))
 		return false;
 	kref_vg_happens_after(r);
 	return true;
@@ -348,7 +553,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
  */
 static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 {
-	int val = kref_atomic_read(&r->refs);
+	int val = kref_atomic_read_(&r->refs);
 
 	kref_vg_happens_before(r);
 	do {
@@ -361,7 +566,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_not_one(refcount_t *r)
 			return true;
 		}
 		/* Release: our accesses happen before a later final put. */
-	} while (!kref_atomic_try_cmpxchg_release(&r->refs, &val, val - 1));
+	} while (!kref_atomic_try_cmpxchg_release_(&r->refs, &val, val - 1));
 	return true;
 }
 

@@ -4,7 +4,9 @@
  * host build with KREF_ATOMIC_HOOK=1 (make check's "hook" mode): one mutex,
  * as a multi-core part without atomics would use a lock.  Linked into that
  * build's libkref.a.  Aborts on a nested section, or on an exit that does
- * not match its enter; counts the sections for tests/unit/test_hook.c.
+ * not match its enter; counts the sections for tests/unit/test_hook.c,
+ * and shows it every value a section leaves behind, as another thread's
+ * next section would see it.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 static pthread_mutex_t section = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local const void *entered;	/* the counter, while inside */
 unsigned long kref_critical_sections;		/* under the mutex */
+void (*kref_critical_seen)(const int *counter);	/* called under the mutex */
 
 static void hook_misuse(const char *what)
 {
@@ -38,5 +41,7 @@ void kref_critical_exit(const void *counter, unsigned long state)
 		hook_misuse("kref_critical_exit() does not match its enter");
 	entered = NULL;
 	kref_critical_sections++;
+	if (kref_critical_seen)
+		kref_critical_seen(counter);
 	pthread_mutex_unlock(&section);
 }

@@ -33,5 +33,5 @@ for arch; do
 	# (an i386 host /lib32 libc.so.6 with the cross ld.so hangs).
 	QEMU_LD_PREFIX=/usr/$triple \
 	QEMU_SET_ENV=LD_LIBRARY_PATH=/usr/$triple/lib KREF_EXEC=$qemu \
-		$run build/cross-$arch/tests/test_*
+		$run $(make -s --no-print-directory MODE=cross-$arch list-tests)
 done

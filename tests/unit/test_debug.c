@@ -83,15 +83,17 @@ static void test_get_after_release(void)
 	   "  and the rules that prevent it");
 }
 
-/* The memory of a released object turned non-zero (reused, say): a
- * successful kref_get_unless_zero on it is the same bug. */
+/* A misused released object's count is saturated, and a
+ * kref_get_unless_zero on it succeeds: the same bug.  (A live count is a
+ * new object at that address: tests/test_debug_reuse.c.) */
 static int get_unless_zero_after_release(void)
 {
 	struct obj *o = new_obj();
 
 	kref_init(&o->ref);
 	kref_put(&o->ref, keep_release); MARK("final");
-	refcount_set(&o->ref.refcount, 3);	/* what reuse might leave */
+	/* What a get or put on the released object leaves. */
+	refcount_set(&o->ref.refcount, REFCOUNT_SATURATED);
 	if (kref_get_unless_zero(&o->ref)) MARK("guz");
 	return 0;
 }
@@ -190,9 +192,14 @@ static int saturate(void)
 	refcount_t r = REFCOUNT_INIT(0);
 	static struct kref full = KREF_INIT(REFCOUNT_MAX);
 
+	refcount_t u = REFCOUNT_INIT(0), d = REFCOUNT_INIT(1);
+	int old, freed;
+
 	refcount_inc(&r); MARK("inc");
 	kref_get(&full); MARK("overflow");
-	return (int)refcount_read(&r);
+	__refcount_inc(&u, &old); MARK("__inc");
+	freed = __refcount_sub_and_test(2, &d, &old); MARK("__sub");
+	return (int)refcount_read(&r) + freed;
 }
 
 static void test_saturation_site(void)
@@ -206,6 +213,12 @@ static void test_saturation_site(void)
 	   says(", at ", marked("overflow")),
 	   "kref_get overflowing: the kernel's text and the call's file:line (%s)",
 	   marked("overflow"));
+	ok(says(", at ", marked("__inc")),
+	   "__refcount_inc on 0: the call's file:line (%s)", marked("__inc"));
+	ok(strstr(output, "refcount_t: underflow; use-after-free.\n  counter ") &&
+	   says(", at ", marked("__sub")),
+	   "__refcount_sub_and_test below 0: the call's file:line (%s)",
+	   marked("__sub"));
 }
 
 /* ---- Rule 1 race: the get comes after the handoff --------------------- */

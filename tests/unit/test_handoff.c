@@ -11,22 +11,7 @@
 #include "capture.h"
 #include "tap.h"
 
-int __real_pthread_create(pthread_t *, const pthread_attr_t *,
-			  void *(*)(void *), void *);
-int __wrap_pthread_create(pthread_t *, const pthread_attr_t *,
-			  void *(*)(void *), void *);
-
-static int fail_creates;	/* the next this-many calls fail with EAGAIN */
-
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
-			  void *(*fn)(void *), void *arg)
-{
-	if (fail_creates > 0) {
-		fail_creates--;
-		return EAGAIN;
-	}
-	return __real_pthread_create(t, attr, fn, arg);
-}
+#include "fail_create.h"
 
 struct data {
 	struct kref ref;

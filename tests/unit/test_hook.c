@@ -6,12 +6,14 @@
  * tests/harness/critical_hook.c counts the sections.  Built in the hook
  * mode only (make check-hook).
  */
+#include <limits.h>
 #include <kref.h>
 #include "capture.h"
 #include "tap.h"
 
 #if KREF_ATOMIC_HOOK
 extern unsigned long kref_critical_sections;
+extern void (*kref_critical_seen)(const int *counter);
 
 static refcount_t r;
 static struct kref k;
@@ -48,9 +50,59 @@ static const struct { void (*fn)(void); const char *name; } ops[] = {
 	{ op_rcuref_read, "rcuref_read" },
 };
 
+/* A value a section left in @watched that a racing put would take for a
+ * live count. */
+static const int *watched;
+static int revived;
+
+static void watch(const int *counter)
+{
+	if (counter == watched && *counter > 0)
+		revived = *counter;
+}
+
+/*
+ * Whatever the amount, an add or sub on a saturated counter (or a large
+ * add on a counter at 0) never leaves it live between two sections, where
+ * another thread's put could see it and release.
+ */
+static void test_never_revived(void)
+{
+	static const int amounts[] = { 1, 4096, 4097, 0x40000001, INT_MAX, -1, INT_MIN };
+	static refcount_t t;
+
+	watched = (const int *)&t.refs;
+	kref_critical_seen = watch;
+	for (unsigned int a = 0; a < sizeof(amounts) / sizeof(amounts[0]); a++) {
+		int i = amounts[a], found = 0;
+
+		for (int op = 0; op < 3; op++) {
+			refcount_set(&t, REFCOUNT_SATURATED);
+			revived = 0;
+			if (op == 0)
+				refcount_add(i, &t);
+			else if (op == 1)
+				found |= refcount_sub_and_test(i, &t);
+			else
+				found |= !refcount_add_not_zero(i, &t);
+			found |= revived;
+		}
+		if (i > 4096) {
+			refcount_set(&t, 0);
+			revived = 0;
+			refcount_add(i, &t);
+			found |= revived;
+		}
+		ok(!found && (int)refcount_read(&t) == REFCOUNT_SATURATED,
+		   "amount %d: a saturated counter is never left live", i);
+	}
+	kref_critical_seen = NULL;
+}
+
 int main(void)
 {
 	capture_start();	/* the saturation is on purpose */
+	test_never_revived();
 	refcount_set(&r, 2);
 	kref_init(&k);
 	rcuref_init(&rc, 1);

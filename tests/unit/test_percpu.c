@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_percpu.c - percpu_ref: every call's semantics, per-CPU gets and puts
- * never touching the shared counter, and threads getting and putting while
- * the ref switches modes back and forth and is killed: release exactly
- * once, after the last put.  Run as is, and with KREF_PERCPU=0 (atomic
+ * never touching the shared counter, each misuse and what it does where
+ * libkref parts from mainline (docs/parity.md), and threads getting and
+ * putting while the ref switches modes back and forth and is killed:
+ * release exactly once, after the last put.  Run as is, and with KREF_PERCPU=0 (atomic
  * mode only: the fallback) by tests/percpu-fallback.sh.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <kref.h>
 #include "child.h"
 #include "tap.h"
@@ -13,7 +23,11 @@
 static struct percpu_ref ref;
 static atomic_int releases, confirms, puts_done, puts_at_release;
 
-static void on_release(struct percpu_ref *r)
+/* Not static: reports name the ref by its release function, which
+ * dladdr() finds in the dynamic symbol table (-rdynamic). */
+void on_release(struct percpu_ref *r);
+
+void on_release(struct percpu_ref *r)
 {
 	atomic_store(&puts_at_release, atomic_load(&puts_done));
 	atomic_fetch_add(&releases, 1);
@@ -59,15 +73,17 @@ static void test_percpu_mode(void)
 		ok(!percpu_ref_is_zero(&ref), "is_zero is false in per-CPU mode");
 		percpu_ref_put_many(&ref, 5);
 	}
-	ok(percpu_ref_tryget(&ref) && percpu_ref_tryget_live(&ref),
-	   "tryget and tryget_live succeed on a live ref");
-	percpu_ref_put_many(&ref, 2);
+	ok(percpu_ref_tryget(&ref) && percpu_ref_tryget_live(&ref) &&
+	   percpu_ref_tryget_live_rcu(&ref),
+	   "tryget, tryget_live and tryget_live_rcu succeed on a live ref");
+	percpu_ref_put_many(&ref, 3);
 	percpu_ref_get(&ref);			/* a user's reference */
 	percpu_ref_kill_and_confirm(&ref, on_confirm);
 	is(atomic_load(&confirms), 1, "kill_and_confirm calls confirm once");
 	ok(percpu_ref_is_dying(&ref), "the ref is dying after the kill");
 	is(atomic_load(&releases), 0, "not released while a user holds a reference");
 	ok(!percpu_ref_tryget_live(&ref), "tryget_live fails after the kill");
+	ok(!percpu_ref_tryget_live_rcu(&ref), "  and so does tryget_live_rcu");
 	ok(percpu_ref_tryget(&ref), "tryget still succeeds (references remain)");
 	percpu_ref_put(&ref);
 	is(shared_count(), 1, "the atomic count is the one reference left");
@@ -129,13 +145,30 @@ static void test_init_flags(void)
 	percpu_ref_exit(&ref);
 }
 
+/* ---- misuse, and where libkref parts from mainline -------------------- */
+
+/* For children: on_confirm's ok() would print to the parent's TAP stream. */
+static void count_confirm(struct percpu_ref *r)
+{
+	(void)r;
+	atomic_fetch_add(&confirms, 1);
+}
+
+static long count_now(void)
+{
+	return (long)atomic_load(&ref.data->count);
+}
+
 static int kill_twice(void)
 {
 	percpu_ref_init(&ref, on_release, 0);
 	percpu_ref_get(&ref);
 	percpu_ref_kill(&ref);
-	percpu_ref_kill(&ref);
-	fprintf(stderr, "releases=%d\n", atomic_load(&releases));
+	percpu_ref_kill_and_confirm(&ref, count_confirm);
+	fprintf(stderr, "releases=%d confirms=%d count=%ld\n",
+		atomic_load(&releases), atomic_load(&confirms), count_now());
+	percpu_ref_put(&ref);
+	fprintf(stderr, "then releases=%d\n", atomic_load(&releases));
 	return 0;
 }
 
@@ -143,10 +176,182 @@ static void test_kill_twice(void)
 {
 	reset();
 	run_child(kill_twice, NULL);
-	is(count_lines("percpu_ref_kill_and_confirm called more than once"), 1,
-	   "killing twice is reported");
-	ok(strstr(output, "releases=0\n") != NULL,
-	   "  and does not drop a second reference");
+	is(count_lines("percpu_ref_kill_and_confirm called more than once on "
+		       "on_release!"), 1, "killing twice is reported, with the kernel's text");
+	ok(strstr(output, "releases=0 confirms=1 count=1\n") != NULL,
+	   "  the second kill puts no reference (the kernel's does) and confirms");
+	ok(strstr(output, "then releases=1\n") != NULL,
+	   "  the holder's put releases, once");
+}
+
+static int resurrect_live(void)
+{
+	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);
+	percpu_ref_resurrect(&ref);
+	percpu_ref_kill(&ref);
+	fprintf(stderr, "releases=%d\n", atomic_load(&releases));
+	return 0;
+}
+
+static void test_resurrect_live(void)
+{
+	reset();
+	run_child(resurrect_live, NULL);
+	is(count_lines("percpu_ref_resurrect on a ref that is not dead"), 1,
+	   "resurrecting a live ref is reported");
+	ok(strstr(output, "releases=1\n") != NULL,
+	   "  and takes no reference (the kernel's does): the kill releases");
+}
+
+/* Without PERCPU_REF_ALLOW_REINIT a switch to atomic mode is for good: the
+ * counters are freed, as in the kernel, but the ref stays live. */
+static int switch_without_reinit(void)
+{
+	bool freed;
+
+	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_switch_to_atomic_sync(&ref);
+	freed = !(atomic_load(&ref.percpu_count_ptr) & ~__PERCPU_REF_ATOMIC_DEAD);
+	fprintf(stderr, "switched: dying=%d tryget_live=%d freed=%d\n",
+		percpu_ref_is_dying(&ref), percpu_ref_tryget_live(&ref), freed);
+	percpu_ref_switch_to_percpu(&ref);
+	percpu_ref_get(&ref);
+	fprintf(stderr, "back: count=%ld\n", count_now());
+	percpu_ref_put_many(&ref, 2);
+	percpu_ref_kill(&ref);
+	fprintf(stderr, "releases=%d\n", atomic_load(&releases));
+	percpu_ref_exit(&ref);
+	return 0;
+}
+
+static int resurrect_without_reinit(void)
+{
+	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_get(&ref);
+	percpu_ref_kill(&ref);
+	percpu_ref_resurrect(&ref);
+	percpu_ref_get(&ref);
+	fprintf(stderr, "resurrected: dying=%d count=%ld\n",
+		percpu_ref_is_dying(&ref), count_now());
+	percpu_ref_put_many(&ref, 2);
+	percpu_ref_kill(&ref);
+	fprintf(stderr, "releases=%d\n", atomic_load(&releases));
+	percpu_ref_exit(&ref);
+	return 0;
+}
+
+static const char no_reinit[] = "percpu ref (on_release) back to per-CPU mode "
+	"without PERCPU_REF_ALLOW_REINIT: it stays in atomic mode";
+
+static void test_without_reinit(void)
+{
+	bool percpu = percpu_ref_percpu_available();
+
+	reset();
+	run_child(switch_without_reinit, NULL);
+	ok(strstr(output, "switched: dying=0 tryget_live=1 ") != NULL,
+	   "no ALLOW_REINIT: after a switch to atomic the ref is live (the "
+	   "kernel's reads as dead)");
+	if (percpu)
+		ok(strstr(output, "freed=1\n") != NULL,
+		   "  its per-CPU counters are freed, as in the kernel");
+	else
+		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): no "
+		   "counters to free");
+	is(count_lines(no_reinit), 1, "  going back to per-CPU mode is reported");
+	ok(strstr(output, "back: count=3\n") != NULL,
+	   "  and the ref stays in atomic mode");
+	ok(strstr(output, "releases=1\n") != NULL &&
+	   !strstr(output, "more than once"),
+	   "  its first kill is no second one, and releases once");
+
+	reset();
+	run_child(resurrect_without_reinit, NULL);
+	is(count_lines(no_reinit), 1, "no ALLOW_REINIT: resurrecting after a kill "
+	   "is reported (the kernel's stops with BUG())");
+	ok(strstr(output, "resurrected: dying=0 count=3\n") != NULL,
+	   "  the ref is live again, in atomic mode, counting");
+	ok(strstr(output, "releases=1\n") != NULL, "  and the next kill releases once");
+}
+
+/* More puts than gets in per-CPU mode: the switch finds the count at 0. */
+static int underflow(void)
+{
+	percpu_ref_init(&ref, on_release, 0);
+	percpu_ref_put(&ref);
+	percpu_ref_put(&ref);		/* one more than was ever taken */
+	percpu_ref_switch_to_atomic_sync(&ref);
+	fprintf(stderr, "switched: releases=%d saturated=%d\n",
+		atomic_load(&releases),
+		(unsigned long)count_now() >= ULONG_MAX >> 3 && count_now() > 0);
+	/* From the kernel's -1, two gets and a put would reach 0 and release
+	 * under the holder of the other get. */
+	percpu_ref_get_many(&ref, 2);
+	percpu_ref_put(&ref);
+	percpu_ref_kill(&ref);
+	fprintf(stderr, "killed: releases=%d\n", atomic_load(&releases));
+	return 0;
+}
+
+static void test_underflow(void)
+{
+	if (!percpu_ref_percpu_available()) {
+		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): puts "
+		   "in atomic mode release at 0");
+		return;
+	}
+	reset();
+	run_child(underflow, NULL);
+	is(count_lines("percpu ref (on_release) <= 0 (0) after switching to atomic"), 1,
+	   "a count of 0 after the switch to atomic is reported, with the kernel's text");
+	ok(strstr(output, "switched: releases=0 saturated=1\n") != NULL,
+	   "  the count saturates (the kernel's goes on from 0)");
+	ok(strstr(output, "killed: releases=0\n") != NULL,
+	   "  so no later put releases the object: it leaks");
+}
+
+/* A switch whose membarrier fails must stop, not sum counters that may
+ * still be added to.  A seccomp filter makes membarrier fail with EPERM. */
+static int switch_without_membarrier(void)
+{
+	struct sock_filter deny[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_membarrier, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = deny };
+
+	percpu_ref_init(&ref, on_release, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+		fprintf(stderr, "no seccomp\n");
+		return 0;
+	}
+	percpu_ref_switch_to_atomic_sync(&ref);
+	fprintf(stderr, "switched\n");
+	return 0;
+}
+
+static void test_membarrier_fails(void)
+{
+	int status;
+
+	if (!percpu_ref_percpu_available()) {
+		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): "
+		   "no membarrier to fail");
+		return;
+	}
+	status = run_child(switch_without_membarrier, NULL);
+	if (strstr(output, "no seccomp\n")) {
+		ok(1, "# SKIP seccomp filters unavailable here");
+		return;
+	}
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT &&
+	   count_lines("percpu_ref: membarrier failed during a switch to "
+		       "atomic mode; cannot go on safely") == 1 &&
+	   !strstr(output, "switched\n"),
+	   "a switch whose membarrier fails (seccomp) is reported and aborts");
 }
 
 /* ---- gets and puts racing mode switches and the kill ------------------ */
@@ -212,6 +417,10 @@ int main(void)
 	test_percpu_mode();
 	test_init_flags();
 	test_kill_twice();
+	test_resurrect_live();
+	test_without_reinit();
+	test_underflow();
+	test_membarrier_fails();
 	test_switch_race();
 	return done_testing();
 }

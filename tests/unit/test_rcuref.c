@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_rcuref.c - rcuref_t: counting, the zones at their edges, the two
- * reports, and gets racing the last put: exactly one release, by whoever
- * holds the last reference.
+ * reports, rcuref_is_dead() at each zone's edges, and gets racing the last
+ * put: exactly one release, by whoever holds the last reference.
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -12,12 +12,12 @@
 
 static unsigned int raw(const rcuref_t *r)
 {
-	return (unsigned int)kref_atomic_read(&r->refcnt);
+	return (unsigned int)kref_atomic_read_(&r->refcnt);
 }
 
 static void set_raw(rcuref_t *r, unsigned int v)
 {
-	kref_atomic_set(&r->refcnt, (int)v);
+	kref_atomic_set_(&r->refcnt, (int)v);
 }
 
 static void test_counting(void)
@@ -60,6 +60,43 @@ static void test_zones(void)
 	set_raw(&r, RCUREF_SATURATED);
 	ok(!rcuref_put(&r) && raw(&r) == RCUREF_SATURATED,
 	   "a put on a saturated counter returns false and stays saturated");
+}
+
+/* rcuref_is_dead() at every zone's edges: only the released zone is dead,
+ * NOREF (a last put still deciding) is not, though rcuref_read() gives 0
+ * for both. */
+static void test_is_dead(void)
+{
+	static const struct {
+		unsigned int raw;
+		bool dead;
+		const char *what;
+	} edge[] = {
+		{ RCUREF_ONEREF, false, "one reference" },
+		{ RCUREF_MAXREF, false, "RCUREF_MAXREF" },
+		{ RCUREF_MAXREF + 1, false, "the first saturated value" },
+		{ RCUREF_SATURATED, false, "RCUREF_SATURATED" },
+		{ RCUREF_RELEASED - 1, false, "the last saturated value" },
+		{ RCUREF_RELEASED, true, "RCUREF_RELEASED" },
+		{ RCUREF_DEAD, true, "RCUREF_DEAD" },
+		{ RCUREF_NOREF - 1, true, "the last released value" },
+		{ RCUREF_NOREF, false, "RCUREF_NOREF" },
+	};
+	rcuref_t r = RCUREF_INIT(2);
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		set_raw(&r, edge[i].raw);
+		is(rcuref_is_dead(&r), edge[i].dead, "rcuref_is_dead at %s (%#x): %s",
+		   edge[i].what, edge[i].raw, edge[i].dead ? "dead" : "not dead");
+	}
+	set_raw(&r, RCUREF_NOREF);
+	ok(rcuref_read(&r) == 0 && !rcuref_is_dead(&r),
+	   "  at NOREF rcuref_read gives 0, as for a dead object; is_dead tells them apart");
+	rcuref_init(&r, 2);
+	ok(!rcuref_is_dead(&r) && !rcuref_put(&r) && !rcuref_is_dead(&r),
+	   "not dead while references remain");
+	ok(rcuref_put(&r) && rcuref_is_dead(&r), "dead once a put returned true");
+	ok(!rcuref_get(&r) && rcuref_is_dead(&r), "  and a failed get leaves it dead");
 }
 
 static int saturate(void)
@@ -147,7 +184,7 @@ static void test_race(void)
 		owner_released = rcuref_put(&shared);
 		pthread_barrier_wait(&done);
 		right += owner_released + atomic_load(&getter_released) == 1 &&
-			 raw(&shared) == RCUREF_DEAD;
+			 raw(&shared) == RCUREF_DEAD && rcuref_is_dead(&shared);
 		gets += atomic_load(&got);
 	}
 	pthread_join(t, NULL);
@@ -161,6 +198,7 @@ int main(void)
 {
 	test_counting();
 	test_zones();
+	test_is_dead();
 	test_reports();
 	test_race();
 	return done_testing();

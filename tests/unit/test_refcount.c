@@ -2,7 +2,9 @@
 /*
  * test_refcount.c - every refcount_t operation at the edge values: the value
  * after, the return value, and which saturation event (if any) was reported
- * with the counter already saturated.
+ * with the counter already saturated.  The __refcount_*() form of each
+ * operation that has one runs the same table and must also store the value
+ * before the operation in *oldp.
  */
 #include <limits.h>
 #include <kref.h>
@@ -128,6 +130,57 @@ static int apply(enum op op, int arg, refcount_t *r)
 	return VOID;
 }
 
+/* The __refcount_*() form of @op, storing the old value in *@oldp; false
+ * if @op has none. */
+static bool apply_old(enum op op, int arg, refcount_t *r, int *ret, int *oldp)
+{
+	switch (op) {
+	case ADD:		__refcount_add(arg, r, oldp); *ret = VOID; return true;
+	case INC:		__refcount_inc(r, oldp); *ret = VOID; return true;
+	case ADD_NOT_ZERO:	*ret = __refcount_add_not_zero(arg, r, oldp); return true;
+	case INC_NOT_ZERO:	*ret = __refcount_inc_not_zero(r, oldp); return true;
+	case ADD_NOT_ZERO_ACQ:	*ret = __refcount_add_not_zero_acquire(arg, r, oldp); return true;
+	case INC_NOT_ZERO_ACQ:	*ret = __refcount_inc_not_zero_acquire(r, oldp); return true;
+	case SUB_AND_TEST:	*ret = __refcount_sub_and_test(arg, r, oldp); return true;
+	case DEC_AND_TEST:	*ret = __refcount_dec_and_test(r, oldp); return true;
+	case DEC:		__refcount_dec(r, oldp); *ret = VOID; return true;
+	case DEC_IF_ONE:
+	case DEC_NOT_ONE:
+		break;
+	}
+	return false;
+}
+
+/* The same table through the __refcount_*() forms: same outcome, and
+ * *oldp is the value before. */
+static void test_edge_cases_oldp(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct edge_case *c = &cases[i];
+		refcount_t r = REFCOUNT_INIT(c->before);
+		int ret, old = 12345;
+
+		capture_start();
+		if (!apply_old(c->op, c->arg, &r, &ret, &old))
+			continue;
+		ok(ret == c->ret && (int)refcount_read(&r) == c->after &&
+		   capture_count() == (c->event != NONE) &&
+		   (c->event == NONE || (int)captured_type == c->event),
+		   "__%s(%d) on %d: returns %d, leaves %d, reports %d",
+		   op_name[c->op], c->arg, c->before, c->ret, c->after, c->event);
+		is(old, c->before, "  and *oldp is %d", c->before);
+	}
+	/* NULL oldp: nothing stored, same result. */
+	{
+		refcount_t r = REFCOUNT_INIT(1);
+
+		__refcount_inc(&r, NULL);
+		ok(!__refcount_dec_and_test(&r, NULL) &&
+		   __refcount_dec_and_test(&r, NULL) && refcount_read(&r) == 0,
+		   "__refcount_* with oldp NULL behave as the plain names");
+	}
+}
+
 static void test_edge_cases(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -211,6 +264,7 @@ int main(void)
 {
 	test_basics();
 	test_edge_cases();
+	test_edge_cases_oldp();
 	test_saturation_is_sticky();
 	test_handler_api();
 	return done_testing();

@@ -24,8 +24,7 @@
 #define _Nonnull
 #define _Nullable
 // Scope-based cleanup (kref/cleanup.h, linux/cleanup.h): the scoped
-// guards are blocks, __free() an attribute.
+// guards are blocks (__free() is blanked out before spatch reads the file).
 #define scoped_guard(...) YACFE_ITERATOR
 #define scoped_cond_guard(...) YACFE_ITERATOR
 #define scoped_class(...) YACFE_ITERATOR
-#define __free(x) YACFE_ATTRIBUTE
