@@ -1,34 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kernel_shim.h - declarations the kernel-style corpus files need beyond
- * compat/linux/: kernel threads, error pointers and work items.  For
- * parsing and syntax checks only; nothing here is linked or run.
+ * kernel_shim.h - what the kernel-style corpus files need beyond
+ * compat/linux/: work items and pr_err.  Kernel threads and error pointers
+ * come from the compat headers.  For parsing and syntax checks only;
+ * nothing here is linked or run.
  */
 #ifndef KREF_CHECK_KERNEL_SHIM_H
 #define KREF_CHECK_KERNEL_SHIM_H
 
-#include <errno.h>
 #include <stdbool.h>
-
-struct task_struct;
-struct task_struct *kthread_run(int (*threadfn)(void *data), void *data,
-				const char *namefmt, ...);
-int kthread_stop(struct task_struct *task);
-
-static inline bool IS_ERR(const void *ptr)
-{
-	return (unsigned long)ptr >= (unsigned long)-4095;
-}
-
-static inline long PTR_ERR(const void *ptr)
-{
-	return (long)ptr;
-}
-
-static inline void *ERR_PTR(long error)
-{
-	return (void *)error;
-}
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/kthread.h>
 
 struct work_struct {
 	void (*func)(struct work_struct *work);

@@ -5,10 +5,6 @@
 #include <linux/slab.h>
 #include "kernel_shim.h"
 
-struct wake_up_task;
-int wake_up_process(struct task_struct *t);
-struct task_struct *kthread_create(int (*fn)(void *), void *data, const char *fmt, ...);
-
 struct job { struct kref kref; int n; };
 static void job_release(struct kref *kref) { kfree(container_of(kref, struct job, kref)); }
 static int job_fn(void *data) { struct job *j = data; j->n++; kref_put(&j->kref, job_release); return 0; }
