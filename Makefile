@@ -6,6 +6,7 @@
 #                 valgrind (Helgrind and DRD), shell (tests/shell)
 # make deps       install every optional tool make check uses (Debian, root)
 # make check-cross  the C tests built for CROSS_ARCHES, run under qemu-user
+# make check-system the C tests in an aarch64 Linux under qemu-system (ARCH)
 # make demo       build and run examples/demo.c (demo-debug: with KREF_DEBUG)
 # make bench      build and run the benchmark (chart: and draw docs/scaling.svg)
 # make stress     the stress tests, scaled up (KREF_STRESS_SCALE, default 20:
@@ -227,6 +228,13 @@ CROSS_ARCHES ?= aarch64 armhf armel riscv64 i386
 check-cross:
 	@$(call counted,cross,tests/release/check-cross.sh $(CROSS_ARCHES))
 
+# The C tests in a real Linux under qemu-system (TCG), per-CPU mode on and
+# required (packages: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross,
+# qemu-system-arm; the kernel: apt-get download, multiarch arm64).
+ARCH ?= aarch64
+check-system:
+	@$(call counted,system,tests/release/check-system.sh $(ARCH))
+
 # make fuzz: libFuzzer with ASan+UBSan on the library and the model, per build
 # (plain, hook: KREF_ATOMIC_HOOK=1, debug: KREF_DEBUG) in build/fuzz/BUILD/:
 # new inputs in corpus/, a divergence's input as crash-*, the output in log.
@@ -382,5 +390,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests list-tests check deps check-cross demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
+.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

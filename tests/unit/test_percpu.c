@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <kref.h>
 #include "child.h"
+#include "percpu_mode.h"
 #include "tap.h"
 
 static struct percpu_ref ref;
@@ -58,7 +59,7 @@ static void test_percpu_mode(void)
 
 	reset();
 	is(percpu_ref_init(&ref, on_release, 0), 0, "percpu_ref_init");
-	if (!percpu_ref_percpu_available()) {
+	if (!percpu_mode()) {
 		ok(percpu_ref_is_zero(&ref) == false && !percpu_ref_is_dying(&ref),
 		   "per-CPU mode unavailable: the ref starts in atomic mode, live");
 	} else {
@@ -102,7 +103,7 @@ static void test_init_flags(void)
 	percpu_ref_get(&ref);
 	is(shared_count(), 2, "INIT_ATOMIC: gets go to the shared counter");
 	percpu_ref_switch_to_percpu(&ref);
-	if (percpu_ref_percpu_available()) {
+	if (percpu_mode()) {
 		long before = shared_count();
 
 		percpu_ref_get(&ref);
@@ -245,7 +246,7 @@ static const char no_reinit[] = "percpu ref (on_release) back to per-CPU mode "
 
 static void test_without_reinit(void)
 {
-	bool percpu = percpu_ref_percpu_available();
+	bool percpu = percpu_mode();
 
 	reset();
 	run_child(switch_without_reinit, NULL);
@@ -295,7 +296,7 @@ static int underflow(void)
 
 static void test_underflow(void)
 {
-	if (!percpu_ref_percpu_available()) {
+	if (!percpu_mode()) {
 		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): puts "
 		   "in atomic mode release at 0");
 		return;
@@ -337,7 +338,7 @@ static void test_membarrier_fails(void)
 {
 	int status;
 
-	if (!percpu_ref_percpu_available()) {
+	if (!percpu_mode()) {
 		ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): "
 		   "no membarrier to fail");
 		return;
@@ -413,7 +414,7 @@ static void test_switch_race(void)
 
 int main(void)
 {
-	diag("per-CPU mode %savailable", percpu_ref_percpu_available() ? "" : "NOT ");
+	diag("per-CPU mode %savailable", percpu_mode() ? "" : "NOT ");
 	test_percpu_mode();
 	test_init_flags();
 	test_kill_twice();

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "../../src/test_hooks.h"
+#include "percpu_mode.h"
 #include "tap.h"
 
 #define ROUNDS		40	/* forks per way of holding a switch */
@@ -183,7 +184,7 @@ static int child(enum held_in way, bool allow_reinit)
 	long count;
 
 	alarm(WATCHDOG);
-	if (percpu_ref_percpu_available())
+	if (percpu_mode())
 		check(syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0,
 		      "membarrier registration is inherited");
 	check(percpu_ref_is_dying(&ref) == killed, "inherited ref: dying iff killed");
@@ -243,7 +244,7 @@ int main(void)
 	sem_init(&resume, 0, 0);
 	sem_init(&forking, 0, 0);
 	main_tid = (pid_t)syscall(SYS_gettid);
-	percpu_ref_percpu_available();	/* libkref's fork handler is in place */
+	percpu_mode();	/* libkref's fork handler is in place */
 	pthread_atfork(fork_started, NULL, NULL);
 	pthread_create(&rel, NULL, releaser, NULL);
 
@@ -257,7 +258,7 @@ int main(void)
 			pid_t pid;
 
 			/* The hook is reached only from per-CPU mode. */
-			if (way <= IN_HOOK_KILL && !percpu_ref_percpu_available())
+			if (way <= IN_HOOK_KILL && !percpu_mode())
 				continue;
 			rounds++;
 			atomic_store(&releases, 0);
@@ -294,7 +295,7 @@ int main(void)
 	pthread_join(rel, NULL);
 
 	for (int w = 0; w < WAYS; w++) {
-		if (w <= IN_HOOK_KILL && !percpu_ref_percpu_available()) {
+		if (w <= IN_HOOK_KILL && !percpu_mode()) {
 			ok(1, "# SKIP per-CPU mode off (KREF_PERCPU=0, or no rseq): no half-done switch");
 			continue;
 		}

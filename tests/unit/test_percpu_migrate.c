@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <kref.h>
+#include "percpu_mode.h"
 #include "tap.h"
 
 #define THREADS		16
@@ -141,7 +142,7 @@ int main(void)
 		CPU_SET(0, &cpus);
 	}
 	diag("%d threads on %d CPUs, per-CPU mode %savailable", THREADS,
-	     CPU_COUNT(&cpus), percpu_ref_percpu_available() ? "" : "NOT ");
+	     CPU_COUNT(&cpus), percpu_mode() ? "" : "NOT ");
 	pthread_barrier_init(&phase_end, NULL, THREADS + 1);
 	pthread_barrier_init(&phase_checked, NULL, THREADS + 1);
 	percpu_ref_init(&ref, on_release, PERCPU_REF_ALLOW_REINIT);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kref.h>
+#include "percpu_mode.h"
 #include "tap.h"
 
 #ifndef sigev_notify_thread_id
@@ -95,6 +96,7 @@ int main(void)
 	pthread_t t[WORKERS];
 	int switches = 0;
 
+	diag("per-CPU mode %savailable", percpu_mode() ? "" : "NOT ");
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);

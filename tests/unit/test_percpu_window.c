@@ -15,6 +15,7 @@
 #include <semaphore.h>
 #include <kref.h>
 #include "../../src/test_hooks.h"
+#include "percpu_mode.h"
 #include "tap.h"
 
 #define HOLDERS	3
@@ -107,7 +108,7 @@ int main(void)
 	int exact = 0, once = 0, last = 0, edge = 0;
 	unsigned long n;
 
-	if (!percpu_ref_percpu_available()) {
+	if (!percpu_mode()) {
 		printf("1..0 # SKIP per-CPU mode unavailable: no switch window "
 		       "(needs x86-64, glibc 2.35, Linux 5.10)\n");
 		return 0;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "../../src/test_hooks.h"
+#include "percpu_mode.h"
 #include "tap.h"
 
 #define OBJS		8
@@ -362,6 +363,7 @@ int main(void)
 	long kills = 0, releases = 0, lost = 0;
 	cpu_set_t cpus;
 
+	diag("per-CPU mode %savailable", percpu_mode() ? "" : "NOT ");
 	kref_internal_percpu_hook = hook;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
