@@ -54,7 +54,7 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples
-HEADERS := include/kref.h $(wildcard include/kref/*.h)
+HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
@@ -318,10 +318,11 @@ chart: build/bench/bench
 	gnuplot bench/chart.gp
 
 install: $(LIBS)
-	install -d $(DESTDIR)$(INCLUDEDIR)/kref $(DESTDIR)$(LIBDIR) \
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/arch $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
+	install -m 644 include/kref/arch/*.h $(DESTDIR)$(INCLUDEDIR)/kref/arch/
 	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
