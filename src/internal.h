@@ -67,6 +67,9 @@ void kref_percpu_free(unsigned long *counters, void *chunk);
 void kref_percpu_alloc_lock(void);
 void kref_percpu_alloc_unlock(void);
 
+/* For tests: chunks mapped, and slots handed out. */
+void kref_percpu_alloc_stats_(size_t *chunks, size_t *used);
+
 #pragma GCC visibility pop
 
 #endif /* KREF_INTERNAL_H */

@@ -37,6 +37,7 @@ struct chunk {
 
 static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct chunk *with_room;
+static size_t nr_chunks, nr_used;
 
 void kref_percpu_alloc_lock(void)
 {
@@ -87,6 +88,7 @@ static struct chunk *chunk_new(void)
 	}
 	c->base = m;
 	list_add(c);
+	nr_chunks++;
 	return c;
 }
 
@@ -107,6 +109,7 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	} else {
 		slot = c->fresh++;
 	}
+	nr_used++;
 	if (++c->used == SLOTS)
 		list_del(c);
 	pthread_mutex_unlock(&alloc_lock);
@@ -125,15 +128,25 @@ void kref_percpu_free(unsigned long *counters, void *chunk)
 	unsigned long slot = (unsigned long)(counters - c->base);
 
 	pthread_mutex_lock(&alloc_lock);
+	nr_used--;
 	if (c->used-- == SLOTS)
 		list_add(c);
 	if (!c->used && (c->prev || c->next)) {
 		list_del(c);
 		munmap(c->base, chunk_bytes());
 		free(c);
+		nr_chunks--;
 	} else {
 		c->base[slot] = c->free_top;
 		c->free_top = slot + 1;
 	}
+	pthread_mutex_unlock(&alloc_lock);
+}
+
+void kref_percpu_alloc_stats_(size_t *chunks, size_t *used)
+{
+	pthread_mutex_lock(&alloc_lock);
+	*chunks = nr_chunks;
+	*used = nr_used;
 	pthread_mutex_unlock(&alloc_lock);
 }
