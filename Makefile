@@ -309,8 +309,13 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c) $@-debug.o \
 		src/*.c $(BENCH_LIBS)
 
-bench: build/bench/bench
+build/bench/percpu: bench/percpu.c src/*.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
+
+bench: build/bench/bench build/bench/percpu
 	build/bench/bench
+	build/bench/percpu
 
 # docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
 chart: build/bench/bench
