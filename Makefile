@@ -55,7 +55,7 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples
-HEADERS := include/kref.h $(wildcard include/kref/*.h)
+HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
@@ -317,8 +317,13 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c) $@-debug.o \
 		src/*.c $(BENCH_LIBS)
 
-bench: build/bench/bench
+build/bench/percpu: bench/percpu.c src/*.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
+
+bench: build/bench/bench build/bench/percpu
 	build/bench/bench
+	build/bench/percpu
 
 # docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
 chart: build/bench/bench
@@ -326,10 +331,11 @@ chart: build/bench/bench
 	gnuplot bench/chart.gp
 
 install: $(LIBS)
-	install -d $(DESTDIR)$(INCLUDEDIR)/kref $(DESTDIR)$(LIBDIR) \
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/arch $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
+	install -m 644 include/kref/arch/*.h $(DESTDIR)$(INCLUDEDIR)/kref/arch/
 	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
