@@ -93,6 +93,8 @@ KREF_END_DECLS
 /* One architecture's assembly per file: percpu_ref_arch_add_(). */
 #if defined(__x86_64__)
 #include <kref/arch/x86_64.h>
+#elif defined(__aarch64__)
+#include <kref/arch/aarch64.h>
 #endif
 
 KREF_BEGIN_DECLS

@@ -110,7 +110,7 @@ int main(void)
 
 	if (!percpu_mode()) {
 		printf("1..0 # SKIP per-CPU mode unavailable: no switch window "
-		       "(needs x86-64, glibc 2.35, Linux 5.10)\n");
+		       "(needs x86-64 or aarch64, glibc 2.35, Linux 5.10)\n");
 		return 0;
 	}
 	kref_internal_percpu_hook = hook;
