@@ -15,6 +15,7 @@
 # fails, and the init's own checks (stream "system-init") fail if per-CPU
 # mode is off.  A guest that hangs is killed after KREF_SYSTEM_TIMEOUT
 # seconds (1800): the test it was running, and each one after, fails.
+# KREF_TIMEOUT (300) bounds each test inside the guest.
 arch=${1:-aarch64}
 case $arch in
 aarch64) triple=aarch64-linux-gnu debarch=arm64 qemu=qemu-system-aarch64
@@ -77,6 +78,14 @@ cp $out/init $root/init
 cp -r tests/fuzz/corpus $root/tests/fuzz/
 : >$root/tests/list
 elfs=
+# KREF_SYSTEM_TESTS="test_a test_b" runs only those (while developing).
+if [ -n "${KREF_SYSTEM_TESTS:-}" ]; then
+	only=
+	for t in $tests; do
+		case " $KREF_SYSTEM_TESTS " in *" ${t##*/} "*) only="$only $t" ;; esac
+	done
+	tests=$only
+fi
 for t in $tests; do
 	name=${t##*/}
 	if [ "$(head -c 4 "$t")" = "$(printf '\177ELF')" ]; then
