@@ -24,8 +24,8 @@
 # tests/harness/critical_hook.c's critical section); each in build/MODE.
 # tests/harness/check says what each mode runs.
 
-VERSION    := 0.1.0
-SOVERSION  := 0
+VERSION    := 0.2.0
+SOVERSION  := 1
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -68,7 +68,9 @@ ifneq ($(MODE),hook)
 TESTS := $(filter-out %/test_hook,$(TESTS))
 endif
 SONAME  := libkref.so.$(SOVERSION)
-LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
+# The file: named after the soname, which changes only with the ABI.
+SOREAL  := $(SONAME).0.0
+LIBS    := $(B)/libkref.a $(B)/$(SOREAL)
 
 all: $(LIBS)
 
@@ -83,9 +85,9 @@ $(B)/libkref.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/libkref.so.$(VERSION): $(LIB_OBJS)
+$(B)/$(SOREAL): $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
-	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
 # A test that needs what is not installed is built as a script that skips
@@ -340,8 +342,8 @@ install: $(LIBS)
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
 	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
-	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	install -m 755 $(B)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
 	@# Into the live system: refresh the dynamic linker's cache, and say
 	@# so if it still cannot find the library (LIBDIR not in its path).

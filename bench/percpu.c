@@ -341,6 +341,8 @@ int main(void)
 	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
 	int rounds = (int)env_long("BENCH_REPEATS", 11, 1, MAX_ROUNDS);
 
+	printf("percpu_ref at scale: `make bench` (build/bench/percpu, "
+	       "BENCH_REPEATS=%d BENCH_SCALE=%ld)\n\n", rounds, scale);
 	memory(131072);	/* first: the children must read KREF_PERCPU_CPUS */
 	kref_init(&kobj.k);
 	if (percpu_ref_init(&pcp, pcp_release, 0) != 0)
