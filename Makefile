@@ -233,7 +233,10 @@ check-cross:
 # The C tests in a real Linux under qemu-system (TCG), per-CPU mode on and
 # required (packages: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross,
 # qemu-system-arm; the kernel: apt-get download, multiarch arm64).
-ARCH ?= aarch64
+# Only from the command line: some environments export ARCH for their own use.
+ifneq ($(origin ARCH),command line)
+ARCH := aarch64
+endif
 check-system:
 	@$(call counted,system,tests/release/check-system.sh $(ARCH))
 
