@@ -190,10 +190,11 @@ struct impl {
 	void (*pairs)(long n);
 	double single[64], dual[64];	/* ns per pair, one per round */
 	void (*untimed)(long n);	/* after the clock stops, if set */
+	bool baseline;			/* starts a group: ratios are to it */
 };
 
 static struct impl impls[] = {
-	{ .name = "raw C11 atomics", .pairs = pairs_raw },
+	{ .name = "raw C11 atomics", .pairs = pairs_raw, .baseline = true },
 	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
 #ifdef HAVE_GLIB
 	{ .name = "GLib g_atomic_ref_count", .pairs = pairs_glib },
@@ -202,31 +203,23 @@ static struct impl impls[] = {
 	{ .name = "liburcu urcu_ref", .pairs = pairs_urcu },
 #endif
 	{ .name = "pthread mutex counter", .pairs = pairs_mutex },
-	{ .name = "raw CAS loop (get unless 0)", .pairs = pairs_raw_cas },
+	{ .name = "raw CAS loop (get unless 0)", .pairs = pairs_raw_cas, .baseline = true },
 	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
-	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
+	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero, .baseline = true },
 	{ .name = "libkref rcuref_get/rcuref_put", .pairs = pairs_rcuref },
-	{ .name = "gets only: kref_get_unless_zero", .pairs = gets_kref_unless_zero, .untimed = puts_kref },
+	{ .name = "gets only: kref_get_unless_zero", .pairs = gets_kref_unless_zero, .untimed = puts_kref, .baseline = true },
 	{ .name = "gets only: rcuref_get", .pairs = gets_rcuref, .untimed = puts_rcuref },
-	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref, .baseline = true },
 	{ .name = "  the same with KREF_DEBUG", .pairs = pairs_kref_debug },
-	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref, .baseline = true },
 	{ .name = "libkref percpu_ref get/put", .pairs = pairs_percpu },
 #ifdef HAVE_URCU_CDS
-	{ .name = "mutex table: lookup+get+put", .pairs = lookups_mutex },
+	{ .name = "mutex table: lookup+get+put", .pairs = lookups_mutex, .baseline = true },
 	{ .name = "RCU table, same buckets", .pairs = lookups_rcu_buckets },
 	{ .name = "RCU table, liburcu cds_lfht", .pairs = lookups_rcu },
 #endif
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
-
-/* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7, 9, 11, 13,
-#ifdef HAVE_URCU_CDS
-	15,
-#endif
-};
-#define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
 {
@@ -553,14 +546,11 @@ int main(void)
 	       "on the same counter)\n\n", rounds);
 	printf("%-32s %17s %8s   %17s %8s\n", "", "1 thread", "ratio",
 	       "2 threads", "ratio");
-	for (size_t i = 0, g = 0; i < NIMPLS; i++) {
-		const struct impl *base, *m = &impls[i];
-
-		if (g + 1 < NGROUPS && i == group_start[g + 1]) {
-			g++;
+	for (const struct impl *base = impls, *m = impls; m < impls + NIMPLS; m++) {
+		if (m->baseline && m != impls)
 			printf("\n");
-		}
-		base = &impls[group_start[g]];
+		if (m->baseline)
+			base = m;
 		printf("%-32s %7.2f / %7.2f %7.3fx   %7.2f / %7.2f %7.3fx\n",
 		       m->name, minimum(m->single, rounds), median(m->single, rounds),
 		       paired_ratio(m->single, base->single, rounds),
