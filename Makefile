@@ -23,8 +23,8 @@
 # tests/harness/critical_hook.c's critical section); each in build/MODE.
 # tests/harness/check says what each mode runs.
 
-VERSION    := 0.1.0
-SOVERSION  := 0
+VERSION    := 0.2.0
+SOVERSION  := 1
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -54,7 +54,7 @@ WARN     := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLAGS) $(CFLAGS) $(SAN_$(MODE)) -Iinclude -pthread
 
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples
-HEADERS := include/kref.h $(wildcard include/kref/*.h)
+HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
@@ -67,7 +67,9 @@ ifneq ($(MODE),hook)
 TESTS := $(filter-out %/test_hook,$(TESTS))
 endif
 SONAME  := libkref.so.$(SOVERSION)
-LIBS    := $(B)/libkref.a $(B)/libkref.so.$(VERSION)
+# The file: named after the soname, which changes only with the ABI.
+SOREAL  := $(SONAME).0.0
+LIBS    := $(B)/libkref.a $(B)/$(SOREAL)
 
 all: $(LIBS)
 
@@ -82,9 +84,9 @@ $(B)/libkref.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/libkref.so.$(VERSION): $(LIB_OBJS)
+$(B)/$(SOREAL): $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
-	ln -sf libkref.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
 # A test that needs what is not installed is built as a script that skips
@@ -311,8 +313,13 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
 		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS)
 
-bench: build/bench/bench
+build/bench/percpu: bench/percpu.c src/*.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
+
+bench: build/bench/bench build/bench/percpu
 	build/bench/bench
+	build/bench/percpu
 
 # docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
 chart: build/bench/bench
@@ -320,16 +327,17 @@ chart: build/bench/bench
 	gnuplot bench/chart.gp
 
 install: $(LIBS)
-	install -d $(DESTDIR)$(INCLUDEDIR)/kref $(DESTDIR)$(LIBDIR) \
+	install -d $(DESTDIR)$(INCLUDEDIR)/kref/arch $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/kref.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/kref/*.h $(DESTDIR)$(INCLUDEDIR)/kref/
+	install -m 644 include/kref/arch/*.h $(DESTDIR)$(INCLUDEDIR)/kref/arch/
 	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
 	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(B)/libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
-	ln -sf libkref.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	install -m 755 $(B)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
 	@# Into the live system: refresh the dynamic linker's cache, and say
 	@# so if it still cannot find the library (LIBDIR not in its path).

@@ -59,6 +59,17 @@ void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
 /* For tests: how many scope-based references this thread has recorded. */
 unsigned int kref_debug_scope_depth_(void);
 
+/* percpu_alloc.c: per-CPU counters for one ref, zeroed, at CPU 0's
+ * counter (percpu.h says where the others are), or NULL; *@chunk is for
+ * kref_percpu_free().  The lock is for fork handlers. */
+unsigned long *kref_percpu_alloc(void **chunk);
+void kref_percpu_free(unsigned long *counters, void *chunk);
+void kref_percpu_alloc_lock(void);
+void kref_percpu_alloc_unlock(void);
+
+/* For tests: chunks mapped, and slots handed out. */
+void kref_percpu_alloc_stats_(size_t *chunks, size_t *used);
+
 #pragma GCC visibility pop
 
 #endif /* KREF_INTERNAL_H */

@@ -84,10 +84,12 @@ report_once_fmt(atomic_bool *done, const void *from, const char *fmt, ...)
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&switch_lock);
+	kref_percpu_alloc_lock();	/* after: a switch may free counters */
 }
 
 static void fork_release(void)
 {
+	kref_percpu_alloc_unlock();
 	pthread_mutex_unlock(&switch_lock);
 }
 
@@ -121,6 +123,17 @@ static void restart_and_fence(void)
 	abort();
 }
 
+unsigned int percpu_ref_nr_cpus_;
+
+/* The CPUs that get a counter: the configured ones, unless overridden. */
+static unsigned int nr_cpus(void)
+{
+	const char *env = getenv("KREF_PERCPU_CPUS");
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_CONF);
+
+	return n < 1 ? 1 : n > 4096 ? 4096 : (unsigned int)n;
+}
+
 static void check_available(void)
 {
 	const char *env = getenv("KREF_PERCPU");
@@ -131,6 +144,9 @@ static void check_available(void)
 	available = __rseq_size > 0 &&
 		membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ) == 0 &&
 		membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+	/* Before any ref has counters; pthread_once publishes it. */
+	if (available)
+		percpu_ref_nr_cpus_ = nr_cpus();
 #endif
 }
 
@@ -146,17 +162,18 @@ static unsigned long flags_of(struct percpu_ref *ref)
 	       __PERCPU_REF_ATOMIC_DEAD;
 }
 
-/* The per-CPU counters: header line (CPU count), then a line per CPU. */
-static char *counters_of(struct percpu_ref *ref)
+/* CPU 0's counter; CPU c's is c units on (percpu.h). */
+static unsigned long *counters_of(struct percpu_ref *ref)
 {
-	return (char *)(atomic_load_explicit(&ref->percpu_count_ptr,
-					     memory_order_relaxed) &
-			~__PERCPU_REF_ATOMIC_DEAD);
+	return (unsigned long *)(atomic_load_explicit(&ref->percpu_count_ptr,
+						      memory_order_relaxed) &
+				 ~__PERCPU_REF_ATOMIC_DEAD);
 }
 
-static unsigned long *counter(char *counters, unsigned int cpu)
+static unsigned long *counter(unsigned long *counters, unsigned int cpu)
 {
-	return (unsigned long *)(counters + PERCPU_REF_SLOT * (cpu + 1));
+	return (unsigned long *)((char *)counters +
+				 ((size_t)cpu << KREF_PERCPU_UNIT_SHIFT_));
 }
 
 int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
@@ -168,19 +185,11 @@ int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 	if (!data)
 		return -ENOMEM;
 	if (percpu_ref_percpu_available()) {
-		long n = sysconf(_SC_NPROCESSORS_CONF);
-		char *counters;
-
-		n = n > 0 ? n : 1;
-		counters = aligned_alloc(PERCPU_REF_SLOT,
-					 PERCPU_REF_SLOT * (size_t)(n + 1));
-		if (!counters) {
+		p = (unsigned long)kref_percpu_alloc(&data->chunk);
+		if (!p) {
 			free(data);
 			return -ENOMEM;
 		}
-		memset(counters, 0, PERCPU_REF_SLOT * (size_t)(n + 1));
-		*(unsigned int *)counters = (unsigned int)n;
-		p = (unsigned long)counters;
 	}
 	/* As the kernel: a ref that starts atomic or dead may go per-CPU.
 	 * Without per-CPU mode, refs start atomic, and the flag still says
@@ -198,21 +207,29 @@ int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 	atomic_init(&data->count, start);
 	data->force_atomic = flags & PERCPU_REF_INIT_ATOMIC;
 	data->release = release;
-	data->ref = ref;
 	ref->data = data;
 	/* Relaxed: the ref is not shared yet; publishing it orders this. */
 	atomic_store_explicit(&ref->percpu_count_ptr, p, memory_order_relaxed);
 	return 0;
 }
 
+/* In atomic mode only, after the switch: no sequence adds to them. */
 static void free_counters(struct percpu_ref *ref)
 {
-	free(counters_of(ref));
-	/* Relaxed: only in atomic mode, where the fast path never reads it. */
+	kref_percpu_free(counters_of(ref), ref->data->chunk);
+	/* Relaxed: in atomic mode the fast path never follows the pointer. */
 	atomic_store_explicit(&ref->percpu_count_ptr, flags_of(ref),
 			      memory_order_relaxed);
 }
 
+static void restart_and_fence(void);
+
+/*
+ * The kernel's must not be called on a ref still in per-CPU mode.  Ours
+ * may: the slot goes back to the allocator for another ref's counters, so
+ * a get or put still in flight here must not land in it afterwards, and
+ * the same switch as percpu_ref_switch_to_atomic() makes sure.
+ */
 void percpu_ref_exit(struct percpu_ref *ref)
 {
 	struct percpu_ref_data *data = ref->data;
@@ -220,7 +237,17 @@ void percpu_ref_exit(struct percpu_ref *ref)
 
 	if (!data)
 		return;
-	free_counters(ref);
+	/* Not under switch_lock otherwise: release() may call us from a
+	 * switch's put, and in atomic mode nothing adds to the counters. */
+	if (!(flags_of(ref) & __PERCPU_REF_ATOMIC)) {
+		pthread_mutex_lock(&switch_lock);
+		/* seq_cst: the flag is set before the membarriers. */
+		atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
+		restart_and_fence();
+		pthread_mutex_unlock(&switch_lock);
+	}
+	if (counters_of(ref))
+		free_counters(ref);
 	count = atomic_load_explicit(&data->count, memory_order_relaxed);
 	/* Keep the count for percpu_ref_is_zero(), as the kernel does. */
 	atomic_store_explicit(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC_DEAD |
@@ -252,8 +279,7 @@ static void percpu_done(struct percpu_ref *ref)
 static void switch_to_atomic(struct percpu_ref *ref,
 			     percpu_ref_func_t *confirm_switch, const void *from)
 {
-	unsigned long sum = 0, count;
-	char *counters = counters_of(ref);
+	unsigned long sum = 0, count, *counters = counters_of(ref);
 
 	if (flags_of(ref) & __PERCPU_REF_ATOMIC) {
 		if (confirm_switch)
@@ -270,7 +296,7 @@ static void switch_to_atomic(struct percpu_ref *ref,
 	__tsan_acquire(ref);
 #endif
 	kref_vg_happens_after(ref);
-	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
+	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++)
 		sum += *counter(counters, cpu);
 	/* Relaxed: the put that follows is the release; unsigned arithmetic
 	 * wraps the sum and the bias into the true count. */
@@ -303,7 +329,7 @@ static void switch_to_atomic(struct percpu_ref *ref,
 /* With switch_lock held. */
 static void switch_to_percpu(struct percpu_ref *ref, const void *from)
 {
-	char *counters = counters_of(ref);
+	unsigned long *counters = counters_of(ref);
 
 	if (!(flags_of(ref) & __PERCPU_REF_ATOMIC))
 		return;
@@ -321,7 +347,7 @@ static void switch_to_percpu(struct percpu_ref *ref, const void *from)
 		return;		/* per-CPU mode is unavailable */
 	atomic_fetch_add_explicit(&ref->data->count, PERCPU_COUNT_BIAS,
 				  memory_order_relaxed);
-	for (unsigned int cpu = 0; cpu < *(unsigned int *)counters; cpu++)
+	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++)
 		*counter(counters, cpu) = 0;
 	/* Release: the bias and the zeroed counters are in place before a
 	 * get can add to them. */

@@ -8,11 +8,18 @@
  * owner kills the ref, it switches to one atomic counter, and the last put
  * after that calls release().  docs/percpu.md has the design.
  *
- * Per-CPU mode needs x86-64, glibc's restartable sequences (glibc 2.35 or
- * later registers one for every thread; nothing to do in your threads) and
- * membarrier's RSEQ command (Linux 5.10 or later).  Without them every ref
- * stays in atomic mode: correct, not scalable; percpu_ref_percpu_available()
- * tells which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ * Per-CPU mode needs an architecture with a file in kref/arch/ (x86-64,
+ * aarch64), glibc's restartable sequences (glibc 2.35 or later registers
+ * one for every thread; nothing to do in your threads) and membarrier's
+ * RSEQ command (Linux 5.10 or later).  Without them every ref stays in
+ * atomic mode: correct, not scalable; percpu_ref_percpu_available() tells
+ * which.  KREF_PERCPU=0 in the environment forces atomic mode.
+ *
+ * Memory: the per-CPU counters of many refs are packed together, 8 bytes
+ * per CPU per ref, in chunks whose part for each CPU is a separate page
+ * (docs/percpu.md).  The counted CPUs are the configured ones, or
+ * KREF_PERCPU_CPUS from the environment (1 to 4096; a CPU numbered past
+ * them uses the atomic counter).
  *
  * Gets, puts and trygets are async-signal-safe; the switches, kill,
  * resurrect, init and exit are not.  fork() waits for a switch that
@@ -24,13 +31,6 @@
 #include <stddef.h>
 #include <kref/atomic.h>
 #include <kref/compiler.h>
-
-#if defined(__x86_64__) && defined(__GLIBC__) && \
-	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-#include <sys/rseq.h>
-#define KREF_PERCPU_RSEQ 1
-#endif
-
 
 KREF_BEGIN_DECLS
 
@@ -57,11 +57,10 @@ enum {
 struct percpu_ref_data {
 	kref_atomic_ulong count;	/* atomic mode's count (+ a bias) */
 	percpu_ref_func_t *release;
-	percpu_ref_func_t *confirm_switch;
+	void *chunk;		/* the per-CPU counters' allocation */
 	bool force_atomic;
 	bool allow_reinit;
 	bool percpu_done;	/* went atomic without allow_reinit: for good */
-	struct percpu_ref *ref;
 };
 
 /**
@@ -81,8 +80,22 @@ struct percpu_ref {
 #define __PERCPU_REF_ATOMIC_DEAD (__PERCPU_REF_ATOMIC | __PERCPU_REF_DEAD)
 #define __PERCPU_REF_FLAG_BITS	2
 
-/* The per-CPU counters: a header line, then one cache line per CPU. */
-#define PERCPU_REF_SLOT		64
+/*
+ * Not API: where the per-CPU counters are.  A ref's counter for CPU c is
+ * at its counter pointer + (c << KREF_PERCPU_UNIT_SHIFT_), for c below
+ * percpu_ref_nr_cpus_ (0 while per-CPU mode is unavailable).
+ */
+#define KREF_PERCPU_UNIT_SHIFT_	12
+extern unsigned int percpu_ref_nr_cpus_;
+
+KREF_END_DECLS
+
+/* One architecture's assembly per file: percpu_ref_arch_add_(). */
+#if defined(__x86_64__)
+#include <kref/arch/x86_64.h>
+#endif
+
+KREF_BEGIN_DECLS
 
 /**
  * percpu_ref_init - initialise a percpu_ref
@@ -169,10 +182,10 @@ static inline void percpu_ref_kill(struct percpu_ref *ref)
  * Not API: add @delta to this CPU's counter if the ref is in per-CPU mode
  * (a put adds the two's complement of its count: the counters wrap).
  *
- * A restartable sequence: it reads this CPU's number and the ref's mode and
- * adds to that CPU's counter in its last instruction.  If the thread is
- * preempted, migrated or signalled before that instruction, the kernel
- * restarts it; a mode switch restarts every sequence in flight
+ * A restartable sequence (kref/arch/): it reads this CPU's number and the
+ * ref's mode and adds to that CPU's counter in its last instruction.  If
+ * the thread is preempted, migrated or signalled before that instruction,
+ * the kernel restarts it; a mode switch restarts every sequence in flight
  * (membarrier), so none adds to a counter the switch has already summed.
  *
  * Return: false in atomic mode: the caller uses the atomic counter.
@@ -181,49 +194,13 @@ static inline bool percpu_ref_add_this_cpu_(struct percpu_ref *ref,
 					   unsigned long delta)
 {
 #ifdef KREF_PERCPU_RSEQ
-	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
-					  __rseq_offset);
-
-restart:
-	__asm__ goto(
-		".pushsection __rseq_cs, \"aw\"\n\t"
-		".balign 32\n\t"
-		"3:\n\t"
-		".long 0, 0\n\t"			/* version, flags */
-		".quad 1f, 2f - 1f, 4f\n\t"		/* start, length, abort */
-		".popsection\n\t"
-		"leaq 3b(%%rip), %%rax\n\t"
-		"movq %%rax, %c[cs](%[rs])\n\t"	/* enter the sequence */
-		"1:\n\t"
-		"movq (%[ptr]), %%rcx\n\t"		/* counters | flags */
-		"testq %[flags], %%rcx\n\t"
-		"jnz %l[atomic_mode]\n\t"
-		"movl %c[cpu](%[rs]), %%eax\n\t"
-		"cmpl (%%rcx), %%eax\n\t"		/* header: number of CPUs */
-		"jae %l[atomic_mode]\n\t"
-		"addl $1, %%eax\n\t"
-		"shlq $6, %%rax\n\t"			/* * PERCPU_REF_SLOT */
-		"addq %[delta], (%%rcx, %%rax)\n\t"	/* commit */
-		"2:\n\t"
-		".pushsection __rseq_failure, \"ax\"\n\t"
-		".byte 0x0f, 0xb9, 0x3d\n\t"		/* ud1: the signature is */
-		".long %c[sig]\n\t"			/* its operand */
-		"4:\n\t"
-		"jmp %l[restart]\n\t"
-		".popsection\n\t"
-		:
-		: [rs] "r" (rs), [ptr] "r" (&ref->percpu_count_ptr),
-		  [delta] "r" (delta), [flags] "i" (__PERCPU_REF_ATOMIC_DEAD),
-		  [cs] "i" (offsetof(struct rseq, rseq_cs)),
-		  [cpu] "i" (offsetof(struct rseq, cpu_id)), [sig] "i" (RSEQ_SIG)
-		: "rax", "rcx", "memory", "cc"
-		: atomic_mode, restart);
+	if (kref_likely(percpu_ref_arch_add_(&ref->percpu_count_ptr, delta))) {
 #ifdef KREF_TSAN
-	__tsan_release(ref);	/* ThreadSanitizer cannot see membarrier */
+		__tsan_release(ref);	/* ThreadSanitizer cannot see membarrier */
 #endif
-	kref_vg_happens_before(ref);	/* nor can Helgrind and DRD */
-	return true;
-atomic_mode:
+		kref_vg_happens_before(ref);	/* nor can Helgrind and DRD */
+		return true;
+	}
 #endif
 	(void)ref;
 	(void)delta;

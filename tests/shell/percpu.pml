@@ -10,9 +10,13 @@
  * they were aborted in between, by the switch's membarrier or by another
  * thread committing on the same CPU (which means they were preempted).
  *
+ * After summing, the killer frees the per-CPU counters (the ref has no
+ * PERCPU_REF_ALLOW_REINIT) and the allocator hands the slot, zeroed, to a
+ * new ref.
+ *
  * Checked: the object is never released while anyone holds a reference
  * (no early release), at most once, and exactly once when all is done
- * (no reference lost).  Build with -DNO_FENCE to see spin find the lost
+ * (no reference lost); no sequence adds to the slot once it is reused.  Build with -DNO_FENCE to see spin find the lost
  * reference that the membarrier prevents.
  */
 #define NCPU	2
@@ -29,6 +33,7 @@ byte cs_cpu[W + 1];
 byte held = W + 1;	/* ghost: references held right now */
 byte released;
 byte done;
+bool reused;		/* the slot belongs to another ref now */
 
 /* Add d to the ref, per-CPU or atomic, as percpu_ref_{get,put}_many do.
  * The caller declares seen_atomic, committed and j. */
@@ -65,6 +70,7 @@ inline add(id, d)
 			:: aborted[id] ->		/* restart */
 				in_cs[id] = false
 			:: else ->
+				assert(!reused);	/* not into another's count */
 				slot[cs_cpu[id]] = slot[cs_cpu[id]] + d;
 				in_cs[id] = false;
 				committed = true;
@@ -138,6 +144,11 @@ active proctype killer()
 	sum = slot[0];
 	sum = sum + slot[1];
 	count = count + sum - BIAS;
+	atomic {			/* freed, and zeroed for the next ref */
+		reused = true;
+		slot[0] = 0;
+		slot[1] = 0
+	};
 	put(W);				/* the switch's reference */
 	put(W);				/* the initial reference: the kill */
 	done == W;

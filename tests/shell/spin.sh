@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # spin.sh - model-check the percpu_ref kill protocol (tests/shell/percpu.pml):
-# no early release, at most and exactly one release, under all
-# interleavings; and without the membarrier fence, spin must find a bug.
+# no early release, at most and exactly one release, no add into a freed
+# and reused slot, under all interleavings; and without the membarrier fence, spin must find a bug.
 . tests/harness/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * percpu.c - percpu_ref's three figures (docs/percpu.md discusses them):
+ *
+ * 1. memory per ref for N counted CPUs, 2 to 256 (KREF_PERCPU_CPUS);
+ * 2. a get+put pair on one thread against a plain thread-local
+ *    increment+decrement, ns and estimated cycles per pair;
+ * 3. two threads on one object: aggregate pairs per second, percpu_ref
+ *    against kref.
+ *
+ * Times are min / median over BENCH_REPEATS rounds (default 11) that
+ * interleave the rows; ratios are the median of each round's ratio to the
+ * baseline measured in the same round.  BENCH_SCALE multiplies the work.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <kref.h>
+
+#define MAX_ROUNDS 64
+
+static struct percpu_ref pcp;
+static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
+static _Thread_local unsigned long tls_counter;
+static int releases;
+
+static void kref_release(struct kref *k) { (void)k; releases++; }
+static void pcp_release(struct percpu_ref *r) { (void)r; releases++; }
+
+/* The compiler may not merge or drop the increment and the decrement. */
+#define COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
+
+/* The thread-local counter as __thread code addresses it: %fs-relative. */
+static __attribute__((noinline)) void pairs_tls(long n)
+{
+	for (long i = 0; i < n; i++) {
+		COMPILER_BARRIER();
+		tls_counter++;
+		COMPILER_BARRIER();
+		tls_counter--;
+	}
+}
+
+/* Through a pointer, as code handed the counter's address does; the
+ * faster of the two on some CPUs (AMD's memory renaming). */
+static __attribute__((noinline)) void pairs_tls_ptr(long n)
+{
+	unsigned long *c = &tls_counter;
+
+	__asm__("" : "+r"(c));	/* forget that c is %fs-relative */
+	for (long i = 0; i < n; i++) {
+		COMPILER_BARRIER();
+		(*c)++;
+		COMPILER_BARRIER();
+		(*c)--;
+	}
+}
+
+static __attribute__((noinline)) void pairs_percpu(long n)
+{
+	for (long i = 0; i < n; i++) {
+		percpu_ref_get(&pcp);
+		percpu_ref_put(&pcp);
+	}
+}
+
+static __attribute__((noinline)) void pairs_kref(long n)
+{
+	for (long i = 0; i < n; i++) {
+		kref_get(&kobj.k);
+		kref_put(&kobj.k, kref_release);
+	}
+}
+
+/* A chain of dependent adds, one a cycle on every x86-64 and arm64 core:
+ * ns per cycle, to express the rows in cycles. */
+static __attribute__((noinline)) void dependent_adds(long n)
+{
+	unsigned long x = 0;
+
+	for (long i = 0; i < n; i++) {
+		__asm__ __volatile__("" : "+r"(x));
+		x++;
+		__asm__ __volatile__("" : "+r"(x));
+		x++;
+		__asm__ __volatile__("" : "+r"(x));
+		x++;
+		__asm__ __volatile__("" : "+r"(x));
+		x++;
+	}
+	__asm__ __volatile__("" : : "r"(x));
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, sizeof(double) * (size_t)n);
+	qsort(s, (size_t)n, sizeof(double), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static double maximum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+static double median_ratio(const double *v, const double *base, int n)
+{
+	double r[MAX_ROUNDS];
+
+	for (int i = 0; i < n; i++)
+		r[i] = v[i] / base[i];
+	return median(r, n);
+}
+
+static long env_long(const char *name, long dflt, long lo, long hi)
+{
+	const char *s = getenv(name);
+	long v = s ? strtol(s, NULL, 10) : dflt;
+
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+struct row {
+	const char *name;
+	void (*pairs)(long n);
+	double ns[MAX_ROUNDS];
+};
+
+static double time_ns(void (*fn)(long), long n)
+{
+	double t = now_ns();
+
+	fn(n);
+	return (now_ns() - t) / (double)n;
+}
+
+/* 2. One thread. */
+static void single(long n, int rounds)
+{
+	struct row rows[] = {
+		{ "thread-local ++/-- via pointer", pairs_tls_ptr, {0} },
+		{ "thread-local ++/-- %fs-relative", pairs_tls, {0} },
+		{ "percpu_ref_get/percpu_ref_put", pairs_percpu, {0} },
+		{ "kref_get/kref_put", pairs_kref, {0} },
+	};
+	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
+	double cycle[MAX_ROUNDS];
+
+	for (int i = 0; i < nrows; i++)
+		rows[i].pairs(n / 10);	/* warm up */
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < nrows; i++)
+			rows[i].ns[r] = time_ns(rows[i].pairs, n);
+	}
+	printf("2. one thread: a get+put pair against a thread-local "
+	       "increment+decrement\n   ns per pair, min / median of %d rounds; "
+	       "cycles: median ns / ns per dependent add (%.3f ns)\n\n",
+	       rounds, median(cycle, rounds));
+	printf("   %-34s %17s %8s %10s\n", "", "ns", "cycles", "ratio");
+	for (int i = 0; i < nrows; i++) {
+		printf("   %-34s %7.2f / %7.2f %8.1f %9.2fx\n", rows[i].name,
+		       minimum(rows[i].ns, rounds), median(rows[i].ns, rounds),
+		       median(rows[i].ns, rounds) / median(cycle, rounds),
+		       median_ratio(rows[i].ns, rows[0].ns, rounds));
+	}
+	printf("   ratio: to the first row, whichever thread-local form is "
+	       "faster here: %s\n\n",
+	       median(rows[0].ns, rounds) <= median(rows[1].ns, rounds) ?
+	       "the first" : "the second (compare with it)");
+}
+
+/* 3. Two threads on one object. */
+struct worker {
+	pthread_barrier_t *go;
+	void (*pairs)(long n);
+	long n;
+	double start, end;
+};
+
+static void *worker(void *p)
+{
+	struct worker *w = p;
+
+	pthread_barrier_wait(w->go);
+	w->start = now_ns();
+	w->pairs(w->n);
+	w->end = now_ns();
+	return NULL;
+}
+
+/* Million pairs a second, both threads together. */
+static double aggregate(void (*pairs)(long), long n)
+{
+	pthread_barrier_t go;
+	pthread_t t[2];
+	struct worker w[2];
+	double first, last;
+
+	pthread_barrier_init(&go, NULL, 2);
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct worker){ &go, pairs, n, 0, 0 };
+		pthread_create(&t[i], NULL, worker, &w[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	first = w[0].start < w[1].start ? w[0].start : w[1].start;
+	last = w[0].end > w[1].end ? w[0].end : w[1].end;
+	return 2e3 * (double)n / (last - first);
+}
+
+static void dual(long n, int rounds)
+{
+	double k[MAX_ROUNDS] = {0}, p[MAX_ROUNDS] = {0}, ratio[MAX_ROUNDS] = {0};
+
+	for (int r = 0; r < rounds; r++) {
+		k[r] = aggregate(pairs_kref, n);
+		p[r] = aggregate(pairs_percpu, n);
+		ratio[r] = p[r] / k[r];
+	}
+	printf("3. two threads, one object: million pairs a second, both "
+	       "threads together\n   (max / median of %d rounds)\n\n", rounds);
+	printf("   %-34s %8.1f / %8.1f\n", "kref_get/kref_put",
+	       maximum(k, rounds), median(k, rounds));
+	printf("   %-34s %8.1f / %8.1f %9.2fx kref\n\n",
+	       "percpu_ref_get/percpu_ref_put", maximum(p, rounds),
+	       median(p, rounds), median(ratio, rounds));
+}
+
+/* 1. Memory per ref against N. */
+static long rss_bytes(void)
+{
+	long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f && fscanf(f, "%*s %ld", &pages) != 1)
+		pages = 0;
+	if (f)
+		fclose(f);
+	return pages * sysconf(_SC_PAGESIZE);
+}
+
+/* In a child that counts @cpus CPUs: resident bytes gained per ref for
+ * @n refs in per-CPU mode, their struct percpu_ref aside; -1 if per-CPU
+ * mode is unavailable. */
+static double bytes_per_ref(int cpus, long n)
+{
+	double per = -1;
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char env[16];
+		struct percpu_ref *refs = calloc((size_t)n, sizeof(*refs));
+		long before;
+
+		snprintf(env, sizeof(env), "%d", cpus);
+		setenv("KREF_PERCPU_CPUS", env, 1);
+		if (refs && percpu_ref_percpu_available()) {
+			memset(refs, 0, (size_t)n * sizeof(*refs));
+			before = rss_bytes();
+			for (long i = 0; i < n; i++)
+				if (percpu_ref_init(&refs[i], pcp_release, 0))
+					_exit(1);
+			per = (double)(rss_bytes() - before) / (double)n;
+		}
+		_exit(write(fds[1], &per, sizeof(per)) != sizeof(per));
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &per, sizeof(per)) != sizeof(per))
+		per = -1;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return per;
+}
+
+static void memory(long n)
+{
+	printf("1. memory per ref in per-CPU mode, N counted CPUs "
+	       "(KREF_PERCPU_CPUS=N):\n   resident bytes gained per ref over "
+	       "%ld refs, the 16-byte struct percpu_ref aside;\n   before: "
+	       "the old layout's 64 N + 128 bytes of counters + 48 of data\n\n", n);
+	printf("   %5s %12s %12s %12s\n", "N", "bytes/ref", "64 + 16 N", "before");
+	for (int cpus = 2; cpus <= 256; cpus *= 2) {
+		double per = bytes_per_ref(cpus, n);
+
+		if (per < 0) {
+			printf("   (per-CPU mode is unavailable here)\n");
+			break;
+		}
+		printf("   %5d %12.1f %12d %12d\n", cpus, per, 64 + 16 * cpus,
+		       64 * cpus + 128 + 48);
+	}
+	printf("\n");
+}
+
+int main(void)
+{
+	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
+	int rounds = (int)env_long("BENCH_REPEATS", 11, 1, MAX_ROUNDS);
+
+	printf("percpu_ref at scale: `make bench` (build/bench/percpu, "
+	       "BENCH_REPEATS=%d BENCH_SCALE=%ld)\n\n", rounds, scale);
+	memory(131072);	/* first: the children must read KREF_PERCPU_CPUS */
+	kref_init(&kobj.k);
+	if (percpu_ref_init(&pcp, pcp_release, 0) != 0)
+		return 1;
+	if (!percpu_ref_percpu_available())
+		printf("(per-CPU mode is unavailable here: percpu_ref runs in "
+		       "atomic mode)\n\n");
+	single(20000000 * scale, rounds);
+	dual(10000000 * scale, rounds);
+	percpu_ref_exit(&pcp);
+	return releases != 0;
+}

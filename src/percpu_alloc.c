@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * percpu_alloc.c - percpu_ref's per-CPU counters, packed densely.
+ *
+ * A chunk is one mapping of percpu_ref_nr_cpus_ units, one page-sized unit
+ * per CPU; a slot is an 8-byte counter at the same offset in every unit.
+ * So a ref's counters cost 8 bytes per CPU, every line of a unit belongs
+ * to one CPU (the fast path never writes a line another CPU writes), and
+ * CPU c's counter is at the slot's address + c units, which the fast path
+ * computes with one shift.
+ *
+ * Chunks with a free slot are on a list; a chunk's freed slots form a
+ * stack threaded through their unit-0 counters, and slots never handed
+ * out are taken from its end: allocating and freeing are O(1) in the
+ * number of refs (zeroing a slot is O(CPUs)).  A chunk whose last slot is
+ * freed is unmapped unless it is the only chunk with room.  One lock for
+ * all: init and exit are not the fast path.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include <kref/percpu.h>
+#include "internal.h"
+
+#define UNIT		(1UL << KREF_PERCPU_UNIT_SHIFT_)
+#define SLOTS		((unsigned int)(UNIT / sizeof(unsigned long)))
+
+struct chunk {
+	unsigned long *base;		/* unit 0; unit c at base + c * UNIT */
+	struct chunk *prev, *next;	/* on the list while it has room */
+	unsigned int used;		/* slots handed out */
+	unsigned int fresh;		/* slots from here on never were */
+	unsigned long free_top;		/* freed slots' stack: index + 1 */
+};
+
+static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct chunk *with_room;
+static size_t nr_chunks, nr_used;
+
+void kref_percpu_alloc_lock(void)
+{
+	pthread_mutex_lock(&alloc_lock);
+}
+
+void kref_percpu_alloc_unlock(void)
+{
+	pthread_mutex_unlock(&alloc_lock);
+}
+
+static void list_add(struct chunk *c)
+{
+	c->prev = NULL;
+	c->next = with_room;
+	if (with_room)
+		with_room->prev = c;
+	with_room = c;
+}
+
+static void list_del(struct chunk *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		with_room = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+}
+
+static size_t chunk_bytes(void)
+{
+	return UNIT * percpu_ref_nr_cpus_;
+}
+
+static struct chunk *chunk_new(void)
+{
+	struct chunk *c = calloc(1, sizeof(*c));
+	void *m;
+
+	if (!c)
+		return NULL;
+	m = mmap(NULL, chunk_bytes(), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		free(c);
+		return NULL;
+	}
+	c->base = m;
+	list_add(c);
+	nr_chunks++;
+	return c;
+}
+
+unsigned long *kref_percpu_alloc(void **chunk)
+{
+	struct chunk *c;
+	unsigned long slot;
+
+	pthread_mutex_lock(&alloc_lock);
+	c = with_room ? with_room : chunk_new();
+	if (!c) {
+		pthread_mutex_unlock(&alloc_lock);
+		return NULL;
+	}
+	if (c->free_top) {
+		slot = c->free_top - 1;
+		c->free_top = c->base[slot];
+	} else {
+		slot = c->fresh++;
+	}
+	nr_used++;
+	if (++c->used == SLOTS)
+		list_del(c);
+	pthread_mutex_unlock(&alloc_lock);
+	/* Stale counts from the slot's last ref: nobody adds to them, the
+	 * switch that freed the slot restarted every sequence. */
+	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++)
+		*(unsigned long *)((char *)&c->base[slot] + cpu * UNIT) = 0;
+	*chunk = c;
+	return &c->base[slot];
+}
+
+/* Only once no sequence can add to the counters (atomic mode, switched). */
+void kref_percpu_free(unsigned long *counters, void *chunk)
+{
+	struct chunk *c = chunk;
+	unsigned long slot = (unsigned long)(counters - c->base);
+
+	pthread_mutex_lock(&alloc_lock);
+	nr_used--;
+	if (c->used-- == SLOTS)
+		list_add(c);
+	if (!c->used && (c->prev || c->next)) {
+		list_del(c);
+		munmap(c->base, chunk_bytes());
+		free(c);
+		nr_chunks--;
+	} else {
+		c->base[slot] = c->free_top;
+		c->free_top = slot + 1;
+	}
+	pthread_mutex_unlock(&alloc_lock);
+}
+
+void kref_percpu_alloc_stats_(size_t *chunks, size_t *used)
+{
+	pthread_mutex_lock(&alloc_lock);
+	*chunks = nr_chunks;
+	*used = nr_used;
+	pthread_mutex_unlock(&alloc_lock);
+}
