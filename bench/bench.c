@@ -578,7 +578,8 @@ int main(void)
 	       "the two times in the same round\n");
 #ifdef HAVE_URCU_CDS
 	printf("tables: ns per lookup+get+put of a random key, 2 threads on one "
-	       "table\n");
+	       "table;\n`make bench` (build/bench/bench, BENCH_REPEATS=%d "
+	       "BENCH_SCALE=%ld)\n", rounds, scale);
 #endif
 	write_chart_data(getenv("BENCH_DATA"), rounds);
 	if (!percpu_ref_percpu_available())
