@@ -12,7 +12,9 @@
  * reader's counter is read through %fs at an offset loaded once from the
  * GOT (initial-exec TLS).  Their only calls are cds_lfht_lookup (liburcu
  * has it only out of line) and paths the bench never takes: the futex
- * wake of a waiting grace period, the saturation warning, a final put.
+ * wake of a waiting grace period, a final put (unlink, call_rcu), the
+ * saturation warning (clang's build), and the rcuref branches of
+ * rcu_table.h (these tables count with kref).
  * The *_call bodies call urcu_memb_read_lock and _unlock@plt, which call
  * __tls_get_addr inside liburcu.so.8.
  */
