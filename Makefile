@@ -319,8 +319,10 @@ endif
 build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -DKREF_DEBUG -c -o $@-debug.o bench/debug_pairs.c
-	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c) $@-debug.o \
-		src/*.c $(BENCH_LIBS)
+	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -c -o $@-rcu-call.o bench/table_rcu.c)
+	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -D_LGPL_SOURCE -c -o $@-rcu-inline.o bench/table_rcu.c)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
+		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS)
 
 build/bench/percpu: bench/percpu.c src/*.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -190,10 +190,13 @@ struct impl {
 	void (*pairs)(long n);
 	double single[64], dual[64];	/* ns per pair, one per round */
 	void (*untimed)(long n);	/* after the clock stops, if set */
+	bool baseline;			/* starts a group: ratios are to it */
+	int shrink;			/* n / shrink a round, if set: slow rows */
+	bool nochart;			/* left out of make chart */
 };
 
 static struct impl impls[] = {
-	{ .name = "raw C11 atomics", .pairs = pairs_raw },
+	{ .name = "raw C11 atomics", .pairs = pairs_raw, .baseline = true },
 	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
 #ifdef HAVE_GLIB
 	{ .name = "GLib g_atomic_ref_count", .pairs = pairs_glib },
@@ -202,31 +205,35 @@ static struct impl impls[] = {
 	{ .name = "liburcu urcu_ref", .pairs = pairs_urcu },
 #endif
 	{ .name = "pthread mutex counter", .pairs = pairs_mutex },
-	{ .name = "raw CAS loop (get unless 0)", .pairs = pairs_raw_cas },
+	{ .name = "raw CAS loop (get unless 0)", .pairs = pairs_raw_cas, .baseline = true },
 	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
-	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero },
+	{ .name = "libkref kref_get_unless_zero", .pairs = pairs_kref_unless_zero, .baseline = true },
 	{ .name = "libkref rcuref_get/rcuref_put", .pairs = pairs_rcuref },
-	{ .name = "gets only: kref_get_unless_zero", .pairs = gets_kref_unless_zero, .untimed = puts_kref },
+	{ .name = "gets only: kref_get_unless_zero", .pairs = gets_kref_unless_zero, .untimed = puts_kref, .baseline = true },
 	{ .name = "gets only: rcuref_get", .pairs = gets_rcuref, .untimed = puts_rcuref },
-	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref, .baseline = true },
 	{ .name = "  the same with KREF_DEBUG", .pairs = pairs_kref_debug },
-	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref },
+	{ .name = "libkref kref_get/kref_put", .pairs = pairs_kref, .baseline = true },
 	{ .name = "libkref percpu_ref get/put", .pairs = pairs_percpu },
 #ifdef HAVE_URCU_CDS
-	{ .name = "mutex table: lookup+get+put", .pairs = lookups_mutex },
-	{ .name = "RCU table, same buckets", .pairs = lookups_rcu_buckets },
-	{ .name = "RCU table, liburcu cds_lfht", .pairs = lookups_rcu },
+	/* table.h: the RCU rows with liburcu's rcu_read_lock as a call, and
+	 * inline as _LGPL_SOURCE makes it */
+#define TABLE_ROWS(size, label, chart) \
+	{ .name = "mutex table, " label " objects", .pairs = lookups_mutex_##size, \
+	  .baseline = true, .shrink = 5, .nochart = !(chart) }, \
+	{ .name = "  RCU buckets, out-of-line rcu_read_lock", .shrink = 5, \
+	  .pairs = lookups_buckets_##size##_call, .nochart = true }, \
+	{ .name = "  RCU buckets, _LGPL_SOURCE inline", .shrink = 5, \
+	  .pairs = lookups_buckets_##size##_inline, .nochart = !(chart) }, \
+	{ .name = "  cds_lfht, out-of-line rcu_read_lock", .shrink = 5, \
+	  .pairs = lookups_lfht_##size##_call, .nochart = true }, \
+	{ .name = "  cds_lfht, _LGPL_SOURCE inline", .shrink = 5, \
+	  .pairs = lookups_lfht_##size##_inline, .nochart = !(chart) }
+	TABLE_ROWS(100k, "100,000", true),
+	TABLE_ROWS(1m, "1,000,000", false),
 #endif
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
-
-/* Rows are in groups; the first row of each group is its baseline. */
-static const size_t group_start[] = { 0, 5, 7, 9, 11, 13,
-#ifdef HAVE_URCU_CDS
-	15,
-#endif
-};
-#define NGROUPS (sizeof(group_start) / sizeof(group_start[0]))
 
 static double now_ns(void)
 {
@@ -337,13 +344,14 @@ static void write_chart_data(const char *path, int rounds)
 	if (!f)
 		return;
 	for (size_t i = 0; i < NIMPLS; i++) {
-		bool seen = impls[i].pairs == pairs_kref_debug;
+		bool seen = impls[i].pairs == pairs_kref_debug || impls[i].nochart;
 
 		for (size_t j = 0; j < i; j++)
 			seen |= impls[j].pairs == impls[i].pairs;
 		if (seen)
 			continue;
-		fprintf(f, "\"%s\"\n1 %.1f\n2 %.1f\n\n\n", impls[i].name,
+		fprintf(f, "\"%s\"\n1 %.1f\n2 %.1f\n\n\n",
+			impls[i].name + strspn(impls[i].name, " "),
 			1e3 / median(impls[i].single, rounds),
 			2e3 / median(impls[i].dual, rounds));
 	}
@@ -540,28 +548,27 @@ int main(void)
 	urcu_ref_init(&urcu_obj.u);
 #endif
 	for (size_t i = 0; i < NIMPLS; i++)	/* warm up */
-		run(&impls[i], n1 / 10, 1);
+		run(&impls[i], n1 / 10 / (impls[i].shrink ? impls[i].shrink : 1), 1);
 	for (int r = 0; r < rounds; r++) {
 		for (size_t i = 0; i < NIMPLS; i++) {
-			impls[i].single[r] = run(&impls[i], n1, 1) / (double)n1;
-			impls[i].dual[r] = run(&impls[i], n2, 2) / (double)n2;
+			long k = impls[i].shrink ? impls[i].shrink : 1;
+
+			impls[i].single[r] = run(&impls[i], n1 / k, 1) / (double)(n1 / k);
+			impls[i].dual[r] = run(&impls[i], n2 / k, 2) / (double)(n2 / k);
 		}
 	}
 
 	printf("get+put pairs on one object: ns per pair, min / median of %d "
 	       "rounds\n(2 threads: wall time per pair each thread did, both "
 	       "on the same counter)\n\n", rounds);
-	printf("%-32s %17s %8s   %17s %8s\n", "", "1 thread", "ratio",
+	printf("%-40s %17s %8s   %17s %8s\n", "", "1 thread", "ratio",
 	       "2 threads", "ratio");
-	for (size_t i = 0, g = 0; i < NIMPLS; i++) {
-		const struct impl *base, *m = &impls[i];
-
-		if (g + 1 < NGROUPS && i == group_start[g + 1]) {
-			g++;
+	for (const struct impl *base = impls, *m = impls; m < impls + NIMPLS; m++) {
+		if (m->baseline && m != impls)
 			printf("\n");
-		}
-		base = &impls[group_start[g]];
-		printf("%-32s %7.2f / %7.2f %7.3fx   %7.2f / %7.2f %7.3fx\n",
+		if (m->baseline)
+			base = m;
+		printf("%-40s %7.2f / %7.2f %7.3fx   %7.2f / %7.2f %7.3fx\n",
 		       m->name, minimum(m->single, rounds), median(m->single, rounds),
 		       paired_ratio(m->single, base->single, rounds),
 		       minimum(m->dual, rounds), median(m->dual, rounds),
@@ -569,6 +576,11 @@ int main(void)
 	}
 	printf("\nratio: to the first row of its group, the median over rounds of "
 	       "the two times in the same round\n");
+#ifdef HAVE_URCU_CDS
+	printf("tables: ns per lookup+get+put of a random key, 2 threads on one "
+	       "table;\n`make bench` (build/bench/bench, BENCH_REPEATS=%d "
+	       "BENCH_SCALE=%ld)\n", rounds, scale);
+#endif
 	write_chart_data(getenv("BENCH_DATA"), rounds);
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref ran in atomic mode)\n");
