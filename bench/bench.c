@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "debug_pairs.h"
+#include "stats.h"
 #ifdef HAVE_URCU_CDS
 #include "table.h"
 #endif
@@ -235,14 +236,6 @@ static struct impl impls[] = {
 };
 #define NIMPLS (sizeof(impls) / sizeof(impls[0]))
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 struct worker {
 	pthread_barrier_t *go;
 	const struct impl *m;
@@ -295,42 +288,6 @@ static double run(const struct impl *m, long n, int threads)
 	return last - first;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[64];
-
-	memcpy(s, v, sizeof(double) * (size_t)n);
-	qsort(s, (size_t)n, sizeof(double), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-/* The median over rounds of @v[r] / @base[r]: each round ran both, back to
- * back, so drift in the machine's speed cancels out. */
-static double paired_ratio(const double *v, const double *base, int n)
-{
-	double r[64];
-
-	for (int i = 0; i < n; i++)
-		r[i] = v[i] / base[i];
-	return median(r, n);
-}
-
-static double minimum(const double *v, int n)
-{
-	double m = v[0];
-
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
-}
-
 /*
  * For `make chart`: aggregate throughput (million pairs a second, from the
  * medians) at 1 and 2 threads, one gnuplot block per implementation, each
@@ -356,14 +313,6 @@ static void write_chart_data(const char *path, int rounds)
 			2e3 / median(impls[i].dual, rounds));
 	}
 	fclose(f);
-}
-
-static long env_long(const char *name, long dflt, long lo, long hi)
-{
-	const char *s = getenv(name);
-	long v = s ? strtol(s, NULL, 10) : dflt;
-
-	return v < lo ? lo : v > hi ? hi : v;
 }
 
 /* ---- debug mode against the number of live tracked objects ----------- */

@@ -22,8 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <kref.h>
-
-#define MAX_ROUNDS 64
+#include "stats.h"
 
 static struct percpu_ref pcp;
 static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
@@ -97,65 +96,6 @@ static __attribute__((noinline)) void dependent_adds(long n)
 	__asm__ __volatile__("" : : "r"(x));
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_ROUNDS];
-
-	memcpy(s, v, sizeof(double) * (size_t)n);
-	qsort(s, (size_t)n, sizeof(double), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-static double minimum(const double *v, int n)
-{
-	double m = v[0];
-
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
-}
-
-static double maximum(const double *v, int n)
-{
-	double m = v[0];
-
-	for (int i = 1; i < n; i++)
-		m = v[i] > m ? v[i] : m;
-	return m;
-}
-
-static double median_ratio(const double *v, const double *base, int n)
-{
-	double r[MAX_ROUNDS];
-
-	for (int i = 0; i < n; i++)
-		r[i] = v[i] / base[i];
-	return median(r, n);
-}
-
-static long env_long(const char *name, long dflt, long lo, long hi)
-{
-	const char *s = getenv(name);
-	long v = s ? strtol(s, NULL, 10) : dflt;
-
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 struct row {
 	const char *name;
 	void (*pairs)(long n);
@@ -198,7 +138,7 @@ static void single(long n, int rounds)
 		printf("   %-34s %7.2f / %7.2f %8.1f %9.2fx\n", rows[i].name,
 		       minimum(rows[i].ns, rounds), median(rows[i].ns, rounds),
 		       median(rows[i].ns, rounds) / median(cycle, rounds),
-		       median_ratio(rows[i].ns, rows[0].ns, rounds));
+		       paired_ratio(rows[i].ns, rows[0].ns, rounds));
 	}
 	printf("   ratio: to the first row, whichever thread-local form is "
 	       "faster here: %s\n\n",
