@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,73 +206,103 @@ static void dual(long n, int rounds)
 }
 
 /* 1. Memory per ref against N. */
-static long rss_bytes(void)
-{
-	long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
 
-	if (f && fscanf(f, "%*s %ld", &pages) != 1)
-		pages = 0;
+/* Bytes of the process's anonymous memory: "VmData:" mapped, "RssAnon:"
+ * resident (/proc/self/status). */
+static long status_bytes(const char *key)
+{
+	char line[128];
+	long kb = 0;
+	size_t len = strlen(key);
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && sscanf(line + len, "%ld", &kb) == 1)
+			break;
 	if (f)
 		fclose(f);
-	return pages * sysconf(_SC_PAGESIZE);
+	return kb * 1024;
 }
 
-/* In a child that counts @cpus CPUs: resident bytes gained per ref for
- * @n refs in per-CPU mode, their struct percpu_ref aside; -1 if per-CPU
- * mode is unavailable. */
-static double bytes_per_ref(int cpus, long n)
+struct footprint {
+	double mapped, resident;	/* bytes per ref; mapped < 0: no per-CPU mode */
+	int online;			/* CPUs that counted */
+};
+
+/* In a child that counts @cpus CPUs: @n refs in per-CPU mode, a get and a
+ * put on each from every CPU this machine has, their struct aside. */
+static struct footprint bytes_per_ref(int cpus, long n)
 {
-	double per = -1;
+	struct footprint fp = { -1, -1, 0 };
 	int fds[2];
 	pid_t pid;
 
 	if (pipe(fds) != 0)
-		return -1;
+		return fp;
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		char env[16];
 		struct percpu_ref *refs = calloc((size_t)n, sizeof(*refs));
-		long before;
+		long vm, rss;
 
 		snprintf(env, sizeof(env), "%d", cpus);
 		setenv("KREF_PERCPU_CPUS", env, 1);
 		if (refs && percpu_ref_percpu_available()) {
-			memset(refs, 0, (size_t)n * sizeof(*refs));
-			before = rss_bytes();
+			memset(refs, 0xff, (size_t)n * sizeof(*refs));	/* resident now */
+			vm = status_bytes("VmData:");
+			rss = status_bytes("RssAnon:");
 			for (long i = 0; i < n; i++)
 				if (percpu_ref_init(&refs[i], pcp_release, 0))
 					_exit(1);
-			per = (double)(rss_bytes() - before) / (double)n;
+			for (int cpu = 0; cpu < cpus && cpu < CPU_SETSIZE; cpu++) {
+				cpu_set_t set;
+
+				CPU_ZERO(&set);
+				CPU_SET(cpu, &set);
+				if (sched_setaffinity(0, sizeof(set), &set) != 0)
+					continue;
+				fp.online++;
+				for (long i = 0; i < n; i++) {
+					percpu_ref_get(&refs[i]);
+					percpu_ref_put(&refs[i]);
+				}
+			}
+			fp.mapped = (double)(status_bytes("VmData:") - vm) / (double)n;
+			fp.resident = (double)(status_bytes("RssAnon:") - rss) / (double)n;
 		}
-		_exit(write(fds[1], &per, sizeof(per)) != sizeof(per));
+		_exit(write(fds[1], &fp, sizeof(fp)) != sizeof(fp));
 	}
 	close(fds[1]);
-	if (pid < 0 || read(fds[0], &per, sizeof(per)) != sizeof(per))
-		per = -1;
+	if (pid < 0 || read(fds[0], &fp, sizeof(fp)) != sizeof(fp))
+		fp.mapped = -1;
 	close(fds[0]);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
-	return per;
+	return fp;
 }
 
 static void memory(long n)
 {
 	printf("1. memory per ref in per-CPU mode, N counted CPUs "
-	       "(KREF_PERCPU_CPUS=N):\n   resident bytes gained per ref over "
-	       "%ld refs, the 16-byte struct percpu_ref aside;\n   before: "
-	       "the old layout's 64 N + 128 bytes of counters + 48 of data\n\n", n);
-	printf("   %5s %12s %12s %12s\n", "N", "bytes/ref", "64 + 16 N", "before");
+	       "(KREF_PERCPU_CPUS=N), over %ld refs,\n   the 16-byte struct "
+	       "percpu_ref aside.  mapped: as if all N CPUs counted; resident:\n"
+	       "   after a get and a put on every ref from each CPU this machine "
+	       "has.\n   before: the old layout's 64 N + 128 bytes of counters "
+	       "+ 48 of data\n\n", n);
+	printf("   %5s %10s %10s %10s %10s\n", "N", "mapped", "resident",
+	       "64 + 16 N", "before");
 	for (int cpus = 2; cpus <= 256; cpus *= 2) {
-		double per = bytes_per_ref(cpus, n);
+		struct footprint fp = bytes_per_ref(cpus, n);
 
-		if (per < 0) {
+		if (fp.mapped < 0) {
 			printf("   (per-CPU mode is unavailable here)\n");
 			break;
 		}
-		printf("   %5d %12.1f %12d %12d\n", cpus, per, 64 + 16 * cpus,
-		       64 * cpus + 128 + 48);
+		printf("   %5d %10.1f %10.1f %10d %10d\n", cpus, fp.mapped,
+		       fp.resident, 64 + 16 * cpus, 64 * cpus + 128 + 48);
+		if (cpus == 256)
+			printf("   (resident: %d CPUs counted)\n", fp.online);
 	}
 	printf("\n");
 }

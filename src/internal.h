@@ -64,6 +64,7 @@ unsigned int kref_debug_scope_depth_(void);
  * kref_percpu_free().  The lock is for fork handlers. */
 unsigned long *kref_percpu_alloc(void **chunk);
 void kref_percpu_free(unsigned long *counters, void *chunk);
+void kref_percpu_zero(unsigned long *counters);
 void kref_percpu_alloc_lock(void);
 void kref_percpu_alloc_unlock(void);
 

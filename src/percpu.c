@@ -125,14 +125,27 @@ static void restart_and_fence(void)
 
 unsigned int percpu_ref_nr_cpus_;
 
+#ifdef KREF_PERCPU_RSEQ
 /* The CPUs that get a counter: the configured ones, unless overridden. */
 static unsigned int nr_cpus(void)
 {
 	const char *env = getenv("KREF_PERCPU_CPUS");
-	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_CONF);
+	long n = sysconf(_SC_NPROCESSORS_CONF);
 
+	if (env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+
+		if (*env && !*end && v >= 1 && v <= 4096)
+			n = v;
+		else
+			fprintf(stderr, "libkref: KREF_PERCPU_CPUS=%s is not a "
+				"number from 1 to 4096; counting the %ld "
+				"configured CPUs\n", env, n);
+	}
 	return n < 1 ? 1 : n > 4096 ? 4096 : (unsigned int)n;
 }
+#endif
 
 static void check_available(void)
 {
@@ -222,13 +235,14 @@ static void free_counters(struct percpu_ref *ref)
 			      memory_order_relaxed);
 }
 
-static void restart_and_fence(void);
-
 /*
  * The kernel's must not be called on a ref still in per-CPU mode.  Ours
- * may: the slot goes back to the allocator for another ref's counters, so
- * a get or put still in flight here must not land in it afterwards, and
- * the same switch as percpu_ref_switch_to_atomic() makes sure.
+ * may, and the slot goes back to the allocator for another ref's
+ * counters: a get or put racing the exit (a bug: the ref is gone) must not
+ * land in them, so the exit restarts every sequence in flight first, as
+ * a switch does.  It still uses a ref that is gone, but it cannot change
+ * another ref's count.  No switch_lock: exit may be called from release()
+ * or a confirm callback, and only the caller may switch this ref.
  */
 void percpu_ref_exit(struct percpu_ref *ref)
 {
@@ -237,14 +251,10 @@ void percpu_ref_exit(struct percpu_ref *ref)
 
 	if (!data)
 		return;
-	/* Not under switch_lock otherwise: release() may call us from a
-	 * switch's put, and in atomic mode nothing adds to the counters. */
 	if (!(flags_of(ref) & __PERCPU_REF_ATOMIC)) {
-		pthread_mutex_lock(&switch_lock);
 		/* seq_cst: the flag is set before the membarriers. */
 		atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
 		restart_and_fence();
-		pthread_mutex_unlock(&switch_lock);
 	}
 	if (counters_of(ref))
 		free_counters(ref);
@@ -275,19 +285,20 @@ static void percpu_done(struct percpu_ref *ref)
 /* A saturated atomic count: no number of puts brings it to 0. */
 #define PERCPU_COUNT_SATURATED	(PERCPU_COUNT_BIAS >> 1)
 
-/* With switch_lock held; @from is the caller of the public call. */
-static void switch_to_atomic(struct percpu_ref *ref,
-			     percpu_ref_func_t *confirm_switch, const void *from)
+/*
+ * With switch_lock held; @from is the caller of the public call.  Takes a
+ * reference of its own, so that nothing is released mid-switch, and says
+ * so: the caller puts it after dropping the lock (finish_switch()).
+ */
+static bool switch_to_atomic(struct percpu_ref *ref, const void *from)
 {
 	unsigned long sum = 0, count, *counters = counters_of(ref);
 
 	if (flags_of(ref) & __PERCPU_REF_ATOMIC) {
-		if (confirm_switch)
-			confirm_switch(ref);
 		percpu_done(ref);
-		return;
+		return false;
 	}
-	percpu_ref_get(ref);		/* nothing is released mid-switch */
+	percpu_ref_get(ref);
 	/* seq_cst: the flag is set before the membarriers below. */
 	atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
 	TEST_HOOK(ref, KREF_INTERNAL_HOOK_SWITCH_FLAGGED);
@@ -320,10 +331,8 @@ static void switch_to_atomic(struct percpu_ref *ref,
 					  PERCPU_COUNT_SATURATED - count,
 					  memory_order_relaxed);
 	}
-	if (confirm_switch)
-		confirm_switch(ref);
 	percpu_done(ref);
-	percpu_ref_put(ref);
+	return true;
 }
 
 /* With switch_lock held. */
@@ -347,46 +356,68 @@ static void switch_to_percpu(struct percpu_ref *ref, const void *from)
 		return;		/* per-CPU mode is unavailable */
 	atomic_fetch_add_explicit(&ref->data->count, PERCPU_COUNT_BIAS,
 				  memory_order_relaxed);
-	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++)
-		*counter(counters, cpu) = 0;
+	kref_percpu_zero(counters);
 	/* Release: the bias and the zeroed counters are in place before a
 	 * get can add to them. */
 	atomic_fetch_and_explicit(&ref->percpu_count_ptr, ~__PERCPU_REF_ATOMIC,
 				  memory_order_release);
 }
 
-static void switch_mode(struct percpu_ref *ref, percpu_ref_func_t *confirm,
-			const void *from)
+/* With switch_lock held; true if the caller must finish_switch(). */
+static bool switch_mode(struct percpu_ref *ref, const void *from)
 {
 	if (ref->data->force_atomic || percpu_ref_is_dying(ref))
-		switch_to_atomic(ref, confirm, from);
-	else
-		switch_to_percpu(ref, from);
+		return switch_to_atomic(ref, from);
+	switch_to_percpu(ref, from);
+	return false;
+}
+
+/*
+ * Without switch_lock: the confirmation and release() are the program's
+ * code, which may switch, kill or exit this ref or another, as the
+ * kernel's (run from an RCU callback, with no lock held) may.
+ */
+static void finish_switch(struct percpu_ref *ref, percpu_ref_func_t *confirm,
+			  bool took)
+{
+	if (confirm)
+		confirm(ref);
+	if (took)
+		percpu_ref_put(ref);	/* the switch's own; may release */
 }
 
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_switch)
 {
+	bool took;
+
 	pthread_mutex_lock(&switch_lock);
 	ref->data->force_atomic = true;
-	switch_mode(ref, confirm_switch, __builtin_return_address(0));
+	took = switch_mode(ref, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
+	finish_switch(ref, confirm_switch, took);
 }
 
 void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref)
 {
+	bool took;
+
 	pthread_mutex_lock(&switch_lock);
 	ref->data->force_atomic = true;
-	switch_mode(ref, NULL, __builtin_return_address(0));
+	took = switch_mode(ref, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
+	finish_switch(ref, NULL, took);
 }
 
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 {
+	bool took;
+
 	pthread_mutex_lock(&switch_lock);
 	ref->data->force_atomic = false;
-	switch_mode(ref, NULL, __builtin_return_address(0));
+	took = switch_mode(ref, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
+	finish_switch(ref, NULL, took);
 }
 
 /*
@@ -399,7 +430,7 @@ void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_kill)
 {
-	bool again;
+	bool again, took;
 
 	pthread_mutex_lock(&switch_lock);
 	again = percpu_ref_is_dying(ref);
@@ -412,8 +443,9 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 	}
 	atomic_fetch_or_explicit(&ref->percpu_count_ptr, __PERCPU_REF_DEAD,
 				 memory_order_relaxed);
-	switch_mode(ref, confirm_kill, __builtin_return_address(0));
+	took = switch_mode(ref, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
+	finish_switch(ref, confirm_kill, took);
 	if (!again)
 		percpu_ref_put(ref);	/* the initial reference; may release */
 }
@@ -425,6 +457,8 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
  */
 void percpu_ref_resurrect(struct percpu_ref *ref)
 {
+	bool took;
+
 	pthread_mutex_lock(&switch_lock);
 	if (!percpu_ref_is_dying(ref)) {
 		pthread_mutex_unlock(&switch_lock);
@@ -435,8 +469,9 @@ void percpu_ref_resurrect(struct percpu_ref *ref)
 	atomic_fetch_and_explicit(&ref->percpu_count_ptr, ~__PERCPU_REF_DEAD,
 				  memory_order_relaxed);
 	percpu_ref_get(ref);	/* atomic mode: back to one for the owner */
-	switch_mode(ref, NULL, __builtin_return_address(0));
+	took = switch_mode(ref, __builtin_return_address(0));
 	pthread_mutex_unlock(&switch_lock);
+	finish_switch(ref, NULL, took);
 }
 
 void percpu_ref_reinit(struct percpu_ref *ref)

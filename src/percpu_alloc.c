@@ -92,6 +92,23 @@ static struct chunk *chunk_new(void)
 	return c;
 }
 
+/*
+ * Counts left by the slot's last ref, or by this ref's last spell in
+ * per-CPU mode: nobody adds to them now (atomic mode, after a switch).
+ * Only those that are not 0 are written, so a CPU that never counted this
+ * slot (a fresh chunk is zero; an offline CPU) never gets its page made
+ * resident: reading an untouched page maps the shared zero page.
+ */
+void kref_percpu_zero(unsigned long *counters)
+{
+	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++) {
+		unsigned long *c = (unsigned long *)((char *)counters + cpu * UNIT);
+
+		if (*c)
+			*c = 0;
+	}
+}
+
 unsigned long *kref_percpu_alloc(void **chunk)
 {
 	struct chunk *c;
@@ -113,10 +130,7 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	if (++c->used == SLOTS)
 		list_del(c);
 	pthread_mutex_unlock(&alloc_lock);
-	/* Stale counts from the slot's last ref: nobody adds to them, the
-	 * switch that freed the slot restarted every sequence. */
-	for (unsigned int cpu = 0; cpu < percpu_ref_nr_cpus_; cpu++)
-		*(unsigned long *)((char *)&c->base[slot] + cpu * UNIT) = 0;
+	kref_percpu_zero(&c->base[slot]);
 	*chunk = c;
 	return &c->base[slot];
 }

@@ -18,8 +18,8 @@
  * Memory: the per-CPU counters of many refs are packed together, 8 bytes
  * per CPU per ref, in chunks whose part for each CPU is a separate page
  * (docs/percpu.md).  The counted CPUs are the configured ones, or
- * KREF_PERCPU_CPUS from the environment (1 to 4096; a CPU numbered past
- * them uses the atomic counter).
+ * KREF_PERCPU_CPUS from the environment (1 to 4096, else reported and
+ * ignored; a CPU numbered past them uses the atomic counter).
  *
  * Gets, puts and trygets are async-signal-safe; the switches, kill,
  * resurrect, init and exit are not.  fork() waits for a switch that
@@ -91,9 +91,9 @@ extern unsigned int percpu_ref_nr_cpus_;
 KREF_END_DECLS
 
 /* One architecture's assembly per file: percpu_ref_arch_add_(). */
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__LP64__)	/* not x32 */
 #include <kref/arch/x86_64.h>
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && defined(__LP64__)	/* not ILP32 */
 #include <kref/arch/aarch64.h>
 #endif
 
@@ -121,7 +121,8 @@ void percpu_ref_exit(struct percpu_ref *ref);
  * @confirm_switch: called once the switch is visible to every CPU.
  *
  * Synchronous here (the kernel's may return before): @confirm_switch has
- * run when it returns.  Sticky until percpu_ref_switch_to_percpu(), and
+ * run when it returns.  It runs with no lock held, as the kernel's (an
+ * RCU callback) does: it may switch, kill or exit this ref or another.  Sticky until percpu_ref_switch_to_percpu(), and
  * for good without PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed,
  * as in the kernel; unlike the kernel's, the ref is not marked dead).
  *

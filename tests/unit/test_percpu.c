@@ -412,6 +412,59 @@ static void test_switch_race(void)
 	percpu_ref_exit(&ref);
 }
 
+/*
+ * Confirmations and release() are the program's code, run with no lock
+ * held (as the kernel's RCU callbacks are): one ref's confirmation kills
+ * another ref, whose release exits it, and exits a third still in per-CPU
+ * mode; a switch's confirmation switches another ref.  alarm() bounds a
+ * deadlock.
+ */
+static struct percpu_ref parent, child, other;
+static atomic_int child_releases;
+
+static void child_release(struct percpu_ref *r)
+{
+	atomic_fetch_add(&child_releases, 1);
+	percpu_ref_exit(r);
+}
+
+static void parent_release(struct percpu_ref *r)
+{
+	percpu_ref_exit(r);
+}
+
+static void parent_confirm(struct percpu_ref *r)
+{
+	(void)r;
+	percpu_ref_kill(&child);
+	percpu_ref_exit(&other);
+}
+
+static void switch_confirm(struct percpu_ref *r)
+{
+	(void)r;
+	percpu_ref_switch_to_atomic_sync(&other);
+}
+
+static void test_callbacks_reenter(void)
+{
+	alarm(20);
+	if (percpu_ref_init(&parent, parent_release, 0) ||
+	    percpu_ref_init(&child, child_release, 0) ||
+	    percpu_ref_init(&other, on_release, PERCPU_REF_ALLOW_REINIT))
+		BAIL_OUT("percpu_ref_init failed");
+	percpu_ref_switch_to_atomic(&parent, switch_confirm);
+	ok(percpu_ref_is_zero(&other) == false && (atomic_load(&other.percpu_count_ptr) &
+	   __PERCPU_REF_ATOMIC), "a switch's confirmation switched another ref");
+	percpu_ref_switch_to_percpu(&other);
+	percpu_ref_kill_and_confirm(&parent, parent_confirm);
+	is(atomic_load(&child_releases), 1, "a kill's confirmation killed another "
+	   "ref, whose release exited it");
+	ok(!child.data && !other.data, "and exited a third, in per-CPU mode");
+	ok(!parent.data, "the killed ref's own release exited it");
+	alarm(0);
+}
+
 int main(void)
 {
 	diag("per-CPU mode %savailable", percpu_mode() ? "" : "NOT ");
@@ -423,5 +476,6 @@ int main(void)
 	test_underflow();
 	test_membarrier_fails();
 	test_switch_race();
+	test_callbacks_reenter();
 	return done_testing();
 }

@@ -3,11 +3,12 @@
  * test_percpu_fork.c - fork() while another thread is inside a percpu_ref
  * mode switch.
  *
- * A thread is stopped inside a switch, holding the switch lock: in the test
- * hook of src/test_hooks.h (the ref half switched: flag set, counters not
- * yet summed) or in the switch's confirmation callback.  The main thread
- * forks.  The thread is let go only once the forking thread is seen
- * blocked (in /proc): fork must wait for the switch to end.  Without fork
+ * A thread is stopped inside a switch: in the test hook of
+ * src/test_hooks.h, holding the switch lock (the ref half switched: flag
+ * set, counters not yet summed), or in the switch's confirmation callback,
+ * which runs after the lock is dropped.  The main thread forks.  The
+ * thread is let go only once the forking thread is seen blocked (in
+ * /proc): fork must wait for a switch under way to end.  Without fork
  * handling, fork goes on with the lock held, and the child's first switch
  * waits forever; an alarm() in the child bounds that wait and the child
  * dies of SIGALRM.  The child then kills, switches, resurrects and
@@ -188,14 +189,15 @@ static int child(enum held_in way, bool allow_reinit)
 		check(syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0,
 		      "membarrier registration is inherited");
 	check(percpu_ref_is_dying(&ref) == killed, "inherited ref: dying iff killed");
-	/* The kill puts the initial reference after the switch, once the
-	 * lock is free: the fork may come first, and then that put is the
-	 * killing thread's, which the child does not have.  It does it. */
-	count = count_of(&ref);
-	check(count == HELD + !killed || (killed && count == HELD + 1),
+	/* A switch puts its own reference, and a kill the initial one, after
+	 * the switch, once the lock is free: the fork may come first, and
+	 * then those puts are the switching thread's, which the child does
+	 * not have.  It does them. */
+	count = count_of(&ref) - (HELD + !killed);
+	check(count >= 0 && count <= 1 + killed,
 	      "inherited ref: atomic, with the exact count");
-	if (killed && count == HELD + 1)
-		percpu_ref_put(&ref);
+	if (count > 0 && count <= 1 + killed)
+		percpu_ref_put_many(&ref, (unsigned long)count);
 	atomic_store(&releases, 0);
 	if (!killed) {
 		if (allow_reinit)	/* without it, atomic for good */
