@@ -71,33 +71,109 @@ report_once_fmt(atomic_bool *done, const void *from, const char *fmt, ...)
 }
 
 /*
+ * A switch whose confirmation or puts run after switch_lock is dropped:
+ * on a list, so that the ref's next switch waits for its confirmation (as
+ * the kernel's do), and fork() for its puts.  The finishing thread itself
+ * may switch the ref again from its confirmation.
+ */
+struct finishing {
+	struct percpu_ref *ref;		/* NULL once the confirmation has run */
+	pthread_t thread;
+	struct finishing *next;
+};
+
+static struct finishing *finishing;	/* under switch_lock */
+static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
+
+/* With switch_lock held: whether another thread is finishing a switch of
+ * @ref, or of any ref if @ref is NULL. */
+static bool others_finishing(struct percpu_ref *ref)
+{
+	for (struct finishing *f = finishing; f; f = f->next)
+		if ((!ref || f->ref == ref) && !pthread_equal(f->thread, pthread_self()))
+			return true;
+	return false;
+}
+
+/* Takes switch_lock for a switch of @ref. */
+static void switch_lock_for(struct percpu_ref *ref)
+{
+	pthread_mutex_lock(&switch_lock);
+	while (others_finishing(ref))
+		pthread_cond_wait(&finished, &switch_lock);
+}
+
+/* Drops switch_lock, then confirms and puts @puts references: the
+ * program's code (the confirmation, a release()), which may switch, kill
+ * or exit another ref, or switch or kill this one (not exit it: the puts
+ * that follow still use it). */
+static void switch_unlock_and_finish(struct percpu_ref *ref,
+				     percpu_ref_func_t *confirm,
+				     unsigned long puts)
+{
+	struct finishing f = { ref, pthread_self(), finishing };
+
+	if (!confirm && !puts) {
+		pthread_mutex_unlock(&switch_lock);
+		return;
+	}
+	finishing = &f;
+	pthread_mutex_unlock(&switch_lock);
+	if (confirm)
+		confirm(ref);
+	pthread_mutex_lock(&switch_lock);
+	f.ref = NULL;
+	pthread_cond_broadcast(&finished);
+	pthread_mutex_unlock(&switch_lock);
+	if (puts)
+		percpu_ref_put_many(ref, puts);	/* may release */
+	pthread_mutex_lock(&switch_lock);
+	for (struct finishing **p = &finishing; *p; p = &(*p)->next)
+		if (*p == &f) {
+			*p = f.next;
+			break;
+		}
+	pthread_cond_broadcast(&finished);
+	pthread_mutex_unlock(&switch_lock);
+}
+
+/*
  * fork() while another thread is inside a switch would leave the child a
- * ref half switched and switch_lock held by a thread the child does not
- * have: its first switch would wait forever.  So fork waits for the switch
- * to end, and the child starts with the lock free and every ref in one
- * mode.  What else the child inherits needs nothing: membarrier's
- * registration belongs to the process's memory and fork copies it (only
- * exec clears it); the forking thread's rseq area is kept; glibc reruns in
- * the child a pthread_once that another thread had under way, so
- * `available` is settled there too.
+ * ref half switched, or a switch's reference that nobody puts, and
+ * switch_lock held by a thread the child does not have.  So fork waits
+ * for every other thread's switch to end, puts included, and the child
+ * starts with the lock free and every ref in one mode.  What else the
+ * child inherits needs nothing: membarrier's registration belongs to the
+ * process's memory and fork copies it (only exec clears it); the forking
+ * thread's rseq area is kept; glibc reruns in the child a pthread_once
+ * that another thread had under way, so `available` is settled there too.
  */
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&switch_lock);
+	while (others_finishing(NULL))
+		pthread_cond_wait(&finished, &switch_lock);
 	kref_percpu_alloc_lock();	/* after: a switch may free counters */
 }
 
-static void fork_release(void)
+static void fork_parent(void)
 {
 	kref_percpu_alloc_unlock();
 	pthread_mutex_unlock(&switch_lock);
+}
+
+/* Threads that waited on the condition variable are not in the child. */
+static void fork_child(void)
+{
+	pthread_cond_init(&finished, NULL);
+	fork_parent();
 }
 
 /* At load, not on first use: a registration racing a fork could be run
  * twice in the child, which would then deadlock on its own next fork. */
 __attribute__((constructor)) static void register_fork_handlers(void)
 {
-	pthread_atfork(fork_prepare, fork_release, fork_release);
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
 static long membarrier(int cmd)
@@ -241,8 +317,9 @@ static void free_counters(struct percpu_ref *ref)
  * counters: a get or put racing the exit (a bug: the ref is gone) must not
  * land in them, so the exit restarts every sequence in flight first, as
  * a switch does.  It still uses a ref that is gone, but it cannot change
- * another ref's count.  No switch_lock: exit may be called from release()
- * or a confirm callback, and only the caller may switch this ref.
+ * another ref's count.  switch_lock only around the end: exit may be
+ * called from release() or a confirmation (of another ref), and they run
+ * without it.
  */
 void percpu_ref_exit(struct percpu_ref *ref)
 {
@@ -256,6 +333,8 @@ void percpu_ref_exit(struct percpu_ref *ref)
 		atomic_fetch_or(&ref->percpu_count_ptr, __PERCPU_REF_ATOMIC);
 		restart_and_fence();
 	}
+	/* Under the lock, as the kernel's: percpu_ref_is_zero() may run. */
+	pthread_mutex_lock(&switch_lock);
 	if (counters_of(ref))
 		free_counters(ref);
 	count = atomic_load_explicit(&data->count, memory_order_relaxed);
@@ -264,6 +343,7 @@ void percpu_ref_exit(struct percpu_ref *ref)
 			      (count << __PERCPU_REF_FLAG_BITS),
 			      memory_order_relaxed);
 	ref->data = NULL;
+	pthread_mutex_unlock(&switch_lock);
 	free(data);
 }
 
@@ -288,7 +368,8 @@ static void percpu_done(struct percpu_ref *ref)
 /*
  * With switch_lock held; @from is the caller of the public call.  Takes a
  * reference of its own, so that nothing is released mid-switch, and says
- * so: the caller puts it after dropping the lock (finish_switch()).
+ * so: the caller puts it after dropping the lock
+ * (switch_unlock_and_finish()).
  */
 static bool switch_to_atomic(struct percpu_ref *ref, const void *from)
 {
@@ -363,7 +444,7 @@ static void switch_to_percpu(struct percpu_ref *ref, const void *from)
 				  memory_order_release);
 }
 
-/* With switch_lock held; true if the caller must finish_switch(). */
+/* With switch_lock held; true if the switch took a reference to put. */
 static bool switch_mode(struct percpu_ref *ref, const void *from)
 {
 	if (ref->data->force_atomic || percpu_ref_is_dying(ref))
@@ -372,52 +453,35 @@ static bool switch_mode(struct percpu_ref *ref, const void *from)
 	return false;
 }
 
-/*
- * Without switch_lock: the confirmation and release() are the program's
- * code, which may switch, kill or exit this ref or another, as the
- * kernel's (run from an RCU callback, with no lock held) may.
- */
-static void finish_switch(struct percpu_ref *ref, percpu_ref_func_t *confirm,
-			  bool took)
-{
-	if (confirm)
-		confirm(ref);
-	if (took)
-		percpu_ref_put(ref);	/* the switch's own; may release */
-}
-
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_switch)
 {
 	bool took;
 
-	pthread_mutex_lock(&switch_lock);
+	switch_lock_for(ref);
 	ref->data->force_atomic = true;
 	took = switch_mode(ref, __builtin_return_address(0));
-	pthread_mutex_unlock(&switch_lock);
-	finish_switch(ref, confirm_switch, took);
+	switch_unlock_and_finish(ref, confirm_switch, took);
 }
 
 void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref)
 {
 	bool took;
 
-	pthread_mutex_lock(&switch_lock);
+	switch_lock_for(ref);
 	ref->data->force_atomic = true;
 	took = switch_mode(ref, __builtin_return_address(0));
-	pthread_mutex_unlock(&switch_lock);
-	finish_switch(ref, NULL, took);
+	switch_unlock_and_finish(ref, NULL, took);
 }
 
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 {
 	bool took;
 
-	pthread_mutex_lock(&switch_lock);
+	switch_lock_for(ref);
 	ref->data->force_atomic = false;
 	took = switch_mode(ref, __builtin_return_address(0));
-	pthread_mutex_unlock(&switch_lock);
-	finish_switch(ref, NULL, took);
+	switch_unlock_and_finish(ref, NULL, took);
 }
 
 /*
@@ -432,7 +496,7 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 {
 	bool again, took;
 
-	pthread_mutex_lock(&switch_lock);
+	switch_lock_for(ref);
 	again = percpu_ref_is_dying(ref);
 	if (again) {
 		struct release_name n;
@@ -444,10 +508,8 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 	atomic_fetch_or_explicit(&ref->percpu_count_ptr, __PERCPU_REF_DEAD,
 				 memory_order_relaxed);
 	took = switch_mode(ref, __builtin_return_address(0));
-	pthread_mutex_unlock(&switch_lock);
-	finish_switch(ref, confirm_kill, took);
-	if (!again)
-		percpu_ref_put(ref);	/* the initial reference; may release */
+	/* With the switch's own, the initial reference; may release. */
+	switch_unlock_and_finish(ref, confirm_kill, (unsigned long)took + !again);
 }
 
 /*
@@ -459,7 +521,7 @@ void percpu_ref_resurrect(struct percpu_ref *ref)
 {
 	bool took;
 
-	pthread_mutex_lock(&switch_lock);
+	switch_lock_for(ref);
 	if (!percpu_ref_is_dying(ref)) {
 		pthread_mutex_unlock(&switch_lock);
 		kref_report_once(&warned_resurrect, "percpu_ref_resurrect on a "
@@ -470,8 +532,26 @@ void percpu_ref_resurrect(struct percpu_ref *ref)
 				  memory_order_relaxed);
 	percpu_ref_get(ref);	/* atomic mode: back to one for the owner */
 	took = switch_mode(ref, __builtin_return_address(0));
+	switch_unlock_and_finish(ref, NULL, took);
+}
+
+bool percpu_ref_is_zero(struct percpu_ref *ref)
+{
+	unsigned long p = atomic_load_explicit(&ref->percpu_count_ptr,
+					       memory_order_relaxed), count;
+
+	if (!(p & __PERCPU_REF_ATOMIC_DEAD))
+		return false;
+	/* The lock keeps percpu_ref_exit() from freeing data meanwhile.
+	 * Relaxed: a snapshot, as the kernel's atomic_long_read(). */
+	pthread_mutex_lock(&switch_lock);
+	if (ref->data)
+		count = atomic_load_explicit(&ref->data->count, memory_order_relaxed);
+	else	/* exited: the count is in the pointer's place */
+		count = atomic_load_explicit(&ref->percpu_count_ptr,
+					     memory_order_relaxed) >> __PERCPU_REF_FLAG_BITS;
 	pthread_mutex_unlock(&switch_lock);
-	finish_switch(ref, NULL, took);
+	return !count;
 }
 
 void percpu_ref_reinit(struct percpu_ref *ref)

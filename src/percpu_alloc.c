@@ -86,6 +86,9 @@ static struct chunk *chunk_new(void)
 		free(c);
 		return NULL;
 	}
+	/* A huge page would make every CPU's unit resident at the first get;
+	 * best effort, as THP may be off or unknown here. */
+	madvise(m, chunk_bytes(), MADV_NOHUGEPAGE);
 	c->base = m;
 	list_add(c);
 	nr_chunks++;

@@ -23,7 +23,8 @@
  *
  * Gets, puts and trygets are async-signal-safe; the switches, kill,
  * resurrect, init and exit are not.  fork() waits for a switch that
- * another thread has under way, and the child may use every call.
+ * another thread has under way, its confirmation and puts included, and
+ * the child may use every call.
  */
 #ifndef KREF_PERCPU_H
 #define KREF_PERCPU_H
@@ -122,7 +123,8 @@ void percpu_ref_exit(struct percpu_ref *ref);
  *
  * Synchronous here (the kernel's may return before): @confirm_switch has
  * run when it returns.  It runs with no lock held, as the kernel's (an
- * RCU callback) does: it may switch, kill or exit this ref or another.  Sticky until percpu_ref_switch_to_percpu(), and
+ * RCU callback) does: it may switch or kill this ref, and switch, kill or
+ * exit another.  Another thread's switch of this ref waits for it.  Sticky until percpu_ref_switch_to_percpu(), and
  * for good without PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed,
  * as in the kernel; unlike the kernel's, the ref is not marked dead).
  *
@@ -345,19 +347,12 @@ static inline bool percpu_ref_is_dying(struct percpu_ref *ref)
 /**
  * percpu_ref_is_zero - whether the count is 0
  *
+ * May run while another thread exits the ref, as the kernel's may (both
+ * take the switch lock).
+ *
  * Return: false in per-CPU mode (the count is not known there).
  */
-static inline bool percpu_ref_is_zero(struct percpu_ref *ref)
-{
-	unsigned long p = KREF_STD atomic_load_explicit(&ref->percpu_count_ptr,
-							KREF_MO(relaxed));
-
-	if (!(p & __PERCPU_REF_ATOMIC_DEAD))
-		return false;
-	if (!ref->data)		/* after percpu_ref_exit, the count is in p */
-		return !(p >> __PERCPU_REF_FLAG_BITS);
-	return !KREF_STD atomic_load_explicit(&ref->data->count, KREF_MO(relaxed));
-}
+bool percpu_ref_is_zero(struct percpu_ref *ref);
 
 KREF_END_DECLS
 

@@ -4,13 +4,19 @@
  * never touching the shared counter, each misuse and what it does where
  * libkref parts from mainline (docs/parity.md), and threads getting and
  * putting while the ref switches modes back and forth and is killed:
- * release exactly once, after the last put.  Run as is, and with KREF_PERCPU=0 (atomic
+ * release exactly once, after the last put.  Confirmations that switch,
+ * kill and exit other refs, and a switch that waits for another thread's
+ * confirmation.  Run as is, and with KREF_PERCPU=0 (atomic
  * mode only: the fallback) by tests/percpu-fallback.sh.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stddef.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -465,6 +471,89 @@ static void test_callbacks_reenter(void)
 	alarm(0);
 }
 
+/*
+ * While one thread's confirmation runs, another thread's switch of the
+ * same ref waits (the kernel's wait for a pending confirmation): the
+ * confirmation always sees the mode it confirms.  The second switcher is
+ * seen blocked in /proc, or done, before the confirmation checks.
+ */
+static struct percpu_ref waited;
+static sem_t in_confirm, confirm_go;
+static atomic_bool second_done, mode_held;
+
+static void slow_confirm(struct percpu_ref *r)
+{
+	sem_post(&in_confirm);
+	while (sem_wait(&confirm_go) != 0)
+		;
+	atomic_store(&mode_held, (atomic_load(&r->percpu_count_ptr) &
+				  __PERCPU_REF_ATOMIC) != 0);
+}
+
+static void *first_switcher(void *arg)
+{
+	(void)arg;
+	percpu_ref_switch_to_atomic(&waited, slow_confirm);
+	return NULL;
+}
+
+static atomic_int second_tid;
+
+static void *second_switcher(void *arg)
+{
+	(void)arg;
+	atomic_store(&second_tid, (int)syscall(SYS_gettid));
+	percpu_ref_switch_to_percpu(&waited);
+	atomic_store(&second_done, true);
+	return NULL;
+}
+
+static char task_state(int tid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static void test_switch_waits_for_confirm(void)
+{
+	pthread_t a, b;
+
+	alarm(20);
+	sem_init(&in_confirm, 0, 0);
+	sem_init(&confirm_go, 0, 0);
+	if (percpu_ref_init(&waited, on_release, PERCPU_REF_ALLOW_REINIT))
+		BAIL_OUT("percpu_ref_init failed");
+	pthread_create(&a, NULL, first_switcher, NULL);
+	while (sem_wait(&in_confirm) != 0)
+		;
+	pthread_create(&b, NULL, second_switcher, NULL);
+	while (!atomic_load(&second_done) &&
+	       (!atomic_load(&second_tid) || task_state(atomic_load(&second_tid)) != 'S'))
+		sched_yield();
+	ok(!atomic_load(&second_done), "another thread's switch of the ref waits "
+	   "while a confirmation runs");
+	sem_post(&confirm_go);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	ok(atomic_load(&mode_held), "the confirmation saw the mode it confirms");
+	ok(atomic_load(&second_done) && (!percpu_mode() ||
+	   !(atomic_load(&waited.percpu_count_ptr) & __PERCPU_REF_ATOMIC)),
+	   "then that switch ran");
+	percpu_ref_kill(&waited);
+	percpu_ref_exit(&waited);
+	alarm(0);
+}
+
 int main(void)
 {
 	diag("per-CPU mode %savailable", percpu_mode() ? "" : "NOT ");
@@ -477,5 +566,6 @@ int main(void)
 	test_membarrier_fails();
 	test_switch_race();
 	test_callbacks_reenter();
+	test_switch_waits_for_confirm();
 	return done_testing();
 }

@@ -8,10 +8,11 @@
  * set, counters not yet summed), or in the switch's confirmation callback,
  * which runs after the lock is dropped.  The main thread forks.  The
  * thread is let go only once the forking thread is seen blocked (in
- * /proc): fork must wait for a switch under way to end.  Without fork
- * handling, fork goes on with the lock held, and the child's first switch
- * waits forever; an alarm() in the child bounds that wait and the child
- * dies of SIGALRM.  The child then kills, switches, resurrects and
+ * /proc): fork must wait for a switch under way to end, its confirmation
+ * and its puts (the switch's own reference, a kill's initial one)
+ * included, so the child's count is exact.  Without fork handling, fork
+ * goes on with the lock held, and the child's first switch waits forever;
+ * an alarm() in the child bounds that wait and the child dies of SIGALRM.  The child then kills, switches, resurrects and
  * reinits refs, inherited and new, checks every count, and exits 0.
  */
 #define _GNU_SOURCE
@@ -189,15 +190,8 @@ static int child(enum held_in way, bool allow_reinit)
 		check(syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0,
 		      "membarrier registration is inherited");
 	check(percpu_ref_is_dying(&ref) == killed, "inherited ref: dying iff killed");
-	/* A switch puts its own reference, and a kill the initial one, after
-	 * the switch, once the lock is free: the fork may come first, and
-	 * then those puts are the switching thread's, which the child does
-	 * not have.  It does them. */
-	count = count_of(&ref) - (HELD + !killed);
-	check(count >= 0 && count <= 1 + killed,
-	      "inherited ref: atomic, with the exact count");
-	if (count > 0 && count <= 1 + killed)
-		percpu_ref_put_many(&ref, (unsigned long)count);
+	count = count_of(&ref);
+	check(count == HELD + !killed, "inherited ref: atomic, with the exact count");
 	atomic_store(&releases, 0);
 	if (!killed) {
 		if (allow_reinit)	/* without it, atomic for good */
