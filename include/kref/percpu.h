@@ -124,9 +124,11 @@ void percpu_ref_exit(struct percpu_ref *ref);
  * Synchronous here (the kernel's may return before): @confirm_switch has
  * run when it returns.  It runs with no lock held, as the kernel's (an
  * RCU callback) does: it may switch or kill this ref, and switch, kill or
- * exit another.  Another thread's switch of this ref waits for it.  Sticky until percpu_ref_switch_to_percpu(), and
- * for good without PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed,
- * as in the kernel; unlike the kernel's, the ref is not marked dead).
+ * exit another.  Another thread's switch of this ref waits for it.
+ *
+ * Sticky until percpu_ref_switch_to_percpu(), and for good without
+ * PERCPU_REF_ALLOW_REINIT (the per-CPU counters are freed, as in the
+ * kernel; unlike the kernel's, the ref is not marked dead).
  *
  * A count of 0 or less after the switch (more puts than gets in per-CPU
  * mode) is reported with the kernel's text, and the count is saturated: the
