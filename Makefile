@@ -326,7 +326,7 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
 		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS)
 
-build/bench/percpu: bench/percpu.c src/*.c $(HEADERS)
+build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "stats.h"
+#include "../tests/harness/proc_self.h"
 
 static struct percpu_ref pcp;
 static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
@@ -206,23 +207,6 @@ static void dual(long n, int rounds)
 }
 
 /* 1. Memory per ref against N. */
-
-/* Bytes of the process's anonymous memory: "VmData:" mapped, "RssAnon:"
- * resident (/proc/self/status). */
-static long status_bytes(const char *key)
-{
-	char line[128];
-	long kb = 0;
-	size_t len = strlen(key);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && sscanf(line + len, "%ld", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb * 1024;
-}
 
 struct footprint {
 	double mapped, resident;	/* bytes per ref; mapped < 0: no per-CPU mode */

@@ -25,6 +25,7 @@
 #include <kref.h>
 #include "child.h"
 #include "percpu_mode.h"
+#include "proc_self.h"
 #include "tap.h"
 
 static struct percpu_ref ref;
@@ -508,22 +509,6 @@ static void *second_switcher(void *arg)
 	return NULL;
 }
 
-static char task_state(int tid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	if (!(f = fopen(path, "r")))
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
 static void test_switch_waits_for_confirm(void)
 {
 	pthread_t a, b;
@@ -538,7 +523,7 @@ static void test_switch_waits_for_confirm(void)
 		;
 	pthread_create(&b, NULL, second_switcher, NULL);
 	while (!atomic_load(&second_done) &&
-	       (!atomic_load(&second_tid) || task_state(atomic_load(&second_tid)) != 'S'))
+	       (!atomic_load(&second_tid) || task_state((pid_t)atomic_load(&second_tid)) != 'S'))
 		sched_yield();
 	ok(!atomic_load(&second_done), "another thread's switch of the ref waits "
 	   "while a confirmation runs");

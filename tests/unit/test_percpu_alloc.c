@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <kref.h>
+#include "proc_self.h"
 #include "tap.h"
 #include "../../src/internal.h"
 
@@ -168,29 +169,6 @@ static void test_reuse_after_exit(void)
 	is(atomic_load(&released[0]), 1, "released by its own last put");
 	percpu_ref_exit(&refs[0]);
 	teardown();
-}
-
-/*
- * The process's anonymous memory from /proc/self/status: @key "VmData:"
- * is what it has mapped (the heap and the counters' chunks), "RssAnon:"
- * what of that is resident.  Not statm's resident size, which also counts
- * the pages of the program and libc mapped in on first use: in make
- * check-system's guest those live in the initramfs, in shmem, and a loop
- * of inits maps in about 1 MB of them, 16 bytes a ref at N = 2.
- */
-static long status_bytes(const char *key)
-{
-	char line[128];
-	long kb = 0;
-	size_t len = strlen(key);
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && sscanf(line + len, "%ld", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb * 1024;
 }
 
 /* In a child, so that KREF_PERCPU_CPUS is read afresh; exit status: 0 ok,

@@ -27,6 +27,7 @@
 #include <kref.h>
 #include "../../src/test_hooks.h"
 #include "percpu_mode.h"
+#include "proc_self.h"
 #include "tap.h"
 
 #define ROUNDS		40	/* forks per way of holding a switch */
@@ -94,26 +95,6 @@ static void fork_started(void)
 	sem_post(&forking);
 }
 
-/* The state letter of thread @tid ('S': blocked), or 0 if unknown. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
 /* Lets the held switch go once the forking thread blocks inside fork. */
 static void *releaser(void *arg)
 {
@@ -125,7 +106,7 @@ static void *releaser(void *arg)
 			;
 		if (atomic_load(&all_forked))
 			return NULL;
-		while ((state = thread_state(main_tid)) != 0 && state != 'S')
+		while ((state = task_state(main_tid)) != 0 && state != 'S')
 			sched_yield();
 		sem_post(&resume);
 	}
