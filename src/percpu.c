@@ -453,35 +453,32 @@ static bool switch_mode(struct percpu_ref *ref, const void *from)
 	return false;
 }
 
-void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
-				 percpu_ref_func_t *confirm_switch)
+/* The three switches; @from is the caller of the public call. */
+static void switch_forced(struct percpu_ref *ref, bool atomic,
+			  percpu_ref_func_t *confirm, const void *from)
 {
 	bool took;
 
 	switch_lock_for(ref);
-	ref->data->force_atomic = true;
-	took = switch_mode(ref, __builtin_return_address(0));
-	switch_unlock_and_finish(ref, confirm_switch, took);
+	ref->data->force_atomic = atomic;
+	took = switch_mode(ref, from);
+	switch_unlock_and_finish(ref, confirm, took);
+}
+
+void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
+				 percpu_ref_func_t *confirm_switch)
+{
+	switch_forced(ref, true, confirm_switch, __builtin_return_address(0));
 }
 
 void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref)
 {
-	bool took;
-
-	switch_lock_for(ref);
-	ref->data->force_atomic = true;
-	took = switch_mode(ref, __builtin_return_address(0));
-	switch_unlock_and_finish(ref, NULL, took);
+	switch_forced(ref, true, NULL, __builtin_return_address(0));
 }
 
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 {
-	bool took;
-
-	switch_lock_for(ref);
-	ref->data->force_atomic = false;
-	took = switch_mode(ref, __builtin_return_address(0));
-	switch_unlock_and_finish(ref, NULL, took);
+	switch_forced(ref, false, NULL, __builtin_return_address(0));
 }
 
 /*
