@@ -12,12 +12,13 @@
  * Chunks with a free slot are on a list; a chunk's freed slots form a
  * stack threaded through their unit-0 counters, and slots never handed
  * out are taken from its end: allocating and freeing are O(1) in the
- * number of refs (zeroing a slot is O(CPUs)).  A chunk whose last slot is
- * freed is unmapped unless it is the only chunk with room.  One lock for
- * all: init and exit are not the fast path.
+ * number of refs (zeroing a reused slot is O(CPUs)).  A chunk whose last
+ * slot is freed is unmapped unless it is the only chunk with room.  One
+ * lock for all: init and exit are not the fast path.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -99,8 +100,8 @@ static struct chunk *chunk_new(void)
  * Counts left by the slot's last ref, or by this ref's last spell in
  * per-CPU mode: nobody adds to them now (atomic mode, after a switch).
  * Only those that are not 0 are written, so a CPU that never counted this
- * slot (a fresh chunk is zero; an offline CPU) never gets its page made
- * resident: reading an untouched page maps the shared zero page.
+ * slot (an offline CPU) never gets its page made resident: reading an
+ * untouched page maps the shared zero page.
  */
 void kref_percpu_zero(unsigned long *counters)
 {
@@ -116,6 +117,7 @@ unsigned long *kref_percpu_alloc(void **chunk)
 {
 	struct chunk *c;
 	unsigned long slot;
+	bool reused;
 
 	pthread_mutex_lock(&alloc_lock);
 	c = with_room ? with_room : chunk_new();
@@ -123,17 +125,19 @@ unsigned long *kref_percpu_alloc(void **chunk)
 		pthread_mutex_unlock(&alloc_lock);
 		return NULL;
 	}
-	if (c->free_top) {
+	reused = c->free_top != 0;
+	if (reused) {
 		slot = c->free_top - 1;
 		c->free_top = c->base[slot];
 	} else {
-		slot = c->fresh++;
+		slot = c->fresh++;	/* still as mmap gave it: zero */
 	}
 	nr_used++;
 	if (++c->used == SLOTS)
 		list_del(c);
 	pthread_mutex_unlock(&alloc_lock);
-	kref_percpu_zero(&c->base[slot]);
+	if (reused)
+		kref_percpu_zero(&c->base[slot]);
 	*chunk = c;
 	return &c->base[slot];
 }
