@@ -24,8 +24,8 @@
 # tests/harness/critical_hook.c's critical section); each in build/MODE.
 # tests/harness/check says what each mode runs.
 
-VERSION    := 0.2.0
-SOVERSION  := 1
+VERSION    := 0.3.0
+SOVERSION  := 2
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -58,7 +58,13 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLA
 # 64-bit host's directory under qemu-user without them.
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples -D_FILE_OFFSET_BITS=64
 HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
-LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(wildcard src/*.c))
+# Debug mode (src/debug*.c) is libkref-debug.a, linked only into programs
+# built with KREF_DEBUG: it brings its own malloc() (src/debug_alloc.c).
+DEBUG_SRCS := $(wildcard src/debug*.c)
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(DEBUG_SRCS),$(wildcard src/*.c)))
+DEBUG_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(DEBUG_SRCS))
+# What a debug-mode program links, before libkref.a.
+DEBUG_LIBS = $(B)/libkref-debug.a -ldl
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
 LIB_OBJS += $(B)/obj/critical_hook.o
@@ -72,18 +78,28 @@ endif
 SONAME  := libkref.so.$(SOVERSION)
 # The file: named after the soname, which changes only with the ABI.
 SOREAL  := $(SONAME).0.0
-LIBS    := $(B)/libkref.a $(B)/$(SOREAL)
+LIBS    := $(B)/libkref.a $(B)/$(SOREAL) $(B)/libkref-debug.a
 
 all: $(LIBS)
 
 $(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+$(DEBUG_OBJS): $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fno-omit-frame-pointer $(NO_SAN) -c -o $@ $<
+# The program's malloc() runs before a sanitizer's runtime is initialised:
+# like that runtime's own allocator, it is not instrumented.
+$(B)/obj/debug_alloc.o: NO_SAN := -fno-sanitize=all
 $(B)/obj/critical_hook.o: tests/harness/critical_hook.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(B)/libkref.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libkref-debug.a: $(DEBUG_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -148,24 +164,26 @@ TESTS   += $(B)/tests/test_stress_debug
 $(B)/tests/test_handoff: EXTRA_LDFLAGS := -Wl,--wrap=pthread_create
 $(B)/tests/test_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_debug_%: EXTRA_CFLAGS := -DKREF_DEBUG
-$(B)/tests/test_debug_fork: EXTRA_LDFLAGS := -Wl,--wrap=pthread_mutex_lock
+$(B)/tests/test_debug: EXTRA_LDFLAGS = $(DEBUG_LIBS)
+$(B)/tests/test_debug_%: EXTRA_LDFLAGS = $(DEBUG_LIBS)
+$(B)/tests/test_debug_fork: EXTRA_LDFLAGS = -Wl,--wrap=pthread_mutex_lock $(DEBUG_LIBS)
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 # mixed_peer.c is built without KREF_DEBUG.
 $(B)/obj/mixed_peer.o: tests/unit/mixed_peer.c $(TEST_HEADERS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 $(B)/tests/test_debug_mixed $(B)/tests/test_debug_reuse $(B)/tests/test_debug_heap: \
-		$(B)/tests/%: tests/unit/%.c $(B)/obj/mixed_peer.o $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+		$(B)/tests/%: tests/unit/%.c $(B)/obj/mixed_peer.o $(TEST_HEADERS) $(LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/obj/mixed_peer.o $(DEBUG_LIBS) $(B)/libkref.a
 # test_cleanup_debug is test_cleanup built with -DKREF_DEBUG.
 TESTS   += $(B)/tests/test_cleanup_debug
-$(B)/tests/test_cleanup_debug: tests/unit/test_cleanup.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+$(B)/tests/test_cleanup_debug: tests/unit/test_cleanup.c $(TEST_HEADERS) $(LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
-$(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(DEBUG_LIBS) $(B)/libkref.a
+$(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(DEBUG_LIBS) $(B)/libkref.a
 # Tests that hold percpu_ref's race windows open link src/percpu.c built
 # with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
 HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
@@ -178,26 +196,27 @@ $(HOOKED_TESTS): $(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) src/test_hooks.h \
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
 		$(B)/obj/percpu_hooks.o $(B)/libkref.a
-$(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
+$(B)/tests/%: tests/unit/%.c $(TEST_HEADERS) $(LIBS) $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(B)/libkref.a $(EXTRA_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< $(EXTRA_LDFLAGS) $(B)/libkref.a
 
 # The differential fuzzer's corpus, replayed without libFuzzer in every mode,
 # and again with KREF_DEBUG (tests/fuzz/).
 FUZZ_SRCS := tests/fuzz/fuzz_refcount.c tests/fuzz/model.c
 TESTS   += $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug
 $(B)/tests/test_fuzz_debug: EXTRA_CFLAGS := -DKREF_DEBUG
+$(B)/tests/test_fuzz_debug: EXTRA_LDFLAGS = $(DEBUG_LIBS)
 $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug: tests/fuzz/replay.c $(FUZZ_SRCS) \
-		tests/fuzz/*.h $(TEST_HEADERS) src/internal.h $(B)/libkref.a $(HEADERS)
+		tests/fuzz/*.h $(TEST_HEADERS) src/internal.h $(LIBS) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< \
-		$(FUZZ_SRCS) $(B)/libkref.a
+		$(FUZZ_SRCS) $(EXTRA_LDFLAGS) $(B)/libkref.a
 
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 
-$(B)/demo-debug: examples/demo.c $(B)/libkref.a $(HEADERS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(B)/libkref.a
+$(B)/demo-debug: examples/demo.c $(LIBS) $(HEADERS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DKREF_DEBUG -rdynamic -o $@ $< $(DEBUG_LIBS) $(B)/libkref.a
 
 tests: $(LIBS) $(TESTS) $(B)/demo $(B)/demo-debug
 

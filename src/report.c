@@ -18,6 +18,7 @@
 #include <execinfo.h>
 #endif
 
+#include <kref/debug_site.h>
 #include "internal.h"
 
 void kref_report_write(const char *text, int len)
@@ -100,4 +101,51 @@ int kref_thread_id(void)
 void kref_thread_id_forget(void)
 {
 	tid = 0;
+}
+
+/* ---- the site of the operation running on this thread (debug mode) --- */
+
+KREF_THREAD_LOCAL const struct kref_site *kref_debug_site;
+
+/*
+ * Debug mode reports each (event type, call site) once.  Lock-free, so a
+ * fork never inherits it locked; a full row reports rather than stays
+ * silent.
+ */
+#define SEEN_TYPES	6	/* refcount_t's five, and any other */
+#define SEEN_SITES	64
+static atomic_uintptr_t seen_sites[SEEN_TYPES][SEEN_SITES];
+
+static bool first_at_site(int type, const struct kref_site *site)
+{
+	atomic_uintptr_t *row = seen_sites[(unsigned int)type < SEEN_TYPES - 1 ?
+					   type : SEEN_TYPES - 1];
+	size_t i = (size_t)(((uintptr_t)site * 0x9E3779B97F4A7C15ull) >> 58);
+
+	for (size_t n = 0; n < SEEN_SITES; n++, i = (i + 1) % SEEN_SITES) {
+		uintptr_t old = 0;
+
+		/* Relaxed: the slot only decides who prints; it guards no data. */
+		if (atomic_compare_exchange_strong_explicit(&row[i], &old,
+							    (uintptr_t)site,
+							    memory_order_relaxed,
+							    memory_order_relaxed))
+			return true;
+		if (old == (uintptr_t)site)
+			return false;
+	}
+	return true;
+}
+
+int kref_debug_site_line(const void *counter, int type, char *buf, size_t room)
+{
+	const struct kref_site *site = kref_debug_site;
+
+	if (!site)
+		return 0;
+	if (!first_at_site(type, site))
+		return -1;
+	return snprintf(buf, room, "  counter %p, at %s:%d in %s(), thread %d\n",
+			counter, site->file, site->line, site->func,
+			kref_thread_id());
 }

@@ -20,30 +20,9 @@
 #include <pthread.h>
 #include <kref/kref.h>
 #include <kref/locks.h>
+#include <kref/debug_site.h>
 
 KREF_BEGIN_DECLS
-
-/* A call site: static, one per call in the source. */
-struct kref_site {
-	const char *file;
-	const char *func;
-	int line;
-};
-
-#define KREF_SITE (__extension__ ({					\
-	static const struct kref_site kref_site_ = { __FILE__, __func__, __LINE__ }; \
-	&kref_site_;							\
-}))
-
-#ifdef __cplusplus
-#define KREF_THREAD_LOCAL thread_local
-#else
-#define KREF_THREAD_LOCAL _Thread_local
-#endif
-
-/* The site of the refcount_t operation running on this thread, if any:
- * saturation reports print it. */
-extern KREF_THREAD_LOCAL const struct kref_site *kref_debug_site;
 
 /*
  * The operations behind the kref_* macros below.  Each performs the real

@@ -314,6 +314,47 @@ static void compare(const struct model_outcome *want,
 	fail("expected %s; libkref: %s", w, g);
 }
 
+/* ---- debug mode's view ------------------------------------------------ */
+
+/*
+ * In debug mode a get or put on a kref whose tracked object was released
+ * is reported and not performed, while its count is still a released one
+ * (0, or saturated); a live count there is a new object, and the old record
+ * is forgotten.  Whether each kref has such a released record: kept across
+ * inputs, as debug mode keeps it.
+ */
+#ifdef KREF_DEBUG
+static bool released_record[NKREF], tracked_record[NKREF];
+
+/* True, with @want set to "nothing happens", if debug mode skips @op. */
+static bool debug_skips(enum op op, unsigned int k, int64_t old,
+			struct model_outcome *want)
+{
+	if (op == KREF_INIT) {
+		released_record[k] = false;
+		tracked_record[k] = true;
+		return false;
+	}
+	if (op == KREF_READ || !released_record[k])
+		return false;
+	if ((int32_t)old > 0) {		/* a new object: the record is forgotten */
+		released_record[k] = false;
+		return false;
+	}
+	*want = (struct model_outcome){ old, op == KREF_GET ? MODEL_VOID : 0,
+					MODEL_NO_EVENT, false, false };
+	return true;
+}
+
+static void debug_after(unsigned int k, const struct model_outcome *want)
+{
+	if (want->release && tracked_record[k]) {
+		released_record[k] = true;
+		tracked_record[k] = false;
+	}
+}
+#endif
+
 /* ---- one operation ---------------------------------------------------- */
 
 static void run_op(enum op op, unsigned int slot_byte, uint32_t arg)
@@ -329,6 +370,7 @@ static void run_op(enum op op, unsigned int slot_byte, uint32_t arg)
 	unsigned long reports = atomic_load(&kref_report_once_calls);
 	enum lock_kind lock = NO_LOCK;
 	int i = to_int(arg);
+	bool skipped = false;
 
 	cur.op = op;
 	cur.counter = kind == RCU ? "rcuref_t" : islot < NRC ? "refcount_t" :
@@ -340,7 +382,19 @@ static void run_op(enum op op, unsigned int slot_byte, uint32_t arg)
 	release_seen.calls = 0;
 	release_seen.held = false;
 
-	switch (op) {
+#ifdef KREF_DEBUG
+	if (kind == KREF && debug_skips(op, slot, old, &want)) {
+		switch (op) {
+		case KREF_GET:		kref_get(k); break;
+		case KREF_GET_UNLESS_ZERO: got.ret = !!kref_get_unless_zero(k); break;
+		case KREF_PUT:		got.ret = kref_put(k, release); break;
+		case KREF_PUT_MUTEX:	got.ret = kref_put_mutex(k, release, &mutex); break;
+		default:		got.ret = kref_put_lock(k, release, &spin); break;
+		}
+		skipped = true;
+	}
+#endif
+	if (!skipped) switch (op) {
 	case RC_SET:
 		want = model_refcount_set(old, i);
 		refcount_set(r, i);
@@ -503,6 +557,10 @@ static void run_op(enum op op, unsigned int slot_byte, uint32_t arg)
 	got.release = release_seen.calls == 1;
 
 	compare(&want, &got, kind);
+#ifdef KREF_DEBUG
+	if (kind == KREF)
+		debug_after(slot, &want);
+#endif
 
 	if (kind == RCU)
 		model_rcu[slot] = want.after;

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * debug_alloc.c - the allocator watch: whether the memory of a released
+ * kref has been freed, known without reading it.
+ *
+ * Released memory cannot be judged by what it holds: free() writes its own
+ * links over the first words of a block (where the kref usually is), ASan's
+ * allocator leaves other values there, and a block that was mmap'd is not
+ * mapped at all.  So debug mode watches the allocator instead.  libkref-debug
+ * is linked into the program, whose own definitions of malloc() and free()
+ * come before the C library's: these pass every call on to the next
+ * allocator (the C library's, AddressSanitizer's, Valgrind's), and note
+ *  - at each final put, the released kref (debug_watch);
+ *  - at each free(), the watched krefs inside the block: FREED;
+ *  - at each block handed out, the watched krefs inside it: no longer
+ *    watched, the memory is someone else's (a new object, tracked or not).
+ * They are weak, so a program's own malloc, or a sanitizer's runtime linked
+ * statically, takes precedence; then the watch is inactive and debug mode
+ * falls back on AddressSanitizer's shadow memory, or says once that it
+ * cannot see freed memory.
+ *
+ * The watched krefs are kept by page, a bit per 4-byte slot, in PAGE_STRIPES
+ * locked hash tables: a free() or malloc() looks at the pages its block
+ * spans, and does nothing at all while no kref is watched.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "debug_internal.h"
+
+#define PAGE_SHIFT	12
+#define SLOTS		((1u << PAGE_SHIFT) / 4)	/* 4-byte slots in a page */
+#define WORDS		(SLOTS / 64)
+#define PAGE_STRIPE_BITS 4	/* fork holds them all, with the table's 32 */
+#define PAGE_STRIPES	(1u << PAGE_STRIPE_BITS)
+#define PAGE_BUCKETS	256
+
+struct page {
+	struct page *next;
+	uintptr_t number;		/* address >> PAGE_SHIFT */
+	uint64_t watched[WORDS];	/* a released kref in this slot */
+	uint64_t freed[WORDS];		/* ... whose memory was freed */
+};
+
+static struct page_stripe {
+	pthread_mutex_t lock;
+	struct page *bucket[PAGE_BUCKETS];
+} page_stripes[PAGE_STRIPES] = {
+	[0 ... PAGE_STRIPES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
+};
+
+/* Pages with a watched kref: while 0, malloc and free skip the watch.
+ * Relaxed everywhere: a page is added, under its stripe's lock, by the
+ * thread that released the kref, before that thread frees its memory; a
+ * free() of that memory elsewhere is ordered after it by the program's own
+ * synchronisation, which also orders this count. */
+static atomic_size_t watched_pages;
+
+/* ---- the next allocator ----------------------------------------------- */
+
+static struct {
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*memalign)(size_t, size_t);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
+	size_t (*usable_size)(void *);
+} next;
+static atomic_int next_state;	/* 0 unresolved, 1 resolving, 2 resolved */
+static atomic_bool watch_seen;	/* our malloc or free was called */
+
+/* dlsym() may allocate while it looks the allocator up: from here. */
+static _Alignas(64) char boot_arena[64 * 1024];
+static atomic_size_t boot_used;
+
+static bool in_boot_arena(const void *p)
+{
+	return (const char *)p >= boot_arena &&
+	       (const char *)p < boot_arena + sizeof(boot_arena);
+}
+
+static void *boot_alloc(size_t size)
+{
+	size_t n = (size + 63) & ~(size_t)63;
+	/* Relaxed: a bump pointer; each caller owns what it got. */
+	size_t at = atomic_fetch_add_explicit(&boot_used, n, memory_order_relaxed);
+
+	return at + n <= sizeof(boot_arena) ? boot_arena + at : NULL;
+}
+
+static _Thread_local bool resolving;
+
+static void *lookup(const char *name)
+{
+	return dlsym(RTLD_NEXT, name);
+}
+
+/* False while this thread is looking the allocator up: use the arena. */
+static bool resolve(void)
+{
+	/* Acquire: pairs with the release below; the pointers are set. */
+	if (atomic_load_explicit(&next_state, memory_order_acquire) == 2)
+		return true;
+	if (resolving)
+		return false;
+	resolving = true;
+	next.malloc = (void *(*)(size_t))lookup("malloc");
+	next.free = (void (*)(void *))lookup("free");
+	next.calloc = (void *(*)(size_t, size_t))lookup("calloc");
+	next.realloc = (void *(*)(void *, size_t))lookup("realloc");
+	next.memalign = (void *(*)(size_t, size_t))lookup("memalign");
+	next.posix_memalign = (int (*)(void **, size_t, size_t))lookup("posix_memalign");
+	next.aligned_alloc = (void *(*)(size_t, size_t))lookup("aligned_alloc");
+	next.valloc = (void *(*)(size_t))lookup("valloc");
+	next.pvalloc = (void *(*)(size_t))lookup("pvalloc");
+	next.usable_size = (size_t (*)(void *))lookup("malloc_usable_size");
+	resolving = false;
+	if (!next.malloc || !next.free || !next.calloc || !next.realloc)
+		abort();	/* no allocator after us: nothing can work */
+	/* Release: another thread that sees 2 sees the pointers. */
+	atomic_store_explicit(&next_state, 2, memory_order_release);
+	return true;
+}
+
+/* ---- the page index --------------------------------------------------- */
+
+static uint64_t page_hash(uintptr_t number)
+{
+	return (uint64_t)number * 0x9E3779B97F4A7C15ull;
+}
+
+static struct page_stripe *stripe_of(uintptr_t number)
+{
+	return &page_stripes[page_hash(number) >> (64 - PAGE_STRIPE_BITS)];
+}
+
+static struct page **bucket_of(struct page_stripe *ps, uintptr_t number)
+{
+	return &ps->bucket[(page_hash(number) >> 50) % PAGE_BUCKETS];
+}
+
+static struct page *find_page(struct page_stripe *ps, uintptr_t number)
+{
+	struct page *pg = *bucket_of(ps, number);
+
+	while (pg && pg->number != number)
+		pg = pg->next;
+	return pg;
+}
+
+static bool page_empty(const struct page *pg)
+{
+	for (unsigned int i = 0; i < WORDS; i++)
+		if (pg->watched[i])
+			return false;
+	return true;
+}
+
+static void remove_page(struct page_stripe *ps, struct page *pg)
+{
+	struct page **p = bucket_of(ps, pg->number);
+
+	while (*p != pg)
+		p = &(*p)->next;
+	*p = pg->next;
+	/* Relaxed: see watched_pages. */
+	atomic_fetch_sub_explicit(&watched_pages, 1, memory_order_relaxed);
+	next.free(pg);
+}
+
+static unsigned int slot_of(uintptr_t addr)
+{
+	return (unsigned int)((addr & ((1u << PAGE_SHIFT) - 1)) / 4);
+}
+
+void debug_watch(const struct kref *kref)
+{
+	uintptr_t addr = (uintptr_t)kref, number = addr >> PAGE_SHIFT;
+	struct page_stripe *ps = stripe_of(number);
+	unsigned int slot = slot_of(addr);
+	struct page *pg;
+
+	if (!resolve())
+		return;
+	pthread_mutex_lock(&ps->lock);
+	pg = find_page(ps, number);
+	if (!pg && (pg = next.calloc(1, sizeof(*pg)))) {
+		struct page **b = bucket_of(ps, number);
+
+		pg->number = number;
+		pg->next = *b;
+		*b = pg;
+		/* Relaxed: see watched_pages. */
+		atomic_fetch_add_explicit(&watched_pages, 1, memory_order_relaxed);
+	}
+	if (pg) {
+		pg->watched[slot / 64] |= 1ull << (slot % 64);
+		pg->freed[slot / 64] &= ~(1ull << (slot % 64));
+	}
+	pthread_mutex_unlock(&ps->lock);
+}
+
+void debug_unwatch(const struct kref *kref)
+{
+	uintptr_t addr = (uintptr_t)kref, number = addr >> PAGE_SHIFT;
+	struct page_stripe *ps = stripe_of(number);
+	unsigned int slot = slot_of(addr);
+	struct page *pg;
+
+	pthread_mutex_lock(&ps->lock);
+	pg = find_page(ps, number);
+	if (pg) {
+		pg->watched[slot / 64] &= ~(1ull << (slot % 64));
+		pg->freed[slot / 64] &= ~(1ull << (slot % 64));
+		if (page_empty(pg))
+			remove_page(ps, pg);
+	}
+	pthread_mutex_unlock(&ps->lock);
+}
+
+enum watch_state debug_watch_state(const struct kref *kref)
+{
+	uintptr_t addr = (uintptr_t)kref, number = addr >> PAGE_SHIFT;
+	struct page_stripe *ps = stripe_of(number);
+	unsigned int slot = slot_of(addr);
+	enum watch_state state = WATCH_NONE;
+	struct page *pg;
+
+	pthread_mutex_lock(&ps->lock);
+	pg = find_page(ps, number);
+	if (pg && (pg->watched[slot / 64] >> (slot % 64) & 1))
+		state = (pg->freed[slot / 64] >> (slot % 64) & 1) ?
+			WATCH_FREED : WATCH_RELEASED;
+	pthread_mutex_unlock(&ps->lock);
+	return state;
+}
+
+/* Slots [from, to) of a page, as a mask of word @w. */
+static uint64_t range_mask(unsigned int w, unsigned int from, unsigned int to)
+{
+	unsigned int lo = w * 64, hi = lo + 64;
+
+	if (to <= lo || from >= hi)
+		return 0;
+	from = from > lo ? from - lo : 0;
+	to = to < hi ? to - lo : 64;
+	return (to - from == 64 ? ~0ull : ((1ull << (to - from)) - 1) << from);
+}
+
+/* For each page of [addr, addr + size): freed ? mark the watched krefs in
+ * it FREED : stop watching them. */
+static void note_block(const void *block, size_t size, bool freed)
+{
+	uintptr_t addr = (uintptr_t)block, end = addr + size;
+
+	/* Relaxed: see watched_pages. */
+	if (!block || !size || end < addr ||
+	    !atomic_load_explicit(&watched_pages, memory_order_relaxed))
+		return;
+	for (uintptr_t number = addr >> PAGE_SHIFT;
+	     number <= (end - 1) >> PAGE_SHIFT; number++) {
+		struct page_stripe *ps = stripe_of(number);
+		uintptr_t base = number << PAGE_SHIFT;
+		unsigned int from = addr > base ? slot_of(addr) : 0;
+		unsigned int to = end - base < (1u << PAGE_SHIFT) ?
+				  (unsigned int)((end - base + 3) / 4) : SLOTS;
+		struct page *pg;
+
+		pthread_mutex_lock(&ps->lock);
+		pg = find_page(ps, number);
+		if (pg) {
+			for (unsigned int w = 0; w < WORDS; w++) {
+				uint64_t m = range_mask(w, from, to);
+
+				if (freed)
+					pg->freed[w] |= pg->watched[w] & m;
+				else
+					pg->watched[w] &= ~m, pg->freed[w] &= ~m;
+			}
+			if (!freed && page_empty(pg))
+				remove_page(ps, pg);
+		}
+		pthread_mutex_unlock(&ps->lock);
+	}
+}
+
+/* ---- the blocks this thread was handed last ---------------------------- */
+
+/*
+ * kref_init on a tracked object that was never released is a bug (its
+ * references are lost) unless its memory was freed meanwhile (an object
+ * freed after kref_init on an error path, never published, is correct) and
+ * handed out again.  The constructor pattern is malloc() then kref_init()
+ * on the same thread: the last few blocks it was handed tell.
+ */
+#define RECENT	4
+static _Thread_local struct { uintptr_t addr, end; } recent[RECENT];
+static _Thread_local unsigned int recent_next;
+
+static void *handed_out(void *p, size_t size)
+{
+	/* Relaxed: a flag for debug_watch_active() only. */
+	atomic_store_explicit(&watch_seen, true, memory_order_relaxed);
+	if (p) {
+		recent[recent_next % RECENT].addr = (uintptr_t)p;
+		recent[recent_next++ % RECENT].end = (uintptr_t)p + size;
+		note_block(p, size, false);
+	}
+	return p;
+}
+
+bool debug_recently_allocated(const struct kref *kref)
+{
+	uintptr_t a = (uintptr_t)kref;
+
+	for (unsigned int i = 0; i < RECENT; i++)
+		if (a >= recent[i].addr && a + sizeof(*kref) <= recent[i].end)
+			return true;
+	return false;
+}
+
+/* ---- the allocator's entry points ------------------------------------- */
+
+#define WATCH_ENTRY __attribute__((weak, visibility("default")))
+
+static size_t usable(void *p)
+{
+	return next.usable_size ? next.usable_size(p) : 0;
+}
+
+WATCH_ENTRY void *malloc(size_t size)
+{
+	if (!resolve())
+		return boot_alloc(size);
+	return handed_out(next.malloc(size), size);
+}
+
+WATCH_ENTRY void free(void *p)
+{
+	if (!p || in_boot_arena(p))
+		return;
+	if (!resolve())
+		return;		/* cannot happen: p came from an allocator */
+	/* Relaxed: a flag for debug_watch_active() only. */
+	atomic_store_explicit(&watch_seen, true, memory_order_relaxed);
+	/* Before the block goes back: once it has, another thread may be
+	 * handed it, and then its krefs are that thread's to stop watching. */
+	if (atomic_load_explicit(&watched_pages, memory_order_relaxed))
+		note_block(p, usable(p), true);
+	next.free(p);
+}
+
+WATCH_ENTRY void *calloc(size_t n, size_t size)
+{
+	if (!resolve()) {
+		void *p = n && size > (size_t)-1 / n ? NULL : boot_alloc(n * size);
+
+		return p ? memset(p, 0, n * size) : NULL;
+	}
+	return handed_out(next.calloc(n, size), n * size);
+}
+
+WATCH_ENTRY void *realloc(void *old, size_t size)
+{
+	void *p;
+	size_t had;
+
+	if (!old)
+		return malloc(size);
+	if (!resolve())
+		return NULL;
+	if (in_boot_arena(old)) {
+		if ((p = malloc(size)))
+			memcpy(p, old, (size_t)(boot_arena + sizeof(boot_arena) -
+						 (char *)old) < size ?
+			       (size_t)(boot_arena + sizeof(boot_arena) - (char *)old) :
+			       size);
+		return p;
+	}
+	if (!size) {
+		free(old);
+		return NULL;
+	}
+	/* A block that may move: its krefs are freed before it can be handed
+	 * out again, so note them as free() does, first. */
+	had = atomic_load_explicit(&watched_pages, memory_order_relaxed) ?
+	      usable(old) : 0;
+	if (had) {
+		if (!(p = malloc(size)))
+			return NULL;
+		memcpy(p, old, had < size ? had : size);
+		free(old);
+		return p;
+	}
+	return handed_out(next.realloc(old, size), size);
+}
+
+WATCH_ENTRY void *reallocarray(void *old, size_t n, size_t size)
+{
+	if (n && size > (size_t)-1 / n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(old, n * size);
+}
+
+WATCH_ENTRY int posix_memalign(void **out, size_t align, size_t size)
+{
+	int err;
+
+	if (!resolve() || !next.posix_memalign)
+		return ENOMEM;
+	err = next.posix_memalign(out, align, size);
+	if (!err)
+		handed_out(*out, size);
+	return err;
+}
+
+WATCH_ENTRY void *memalign(size_t align, size_t size)
+{
+	if (!resolve() || !next.memalign)
+		return NULL;
+	return handed_out(next.memalign(align, size), size);
+}
+
+WATCH_ENTRY void *aligned_alloc(size_t align, size_t size)
+{
+	if (!resolve() || !next.aligned_alloc)
+		return NULL;
+	return handed_out(next.aligned_alloc(align, size), size);
+}
+
+WATCH_ENTRY void *valloc(size_t size)
+{
+	if (!resolve() || !next.valloc)
+		return NULL;
+	return handed_out(next.valloc(size), size);
+}
+
+WATCH_ENTRY void *pvalloc(size_t size)
+{
+	if (!resolve() || !next.pvalloc)
+		return NULL;
+	return handed_out(next.pvalloc(size), size);
+}
+
+bool debug_watch_active(void)
+{
+	static atomic_int active;	/* 0 not known yet, 1 yes, 2 no */
+	/* Relaxed: each thread may find out for itself; the answer is the
+	 * same. */
+	int a = atomic_load_explicit(&active, memory_order_relaxed);
+
+	if (!a) {
+		/* Through whatever malloc this program calls. */
+		void *volatile p = malloc(1);
+
+		free(p);
+		a = atomic_load_explicit(&watch_seen, memory_order_relaxed) ? 1 : 2;
+		atomic_store_explicit(&active, a, memory_order_relaxed);
+	}
+	return a == 1;
+}
+
+/* ---- is a released kref's memory dead? ----------------------------------- */
+
+/* AddressSanitizer's, when the program runs under it. */
+int __asan_address_is_poisoned(void const volatile *addr) __attribute__((weak));
+
+/* Reads the count at @kref without faulting; false if it is not mapped. */
+static bool read_count(const struct kref *kref, unsigned int *count)
+{
+	struct iovec local = { count, sizeof(*count) };
+	struct iovec remote = { (void *)(uintptr_t)kref, sizeof(*count) };
+
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
+	       (ssize_t)sizeof(*count);
+}
+
+enum released_memory debug_released_memory(const struct kref *kref)
+{
+	unsigned int count;
+
+	if (debug_watch_state(kref) == WATCH_FREED ||
+	    (__asan_address_is_poisoned && __asan_address_is_poisoned(kref)) ||
+	    !read_count(kref, &count))
+		return MEM_DEAD;
+	/* Negative: saturated by a misuse since the final put. */
+	return !count ? MEM_ZERO : (int)count < 0 ? MEM_DEAD : MEM_REUSED;
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+void debug_alloc_fork_prepare(void)
+{
+	for (unsigned int i = 0; i < PAGE_STRIPES; i++)
+		pthread_mutex_lock(&page_stripes[i].lock);
+}
+
+void debug_alloc_fork_parent(void)
+{
+	for (unsigned int i = PAGE_STRIPES; i-- > 0;)
+		pthread_mutex_unlock(&page_stripes[i].lock);
+}
+
+void debug_alloc_fork_child(void)
+{
+	debug_alloc_fork_parent();
+}

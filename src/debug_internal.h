@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * debug_internal.h - what the files of debug mode (libkref-debug) share;
+ * not installed.
+ *
+ *   debug_table.c   the side table: one record per tracked kref
+ *   debug_alloc.c   the allocator watch: is a released kref's memory freed?
+ *   debug_report.c  reports of broken rules, and of leaks
+ *   debug.c         the operations behind the kref_* macros
+ */
+#ifndef KREF_DEBUG_INTERNAL_H
+#define KREF_DEBUG_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <kref/kref.h>
+#include <kref/debug_site.h>
+#include "internal.h"
+
+#pragma GCC visibility push(hidden)
+
+#define DEBUG_HISTORY	8
+
+enum op { OP_INIT, OP_GET, OP_GET_UNLESS_ZERO, OP_GET_UNLESS_ZERO_FAILED,
+	  OP_PUT, OP_FINAL_PUT, OP_ESCAPE, OP_FREED };
+
+/* One operation: where, by which thread, and the count right after it. */
+struct event {
+	const struct kref_site *site;
+	int tid;
+	int count;
+};
+
+/* Record flags. */
+enum { HASHED = 1, RELEASED = 2, QUEUED = 4, LEAK_REPORTED = 8 };
+
+struct record {
+	struct record *next;	/* hash chain */
+	const struct kref *kref;
+	uint32_t events;	/* ever recorded; the last DEBUG_HISTORY are kept */
+	uint16_t generation;	/* of the process that initialised it */
+	uint8_t flags;
+	uint8_t op[DEBUG_HISTORY];	/* enum op of history[i] */
+	struct event init, final_put;
+	struct event history[DEBUG_HISTORY];
+};
+
+struct stripe;
+
+/* ---- debug_table.c ---------------------------------------------------- */
+
+/* Locks @kref's stripe (*@sp) and returns its record, or NULL. */
+struct record *debug_lock_record(const struct kref *kref, struct stripe **sp);
+void debug_unlock(struct stripe *s);
+/* A new record for @kref in the locked @s, or NULL if out of memory. */
+struct record *debug_insert(struct stripe *s, const struct kref *kref);
+/* Takes @rec out of the table (and out of the allocator watch). */
+void debug_forget(struct stripe *s, struct record *rec);
+/* Remembers @rec as released at @e, for a later misuse's report. */
+void debug_mark_released(struct stripe *s, struct record *rec, struct event e);
+void debug_record_event(struct record *rec, enum op op, struct event e);
+struct event debug_event_now(const struct kref_site *site, const struct kref *kref);
+/* The fork generation of this process (its leak reports' objects). */
+uint16_t debug_generation(void);
+/* Calls @fn on every record of this generation not released, each under
+ * its stripe's lock. */
+void debug_for_each_live(void (*fn)(struct record *rec, void *arg), void *arg);
+/* fork(): every stripe locked in the parent; the child starts a new
+ * generation. */
+void debug_table_fork_prepare(void);
+void debug_table_fork_parent(void);
+void debug_table_fork_child(void);
+
+/* ---- debug_alloc.c ---------------------------------------------------- */
+
+/*
+ * What the allocator watch knows of the memory of a released kref.  It is
+ * told at each final put (watch), and sees every free() and every block
+ * malloc() hands out: a block freed over a watched kref makes it FREED; a
+ * block handed out over it again ends the watch (the memory is someone's
+ * again).
+ */
+enum watch_state { WATCH_NONE, WATCH_RELEASED, WATCH_FREED };
+
+void debug_watch(const struct kref *kref);
+void debug_unwatch(const struct kref *kref);
+enum watch_state debug_watch_state(const struct kref *kref);
+/* True once the program's malloc and free are seen to come through the
+ * watch (it is linked into the program ahead of the allocator). */
+bool debug_watch_active(void);
+/* True if @kref lies in one of the last few blocks this thread was handed:
+ * memory that holds a new object, whatever a record says of it. */
+bool debug_recently_allocated(const struct kref *kref);
+void debug_alloc_fork_prepare(void);
+void debug_alloc_fork_parent(void);
+void debug_alloc_fork_child(void);
+
+/*
+ * What the memory of a released kref holds now: a live count (REUSED: a
+ * new object that debug mode did not see initialised took its place), the
+ * released count 0 (ZERO: not freed yet, as under RCU), or nothing usable
+ * (DEAD: freed, as the watch or AddressSanitizer says, unmapped, or a count
+ * saturated by a misuse since).  Reads the memory only where neither the
+ * watch nor ASan says it was freed, and then without faulting.
+ */
+enum released_memory { MEM_REUSED, MEM_ZERO, MEM_DEAD };
+enum released_memory debug_released_memory(const struct kref *kref);
+
+/* ---- debug_report.c --------------------------------------------------- */
+
+/* A rule broken by @now on the object of @rec; @caller: the return address
+ * into the program, where the backtrace starts. */
+void debug_report_rule(const char *what, const char *rule,
+		       const struct event *now, const struct record *rec,
+		       const void *caller);
+extern const char debug_rule_get[], debug_rule_put[];
+void debug_report_start(void);
+
+#pragma GCC visibility pop
+
+#endif /* KREF_DEBUG_INTERNAL_H */
