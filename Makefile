@@ -63,6 +63,9 @@ HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
 DEBUG_SRCS := $(wildcard src/debug*.c)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(DEBUG_SRCS),$(wildcard src/*.c)))
 DEBUG_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(DEBUG_SRCS))
+# It carries its own copy of report.o (whose functions libkref.so keeps
+# hidden), complete, so that a static link never pulls libkref.a's as well.
+DEBUG_LIB_OBJS := $(DEBUG_OBJS) $(B)/obj/report.o
 # What a debug-mode program links, before libkref.a.
 DEBUG_LIBS = $(B)/libkref-debug.a -ldl
 # The hook build's library carries the critical section a firmware would.
@@ -99,7 +102,7 @@ $(B)/libkref.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/libkref-debug.a: $(DEBUG_OBJS)
+$(B)/libkref-debug.a: $(DEBUG_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -129,7 +132,7 @@ else
 # Kernel-style code, unchanged, on the compat headers.
 $(B)/tests/test_kernel_style: tests/unit/test_kernel_style.c examples/kernel_style.c \
 		compat/linux/*.h $(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
-	@mkdir -p $(B)/obj
+	@mkdir -p $(B)/obj $(@D)
 	$(CC) $(ALL_CFLAGS) -Icompat -c -o $(B)/obj/kernel_style.o examples/kernel_style.c
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
 		$(B)/obj/kernel_style.o $(B)/libkref.a $(URCU_BP_LIBS)
@@ -138,7 +141,7 @@ $(B)/tests/test_rcu_table: EXTRA_LDFLAGS := $(URCU_LIBS)
 # examples/cleanup.c's two versions of one function, side by side.
 $(B)/tests/test_cleanup_example: tests/unit/test_cleanup_example.c examples/cleanup.c \
 		$(TEST_HEADERS) $(B)/libkref.a $(HEADERS)
-	@mkdir -p $(B)/obj
+	@mkdir -p $(B)/obj $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $(B)/obj/cleanup_example.o examples/cleanup.c
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< \
 		$(B)/obj/cleanup_example.o $(B)/libkref.a
@@ -367,7 +370,7 @@ install: $(LIBS)
 	install -d $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched
 	install -m 644 compat/linux/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/
 	install -m 644 compat/linux/sched/*.h $(DESTDIR)$(INCLUDEDIR)/kref/compat/linux/sched/
-	install -m 644 $(B)/libkref.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(B)/libkref.a $(B)/libkref-debug.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(B)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
 	ln -sf $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libkref.so
@@ -381,6 +384,9 @@ install: $(LIBS)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    libkref-debug.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref-debug.pc
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
@@ -406,7 +412,7 @@ lint:
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
 DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
-	docs examples include libkref.pc.in man src tests tools
+	docs examples include libkref.pc.in libkref-debug.pc.in man src tests tools
 DIST := build/libkref-$(VERSION).tar
 dist:
 	@mkdir -p build

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # check-deb.sh - make dist is byte-reproducible, with or without git; the
 # source package and .debs that dpkg-buildpackage builds from its tarball
-# pass lintian without an error, and the .debs hold what libkref1 and
+# pass lintian without an error, and the .debs hold what libkref2 and
 # libkref-dev should and build a program.
 # The packages, the build log and lintian's output are kept in build/deb/.
 . tests/harness/tap.sh
@@ -20,7 +20,7 @@ arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 changes=$tmp/libkref_$version-1_$arch.changes
 dev=$tmp/libkref-dev_$version-1_$arch.deb
-lib=$tmp/libkref1_${version}-1_$arch.deb
+lib=$tmp/libkref2_${version}-1_$arch.deb
 kcheck=$tmp/kref-check_${version}-1_all.deb
 
 sum() { sha256sum <"$tarball"; }
@@ -61,9 +61,9 @@ case " $DEB_BUILD_OPTIONS " in
 *" nocheck "*) skip "DEB_BUILD_OPTIONS=nocheck: no test run" ;;
 *) ok "its test run passed" grep -Eq '^plain: [1-9][0-9]* passed, 0 failed' "$tmp/build.log" ;;
 esac
-# A new exported symbol must be added to debian/libkref1.symbols.
+# A new exported symbol must be added to debian/libkref2.symbols.
 symbols_ok() { ! grep -E '^dpkg-gensymbols: warning|^[+-] .*@' "$tmp/build.log"; }
-ok "debian/libkref1.symbols lists every exported symbol" symbols_ok
+ok "debian/libkref2.symbols lists every exported symbol" symbols_ok
 if command -v blhc >/dev/null; then
 	ok "blhc: every compile and link had the hardening flags" \
 		blhc --bindnow "$tmp/build.log"
@@ -84,21 +84,21 @@ has() {
 	for p; do grep -qxF "$p" "$tmp/list" || { echo "missing: $p"; return 1; }; done
 }
 L=/usr/lib/$ma
-ok "libkref1: libkref.so.1.0.0 and libkref.so.1" has "$lib" \
-	$L/libkref.so.1.0.0 $L/libkref.so.1
+ok "libkref2: libkref.so.2.0.0 and libkref.so.2" has "$lib" \
+	$L/libkref.so.2.0.0 $L/libkref.so.2
 only_runtime() {
 	dpkg-deb -c "$lib" | awk '{ print $6 }' | grep -v '/$' |
-		grep -Ev "^\./usr/(lib/$ma/libkref\.so\.1|share/doc/libkref1/)" | grep . &&
+		grep -Ev "^\./usr/(lib/$ma/libkref\.so\.2|share/doc/libkref2/)" | grep . &&
 		return 1
 	true
 }
-ok "libkref1: nothing but the runtime library and its docs" only_runtime
+ok "libkref2: nothing but the runtime library and its docs" only_runtime
 ok "libkref-dev: kref.h and every kref/*.h" has "$dev" /usr/include/kref.h \
 	$(for h in include/kref/*.h; do echo /usr/$h; done)
 ok "libkref-dev: the compat linux headers" has "$dev" \
 	$(for h in compat/linux/*.h; do echo /usr/include/kref/$h; done)
-ok "libkref-dev: libkref.a, libkref.so, libkref.pc" has "$dev" \
-	$L/libkref.a $L/libkref.so $L/pkgconfig/libkref.pc
+ok "libkref-dev: libkref.a, libkref-debug.a, libkref.so, libkref.pc, libkref-debug.pc" has "$dev" \
+	$L/libkref.a $L/libkref-debug.a $L/libkref.so $L/pkgconfig/libkref.pc $L/pkgconfig/libkref-debug.pc
 ok "libkref-dev: kref(7) and every section-3 page" has "$dev" \
 	/usr/share/man/man7/kref.7.gz \
 	$(for m in man/*.3; do echo /usr/share/man/man3/${m#man/}.gz; done)
@@ -131,10 +131,10 @@ builds() {
 	export PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
 	cc examples/minimal.c $(pkg-config --cflags --libs libkref) -o "$tmp/app" &&
 	LD_LIBRARY_PATH=$root$L "$tmp/app" | grep -q 'released: hello, kref' &&
-	LD_LIBRARY_PATH=$root$L ldd "$tmp/app" | grep -q "$root$L/libkref.so.1"
+	LD_LIBRARY_PATH=$root$L ldd "$tmp/app" | grep -q "$root$L/libkref.so.2"
 }
 ok "examples/minimal.c builds with pkg-config and runs on the packaged .so" builds
-so=$root$L/libkref.so.1.0.0
+so=$root$L/libkref.so.2.0.0
 hardened() {
 	readelf -lW "$so" | grep -q GNU_RELRO && readelf -d "$so" | grep -q BIND_NOW &&
 	nm -D "$so" | grep -q '_chk@'

@@ -16,14 +16,20 @@ export PKG_CONFIG_PATH
 ok "compat headers installed, <linux/sched/task.h> too" test -f \
 	"$(pkg-config --variable=compatdir libkref)/linux/sched/task.h"
 
-# builds NAME [FLAGS]: tests/unit/NAME.c against the installed tree, run.
+# builds NAME [FLAGS]: tests/unit/NAME.c against the installed tree, run;
+# with -DKREF_DEBUG, linked with the debug mode's library.
 builds() {
 	name=$1
 	shift
+	case " $* " in
+	*" -DKREF_DEBUG "*) debug="$p/lib/libkref-debug.a -ldl" ;;
+	*) debug= ;;
+	esac
+	# shellcheck disable=SC2086
 	cc "$@" -Wall -Wextra -Werror -Itests/harness \
 		-I"$(pkg-config --variable=compatdir libkref)" \
 		$(pkg-config --cflags libkref) "tests/unit/$name.c" \
-		"$p/lib/libkref.a" -pthread -o "$tmp/$name" &&
+		$debug "$p/lib/libkref.a" -pthread -o "$tmp/$name" &&
 	"$tmp/$name" >"$tmp/$name.out" 2>&1 ||
 		{ cat "$tmp/$name.out"; return 1; }
 }

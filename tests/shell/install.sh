@@ -20,21 +20,32 @@ ok "make install PREFIX=dir" make -s install PREFIX="$p"
 ok "headers installed" test -f "$p/include/kref.h" -a -f "$p/include/kref/refcount.h" \
 	-a -f "$p/include/kref/kref.h" -a -f "$p/include/kref/locks.h"
 ok "static and shared libraries installed" test -f "$p/lib/libkref.a" \
-	-a -f "$p/lib/libkref.so.1.0.0" -a -L "$p/lib/libkref.so.1" -a -L "$p/lib/libkref.so"
-ok "the shared library's soname is libkref.so.1" \
-	sh -c "readelf -d '$p/lib/libkref.so.1.0.0' | grep -q 'SONAME.*\[libkref.so.1\]'"
+	-a -f "$p/lib/libkref.so.2.0.0" -a -L "$p/lib/libkref.so.2" -a -L "$p/lib/libkref.so"
+ok "the shared library's soname is libkref.so.2" \
+	sh -c "readelf -d '$p/lib/libkref.so.2.0.0' | grep -q 'SONAME.*\[libkref.so.2\]'"
 
 build_with_pkg_config() {
 	PKG_CONFIG_PATH=$p/lib/pkgconfig
 	export PKG_CONFIG_PATH
 	cc examples/minimal.c $(pkg-config --cflags --libs libkref) -o "$tmp/app" &&
 	LD_LIBRARY_PATH=$p/lib "$tmp/app" | grep -q 'released: hello, kref' &&
-	LD_LIBRARY_PATH=$p/lib ldd "$tmp/app" | grep -q "$p/lib/libkref.so.1"
+	LD_LIBRARY_PATH=$p/lib ldd "$tmp/app" | grep -q "$p/lib/libkref.so.2"
 }
 ok_pc "cc app.c \$(pkg-config --cflags --libs libkref) builds, runs, uses the .so" \
 	build_with_pkg_config
-ok_pc "pkg-config reports the version" \
-	sh -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --modversion libkref | grep -qx 0.2.0"
+# Debug mode: libkref-debug.a, with -DKREF_DEBUG from its Cflags.
+debug_with_pkg_config() {
+	PKG_CONFIG_PATH=$p/lib/pkgconfig
+	export PKG_CONFIG_PATH
+	cc examples/demo.c $(pkg-config --cflags --libs libkref-debug libkref) \
+		-o "$tmp/demo" &&
+	LD_LIBRARY_PATH=$p/lib "$tmp/demo" 2>&1 | grep -q '^kref: put after the final put'
+}
+ok_pc "cc app.c \$(pkg-config --cflags --libs libkref-debug libkref): debug mode" \
+	debug_with_pkg_config
+version=$(sed -n 's/^VERSION *:= *//p' Makefile)
+ok_pc "pkg-config reports the version ($version)" \
+	sh -c "PKG_CONFIG_PATH='$p/lib/pkgconfig' pkg-config --modversion libkref | grep -qx '$version'"
 
 kernel_style_builds() {
 	PKG_CONFIG_PATH=$p/lib/pkgconfig
