@@ -76,7 +76,7 @@ LIBS    := $(B)/libkref.a $(B)/$(SOREAL)
 
 all: $(LIBS)
 
-$(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
+$(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 $(B)/obj/critical_hook.o: tests/harness/critical_hook.c $(HEADERS)
