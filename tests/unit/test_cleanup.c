@@ -855,6 +855,9 @@ int main(int argc, char **argv)
 	test_threads();
 #ifdef KREF_DEBUG
 	test_debug_sites();
+#else
+	is(kref_debug_report_leaks(), 0,
+	   "kref_debug_report_leaks() without KREF_DEBUG: declared, nothing tracked");
 #endif
 	return done_testing();
 }
