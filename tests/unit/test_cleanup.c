@@ -761,6 +761,34 @@ static struct obj *escape_assigned(struct obj *o)
 	return o;
 }
 
+/* The receiver puts the reference that escaped; what leaks is
+ * kref_init's, which never escaped. */
+static struct obj *hand_out(struct obj *o)
+{
+	struct obj *a __free(obj_put) = get(o);
+
+	MARK("handed out"); return_ptr(a);
+}
+
+static int child_escape_put(void)
+{
+	struct obj *o = new_obj();
+	struct obj *p = hand_out(o);
+
+	kref_put(&p->ref, obj_release); MARK("received and put");
+	return 0;
+}
+
+/* An escape whose site has no file name (#line N ""): leaked, as in
+ * child_escape(). */
+#include "test_cleanup_nameless.h"
+
+static int child_escape_nameless(void)
+{
+	escape_nameless(new_obj());
+	return 0;
+}
+
 static int child_escapes(void)
 {
 	escape_class(new_obj());
@@ -804,6 +832,21 @@ static void test_debug_sites(void)
 	ok(says("a reference escaped its scope at ", marked("assigned escaped")),
 	   "debug: retain_and_null_ptr() of a __free() variable assigned after "
 	   "its declaration records it too (%s)", marked("assigned escaped"));
+
+	run_child(child_escape_put, NULL);
+	ok(strstr(output, "kref: leak: object") &&
+	   !strstr(output, "a reference escaped its scope at"),
+	   "debug: a leak whose escaped reference its receiver put (%s) does "
+	   "not say that it escaped (%s)", marked("received and put"),
+	   marked("handed out"));
+	if (strstr(output, "a reference escaped its scope at"))
+		diag("output:\n%s", output);
+
+	run_child(child_escape_nameless, NULL);
+	ok(strstr(output, "kref: leak: object") &&
+	   !strstr(output, "escaped its scope at :"),
+	   "debug: an escape whose site has no file name is not printed as "
+	   "\"escaped its scope at :LINE\" (issue 17)");
 
 	{
 		struct obj *none __free(obj_put);
