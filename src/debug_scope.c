@@ -1,39 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * debug_scope.c - debug mode's record of kref/cleanup.h's scope-based
- * references: where each KREF_DEFINE_PUT() variable was declared, so that
- * its put at scope exit is recorded there, and where a reference escaped
- * its scope (no_free_ptr(), return_ptr(), retain_and_null_ptr()), which
- * it records on the object through debug.c.
+ * references (kref/cleanup_debug.h has the hooks that call it): where each
+ * CLASS() variable of a KREF_DEFINE_PUT() class was declared, so that its
+ * put at scope exit is recorded there, and where a reference escaped its
+ * scope (no_free_ptr(), return_ptr(), retain_and_null_ptr()), which is
+ * recorded on the object through debug.c.
  */
+/* The prototypes are in cleanup_debug.h, its hooks: not the release
+ * build's of cleanup.h. */
+#define KREF_NO_CLEANUP
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include <kref.h>
 #include <kref/debug.h>
+#include <kref/cleanup_debug.h>
 #include "internal.h"
 #include "debug_internal.h"
 
 /*
- * Each thread's live scope-based references, newest last: where each was
- * declared, so that its put at scope exit is recorded there, and where the
- * kref sits in the object, so that no_free_ptr() can record an escape.
- * A CLASS() entry is found by its variable's address.  A __free() entry
- * cannot be: its note runs in the variable's initialiser, which does not
- * know the variable's name.  It is found by the frame of the function that
- * declared it (its cleanup is inlined there): scope exits within one
- * activation are last-in first-out, and a frame is unique among the live
- * ones, so entries that a longjmp() left above it are dropped when found.
- * Allocated on a thread's first use, so that threads of programs that do
- * not use debug mode carry nothing.
+ * Each thread's live CLASS() entries, newest last, each known by its
+ * variable's address, which no other live variable shares.  Scope exits
+ * are last-in first-out, so an exit drops the entries above its own: they
+ * are variables whose cleanup a longjmp() skipped.  An entry with the
+ * address of a variable being declared is one too, and is dropped then,
+ * so no exit can find another variable's entry: a variable left out (the
+ * record full) finds none, and its put falls back to the KREF_DEFINE_PUT()
+ * line.  Allocated on a thread's first CLASS(), so that threads of
+ * programs that do not use debug mode carry nothing.
  */
 #define SCOPE_DEPTH 256
 
 struct scope_entry {
-	const void *var;		/* CLASS(): the variable; __free(): NULL */
-	const void *frame;		/* __free(): the declaring frame */
-	void *value;			/* __free(): the initial value */
+	const void *var;
 	long kref_offset;		/* of the kref in the object */
 	const struct kref_site *site;	/* the declaration */
 };
@@ -69,48 +70,79 @@ static struct scope_stack *scopes(void)
 	return scope_stack;
 }
 
+/* The newest entry of @var, or NULL. */
+static struct scope_entry *scope_find(struct scope_stack *st, const void *var)
+{
+	for (unsigned int i = st->depth; i-- > 0;)
+		if (st->entry[i].var == var)
+			return &st->entry[i];
+	return NULL;
+}
+
 void **kref_debug_scope_enter_(const void *var, const void *frame,
 			       long kref_offset, const struct kref_site *site)
 {
-	static _Thread_local void *unrecorded;
-	struct scope_stack *st = scopes();
+	/* What a __free() variable of a program built with earlier headers
+	 * is initialised through: NULL, then its value. */
+	static _Thread_local void *slot;
+	struct scope_stack *st;
 	struct scope_entry *e;
 
-	if (!st || st->depth == SCOPE_DEPTH) {
-		unrecorded = NULL;	/* what a declaration without value gets */
-		return &unrecorded;
+	(void)frame;
+	slot = NULL;
+	if (!var || !(st = scopes()))
+		return &slot;
+	e = scope_find(st, var);
+	if (e) {		/* a variable that is no longer live */
+		st->depth--;
+		for (; e < &st->entry[st->depth]; e++)
+			e[0] = e[1];
 	}
-	e = &st->entry[st->depth++];
-	*e = (struct scope_entry){ var, frame, NULL, kref_offset, site };
-	return &e->value;
-}
-
-/* With @frame, the newest __free() entry of that frame; else @var's. */
-static struct scope_entry *scope_find(struct scope_stack *st, unsigned int from,
-				      const void *var, const void *frame)
-{
-	while (from-- > 0) {
-		struct scope_entry *e = &st->entry[from];
-
-		if (frame ? !e->var && e->frame == frame : e->var == var)
-			return e;
-	}
-	return NULL;
+	if (st->depth < SCOPE_DEPTH)
+		st->entry[st->depth++] = (struct scope_entry){ var, kref_offset, site };
+	return &slot;
 }
 
 const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
 					       const struct kref_site *fallback)
 {
 	struct scope_stack *st = scope_stack;
-	struct scope_entry *e = st ? scope_find(st, st->depth, var, frame) : NULL;
+	struct scope_entry *e = st && var ? scope_find(st, var) : NULL;
 
+	(void)frame;
 	if (!e)
 		return fallback;
 	st->depth = (unsigned int)(e - st->entry);
 	return e->site;
 }
 
-/* In integers: the offset tried may be another variable's type's. */
+/*
+ * The kref offsets of the program's KREF_DEFINE_PUT()s, ascending, for
+ * escapes from __free() variables, which record nothing when declared.
+ * Registered before main() (and by libraries loaded later).
+ */
+#define OFFSETS 64
+
+static pthread_mutex_t offsets_lock = PTHREAD_MUTEX_INITIALIZER;
+static long offsets[OFFSETS];
+static unsigned int noffsets;
+
+void kref_debug_scope_offset_(long kref_offset)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&offsets_lock);
+	for (i = 0; i < noffsets && offsets[i] < kref_offset; i++)
+		;
+	if ((i == noffsets || offsets[i] != kref_offset) && noffsets < OFFSETS) {
+		for (unsigned int j = noffsets++; j > i; j--)
+			offsets[j] = offsets[j - 1];
+		offsets[i] = kref_offset;
+	}
+	pthread_mutex_unlock(&offsets_lock);
+}
+
+/* In integers: the offset tried may be another type's. */
 static const struct kref *kref_at(const void *object, long offset)
 {
 	return (const struct kref *)((uintptr_t)object + (uintptr_t)offset);
@@ -121,26 +153,30 @@ void kref_debug_scope_escape_(const void *var, const void *frame,
 {
 	struct scope_stack *st = scope_stack;
 	struct scope_entry *e;
+	long try[OFFSETS];
+	unsigned int n;
 
-	if (!st || !value || (uintptr_t)value >= (uintptr_t)-4095)
+	(void)frame;
+	if (!value || (uintptr_t)value >= (uintptr_t)-4095)
 		return;
-	/* A CLASS() variable is known by its address. */
-	e = scope_find(st, st->depth, var, NULL);
-	if (e) {
+	/* A CLASS() variable: its entry has the offset. */
+	if (st && (e = scope_find(st, var))) {
 		kref_debug_record_escape_(kref_at(value, e->kref_offset), site);
 		return;
 	}
 	/*
-	 * A __free() variable is one of its frame's: the one it was
-	 * initialised with @value first, then the others (it may have been
-	 * assigned since).  Only a live tracked kref at the offset counts.
+	 * A __free() variable: the first offset, smallest first, where a live
+	 * tracked object has its kref (nothing is read where none has).  A
+	 * smaller offset than its own would be a tracked object inside it.
 	 */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned int i = st->depth; (e = scope_find(st, i, NULL, frame));
-		     i = (unsigned int)(e - st->entry))
-			if ((e->value == value) == !pass &&
-			    kref_debug_record_escape_(kref_at(value, e->kref_offset), site))
-				return;
+	pthread_mutex_lock(&offsets_lock);
+	n = noffsets;
+	for (unsigned int i = 0; i < n; i++)
+		try[i] = offsets[i];
+	pthread_mutex_unlock(&offsets_lock);
+	for (unsigned int i = 0; i < n; i++)
+		if (kref_debug_record_escape_(kref_at(value, try[i]), site))
+			return;
 }
 
 /* ---- for the tests ---------------------------------------------------- */
