@@ -11,6 +11,7 @@
  * build's of cleanup.h. */
 #define KREF_NO_CLEANUP
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -117,27 +118,32 @@ const struct kref_site *kref_debug_scope_exit_(const void *var, const void *fram
 }
 
 /*
- * The kref offsets of the program's KREF_DEFINE_PUT()s, ascending, for
- * escapes from __free() variables, which record nothing when declared.
- * Registered before main() (and by libraries loaded later).
+ * The kref offsets of the program's KREF_DEFINE_PUT()s, for escapes from
+ * __free() variables, which record nothing when declared: registered
+ * before main() (and by libraries loaded later), each once, the first
+ * OFFSETS distinct ones.  Written under offsets_lock, published by
+ * noffsets and never changed after, so an escape reads them unlocked.
  */
 #define OFFSETS 64
 
 static pthread_mutex_t offsets_lock = PTHREAD_MUTEX_INITIALIZER;
 static long offsets[OFFSETS];
-static unsigned int noffsets;
+static atomic_uint noffsets;
 
 void kref_debug_scope_offset_(long kref_offset)
 {
-	unsigned int i;
+	unsigned int n;
 
 	pthread_mutex_lock(&offsets_lock);
-	for (i = 0; i < noffsets && offsets[i] < kref_offset; i++)
-		;
-	if ((i == noffsets || offsets[i] != kref_offset) && noffsets < OFFSETS) {
-		for (unsigned int j = noffsets++; j > i; j--)
-			offsets[j] = offsets[j - 1];
-		offsets[i] = kref_offset;
+	/* Relaxed: noffsets is written under the lock held here. */
+	n = atomic_load_explicit(&noffsets, memory_order_relaxed);
+	for (unsigned int i = 0; i < n; i++)
+		if (offsets[i] == kref_offset)
+			n = OFFSETS;
+	if (n < OFFSETS) {
+		offsets[n] = kref_offset;
+		/* Release: an escape that sees the count sees the offset. */
+		atomic_store_explicit(&noffsets, n + 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&offsets_lock);
 }
@@ -169,11 +175,15 @@ void kref_debug_scope_escape_(const void *var, const void *frame,
 	 * tracked object has its kref (nothing is read where none has).  A
 	 * smaller offset than its own would be a tracked object inside it.
 	 */
-	pthread_mutex_lock(&offsets_lock);
-	n = noffsets;
-	for (unsigned int i = 0; i < n; i++)
-		try[i] = offsets[i];
-	pthread_mutex_unlock(&offsets_lock);
+	/* Acquire: pairs with the registration's release. */
+	n = atomic_load_explicit(&noffsets, memory_order_acquire);
+	for (unsigned int i = 0; i < n; i++) {	/* sorted, ascending */
+		unsigned int j = i;
+
+		for (; j > 0 && try[j - 1] > offsets[i]; j--)
+			try[j] = try[j - 1];
+		try[j] = offsets[i];
+	}
 	for (unsigned int i = 0; i < n; i++)
 		if (kref_debug_record_escape_(kref_at(value, try[i]), site))
 			return;

@@ -905,6 +905,36 @@ static int child_escape_nameless(void)
 	return 0;
 }
 
+/* A type whose kref is not at its start: a __free() escape finds it at
+ * the offset its KREF_DEFINE_PUT() registered. */
+struct wide {
+	long pad[5];
+	struct kref ref;
+};
+
+static void wide_release(struct kref *ref)
+{
+	(void)ref;
+}
+
+KREF_DEFINE_PUT(wide_put, struct wide, ref, wide_release);
+
+static struct wide *escape_wide(struct wide *w)
+{
+	struct wide *a __free(wide_put) = w;
+
+	MARK("wide escaped"); return_ptr(a);
+}
+
+static int child_escape_wide(void)
+{
+	static struct wide w;
+
+	kref_init(&w.ref);
+	escape_wide(&w);	/* leaked */
+	return 0;
+}
+
 static int child_escapes(void)
 {
 	escape_class(new_obj());
@@ -987,6 +1017,12 @@ static void test_debug_sites(void)
 	   "debug: retain_and_null_ptr() of a __free() variable assigned after "
 	   "its declaration records it too (%s)", marked("assigned escaped"));
 
+
+	run_child(child_escape_wide, NULL);
+	ok(says("a reference escaped its scope at ", marked("wide escaped")),
+	   "debug: return_ptr() of a __free() variable whose type has its kref "
+	   "at offset %zu records the escape (%s)", offsetof(struct wide, ref),
+	   marked("wide escaped"));
 
 	run_child(child_escape_put, NULL);
 	ok(strstr(output, "kref: leak: object") &&
