@@ -85,7 +85,7 @@ LIBS    := $(B)/libkref.a $(B)/$(SOREAL) $(B)/libkref-debug.a
 
 all: $(LIBS)
 
-$(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
+$(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 $(DEBUG_OBJS): $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)

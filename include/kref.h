@@ -23,6 +23,16 @@
 #include <kref/percpu.h>
 #ifdef KREF_DEBUG
 #include <kref/debug.h>
+#else
+/*
+ * kref_debug_report_leaks() (kref/debug.h) in every build, so that a
+ * program calls it whether or not it is built with KREF_DEBUG: libkref
+ * has it, and with no unit built with KREF_DEBUG nothing is tracked and it
+ * returns 0.
+ */
+KREF_BEGIN_DECLS
+unsigned long kref_debug_report_leaks(void);
+KREF_END_DECLS
 #endif
 #if !defined(__cplusplus) && defined(__GNUC__) && !defined(KREF_NO_CLEANUP)
 #include <kref/cleanup.h>

@@ -25,11 +25,6 @@
 
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 
-/* Older names, for the scope code below. */
-#define lock_record	debug_lock_record
-#define record_event	debug_record_event
-#define event_now	debug_event_now
-
 /* ---- fork ------------------------------------------------------------- */
 
 /*
@@ -105,11 +100,11 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 	int before = 0;
 
 	kref_debug_start_();	/* in case no constructor ran */
-	rec = lock_record(kref, &s);
+	rec = debug_lock_record(kref, &s);
 	if (rec && !(rec->flags & RELEASED))
 		before = (int)kref_read(kref);
 	(kref_init)(kref);
-	e = event_now(site, kref);
+	e = debug_event_now(site, kref);
 	if (rec && ((rec->flags & RELEASED) || debug_recently_allocated(kref))) {
 		debug_forget(s, rec);
 		rec = NULL;
@@ -129,14 +124,14 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 	rec->flags &= (uint8_t)~LEAK_REPORTED;
 	rec->init = e;
 	rec->events = 0;
-	record_event(rec, OP_INIT, e);
+	debug_record_event(rec, OP_INIT, e);
 	debug_unlock(s);
 }
 
 void kref_debug_get(struct kref *kref, const struct kref_site *site)
 {
 	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	struct record *rec = debug_lock_record(kref, &s);
 
 	rec = current(s, rec, kref);
 	if (rec && (rec->flags & RELEASED)) {
@@ -152,14 +147,14 @@ void kref_debug_get(struct kref *kref, const struct kref_site *site)
 	(kref_get)(kref);
 	kref_debug_site = NULL;
 	if (rec)
-		record_event(rec, OP_GET, event_now(site, kref));
+		debug_record_event(rec, OP_GET, debug_event_now(site, kref));
 	debug_unlock(s);
 }
 
 int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 {
 	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	struct record *rec = debug_lock_record(kref, &s);
 	int got;
 
 	if (rec && (rec->flags & RELEASED)) {
@@ -178,7 +173,7 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 						  debug_rule_get, &e, rec,
 						  __builtin_return_address(0));
 			else
-				record_event(rec, OP_GET_UNLESS_ZERO_FAILED, e);
+				debug_record_event(rec, OP_GET_UNLESS_ZERO_FAILED, e);
 			debug_unlock(s);
 			return 0;
 		}
@@ -187,8 +182,8 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 	got = (kref_get_unless_zero)(kref);
 	kref_debug_site = NULL;
 	if (rec)
-		record_event(rec, got ? OP_GET_UNLESS_ZERO :
-			     OP_GET_UNLESS_ZERO_FAILED, event_now(site, kref));
+		debug_record_event(rec, got ? OP_GET_UNLESS_ZERO :
+			     OP_GET_UNLESS_ZERO_FAILED, debug_event_now(site, kref));
 	debug_unlock(s);
 	return got;
 }
@@ -217,9 +212,9 @@ static void record_put(struct stripe *s, struct record *rec, bool last,
 		       const struct kref_site *site, const struct kref *kref)
 {
 	if (rec) {
-		struct event e = event_now(site, kref);
+		struct event e = debug_event_now(site, kref);
 
-		record_event(rec, last ? OP_FINAL_PUT : OP_PUT, e);
+		debug_record_event(rec, last ? OP_FINAL_PUT : OP_PUT, e);
 		if (last)
 			debug_mark_released(s, rec, e);
 	}
@@ -230,7 +225,7 @@ int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
 		   const struct kref_site *site)
 {
 	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	struct record *rec = debug_lock_record(kref, &s);
 	bool last;
 
 	if (put_after_release(s, &rec, site, kref, __builtin_return_address(0)))
@@ -254,7 +249,7 @@ static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 		      const struct kref_site *site, const void *caller)
 {
 	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	struct record *rec = debug_lock_record(kref, &s);
 	bool last;
 
 	if (put_after_release(s, &rec, site, kref, caller))
@@ -270,7 +265,7 @@ static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 
 	lock(l);
 	/* Anything may have happened meanwhile: look again. */
-	rec = lock_record(kref, &s);
+	rec = debug_lock_record(kref, &s);
 	if (put_after_release(s, &rec, site, kref, caller)) {
 		unlock(l);
 		return 0;
@@ -306,154 +301,17 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			  (void *)lock, site, __builtin_return_address(0));
 }
 
-/* ---- scope-based references (kref/cleanup.h) ------------------------ */
+/* ---- for kref/cleanup.h's scopes (debug_scope.c) -------------------- */
 
-/*
- * Each thread's live scope-based references, newest last: where each was
- * declared, so that its put at scope exit is recorded there, and where the
- * kref sits in the object, so that no_free_ptr() can record an escape.
- * A CLASS() entry is found by its variable's address.  A __free() entry
- * cannot be: its note runs in the variable's initialiser, which does not
- * know the variable's name.  It is found by the frame of the function that
- * declared it (its cleanup is inlined there): scope exits within one
- * activation are last-in first-out, and a frame is unique among the live
- * ones, so entries that a longjmp() left above it are dropped when found.
- * Allocated on a thread's first use, so that threads of programs that do
- * not use debug mode carry nothing.
- */
-#define SCOPE_DEPTH 256
-
-struct scope_entry {
-	const void *var;		/* CLASS(): the variable; __free(): NULL */
-	const void *frame;		/* __free(): the declaring frame */
-	void *value;			/* __free(): the initial value */
-	long kref_offset;		/* of the kref in the object */
-	const struct kref_site *site;	/* the declaration */
-};
-
-struct scope_stack {
-	unsigned int depth;
-	struct scope_entry entry[SCOPE_DEPTH];
-};
-
-static _Thread_local struct scope_stack *scope_stack;
-static pthread_key_t scope_key;
-static pthread_once_t scope_once = PTHREAD_ONCE_INIT;
-
-static void scope_stack_free(void *st)
-{
-	free(st);
-	scope_stack = NULL;	/* a later destructor may declare scopes */
-}
-
-static void scope_key_create(void)
-{
-	pthread_key_create(&scope_key, scope_stack_free);
-}
-
-static struct scope_stack *scopes(void)
-{
-	if (!scope_stack) {
-		pthread_once(&scope_once, scope_key_create);
-		scope_stack = calloc(1, sizeof(*scope_stack));
-		if (scope_stack)
-			pthread_setspecific(scope_key, scope_stack);
-	}
-	return scope_stack;
-}
-
-void **kref_debug_scope_enter_(const void *var, const void *frame,
-			       long kref_offset, const struct kref_site *site)
-{
-	static _Thread_local void *unrecorded;
-	struct scope_stack *st = scopes();
-	struct scope_entry *e;
-
-	if (!st || st->depth == SCOPE_DEPTH) {
-		unrecorded = NULL;	/* what a declaration without value gets */
-		return &unrecorded;
-	}
-	e = &st->entry[st->depth++];
-	*e = (struct scope_entry){ var, frame, NULL, kref_offset, site };
-	return &e->value;
-}
-
-/* With @frame, the newest __free() entry of that frame; else @var's. */
-static struct scope_entry *scope_find(struct scope_stack *st, unsigned int from,
-				      const void *var, const void *frame)
-{
-	while (from-- > 0) {
-		struct scope_entry *e = &st->entry[from];
-
-		if (frame ? !e->var && e->frame == frame : e->var == var)
-			return e;
-	}
-	return NULL;
-}
-
-const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
-					       const struct kref_site *fallback)
-{
-	struct scope_stack *st = scope_stack;
-	struct scope_entry *e = st ? scope_find(st, st->depth, var, frame) : NULL;
-
-	if (!e)
-		return fallback;
-	st->depth = (unsigned int)(e - st->entry);
-	return e->site;
-}
-
-/* Records @site as an escape on the tracked object whose kref is @kref;
- * false if there is none there (then nothing is read at @kref). */
-static bool record_escape(const struct kref *kref, const struct kref_site *site)
+bool kref_debug_record_escape_(const struct kref *kref,
+			       const struct kref_site *site)
 {
 	struct stripe *s;
-	struct record *rec = lock_record(kref, &s);
+	struct record *rec = debug_lock_record(kref, &s);
 	bool live = rec && !(rec->flags & RELEASED);
 
 	if (live)
-		record_event(rec, OP_ESCAPE, event_now(site, kref));
+		debug_record_event(rec, OP_ESCAPE, debug_event_now(site, kref));
 	debug_unlock(s);
 	return live;
-}
-
-/* In integers: the offset tried may be another variable's type's. */
-static const struct kref *kref_at(const void *object, long offset)
-{
-	return (const struct kref *)((uintptr_t)object + (uintptr_t)offset);
-}
-
-void kref_debug_scope_escape_(const void *var, const void *frame,
-			      const void *value, const struct kref_site *site)
-{
-	struct scope_stack *st = scope_stack;
-	struct scope_entry *e;
-
-	if (!st || !value || (uintptr_t)value >= (uintptr_t)-4095)
-		return;
-	/* A CLASS() variable is known by its address. */
-	e = scope_find(st, st->depth, var, NULL);
-	if (e) {
-		record_escape(kref_at(value, e->kref_offset), site);
-		return;
-	}
-	/*
-	 * A __free() variable is one of its frame's: the one it was
-	 * initialised with @value first, then the others (it may have been
-	 * assigned since).  Only a live tracked kref at the offset counts.
-	 */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned int i = st->depth; (e = scope_find(st, i, NULL, frame));
-		     i = (unsigned int)(e - st->entry))
-			if ((e->value == value) == !pass &&
-			    record_escape(kref_at(value, e->kref_offset), site))
-				return;
-}
-
-
-/* ---- for the tests ---------------------------------------------------- */
-
-unsigned int kref_debug_scope_depth_(void)
-{
-	return scope_stack ? scope_stack->depth : 0;
 }

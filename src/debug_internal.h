@@ -6,6 +6,7 @@
  *   debug_table.c   the side table: one record per tracked kref
  *   debug_alloc.c   the allocator watch: is a released kref's memory freed?
  *   debug_report.c  reports of broken rules, and of leaks
+ *   debug_scope.c   the scope-based references of kref/cleanup.h
  *   debug.c         the operations behind the kref_* macros
  */
 #ifndef KREF_DEBUG_INTERNAL_H
@@ -117,6 +118,15 @@ void debug_report_rule(const char *what, const char *rule,
 		       const void *caller);
 extern const char debug_rule_get[], debug_rule_put[];
 void debug_report_start(void);
+
+/* ---- debug.c, for debug_scope.c --------------------------------------- */
+
+/* Records @site as the place where a reference to the tracked object
+ * whose kref is @kref escaped its scope (no_free_ptr() and the like);
+ * false, with nothing read at @kref, if no live tracked object has its
+ * kref there. */
+bool kref_debug_record_escape_(const struct kref *kref,
+			       const struct kref_site *site);
 
 #pragma GCC visibility pop
 

@@ -108,15 +108,32 @@ void debug_report_rule(const char *what, const char *rule,
 
 /* ---- leaks ------------------------------------------------------------ */
 
-/* The newest escape in @rec's history, or NULL. */
+/*
+ * The newest escape in @rec's history if it is the leaked reference's
+ * story: no put followed it and the count is still what it left, so the
+ * reference it handed on is the one still held; and its site names a
+ * file.  Else NULL.
+ */
 static const struct event *last_escape(const struct record *rec)
 {
 	unsigned int first = rec->events > DEBUG_HISTORY ?
 			     rec->events - DEBUG_HISTORY : 0;
+	const struct event *last = &rec->history[(rec->events - 1) % DEBUG_HISTORY];
 
-	for (unsigned int i = rec->events; i-- > first;)
-		if (rec->op[i % DEBUG_HISTORY] == OP_ESCAPE)
-			return &rec->history[i % DEBUG_HISTORY];
+	for (unsigned int i = rec->events; i-- > first;) {
+		const struct event *e = &rec->history[i % DEBUG_HISTORY];
+
+		switch (rec->op[i % DEBUG_HISTORY]) {
+		case OP_PUT:
+		case OP_FINAL_PUT:
+			return NULL;
+		case OP_ESCAPE:
+			return e->count == last->count && e->site->file &&
+			       e->site->file[0] ? e : NULL;
+		default:
+			break;
+		}
+	}
 	return NULL;
 }
 

@@ -56,9 +56,10 @@
  *  - scoped_class() and scoped_cond_guard() take any number of arguments.
  *  - With GCC, discarding no_free_ptr()'s value warns, as in the kernel;
  *    Clang does not warn.
- *  - In debug mode (-DKREF_DEBUG) __free() initialises its variable
- *    through a `void *` that records the declaration's line: there it must
- *    come last before the `=`, on a pointer to a type that is not const.
+ *  - In debug mode (-DKREF_DEBUG) the put of a KREF_DEFINE_PUT() variable
+ *    is recorded at its declaration's line for CLASS(), but at the
+ *    KREF_DEFINE_PUT() line for __free(), which adds nothing to a
+ *    declaration (so any declaration builds the same in both modes).
  *
  * Needs GCC or Clang (the cleanup attribute, statement expressions and
  * __typeof__); pedantic-clean under -std=c11.  Not for C++, which has
@@ -85,8 +86,28 @@
 #include <stdint.h>
 #include <kref/kref.h>
 #include <kref/locks.h>
+
+/*
+ * Not API: the debug-mode hooks, which record where KREF_DEFINE_PUT()
+ * variables are declared, put and escape; kref/cleanup_debug.h has them.
+ * Without KREF_DEBUG they are nothing, and every macro here expands to
+ * the same declarations and statements in both builds but for them: so a
+ * program that compiles one way compiles the other, with the same
+ * warnings.
+ */
 #ifdef KREF_DEBUG
-#include <kref/debug.h>
+#include <kref/cleanup_debug.h>
+#else
+#define KREF_ESCAPE_(pp, v)			((void)0)
+#define KREF_CLASS_NOTE_NONE_(_name)
+#define KREF_CLASS_DECLARE_(_name, var)		class_##_name##_constructor
+#define KREF_CLASS_INIT_(_name, var, init)	(init)
+#define KREF_EXTEND_NOTE_(_name, ext)
+#define KREF_PUT_NOTES_(_name, _type, _member)
+#define KREF_PUT_FREE_(_put, _debug_put)				\
+	{ if (!kref_is_err_or_null_(_T)) _put; }
+#define KREF_PUT_CLASS_(_put, _debug_put)	{ _put; }
+#define KREF_PUT_CLASS_NULL_()			((void)0)
 #endif
 
 /* ---- Not API: building blocks ------------------------------------------ */
@@ -169,7 +190,6 @@ KREF_CLEANUP_INLINE_ void *kref_guard_failed_(int ret)
  * No semicolon after it, as in the kernel.
  */
 #define DEFINE_FREE(_name, _type, _free)				\
-KREF_FREE_NOTE_NONE_(_name)						\
 KREF_CLEANUP_INLINE_ void __free_##_name(void *kref_var_)			\
 {									\
 	_type _T;							\
@@ -184,47 +204,14 @@ KREF_CLEANUP_INLINE_ void __free_##_name(void *kref_var_)			\
  *
  * Declare and initialise in one statement, where the resource is acquired:
  * cleanups run newest first, so a variable declared at the top of a
- * function would be cleaned up after guards taken later.
- *
- * In debug mode (-DKREF_DEBUG) the variable is initialised through a
- * `void *` that records the declaration's file and line (see
- * KREF_DEFINE_PUT): so there __free() must come last before the `=`, the
- * variable must be a pointer to an object type that is not const, and one
- * declared without a value starts as NULL.
+ * function would be cleaned up after guards taken later.  A variable
+ * declared without a value is not initialised, in debug mode as without
+ * it: an exit from its scope before it is assigned cleans up whatever it
+ * held (GCC may warn, -Wmaybe-uninitialized); declare it `= NULL`.
+ * __free() is only an attribute, in both modes, so other attributes may
+ * come before or after it.
  */
-#ifdef KREF_DEBUG
-#define __free(_name)	KREF_CLEANUP_(__free_##_name) =			\
-	*kref_free_note_##_name(KREF_SITE, __builtin_frame_address(0))
-#else
 #define __free(_name)	KREF_CLEANUP_(__free_##_name)
-#endif
-
-/*
- * Not API: in debug mode, __free(NAME)'s initialiser calls
- * kref_free_note_NAME(), which returns the `void *` the initial value is
- * assigned to on its way to the variable (the variable's name is out of
- * reach there).  KREF_DEFINE_PUT()'s note records the declaration; every
- * other DEFINE_FREE()'s returns a slot of its own, reset to NULL.
- */
-#ifdef KREF_DEBUG
-KREF_CLEANUP_INLINE_ void **kref_free_slot_(void)
-{
-	static _Thread_local void *slot;
-
-	slot = NULL;
-	return &slot;
-}
-#define KREF_FREE_NOTE_NONE_(_name)					\
-KREF_CLEANUP_INLINE_ void **kref_free_note_##_name(const struct kref_site *kref_at_, \
-						const void *kref_frame_) \
-{									\
-	(void)kref_at_;							\
-	(void)kref_frame_;						\
-	return kref_free_slot_();					\
-}
-#else
-#define KREF_FREE_NOTE_NONE_(_name)
-#endif
 
 /* Not API: the value of @p, leaving NULL in it.  In debug mode the
  * object it points to records where its reference escaped the scope. */
@@ -235,14 +222,6 @@ KREF_CLEANUP_INLINE_ void **kref_free_note_##_name(const struct kref_site *kref_
 	*kref_pp_ = NULL;						\
 	kref_pv_;							\
 }))
-#ifdef KREF_DEBUG
-#define KREF_ESCAPE_(pp, v)						\
-	kref_debug_scope_escape_((const void *)(pp),			\
-				 __builtin_frame_address(0),		\
-				 (const void *)(uintptr_t)(v), KREF_SITE)
-#else
-#define KREF_ESCAPE_(pp, v)	((void)0)
-#endif
 
 KREF_CLEANUP_INLINE_ KREF_MUST_CHECK const volatile void *
 kref_keep_ptr_(const volatile void *p)
@@ -274,29 +253,6 @@ kref_keep_ptr_(const volatile void *p)
 
 /* ---- classes ---------------------------------------------------------------- */
 
-/*
- * Not API: in debug mode CLASS() hands each new variable's address and the
- * declaration's site to class_NAME_note_() before the constructor runs;
- * the classes of KREF_DEFINE_PUT() keep them, so the scope-exit put is
- * recorded at the declaration's line.  Every other class ignores them.
- */
-#ifdef KREF_DEBUG
-#define KREF_CLASS_NOTE_NONE_(_name)					\
-KREF_CLEANUP_INLINE_ void class_##_name##_note_(void *kref_var_,		\
-					 const struct kref_site *kref_at_) \
-{									\
-	(void)kref_var_;						\
-	(void)kref_at_;						\
-}
-#define KREF_CLASS_DECLARE_(_name, var)					\
-	(class_##_name##_note_(&(var), KREF_SITE), class_##_name##_constructor)
-#define KREF_CLASS_INIT_(_name, var, init)				\
-	(class_##_name##_note_(&(var), KREF_SITE), (init))
-#else
-#define KREF_CLASS_NOTE_NONE_(_name)
-#define KREF_CLASS_DECLARE_(_name, var)	class_##_name##_constructor
-#define KREF_CLASS_INIT_(_name, var, init)	(init)
-#endif
 
 /* Not API: the typedef and destructor every DEFINE_CLASS() has. */
 #define KREF_CLASS_BASE_(_name, _type, _exit)				\
@@ -345,16 +301,6 @@ KREF_CLEANUP_INLINE_ void class_##_name##ext##_destructor(class_##_name##_t *kre
 	class_##_name##_destructor(kref_var_);				\
 }									\
 KREF_EXTEND_NOTE_(_name, ext)
-#ifdef KREF_DEBUG
-#define KREF_EXTEND_NOTE_(_name, ext)					\
-KREF_CLEANUP_INLINE_ void class_##_name##ext##_note_(class_##_name##_t *kref_var_, \
-					      const struct kref_site *kref_at_) \
-{									\
-	class_##_name##_note_(kref_var_, kref_at_);			\
-}
-#else
-#define KREF_EXTEND_NOTE_(_name, ext)
-#endif
 
 /**
  * EXTEND_CLASS - class @_name##@ext: class @_name with another constructor
@@ -680,47 +626,6 @@ KREF_CLEANUP_INLINE_ class_##_name##_t class_##_name##ext##_constructor(	\
 
 /* ---- scoped references ----------------------------------------------------- */
 
-/*
- * Not API: in debug mode each KREF_DEFINE_PUT() variable enters its
- * declaration's site in libkref's per-thread record when it is declared
- * (CLASS(): by its address, in class_NAME_note_(); __free(): by its
- * function's frame, in kref_free_note_NAME()), and its cleanup exits it
- * and puts there.  The __free() cleanup is always inlined, so that
- * __builtin_frame_address(0) there is the declaring function's frame.
- * A put whose entry is not found (more than 256 live on a thread, say) is
- * recorded at KREF_DEFINE_PUT()'s line.
- */
-#ifdef KREF_DEBUG
-#define KREF_PUT_NOTES_(_name, _type, _member)				\
-KREF_CLEANUP_INLINE_ void **kref_free_note_##_name(const struct kref_site *kref_at_, \
-						const void *kref_frame_) \
-{									\
-	return kref_debug_scope_enter_(NULL, kref_frame_,		\
-				       (long)offsetof(_type, _member), kref_at_); \
-}									\
-KREF_CLEANUP_INLINE_ void class_##_name##_note_(_type **kref_var_,		\
-					 const struct kref_site *kref_at_) \
-{									\
-	(void)kref_debug_scope_enter_(kref_var_, NULL,			\
-				      (long)offsetof(_type, _member), kref_at_); \
-}
-#define KREF_PUT_FREE_INLINE_	static inline __attribute__((__always_inline__, __unused__))
-#define KREF_PUT_FREE_(_put, _debug_put)				\
-	{ const struct kref_site *kref_at_ = kref_debug_scope_exit_(	\
-		NULL, __builtin_frame_address(0), KREF_SITE);		\
-	  if (!kref_is_err_or_null_(_T)) _debug_put; }
-#define KREF_PUT_CLASS_(_put, _debug_put)				\
-	{ const struct kref_site *kref_at_ =				\
-		kref_debug_scope_exit_(kref_var_, NULL, KREF_SITE); _debug_put; }
-#define KREF_PUT_CLASS_NULL_()	((void)kref_debug_scope_exit_(kref_var_, NULL, NULL))
-#else
-#define KREF_PUT_NOTES_(_name, _type, _member)
-#define KREF_PUT_FREE_INLINE_	KREF_CLEANUP_INLINE_
-#define KREF_PUT_FREE_(_put, _debug_put)				\
-	{ if (!kref_is_err_or_null_(_T)) _put; }
-#define KREF_PUT_CLASS_(_put, _debug_put)	{ _put; }
-#define KREF_PUT_CLASS_NULL_()			((void)0)
-#endif
 
 /*
  * Not API: defines __free(@_name) and class @_name for @_type *.  @_put
@@ -729,7 +634,7 @@ KREF_CLEANUP_INLINE_ void class_##_name##_note_(_type **kref_var_,		\
  */
 #define kref_define_put_(_name, _type, _member, _put, _debug_put)	\
 KREF_PUT_NOTES_(_name, _type, _member)					\
-KREF_PUT_FREE_INLINE_ void __free_##_name(void *kref_var_)		\
+KREF_CLEANUP_INLINE_ void __free_##_name(void *kref_var_)		\
 {									\
 	_type *_T;							\
 									\
@@ -762,9 +667,11 @@ struct kref_define_put_semicolon_
  * Then `struct foo *f __free(@_name) = ...;` holds a reference that is put
  * when f goes out of scope, unless f is NULL or an error pointer (so after
  * no_free_ptr() or return_ptr(), nothing is put).  `CLASS(@_name, f)(ptr);`
- * does the same.  In debug mode (-DKREF_DEBUG) either put is recorded at
- * the declaration's file and line, and no_free_ptr(), return_ptr() and
- * retain_and_null_ptr() record on the object where its reference escaped.
+ * does the same.  In debug mode (-DKREF_DEBUG) a CLASS() variable's put
+ * is recorded at its declaration's file and line (at this line if more
+ * than 256 are live on the thread), a __free() one's at this line, in
+ * __free_@_name(); no_free_ptr(), return_ptr() and retain_and_null_ptr()
+ * record on the object where its reference escaped.
  * Takes a semicolon.
  */
 #define KREF_DEFINE_PUT(_name, _type, _member, _release)		\

@@ -41,23 +41,6 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site);
 #endif
 
-/*
- * Not API: the scope-based references of kref/cleanup.h.  Each declaration
- * of a KREF_DEFINE_PUT() variable enters its site (and, for an escape, the
- * kref's offset in the object); its cleanup exits it, and records its put
- * there.  A CLASS() variable is known by @var, a __free() one by @frame,
- * the declaring function's frame.  enter returns the slot that a __free()
- * variable is initialised through.  escape records no_free_ptr() and
- * return_ptr() at @site on the object @value points to.
- */
-void **kref_debug_scope_enter_(const void *var, const void *frame,
-			       long kref_offset, const struct kref_site *site)
-	KREF_ADDRESS_ONLY(1);
-const struct kref_site *kref_debug_scope_exit_(const void *var, const void *frame,
-					       const struct kref_site *fallback);
-void kref_debug_scope_escape_(const void *var, const void *frame,
-			      const void *value, const struct kref_site *site);
-
 /**
  * kref_debug_report_leaks - report every tracked object still referenced
  *

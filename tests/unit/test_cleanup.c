@@ -678,14 +678,15 @@ static int child_class_site(void)
 	return 0;
 }
 
-/* Two __free() variables of one function, each put at its own line. */
+/* Two __free() variables of one function: no code of ours runs at their
+ * declaration, so their puts are recorded at KREF_DEFINE_PUT()'s line. */
 static int child_free_site(void)
 {
 	struct obj *o = new_obj(), *p = new_obj();
 
 	{
-		struct obj *a __free(obj_put) = o; MARK("decl a");
-		struct obj *b __free(obj_put) = p; MARK("decl b");
+		struct obj *a __free(obj_put) = o;
+		struct obj *b __free(obj_put) = p;
 
 		(void)a;
 		(void)b;
@@ -695,15 +696,46 @@ static int child_free_site(void)
 	return 0;
 }
 
-/* A longjmp() out of a __free() scope leaves its record behind (its
- * cleanup never runs): the caller's own put must still find its line. */
+/* Where a __free() put is recorded: "FILE:LINE in __free_obj_put()". */
+static const char *free_put_site(void)
+{
+	static char site[256];
+
+	snprintf(site, sizeof(site), "%s:%d in __free_obj_put()", __FILE__,
+		 OBJ_PUT_LINE);
+	return site;
+}
+
+/* True if the output names @site, "FILE:LINE in FUNC()", as a final put's. */
+static int final_put_at(const char *site)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "its final put was at %s,", site);
+	return strstr(output, want) != NULL;
+}
+
+/* Where a CLASS() put without a record is: its destructor's. */
+static const char *class_put_site(void)
+{
+	static char site[256];
+
+	snprintf(site, sizeof(site), "%s:%d in class_obj_put_destructor()",
+		 __FILE__, OBJ_PUT_LINE);
+	return site;
+}
+
+/* A longjmp() out of a scope leaves its records behind (its cleanups never
+ * run): the caller's own puts must still find their lines. */
 static jmp_buf unwind;
 
 static void jump_out(struct obj *o)
 {
-	struct obj *x __free(obj_put) = get(o);
+	CLASS(obj_put, x)(get(o)); MARK("skipped callee class");
+	struct obj *y __free(obj_put) = get(o);
 
 	(void)x;
+	(void)y;
 	longjmp(unwind, 1);
 }
 
@@ -715,15 +747,99 @@ static void call_and_catch(struct obj *o)
 
 static int child_longjmp_site(void)
 {
-	struct obj *o = new_obj(), *p = new_obj();
+	struct obj *o = new_obj(), *p = new_obj(), *q = new_obj();
 
 	{
-		struct obj *a __free(obj_put) = p; MARK("outer");
+		CLASS(obj_put, a)(p); MARK("outer class");
+		struct obj *b __free(obj_put) = q;
 
 		(void)a;
+		(void)b;
 		call_and_catch(o);
 	}
 	kref_put(&p->ref, obj_release);
+	kref_put(&q->ref, obj_release);
+	return 0;
+}
+
+/* A longjmp() back into the declaring function, past the variables of an
+ * inner block: the outer ones' puts are not recorded at their lines. */
+static jmp_buf back;
+
+static void jump_back(void)
+{
+	longjmp(back, 1);
+}
+
+static int child_longjmp_back(void)
+{
+	struct obj *o = new_obj(), *p = new_obj(), *q = new_obj();
+
+	{
+		CLASS(obj_put, a)(o); MARK("class before");
+		struct obj *b __free(obj_put) = p;
+
+		(void)a;
+		(void)b;
+		if (!setjmp(back)) {
+			CLASS(obj_put, c)(get(q)); MARK("skipped class");
+			struct obj *d __free(obj_put) = get(q); MARK("skipped free");
+
+			(void)c;
+			(void)d;
+			jump_back();
+		}
+	}
+	kref_put(&o->ref, obj_release);
+	kref_put(&p->ref, obj_release);
+	return 0;
+}
+
+/*
+ * More scoped references live on a thread than its record holds (256):
+ * every level of fill() has two, declared at fill_line.  The deepest
+ * level's others may be left out of the record; their puts must not be
+ * recorded at fill_line, the line of the entries that are in it.  With
+ * 128 levels a record of both kinds (as it was when __free() variables
+ * entered it too) fills up inside the deepest level; with 300, one of
+ * CLASS() variables alone fills up before it.
+ */
+static unsigned int depth_when_full;
+static int fill_line;
+static int fill_levels;
+
+static void fill(int n, struct obj *o, struct obj *p, struct obj *q)
+{
+	fill_line = __LINE__ + 1;
+	struct obj *v __free(obj_put) = get(o); CLASS(obj_put, w)(get(o));
+
+	(void)v;
+	(void)w;
+	if (n > 1) {
+		fill(n - 1, o, p, q);
+		return;
+	}
+	{
+		CLASS(obj_put, x)(p); MARK("past full class");
+		struct obj *y __free(obj_put) = q; MARK("past full free");
+
+		(void)x;
+		(void)y;
+		depth_when_full = kref_debug_scope_depth_();
+	}
+}
+
+static int child_full(void)
+{
+	struct obj *o = new_obj(), *p = new_obj(), *q = new_obj();
+
+	fill(fill_levels, o, p, q);
+	fprintf(stderr, "mark fill %s:%d\n", __FILE__, fill_line);
+	fprintf(stderr, "depth when full %u, after %u, count %d\n",
+		depth_when_full, kref_debug_scope_depth_(), count(o));
+	kref_put(&p->ref, obj_release);
+	kref_put(&q->ref, obj_release);
+	kref_put(&o->ref, obj_release);
 	return 0;
 }
 
@@ -761,6 +877,64 @@ static struct obj *escape_assigned(struct obj *o)
 	return o;
 }
 
+/* The receiver puts the reference that escaped; what leaks is
+ * kref_init's, which never escaped. */
+static struct obj *hand_out(struct obj *o)
+{
+	struct obj *a __free(obj_put) = get(o);
+
+	MARK("handed out"); return_ptr(a);
+}
+
+static int child_escape_put(void)
+{
+	struct obj *o = new_obj();
+	struct obj *p = hand_out(o);
+
+	kref_put(&p->ref, obj_release); MARK("received and put");
+	return 0;
+}
+
+/* An escape whose site has no file name (#line N ""): leaked, as in
+ * child_escape(). */
+#include "test_cleanup_nameless.h"
+
+static int child_escape_nameless(void)
+{
+	escape_nameless(new_obj());
+	return 0;
+}
+
+/* A type whose kref is not at its start: a __free() escape finds it at
+ * the offset its KREF_DEFINE_PUT() registered. */
+struct wide {
+	long pad[5];
+	struct kref ref;
+};
+
+static void wide_release(struct kref *ref)
+{
+	(void)ref;
+}
+
+KREF_DEFINE_PUT(wide_put, struct wide, ref, wide_release);
+
+static struct wide *escape_wide(struct wide *w)
+{
+	struct wide *a __free(wide_put) = w;
+
+	MARK("wide escaped"); return_ptr(a);
+}
+
+static int child_escape_wide(void)
+{
+	static struct wide w;
+
+	kref_init(&w.ref);
+	escape_wide(&w);	/* leaked */
+	return 0;
+}
+
 static int child_escapes(void)
 {
 	escape_class(new_obj());
@@ -777,17 +951,55 @@ static void test_debug_sites(void)
 
 	run_child(child_free_site, NULL);
 	ok(count_lines("kref: put after the final put (double put)") == 2 &&
-	   says("its final put was at ", marked("decl a")) &&
-	   says("its final put was at ", marked("decl b")),
-	   "debug: a __free() reference's put is recorded at its declaration "
-	   "(%s, and %s for the next)", marked("decl a"), marked("decl b"));
-	if (!says("its final put was at ", marked("decl b")))
+	   final_put_at(free_put_site()),
+	   "debug: a __free() reference's put is recorded at KREF_DEFINE_PUT()'s "
+	   "line, in its cleanup (%s), for both", free_put_site());
+	if (!final_put_at(free_put_site()))
 		diag("output:\n%s", output);
 
 	run_child(child_longjmp_site, NULL);
-	ok(says("its final put was at ", marked("outer")),
-	   "debug: after a longjmp() out of a callee's __free() scope, the "
-	   "caller's put is still recorded at its declaration (%s)", marked("outer"));
+	ok(says("its final put was at ", marked("outer class")) &&
+	   final_put_at(free_put_site()) &&
+	   !says("its final put was at ", marked("skipped callee class")),
+	   "debug: after a longjmp() out of a callee's scopes, the caller's "
+	   "CLASS() put is still recorded at its declaration (%s), its __free() "
+	   "one at %s", marked("outer class"), free_put_site());
+
+	run_child(child_longjmp_back, NULL);
+	ok(says("its final put was at ", marked("class before")) &&
+	   final_put_at(free_put_site()) &&
+	   !says("its final put was at ", marked("skipped class")) &&
+	   !says("its final put was at ", marked("skipped free")),
+	   "debug: after a longjmp() back into the declaring function, past an "
+	   "inner block's variables (%s, %s), the outer puts are recorded at %s "
+	   "and %s, not at theirs", marked("skipped class"),
+	   marked("skipped free"), marked("class before"), free_put_site());
+	if (!says("its final put was at ", marked("class before")))
+		diag("output:\n%s", output);
+
+	for (fill_levels = 128; fill_levels <= 300; fill_levels += 172) {
+		unsigned int full = 0, after = 1;
+		int n = -1;
+		const char *d;
+
+		run_child(child_full, NULL);
+		d = strstr(output, "depth when full ");
+		if (d)
+			sscanf(d, "depth when full %u, after %u, count %d", &full,
+			       &after, &n);
+		ok(count_lines("kref: put after the final put (double put)") == 2 &&
+		   (says("its final put was at ", marked("past full class")) ||
+		    final_put_at(class_put_site())) &&
+		   final_put_at(free_put_site()) &&
+		   !says("its final put was at ", marked("fill")),
+		   "debug: %d scoped references live on a thread: a put is "
+		   "recorded at its own line or at KREF_DEFINE_PUT()'s, never at "
+		   "another variable's (%s)", 2 * fill_levels + 2, marked("fill"));
+		if (says("its final put was at ", marked("fill")))
+			diag("output:\n%s", output);
+		ok((fill_levels < 300 || full == 256) && after == 0 && n == 1,
+		   "  the record holds up to 256 (%u) and is empty after", full);
+	}
 
 	run_child(child_escape, NULL);
 	ok(strstr(output, "leak") && strstr(output, marked("taken")) &&
@@ -805,12 +1017,27 @@ static void test_debug_sites(void)
 	   "debug: retain_and_null_ptr() of a __free() variable assigned after "
 	   "its declaration records it too (%s)", marked("assigned escaped"));
 
-	{
-		struct obj *none __free(obj_put);
 
-		ok(none == NULL, "debug: a __free() variable declared without a "
-		   "value starts as NULL");
-	}
+	run_child(child_escape_wide, NULL);
+	ok(says("a reference escaped its scope at ", marked("wide escaped")),
+	   "debug: return_ptr() of a __free() variable whose type has its kref "
+	   "at offset %zu records the escape (%s)", offsetof(struct wide, ref),
+	   marked("wide escaped"));
+
+	run_child(child_escape_put, NULL);
+	ok(strstr(output, "kref: leak: object") &&
+	   !strstr(output, "a reference escaped its scope at"),
+	   "debug: a leak whose escaped reference its receiver put (%s) does "
+	   "not say that it escaped (%s)", marked("received and put"),
+	   marked("handed out"));
+	if (strstr(output, "a reference escaped its scope at"))
+		diag("output:\n%s", output);
+
+	run_child(child_escape_nameless, NULL);
+	ok(strstr(output, "kref: leak: object") &&
+	   !strstr(output, "escaped its scope at :"),
+	   "debug: an escape whose site has no file name is not printed as "
+	   "\"escaped its scope at :LINE\" (issue 17)");
 	is(kref_debug_scope_depth_(), 0,
 	   "debug: the declaration record is empty after every scope");
 }
@@ -855,6 +1082,9 @@ int main(int argc, char **argv)
 	test_threads();
 #ifdef KREF_DEBUG
 	test_debug_sites();
+#else
+	is(kref_debug_report_leaks(), 0,
+	   "kref_debug_report_leaks() without KREF_DEBUG: declared, nothing tracked");
 #endif
 	return done_testing();
 }
