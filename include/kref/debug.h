@@ -85,6 +85,29 @@ KREF_END_DECLS
 #define kref_put_mutex(k, release, m)	kref_debug_put_mutex((k), (release), (m), KREF_SITE)
 #define kref_put_lock(k, release, l)	kref_debug_put_lock((k), (release), (l), KREF_SITE)
 
+/* A helper's caller's site (kref/kref.h): the helper's own call is named
+ * where no caller passed one.  (Replacing kref/kref.h's, where this header
+ * is included without KREF_DEBUG, as by libkref-debug itself.) */
+#undef KREF_CALLER
+#undef kref_init_at
+#undef kref_get_at
+#undef kref_get_unless_zero_at
+#undef kref_put_at
+#undef kref_put_mutex_at
+#undef kref_put_lock_at
+#define KREF_CALLER			KREF_SITE
+#define kref_site_or_here_(site)	((site) ? (site) : KREF_SITE)
+#define kref_init_at(k, site)		kref_debug_init((k), kref_site_or_here_(site))
+#define kref_get_at(k, site)		kref_debug_get((k), kref_site_or_here_(site))
+#define kref_get_unless_zero_at(k, site) \
+	kref_debug_get_unless_zero((k), kref_site_or_here_(site))
+#define kref_put_at(k, release, site) \
+	kref_debug_put((k), (release), kref_site_or_here_(site))
+#define kref_put_mutex_at(k, release, m, site) \
+	kref_debug_put_mutex((k), (release), (m), kref_site_or_here_(site))
+#define kref_put_lock_at(k, release, l, site) \
+	kref_debug_put_lock((k), (release), (l), kref_site_or_here_(site))
+
 /*
  * refcount_t operations that can saturate run with kref_debug_site set, so
  * their reports name the line.  The outermost site wins: a call made inside

@@ -101,6 +101,34 @@ static inline KREF_MUST_CHECK int kref_get_unless_zero(struct kref *kref)
 	return refcount_inc_not_zero(&kref->refcount);
 }
 
+/*
+ * A program's own get and put helpers can pass their caller's site on, so
+ * that debug mode's reports name the line that called the helper rather
+ * than the helper's own (kref/debug.h; call chains name it too, but only
+ * where the program keeps frame pointers):
+ *
+ *	#define obj_put(o)	obj_put_at((o), KREF_CALLER)
+ *	static int obj_put_at(struct obj *o, const struct kref_site *site)
+ *	{
+ *		return kref_put_at(&o->ref, obj_release, site);
+ *	}
+ *
+ * Without KREF_DEBUG, KREF_CALLER is a null pointer that nothing reads and
+ * each kref_*_at() is its kref_*().
+ */
+struct kref_site;
+#ifndef KREF_DEBUG
+#define KREF_CALLER			((const struct kref_site *)0)
+#define kref_init_at(k, site)		((void)(site), kref_init(k))
+#define kref_get_at(k, site)		((void)(site), kref_get(k))
+#define kref_get_unless_zero_at(k, site) ((void)(site), kref_get_unless_zero(k))
+#define kref_put_at(k, release, site)	((void)(site), kref_put((k), (release)))
+#define kref_put_mutex_at(k, release, m, site) \
+	((void)(site), kref_put_mutex((k), (release), (m)))
+#define kref_put_lock_at(k, release, l, site) \
+	((void)(site), kref_put_lock((k), (release), (l)))
+#endif
+
 KREF_END_DECLS
 
 #endif /* KREF_KREF_H */

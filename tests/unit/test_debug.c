@@ -3,8 +3,9 @@
  * test_debug.c - KREF_DEBUG reports, one bug committed on purpose per case
  * in a child process.  Each checks that the report names the exact file
  * and line of the offending call and of the earlier event it refers to.
- * Released objects are never freed here: debug mode still performs the
- * operation, and the tests must stay clean under ASan.
+ * Released objects are never freed here (freed ones: tests/debug/), so
+ * each case also checks what debug mode does to a released object's
+ * memory: nothing.
  */
 #include <signal.h>
 #include <kref.h>
@@ -370,6 +371,50 @@ static void test_correct_use_is_silent(void)
 		diag("output:\n%s", output);
 }
 
+/* ---- 6. a program's own helpers pass their caller's site --------------- */
+
+#define obj_get(o)	obj_get_at((o), KREF_CALLER)
+#define obj_put(o)	obj_put_at((o), KREF_CALLER)
+
+static __attribute__((noinline)) void obj_get_at(struct obj *o,
+						 const struct kref_site *site)
+{
+	kref_get_at(&o->ref, site);
+}
+
+static __attribute__((noinline)) int obj_put_at(struct obj *o,
+						const struct kref_site *site)
+{
+	return kref_put_at(&o->ref, keep_release, site);
+}
+
+static int helpers_double_put(void)
+{
+	struct obj *o = new_obj();
+
+	kref_init(&o->ref);
+	obj_get(o); MARK("get");
+	obj_put(o);
+	obj_put(o); MARK("final");
+	obj_put(o); MARK("double");
+	return refcount_read(&o->ref.refcount) != 0;	/* not performed */
+}
+
+static void test_helpers(void)
+{
+	int status = run_child(helpers_double_put, NULL);
+
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	   says("kref: put after the final put (double put)\n  at ",
+		marked("double")) &&
+	   says("its final put was at ", marked("final")),
+	   "helpers passing KREF_CALLER: the report names their callers' lines "
+	   "(%s, %s), and the double put leaves the count at 0",
+	   marked("double"), marked("final"));
+	ok(says("count 2           at ", marked("get")),
+	   "  in the history too (%s)", marked("get"));
+}
+
 int main(void)
 {
 	is(sizeof(struct kref), 4, "struct kref is still 4 bytes in debug mode");
@@ -382,5 +427,6 @@ int main(void)
 	test_rule1_race();
 	test_rule3_race();
 	test_correct_use_is_silent();
+	test_helpers();
 	return done_testing();
 }
