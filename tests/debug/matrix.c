@@ -49,9 +49,9 @@
  * obj_get(), obj_put(), obj_put_mutex(), which call kref; 2: it calls
  * dev_new()... which call those.  Every user call is one macro on one line
  * (NEW, GET, PUT, PUT_MUTEX), whatever the depth, so each line carries a
- * MARK:name comment that matrix.sh looks up: those are the lines a report
- * must name.  The helpers are noinline and make no tail calls, so each
- * depth really has its frames.
+ * comment of its own, MARK:name between comment delimiters, that matrix.sh
+ * looks up: those are the lines a report must name.  The helpers are
+ * noinline and make no tail calls, so each depth really has its frames.
  *
  * Exit status: 0 after the case (debug mode's leak report runs at exit),
  * 77 if the case could not set up what it tests (on stderr, "matrix:").

@@ -60,14 +60,13 @@ results=$out/results
 : >"$results"
 
 BUGS="double-put get-after-put put-mutex leak"
-ADV="adv-untracked-reuse adv-errpath-free adv-munmap"
 OFFSETS="0 4 8 16 last"
 SIZES="tcache bins mmap"
 RUNTIMES=${MATRIX_RUNTIMES:-plain asan valgrind}
 
-# mark_NAME=LINE for every MARK:NAME in matrix.c; each must be unique.
-eval "$(awk 'match($0, /MARK:[a-z_]+/) {
-	name = substr($0, RSTART + 5, RLENGTH - 5)
+# mark_NAME=LINE for every /* MARK:NAME */ in matrix.c; each must be unique.
+eval "$(awk 'match($0, /\/\* MARK:[a-z_]+ \*\//) {
+	name = substr($0, RSTART + 8, RLENGTH - 11)
 	if (seen[name]++) { print "echo \"Bail out! MARK:" name " twice\"; exit 1"; exit }
 	printf "mark_%s=%d\n", name, NR }' "$src")"
 for m in dp_bad dp_final ga_bad ga_final pm_bad lk_new mu_bad mu_final; do
@@ -176,11 +175,12 @@ for rt in $RUNTIMES; do
 				st=124	# the driver died or timed out
 				[ -e "$err" ] || cp "$dir/driver.err" "$err"
 			fi
-			ran "$rt" "$c" "$v" "$off" "$size" "$d" "$st" "$err" $vg
+			ran "$rt" "$c" "$v" "$off" "$size" "$d" "$st" "$err" "$vg"
 		done
 	done; done
 done
 
+# shellcheck disable=SC2154 # the mark_* variables are set by eval, above
 # Judge each cell (tests/debug/matrix.sh's head says how); one TAP line
 # each, "pass|fail RUNTIME CASE KIND OFF SIZE DEPTH REASONS" in $results;
 # then the table: passed/cells per case and runtime, per dimension of the
