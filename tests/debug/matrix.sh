@@ -183,8 +183,9 @@ done
 # shellcheck disable=SC2154 # the mark_* variables are set by eval, above
 # Judge each cell (tests/debug/matrix.sh's head says how); one TAP line
 # each, "pass|fail RUNTIME CASE KIND OFF SIZE DEPTH REASONS" in $results;
-# then the table: passed/cells per case and runtime, per dimension of the
-# bugs' cells, and the failures' reasons, most frequent first.
+# then the tables: passed/cells per case and runtime, per dimension of the
+# bugs' cells; the failures' reasons, most frequent first; and each bug's
+# cells, P or F for the tcache, bins and mmap sizes under each offset.
 awk -v n0="$tap_n" -v prior="$tap_failed" -v results="$results" \
     -v wants="double-put=bad-put:$mark_dp_bad,final-put:$mark_dp_final \
 get-after-put=bad-get:$mark_ga_bad,final-put:$mark_ga_final put-mutex=bad-put:$mark_pm_bad \
@@ -254,6 +255,7 @@ function cnt(key, pass) { tot[key]++; if (pass) okc[key]++ }
 		cnt("bugs by offset: off=" off, why == ""); cnt("bugs by size: size=" size, why == "")
 		cnt("bugs by depth: depth=" d, why == ""); cnt("bugs by runtime: " rt, why == "")
 	}
+	grid[rt " " name " depth=" d " off=" off " " size] = why == "" ? "P" : "F"
 	if (why != "") {
 		nr = split(why, rs, "; ")
 		for (i = 1; i <= nr; i++) {
@@ -267,6 +269,26 @@ END {
 	close("sort")
 	for (k in reason) printf "# %5d  %s\n", reason[k], k | "sort -rn"
 	close("sort -rn")
+	# P/F per size (tcache, bins, mmap) under each offset.
+	nb = split("double-put get-after-put put-mutex leak", b, " ")
+	split("0 4 8 16 last", o, " "); split("tcache bins mmap", z, " ")
+	printf "# %-31s", "bug, depth, runtime"
+	for (j = 1; j <= 5; j++) printf " off=%-4s", o[j]
+	print ""
+	for (i = 1; i <= nb; i++) for (dd = 0; dd <= 2; dd++)
+	for (r = 1; r <= split("plain asan valgrind", rr, " "); r++) {
+		line = sprintf("# %-31s", b[i] " depth=" dd " " rr[r]); any = 0
+		for (j = 1; j <= 5; j++) {
+			cellv = ""
+			for (k = 1; k <= 3; k++) {
+				key = rr[r] " " b[i] " depth=" dd " off=" o[j] " " z[k]
+				cellv = cellv (key in grid ? grid[key] : "-"); any += key in grid
+			}
+			line = line sprintf(" %-8s", cellv)
+		}
+		sub(/ +$/, "", line)
+		if (any) print line
+	}
 	print "1.." n0
 	exit (failed > 0 || prior > 0)
 }' "$cells_list"
