@@ -215,6 +215,23 @@ $(B)/tests/test_fuzz $(B)/tests/test_fuzz_debug: tests/fuzz/replay.c $(FUZZ_SRCS
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -rdynamic -o $@ $< \
 		$(FUZZ_SRCS) $(EXTRA_LDFLAGS) $(B)/libkref.a
 
+# ---- tests/debug: the debug-mode matrix (tests/debug/matrix.sh, run by
+# check-shell; it builds MODE=plain and MODE=asan debug-matrix itself) ----
+# One program per layout: the kref's offset, the object's size class.
+MATRIX_OFFSETS := 0 4 8 16 last
+MATRIX_SIZES   := tcache bins mmap
+MATRIX_PROGS   := $(foreach o,$(MATRIX_OFFSETS),$(foreach s,$(MATRIX_SIZES),\
+	$(B)/debug/matrix-off$(o)-$(s)))
+debug-matrix: $(MATRIX_PROGS)
+$(MATRIX_PROGS): $(B)/debug/matrix-off%: tests/debug/matrix.c $(B)/obj/mixed_peer.o \
+		$(LIBS) $(TEST_HEADERS) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -O1 -g -fno-omit-frame-pointer \
+		-DKREF_DEBUG -DMATRIX_OFF=$(patsubst last,-1,$(word 1,$(subst -, ,$*))) \
+		-DMATRIX_SIZE_$(word 2,$(subst -, ,$*)) -rdynamic -o $@ $< \
+		$(B)/obj/mixed_peer.o $(DEBUG_LIBS) $(B)/libkref.a
+# ---- end of tests/debug ----
+
 $(B)/demo: examples/demo.c $(B)/libkref.a $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $< $(B)/libkref.a
 
@@ -430,5 +447,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
+.PHONY: all tests list-tests debug-matrix check deps check-cross check-system demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

@@ -105,7 +105,11 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 		before = (int)kref_read(kref);
 	(kref_init)(kref);
 	e = debug_event_now(site, kref);
-	if (rec && ((rec->flags & RELEASED) || debug_recently_allocated(kref))) {
+	/* A record whose object's memory was freed, or freed and handed out
+	 * again (an object freed after kref_init on an error path, never
+	 * published), is the old object's: it starts over. */
+	if (rec && ((rec->flags & RELEASED) ||
+		    debug_watch_state(kref) != WATCH_KEPT)) {
 		debug_forget(s, rec);
 		rec = NULL;
 	} else if (rec && before != 0) {
@@ -116,9 +120,12 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 	}
 	/* A live record whose count was 0: the final put ran in a unit built
 	 * without KREF_DEBUG.  The record starts over for the new object. */
-	if (!rec && !(rec = debug_insert(s, kref))) {
-		debug_unlock(s);	/* untracked, still counted */
-		return;
+	if (!rec) {
+		if (!(rec = debug_insert(s, kref))) {
+			debug_unlock(s);	/* untracked, still counted */
+			return;
+		}
+		debug_watch(kref);
 	}
 	rec->generation = debug_generation();
 	rec->flags &= (uint8_t)~LEAK_REPORTED;

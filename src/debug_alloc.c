@@ -10,8 +10,11 @@
  * is linked into the program, whose own definitions of malloc() and free()
  * come before the C library's: these pass every call on to the next
  * allocator (the C library's, AddressSanitizer's, Valgrind's), and note
- *  - at each final put, the released kref (debug_watch);
- *  - at each free(), the watched krefs inside the block: FREED;
+ *  - at each kref_init of a tracked object, its kref (debug_watch);
+ *  - at each free(), the watched krefs inside the block: FREED, whether
+ *    their objects were released (a put after that is reported without a
+ *    read) or not (an object freed on an error path after kref_init, never
+ *    published: not a leak);
  *  - at each block handed out, the watched krefs inside it: no longer
  *    watched, the memory is someone else's (a new object, tracked or not).
  * They are weak, so a program's own malloc, or a sanitizer's runtime linked
@@ -40,12 +43,13 @@
 #define WORDS		(SLOTS / 64)
 #define PAGE_STRIPE_BITS 4	/* fork holds them all, with the table's 32 */
 #define PAGE_STRIPES	(1u << PAGE_STRIPE_BITS)
-#define PAGE_BUCKETS	256
+#define PAGE_BUCKETS	4096	/* 65,536 in all: chains of 2 or 3 pages for
+				   ten million 64-byte objects */
 
 struct page {
 	struct page *next;
 	uintptr_t number;		/* address >> PAGE_SHIFT */
-	uint64_t watched[WORDS];	/* a released kref in this slot */
+	uint64_t watched[WORDS];	/* a tracked kref in this slot */
 	uint64_t freed[WORDS];		/* ... whose memory was freed */
 };
 
@@ -241,7 +245,7 @@ enum watch_state debug_watch_state(const struct kref *kref)
 	pg = find_page(ps, number);
 	if (pg && (pg->watched[slot / 64] >> (slot % 64) & 1))
 		state = (pg->freed[slot / 64] >> (slot % 64) & 1) ?
-			WATCH_FREED : WATCH_RELEASED;
+			WATCH_FREED : WATCH_KEPT;
 	pthread_mutex_unlock(&ps->lock);
 	return state;
 }
@@ -295,42 +299,15 @@ static void note_block(const void *block, size_t size, bool freed)
 	}
 }
 
-/* ---- the blocks this thread was handed last ---------------------------- */
-
-/*
- * kref_init on a tracked object that was never released is a bug (its
- * references are lost) unless its memory was freed meanwhile (an object
- * freed after kref_init on an error path, never published, is correct) and
- * handed out again.  The constructor pattern is malloc() then kref_init()
- * on the same thread: the last few blocks it was handed tell.
- */
-#define RECENT	4
-static _Thread_local struct { uintptr_t addr, end; } recent[RECENT];
-static _Thread_local unsigned int recent_next;
+/* ---- the allocator's entry points ------------------------------------- */
 
 static void *handed_out(void *p, size_t size)
 {
 	/* Relaxed: a flag for debug_watch_active() only. */
 	atomic_store_explicit(&watch_seen, true, memory_order_relaxed);
-	if (p) {
-		recent[recent_next % RECENT].addr = (uintptr_t)p;
-		recent[recent_next++ % RECENT].end = (uintptr_t)p + size;
-		note_block(p, size, false);
-	}
+	note_block(p, size, false);
 	return p;
 }
-
-bool debug_recently_allocated(const struct kref *kref)
-{
-	uintptr_t a = (uintptr_t)kref;
-
-	for (unsigned int i = 0; i < RECENT; i++)
-		if (a >= recent[i].addr && a + sizeof(*kref) <= recent[i].end)
-			return true;
-	return false;
-}
-
-/* ---- the allocator's entry points ------------------------------------- */
 
 #define WATCH_ENTRY __attribute__((weak, visibility("default")))
 

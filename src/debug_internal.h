@@ -77,13 +77,13 @@ void debug_table_fork_child(void);
 /* ---- debug_alloc.c ---------------------------------------------------- */
 
 /*
- * What the allocator watch knows of the memory of a released kref.  It is
- * told at each final put (watch), and sees every free() and every block
+ * What the allocator watch knows of the memory of a tracked kref.  It is
+ * told at each kref_init (watch), and sees every free() and every block
  * malloc() hands out: a block freed over a watched kref makes it FREED; a
- * block handed out over it again ends the watch (the memory is someone's
- * again).
+ * block handed out over it again ends the watch (NONE: the memory is
+ * someone else's).  KEPT: watched, not freed.
  */
-enum watch_state { WATCH_NONE, WATCH_RELEASED, WATCH_FREED };
+enum watch_state { WATCH_NONE, WATCH_KEPT, WATCH_FREED };
 
 void debug_watch(const struct kref *kref);
 void debug_unwatch(const struct kref *kref);
@@ -91,9 +91,6 @@ enum watch_state debug_watch_state(const struct kref *kref);
 /* True once the program's malloc and free are seen to come through the
  * watch (it is linked into the program ahead of the allocator). */
 bool debug_watch_active(void);
-/* True if @kref lies in one of the last few blocks this thread was handed:
- * memory that holds a new object, whatever a record says of it. */
-bool debug_recently_allocated(const struct kref *kref);
 void debug_alloc_fork_prepare(void);
 void debug_alloc_fork_parent(void);
 void debug_alloc_fork_child(void);

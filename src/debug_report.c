@@ -157,18 +157,49 @@ static void report_leak(const struct record *rec)
 	kref_report_write(r.text, r.len);
 }
 
+static void report_freed_referenced(const struct record *rec,
+				    const struct event *last)
+{
+	struct report r = { .len = 0 };
+
+	add(&r, "kref: object %p freed while still referenced (count %d at its "
+	    "last operation): its other references were lost\n  initialised "
+	    "at ", (const void *)rec->kref, last->count);
+	add_site(&r, &rec->init);
+	add(&r, "\n");
+	add_history(&r, rec);
+	add(&r, "  %s; free it only in the release function\n", debug_rule_put);
+	kref_report_write(r.text, r.len);
+	kref_report_end();
+}
+
 struct leak_count {
 	unsigned long found, shown;
 };
 
-/* Each leaked object is reported once: a second report (at exit, after
- * the program called kref_debug_report_leaks) leaves it out. */
+/*
+ * Each leaked object is reported once: a second report (at exit, after
+ * the program called kref_debug_report_leaks) leaves it out.  An object
+ * whose memory was freed without its final put is no leak: freed after
+ * kref_init on an error path before anyone else had it (count 1), that is
+ * its correct end; with more references, the other holders' references
+ * were lost, and that is reported.
+ */
 static void leak(struct record *rec, void *arg)
 {
+	const struct event *last = &rec->history[(rec->events - 1) % DEBUG_HISTORY];
 	struct leak_count *n = arg;
+	enum watch_state w;
 
 	if (rec->flags & LEAK_REPORTED)
 		return;
+	w = debug_watch_state(rec->kref);
+	if (w != WATCH_KEPT) {
+		rec->flags |= LEAK_REPORTED;
+		if (w == WATCH_FREED && last->count > 1)
+			report_freed_referenced(rec, last);
+		return;
+	}
 	rec->flags |= LEAK_REPORTED;
 	if (++n->found <= LEAKS_IN_DETAIL)
 		report_leak(rec);

@@ -151,8 +151,7 @@ void debug_forget(struct stripe *s, struct record *rec)
 {
 	if (rec->flags & HASHED) {
 		unhash(s, rec);
-		if (rec->flags & RELEASED)
-			debug_unwatch(rec->kref);
+		debug_unwatch(rec->kref);
 	}
 	drop(rec);
 }
@@ -174,7 +173,6 @@ void debug_mark_released(struct stripe *s, struct record *rec, struct event e)
 {
 	rec->flags |= RELEASED;
 	rec->final_put = e;
-	debug_watch(rec->kref);
 	if (rec->flags & QUEUED)
 		return;
 	if (s->released_count == RELEASED_PER_STRIPE) {
