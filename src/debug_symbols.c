@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * debug_symbols.c - naming a call chain's frames for a report: function,
+ * source file and line from elfutils' libdwfl (KREF_HAVE_LIBDW), which
+ * reads .symtab and DWARF, so a program needs neither -rdynamic nor a
+ * symbolizer process; else what dladdr() knows.
+ *
+ * The libdwfl session is made at the first report and kept: opening a
+ * module's debug information is the slow part, and reports come in
+ * bursts.  It is not thread-safe, hence one lock, a spinlock that records
+ * its holder's process: a fork child that finds it held by a thread of
+ * its parent (which does not exist in the child) takes it over and starts
+ * a new session, since the old one may be half updated.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <link.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef KREF_HAVE_LIBDW
+#include <elfutils/libdwfl.h>
+#endif
+
+#include "debug_stack.h"
+
+/* The holder's pid; 0 when free. */
+static atomic_int symbols_lock;
+
+/* True if the session must be dropped: a dead parent's thread held it. */
+static bool lock_symbols(void)
+{
+	int me = getpid(), holder = 0;
+
+	/* Acquire: the session's state as the last holder left it. */
+	while (!atomic_compare_exchange_weak_explicit(&symbols_lock, &holder, me,
+						      memory_order_acquire,
+						      memory_order_relaxed)) {
+		if (holder && holder != me &&
+		    atomic_compare_exchange_strong_explicit(
+			    &symbols_lock, &holder, me, memory_order_acquire,
+			    memory_order_relaxed))
+			return true;
+		holder = 0;
+		sched_yield();
+	}
+	return false;
+}
+
+static void unlock_symbols(void)
+{
+	/* Release: the session's updates, for the next holder. */
+	atomic_store_explicit(&symbols_lock, 0, memory_order_release);
+}
+
+/* What is known of one return address. */
+struct frame_name {
+	const char *func;	/* NULL if unknown */
+	const char *file;	/* NULL if no line information */
+	int line;
+	const char *module;	/* NULL if in no module */
+	uintptr_t offset;	/* in the module's file, else the address */
+};
+
+#ifdef KREF_HAVE_LIBDW
+static Dwfl *dwfl;
+static pid_t session_pid;
+static char *debuginfo_path;
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+/* (Re)reads the process's mappings: at the first report, in a fork child,
+ * and when an address is in no known module (dlopen since).  Modules
+ * already known keep their loaded debug information. */
+static void report_modules(void)
+{
+	if (!dwfl && !(dwfl = dwfl_begin(&callbacks)))
+		return;
+	session_pid = getpid();
+	dwfl_report_begin(dwfl);
+	if (dwfl_linux_proc_report(dwfl, session_pid) != 0 ||
+	    dwfl_report_end(dwfl, NULL, NULL) != 0) {
+		dwfl_end(dwfl);
+		dwfl = NULL;
+	}
+}
+
+static void name_frame(uintptr_t pc, struct frame_name *fn, bool *refreshed)
+{
+	/* The call instruction, not the one after it, which may be on the
+	 * next line or in the next function. */
+	Dwarf_Addr call = pc - 1, bias = 0;
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, call) : NULL;
+	Dwfl_Line *line;
+
+	if (!mod && !*refreshed) {
+		*refreshed = true;
+		report_modules();
+		mod = dwfl ? dwfl_addrmodule(dwfl, call) : NULL;
+	}
+	if (!mod)
+		return;
+	fn->module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL,
+				      NULL, NULL);
+	if (dwfl_module_getelf(mod, &bias))
+		fn->offset = pc - (uintptr_t)bias;
+	fn->func = dwfl_module_addrname(mod, call);
+	if ((line = dwfl_module_getsrc(mod, call)))
+		fn->file = dwfl_lineinfo(line, NULL, &fn->line, NULL, NULL, NULL);
+}
+
+static void start_session(bool drop, bool *refreshed)
+{
+	if (drop)
+		dwfl = NULL;	/* leaked: it may be half updated */
+	if (!dwfl || session_pid != getpid()) {
+		report_modules();
+		*refreshed = true;
+	}
+}
+#else
+static void name_frame(uintptr_t pc, struct frame_name *fn, bool *refreshed)
+{
+	Dl_info info;
+	struct link_map *map = NULL;
+
+	(void)refreshed;
+	if (!dladdr1((void *)(pc - 1), &info, (void **)&map, RTLD_DL_LINKMAP) ||
+	    !info.dli_fname)
+		return;
+	fn->module = info.dli_fname;
+	fn->offset = pc - (map ? (uintptr_t)map->l_addr : 0);
+	fn->func = info.dli_sname;
+}
+
+static void start_session(bool drop, bool *refreshed)
+{
+	(void)drop;
+	(void)refreshed;
+}
+#endif
+
+/* Appends to @buf what @fmt makes, if it fits whole with its NUL. */
+__attribute__((format(printf, 4, 5)))
+static void add(char *buf, size_t room, size_t *len, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) || *len + (size_t)n >= room)
+		return;
+	memcpy(buf + *len, line, (size_t)n + 1);
+	*len += (size_t)n;
+}
+
+/* "FUNC FILE:LINE", "FUNC MODULE+0xOFF", "MODULE+0xOFF" or "0xADDR". */
+static void name(char *out, size_t room, uintptr_t pc, bool *refreshed)
+{
+	struct frame_name fn = { NULL, NULL, 0, NULL, pc };
+	const char *func, *space;
+	int f;
+
+	name_frame(pc, &fn, refreshed);
+	func = fn.func ? fn.func : "";
+	/* Without its symbol version: "__libc_start_main", not
+	 * "__libc_start_main@@GLIBC_2.34". */
+	f = (int)strcspn(func, "@");
+	space = f ? " " : "";
+	if (fn.file)
+		snprintf(out, room, "%.*s%s%s:%d", f, func, space, fn.file, fn.line);
+	else if (fn.module)
+		snprintf(out, room, "%.*s%s%s+%#lx", f, func, space, fn.module,
+			 (unsigned long)fn.offset);
+	else
+		snprintf(out, room, "%#lx", (unsigned long)pc);
+}
+
+/* One frame per line after @indent, or all on one line if it is NULL. */
+static size_t format(kref_chain_t id, const char *indent, unsigned int max,
+		     char *buf, size_t room)
+{
+	const void *pcs[KREF_CHAIN_DEPTH];
+	unsigned int n = kref_chain_frames_(id, pcs, KREF_CHAIN_DEPTH);
+	bool refreshed = false;
+	size_t len = 0;
+
+	if (!room)
+		return 0;
+	buf[0] = '\0';
+	if (id == KREF_CHAIN_FULL) {
+		add(buf, room, &len, "%s(call chain not kept: depot full)%s",
+		    indent ? indent : "", indent ? "\n" : "");
+		return len;
+	}
+	if (max && n > max)
+		n = max;
+	if (!n)
+		return 0;
+	start_session(lock_symbols(), &refreshed);
+	for (unsigned int i = 0; i < n; i++) {
+		char frame[768];
+		size_t before = len;
+
+		name(frame, sizeof(frame), (uintptr_t)pcs[i], &refreshed);
+		if (indent)
+			add(buf, room, &len, "%s#%u %s\n", indent, i, frame);
+		else
+			add(buf, room, &len, "%s%s", i ? " < " : "", frame);
+		if (len == before)
+			break;	/* no room for the whole frame: none of it */
+	}
+	unlock_symbols();
+	return len;
+}
+
+size_t kref_chain_format_(kref_chain_t id, const char *indent, char *buf,
+			  size_t room)
+{
+	return format(id, indent ? indent : "", 0, buf, room);
+}
+
+size_t kref_chain_format_line_(kref_chain_t id, unsigned int n, char *buf,
+			       size_t room)
+{
+	return format(id, NULL, n, buf, room);
+}
