@@ -78,7 +78,7 @@ all: $(LIBS)
 
 $(B)/obj/%.o: src/%.c src/internal.h $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS_$*) -fPIC -c -o $@ $<
 $(B)/obj/critical_hook.o: tests/harness/critical_hook.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
@@ -88,9 +88,26 @@ $(B)/libkref.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/$(SOREAL): $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(DW_LIBS)
 	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
+
+# ---- call chains (stack branch): src/debug_stack.[ch], src/debug_symbols.c
+# libdw (elfutils) names a chain's frames with FILE:LINE; without it (a cross
+# compiler, whose pkg-config finds only the target's libraries), dladdr().
+# Whatever links debug_symbols.o needs $(DW_LIBS): libkref.so, and the tests
+# once debug.c records chains.
+DW_LIBS := $(shell pkg-config --libs libdw 2>/dev/null)
+ifneq ($(DW_LIBS),)
+OBJ_CFLAGS_debug_symbols := -DKREF_HAVE_LIBDW $(shell pkg-config --cflags libdw 2>/dev/null)
+endif
+$(B)/obj/debug_stack.o $(B)/obj/debug_symbols.o: src/debug_stack.h
+# Frame pointers: the test checks the default walk's chains too.
+$(B)/tests/test_debug_stack: EXTRA_CFLAGS := -fno-omit-frame-pointer \
+	$(if $(DW_LIBS),-DKREF_HAVE_LIBDW)
+$(B)/tests/test_debug_stack: EXTRA_LDFLAGS := $(DW_LIBS)
+$(B)/tests/test_debug_stack: src/debug_stack.h
+# ---- end of call chains
 
 # A test that needs what is not installed is built as a script that skips
 # it, naming the package: $(call skip_test,REASON).

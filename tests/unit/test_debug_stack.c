@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_debug_stack.c - debug mode's call chains (src/debug_stack.h): a
+ * chain captured through three functions names each of them at the line of
+ * its call, by either walk; the depot keeps a chain once, in any thread
+ * and in a fork child; frames that are garbage cut a chain short but never
+ * crash the capture; a full depot says so.
+ *
+ * Built with -fno-omit-frame-pointer (the Makefile), as a program using
+ * the default walk must be.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../../src/debug_stack.h"
+#include "tap.h"
+
+#define NOINLINE __attribute__((noinline))
+
+/* Read after each call, so that no call is a tail call (a frame lost). */
+static volatile int no_tail;
+
+/* The lines of the calls in level1..3, set as they run. */
+static int line_of[4];
+
+/* As a public kref_debug_* entry point captures: its caller's chain. */
+static NOINLINE kref_chain_t entry(void)
+{
+	return kref_chain_capture_(__builtin_return_address(0),
+				   __builtin_frame_address(0)) ^ (kref_chain_t)no_tail;
+}
+
+NOINLINE kref_chain_t level3(void)
+{
+	kref_chain_t id = entry(); line_of[3] = __LINE__;
+
+	return id ^ (kref_chain_t)no_tail;
+}
+
+NOINLINE kref_chain_t level2(void)
+{
+	kref_chain_t id = level3(); line_of[2] = __LINE__;
+
+	return id ^ (kref_chain_t)no_tail;
+}
+
+NOINLINE kref_chain_t level1(void)
+{
+	kref_chain_t id = level2(); line_of[1] = __LINE__;
+
+	return id ^ (kref_chain_t)no_tail;
+}
+
+/* Whether @text has a line "@indent#@n @func FILE:@line" with FILE ending
+ * in this file's name (or "@func MODULE+0x..." without libdw). */
+static int names_frame(const char *text, unsigned int n, const char *func,
+		       int line)
+{
+	char want[512];
+
+#ifdef KREF_HAVE_LIBDW
+	const char *file = strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') + 1 : __FILE__;
+
+	snprintf(want, sizeof(want), "#%u %s ", n, func);
+	for (const char *p = strstr(text, want); p; p = NULL) {
+		char tail[256];
+		const char *eol = strchr(p, '\n');
+
+		snprintf(tail, sizeof(tail), "/%s:%d", file, line);
+		if (eol && (size_t)(eol - p) > strlen(tail) &&
+		    strncmp(eol - strlen(tail), tail, strlen(tail)) == 0)
+			return 1;
+		/* The file may be as given to the compiler, no directory. */
+		snprintf(want, sizeof(want), "#%u %s %s:%d\n", n, func, file, line);
+		return strstr(text, want) != NULL;
+	}
+	return 0;
+#else
+	(void)line;
+	snprintf(want, sizeof(want), "#%u %s ", n, func);
+	return strstr(text, want) != NULL;
+#endif
+}
+
+static void check_chain(const char *how)
+{
+	char text[4096], one[1024];
+	kref_chain_t id = level1();
+	int first = __LINE__ - 1;
+	const void *pcs[KREF_CHAIN_DEPTH];
+	unsigned int n = kref_chain_frames_(id, pcs, KREF_CHAIN_DEPTH);
+
+	ok(id > KREF_CHAIN_FULL, "%s: a chain is kept (id %u)", how, id);
+	ok(n >= 4, "%s: it has level3, level2, level1 and their caller (%u frames)",
+	   how, n);
+	kref_chain_format_(id, "    ", text, sizeof(text));
+	diag("%s:\n%s", how, text);
+	ok(names_frame(text, 0, "level3", line_of[3]), "%s: #0 is level3's call", how);
+	ok(names_frame(text, 1, "level2", line_of[2]), "%s: #1 is level2's call", how);
+	ok(names_frame(text, 2, "level1", line_of[1]), "%s: #2 is level1's call", how);
+	ok(names_frame(text, 3, "check_chain", first), "%s: #3 is check_chain's", how);
+	ok(strncmp(text, "    #0 level3 ", 14) == 0, "%s: lines start with the indent", how);
+
+	kref_chain_format_line_(id, 2, one, sizeof(one));
+	diag("%s, one line: %s", how, one);
+	ok(strncmp(one, "level3 ", 7) == 0 && strstr(one, " < level2 ") &&
+	   !strstr(one, "level1") && !strchr(one, '\n'),
+	   "%s: the one-line form has the first 2 frames", how);
+}
+
+/* ---- the depot -------------------------------------------------------- */
+
+static void *capture_in_thread(void *arg)
+{
+	*(kref_chain_t *)arg = level1();
+	return NULL;
+}
+
+static pthread_barrier_t start_together;
+
+/* Both threads' chains are the same: the same function, from the same
+ * thread start routine; whoever loses the race to add it finds the other's. */
+static void *race_in_thread(void *arg)
+{
+	pthread_barrier_wait(&start_together);
+	*(kref_chain_t *)arg = level1();
+	return NULL;
+}
+
+/* The loop's bound is read at run time, so the call is not unrolled into
+ * two calls (two chains). */
+static volatile int twice = 2;
+
+static void check_depot(void)
+{
+	kref_chain_t a[2], b, t, r[2];
+	pthread_t th, racer[2];
+	char text[256];
+
+	for (int i = 0; i < twice; i++)
+		a[i] = level1();
+	b = level1();
+	is(a[1], a[0], "the same chain twice: the same id");
+	ok(b != a[0] && b > KREF_CHAIN_FULL, "another caller: another id");
+	ok(!pthread_create(&th, NULL, capture_in_thread, &t) &&
+	   !pthread_join(th, NULL), "a thread captured");
+	ok(t > KREF_CHAIN_FULL && t != a[0] && t != b,
+	   "a thread's chain (its own outer frames) has its own id");
+	pthread_barrier_init(&start_together, NULL, 2);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&racer[i], NULL, race_in_thread, &r[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(racer[i], NULL);
+	pthread_barrier_destroy(&start_together);
+	ok(r[0] == r[1] && r[0] > KREF_CHAIN_FULL,
+	   "two threads adding one chain at once: one id (%u, %u)", r[0], r[1]);
+
+	is(kref_chain_format_(KREF_CHAIN_NONE, "  ", text, sizeof(text)), 0,
+	   "no chain formats as nothing");
+	kref_chain_format_(KREF_CHAIN_FULL, "  ", text, sizeof(text));
+	ok(strcmp(text, "  (call chain not kept: depot full)\n") == 0,
+	   "a full depot's id says so");
+	kref_chain_format_(a[0], "  ", text, 12);
+	ok(strlen(text) == 0, "a line that does not fit is left out: '%s'", text);
+}
+
+/* ---- garbage frames --------------------------------------------------- */
+
+/* Any value: the walk only checks that a record returns there. */
+static const void *const return_here = (const void *)(uintptr_t)0x4321;
+static kref_chain_t garbage_id;
+
+enum { LINK_BELOW = 2, LINK_SELF = 3 };
+
+/* Captures from a frame record whose previous-frame link is @link (or,
+ * for LINK_BELOW and LINK_SELF, lower on the stack than it, or itself). */
+static NOINLINE unsigned int capture_with_link(uintptr_t link)
+{
+	uintptr_t record[2] = { link, (uintptr_t)return_here };
+	const void *pcs[KREF_CHAIN_DEPTH];
+
+	if (link == LINK_BELOW)
+		record[0] = (uintptr_t)record - 2 * sizeof(uintptr_t);
+	else if (link == LINK_SELF)
+		record[0] = (uintptr_t)record;
+
+	garbage_id = kref_chain_capture_(return_here, record);
+	__asm__ volatile("" : : "r"(record) : "memory");
+	return kref_chain_frames_(garbage_id, pcs, KREF_CHAIN_DEPTH);
+}
+
+#if defined(__x86_64__) || defined(__aarch64__)
+/* Calls fn() with the frame pointer set to @garbage, as code built
+ * without frame pointers may leave it. */
+unsigned int call_with_fp(unsigned int (*fn)(void), uintptr_t garbage);
+#if defined(__x86_64__)
+__asm__(".text\n.globl call_with_fp\n.type call_with_fp,@function\n"
+	"call_with_fp:\n\tpush %rbp\n\tmov %rsi, %rbp\n\tcall *%rdi\n"
+	"\tpop %rbp\n\tret\n.size call_with_fp,.-call_with_fp\n");
+#else
+__asm__(".text\n.globl call_with_fp\n.type call_with_fp,%function\n"
+	"call_with_fp:\n\tstp x29, x30, [sp, #-16]!\n\tmov x29, x1\n"
+	"\tblr x0\n\tldp x29, x30, [sp], #16\n\tret\n"
+	".size call_with_fp,.-call_with_fp\n");
+#endif
+
+static NOINLINE unsigned int capture_here(void)
+{
+	const void *pcs[KREF_CHAIN_DEPTH];
+
+	garbage_id = entry();
+	return kref_chain_frames_(garbage_id, pcs, KREF_CHAIN_DEPTH) ^
+	       (unsigned int)no_tail;
+}
+#endif
+
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+
+static uint64_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void *garbage_thread(void *arg)
+{
+	uintptr_t words[512] = { 0 };
+	const uintptr_t links[] = {
+		0, 1, LINK_BELOW, LINK_SELF, 0xdeadbeef, 0xdeadbeef0,
+		UINTPTR_MAX, UINTPTR_MAX - 7,
+		(uintptr_t)&words[510] + 4,	/* misaligned */
+		(uintptr_t)arg,			/* another thread's stack */
+		(uintptr_t)&rng,		/* a global */
+		(uintptr_t)garbage_thread,	/* code */
+	};
+	unsigned int worst = 0;
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		unsigned int n = capture_with_link(links[i]);
+
+		worst = n > worst ? n : worst;
+	}
+	ok(worst == 1, "links off the stack, backwards, to themselves or "
+	   "misaligned: the walk stops (longest chain %u)", worst);
+	is(capture_with_link((uintptr_t)words), 1,
+	   "a link to a record returning to 0: the walk stops");
+
+	/* Random words, some pointing up the array: long and looping chains. */
+	for (int round = 0; round < 2000; round++) {
+		for (size_t i = 0; i < 512; i++) {
+			uint64_t r = next_random();
+
+			words[i] = r & 1 ? (uintptr_t)&words[(i + r % 64) % 512] +
+					   (r >> 8) % 3 * 4 : (uintptr_t)r;
+		}
+		capture_with_link((uintptr_t)&words[next_random() % 512]);
+		if (garbage_id <= KREF_CHAIN_FULL)
+			break;
+	}
+	ok(garbage_id > KREF_CHAIN_FULL, "random frames: captured, no fault");
+
+#if defined(__x86_64__) || defined(__aarch64__)
+	/* capture_here's own record is sound; the one above it is not. */
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (call_with_fp(capture_here, links[i]) != 2)
+			worst = 99;
+	ok(worst != 99, "a garbage frame pointer above: the walk stops there");
+	kref_chain_set_unwind_(KREF_UNWIND_EXACT);
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		call_with_fp(capture_here, links[i]);
+	kref_chain_set_unwind_(KREF_UNWIND_FP);
+	ok(garbage_id > KREF_CHAIN_FULL,
+	   "the unwinder through code without unwind tables: no fault");
+#endif
+	return NULL;
+}
+
+static void check_garbage(void)
+{
+	pthread_t th;
+	char heap_like[64];
+
+	ok(!pthread_create(&th, NULL, garbage_thread, heap_like) &&
+	   !pthread_join(th, NULL), "garbage frames in a thread");
+	/* And on the main thread, whose bounds come from /proc/self/maps. */
+	garbage_thread(heap_like);
+}
+
+/* ---- fork, and a full depot (in a child: it stays full) --------------- */
+
+static void check_fork(kref_chain_t parent_id, kref_chain_t parent_short)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char text[4096];
+		kref_chain_t id;
+		size_t chains, capacity, i;
+
+		capture_with_link(0);
+		id = garbage_id;
+		kref_chain_format_(parent_id, "", text, sizeof(text));
+		if (id != parent_short || !names_frame(text, 1, "level2", line_of[2]))
+			_exit(1);
+		/* Distinct chains until the depot is full. */
+		kref_chain_stats_(&chains, &capacity);
+		for (i = 0; i <= capacity; i++) {
+			uintptr_t next[2] = { 0, 4096 + i };
+
+			capture_with_link((uintptr_t)next);
+			if (garbage_id == KREF_CHAIN_FULL)
+				break;
+		}
+		kref_chain_stats_(&chains, &capacity);
+		if (i >= capacity || chains != capacity)
+			_exit(2);
+		capture_with_link(0);
+		if (garbage_id != parent_short || level2() != KREF_CHAIN_FULL)
+			_exit(3);
+		_exit(0);
+	}
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid, "a fork child ran");
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "the child finds the parent's chains, names them, and fills the "
+	   "depot: known chains still found, new ones FULL (status %#x)", status);
+}
+
+int main(void)
+{
+	kref_chain_t id, short_id;
+
+	diag("default walk: %s", kref_chain_unwind_() == KREF_UNWIND_FP ?
+	     "frame pointers" : "unwinder");
+	check_chain("default");
+	kref_chain_set_unwind_(KREF_UNWIND_EXACT);
+	check_chain("unwinder");
+	kref_chain_set_unwind_(KREF_UNWIND_FP);
+	check_depot();
+	check_garbage();
+	id = level1();
+	capture_with_link(0);
+	short_id = garbage_id;
+	check_fork(id, short_id);
+	return done_testing();
+}
