@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef KREF_HAVE_LIBDW
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #endif
 
@@ -92,6 +94,38 @@ static void report_modules(void)
 	}
 }
 
+/*
+ * The line of @call, without .debug_aranges: clang emits none (before
+ * version 17, unless -gdwarf-aranges), and libdw before 0.189 finds no
+ * line without them.  Slow (every CU is looked at), but reports are rare.
+ */
+static void find_line(Dwfl_Module *mod, Dwarf_Addr call, struct frame_name *fn)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+
+	while ((cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		Dwarf_Line *line;
+
+		Dwarf_Attribute attr;
+		const char *dir;
+		size_t n;
+
+		if (dwarf_haspc(cu, call - bias) <= 0 ||
+		    !(line = dwarf_getsrc_die(cu, call - bias)) ||
+		    dwarf_lineno(line, &fn->line) != 0 ||
+		    !(fn->file = dwarf_linesrc(line, NULL, NULL)))
+			continue;
+		/* Relative to the compiler's directory, as gcc's line tables
+		 * and KREF_SITE's __FILE__ have it. */
+		dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+		n = dir ? strlen(dir) : 0;
+		if (n && strncmp(fn->file, dir, n) == 0 && fn->file[n] == '/')
+			fn->file += n + 1;
+		return;
+	}
+}
+
 static void name_frame(uintptr_t pc, struct frame_name *fn, bool *refreshed)
 {
 	/* The call instruction, not the one after it, which may be on the
@@ -114,6 +148,8 @@ static void name_frame(uintptr_t pc, struct frame_name *fn, bool *refreshed)
 	fn->func = dwfl_module_addrname(mod, call);
 	if ((line = dwfl_module_getsrc(mod, call)))
 		fn->file = dwfl_lineinfo(line, NULL, &fn->line, NULL, NULL, NULL);
+	else
+		find_line(mod, call, fn);
 }
 
 static void start_session(bool drop, bool *refreshed)
