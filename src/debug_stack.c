@@ -3,10 +3,12 @@
  * debug_stack.c - capturing call chains, and the depot that keeps each
  * distinct chain once (debug_stack.h says what for).
  *
- * The depot is one mmap'd block: a table of SLOTS ids, probed linearly
- * from the chain's hash, and the chains themselves, indexed by id.  A new
- * chain is written to a fresh id first, then published by a
- * compare-and-swap of an empty slot from 0 to that id; a thread that loses
+ * The depot is one mmap'd block: a table of SLOTS slots, probed linearly
+ * from the chain's hash, and the chains themselves, indexed by id, each in
+ * one cache line.  A slot holds the id, the chain's depth and a few bits
+ * of its hash, so that a probe reads the chain only when it is likely the
+ * one.  A new chain is written to a fresh id first, then published by a
+ * compare-and-swap of an empty slot from 0; a thread that loses
  * the race compares against the winner's chain and, if it is the same,
  * returns the winner's id (its own id is then never used).  Nothing is
  * ever removed, so a published id and its chain never change: readers
@@ -30,6 +32,18 @@
 #define FIRST_ID	2u		/* after NONE and FULL */
 #define MAX_IDS		(SLOTS / 2)	/* 65,536 chains, ids included */
 
+/* A slot: TAG_BITS of the hash, depth - 1, the id; 0 when empty. */
+#define ID_BITS		17
+#define DEPTH_BITS	3
+#define TAG_BITS	(32 - ID_BITS - DEPTH_BITS)
+#define SLOT_OF(id, depth, tag) \
+	((uint32_t)(tag) << (ID_BITS + DEPTH_BITS) | \
+	 (uint32_t)((depth) - 1) << ID_BITS | (id))
+#define ID_OF(slot)	((slot) & ((1u << ID_BITS) - 1))
+
+_Static_assert(MAX_IDS <= 1u << ID_BITS, "ids fit in a slot");
+_Static_assert(KREF_CHAIN_DEPTH <= 1u << DEPTH_BITS, "depths fit in a slot");
+
 /* x86-64 and AArch64 keep {previous frame pointer, return address} where
  * the frame pointer points; other ABIs differ, and use the unwinder. */
 #if defined(__x86_64__) || defined(__aarch64__)
@@ -49,16 +63,16 @@
 #define NO_SANITIZE __attribute__((no_sanitize_address))
 #endif
 
+/* One cache line on LP64, where the block's alignment puts it. */
 struct chain {
-	uint64_t hash;
-	uint32_t depth;
 	uintptr_t pc[KREF_CHAIN_DEPTH];
 };
 
 struct depot {
-	atomic_uint handed_out;		/* ids given to new chains */
-	atomic_uint slot[SLOTS];	/* 0: empty */
 	struct chain chain[MAX_IDS];	/* by id */
+	atomic_uint slot[SLOTS];	/* SLOT_OF(), 0: empty */
+	uint8_t depth[MAX_IDS];		/* by id */
+	atomic_uint handed_out;		/* ids given to new chains */
 };
 
 /* Mapped at the first capture, never unmapped; MAP_FAILED if it cannot be. */
@@ -134,28 +148,46 @@ static bool stack_bounds(uintptr_t *lo, uintptr_t *hi)
 
 #define RECORD_WORDS 2	/* {previous frame pointer, return address} */
 
-/*
- * Follows frame records up from @frame.  Every record read lies inside this
- * thread's stack, above the previous one and aligned, so the reads cannot
- * fault; the walk stops at the first record that is not, and at a return
- * address that cannot be one (the outermost frame's is 0).
- */
-NO_SANITIZE static unsigned int walk_fp(uintptr_t *pc, const void *frame)
+/* Whether a frame record can be read at @f: inside the stack, aligned. */
+static inline bool record_ok(uintptr_t f, uintptr_t lo, uintptr_t top)
 {
-	uintptr_t lo, hi, f = (uintptr_t)frame, top;
+	return f >= lo && f <= top && f % sizeof(uintptr_t) == 0;
+}
+
+/*
+ * Follows frame records up from the entry point's, @frame, whose return
+ * address is pc[0].  @own is kref_chain_capture_()'s record: it links to
+ * @frame, unless the entry point tail-called us, in which case our record
+ * took the place of the entry point's and is where to start.  Every record
+ * read lies inside this thread's stack, above the previous one and
+ * aligned, so the reads cannot fault; the walk stops at the first record
+ * that is not, and at a return address that cannot be one (the outermost
+ * frame's is 0).
+ */
+NO_SANITIZE static unsigned int walk_fp(uintptr_t *pc, uintptr_t own,
+					uintptr_t frame)
+{
+	uintptr_t lo, hi, f, top;
 	unsigned int n = 1;
 
 	if (!HAVE_FP_WALK || !stack_bounds(&lo, &hi) ||
 	    hi - lo < RECORD_WORDS * sizeof(uintptr_t))
 		return 1;
 	top = hi - RECORD_WORDS * sizeof(uintptr_t);
-	if (f < lo || f > top || f % sizeof(uintptr_t) ||
-	    ((const uintptr_t *)f)[1] != pc[0])
+	if (!record_ok(own, lo, top))
+		return 1;	/* a signal's alternate stack, a coroutine's */
+	if (((const uintptr_t *)own)[1] == pc[0])
+		f = own;
+	else if (((const uintptr_t *)own)[0] == frame && frame > own &&
+		 record_ok(frame, lo, top) &&
+		 ((const uintptr_t *)frame)[1] == pc[0])
+		f = frame;
+	else
 		return 1;
 	while (n < KREF_CHAIN_DEPTH) {
 		uintptr_t next = ((const uintptr_t *)f)[0], ret;
 
-		if (next <= f || next > top || next % sizeof(uintptr_t))
+		if (next <= f || !record_ok(next, lo, top))
 			break;
 		ret = ((const uintptr_t *)next)[1];
 		if (ret < 4096)
@@ -204,7 +236,8 @@ static unsigned int walk_unwind(uintptr_t *pc, const void *from)
 /* -1 until the first capture reads KREF_DEBUG_UNWIND. */
 static atomic_int unwind_how = -1;
 
-enum kref_unwind kref_chain_unwind_(void)
+/* Inlined in capture, which reads it every time. */
+static inline enum kref_unwind unwind_method(void)
 {
 	/* Relaxed: the choice orders no data; racing first captures agree. */
 	int how = atomic_load_explicit(&unwind_how, memory_order_relaxed);
@@ -219,6 +252,11 @@ enum kref_unwind kref_chain_unwind_(void)
 	return (enum kref_unwind)how;
 }
 
+enum kref_unwind kref_chain_unwind_(void)
+{
+	return unwind_method();
+}
+
 void kref_chain_set_unwind_(enum kref_unwind how)
 {
 	if (!HAVE_FP_WALK)
@@ -229,22 +267,30 @@ void kref_chain_set_unwind_(enum kref_unwind how)
 
 /* ---- the depot -------------------------------------------------------- */
 
+/* The frames' rotations are independent of each other, so the loop costs
+ * little more than its loads; the multiplication then mixes every bit into
+ * the top ones, which pick the slot and the tag. */
 static uint64_t hash_chain(const uintptr_t *pc, unsigned int n)
 {
 	uint64_t h = n;
 
-	/* The rotation carries each frame's high bits down to where the
-	 * next multiplication spreads them; the slot is the top bits. */
-	for (unsigned int i = 0; i < n; i++)
-		h = ((h << 29 | h >> 35) ^ (uint64_t)pc[i]) * 0x9E3779B97F4A7C15ull;
-	return h ^ h >> 31;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t v = (uint64_t)pc[i];
+		unsigned int r = 7 * i + 1;	/* 1..50: never 0 or 64 */
+
+		h ^= v << r | v >> (64 - r);
+	}
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ h >> 32;
 }
 
-static bool same_chain(const struct chain *c, uint64_t h, const uintptr_t *pc,
+static bool same_chain(const struct chain *c, const uintptr_t *pc,
 		       unsigned int n)
 {
-	return c->hash == h && c->depth == n &&
-	       memcmp(c->pc, pc, n * sizeof(*pc)) == 0;
+	for (unsigned int i = 0; i < n; i++)
+		if (c->pc[i] != pc[i])
+			return false;
+	return true;
 }
 
 /* A fresh id, or FULL; never hands out one twice. */
@@ -267,32 +313,36 @@ static kref_chain_t find_or_add(struct depot *d, const uintptr_t *pc,
 {
 	uint64_t h = hash_chain(pc, n);
 	unsigned int i = (unsigned int)(h >> (64 - SLOT_BITS));
-	kref_chain_t mine = KREF_CHAIN_NONE;
+	uint32_t tag = (uint32_t)(h >> (64 - SLOT_BITS - TAG_BITS)) &
+		       ((1u << TAG_BITS) - 1);
+	uint32_t want = SLOT_OF(0, n, tag), mine = 0;
 
 	for (unsigned int probes = 0; probes < SLOTS; probes++) {
 		/* Acquire: pairs with the publishing CAS's release, so the
 		 * chain behind the id is read as its writer left it. */
-		kref_chain_t id = atomic_load_explicit(&d->slot[i],
-						       memory_order_acquire);
+		uint32_t slot = atomic_load_explicit(&d->slot[i],
+						     memory_order_acquire);
 
-		if (!id) {
+		if (!slot) {
 			if (!mine) {
-				mine = new_id(d);
-				if (mine == KREF_CHAIN_FULL)
-					return mine;
-				d->chain[mine].hash = h;
-				d->chain[mine].depth = n;
-				memcpy(d->chain[mine].pc, pc, n * sizeof(*pc));
+				kref_chain_t id = new_id(d);
+
+				if (id == KREF_CHAIN_FULL)
+					return id;
+				memcpy(d->chain[id].pc, pc, n * sizeof(*pc));
+				d->depth[id] = (uint8_t)n;
+				mine = want | id;
 			}
 			/* Release: publishes the chain just written;
 			 * acquire on failure: as the load above. */
 			if (atomic_compare_exchange_strong_explicit(
-				    &d->slot[i], &id, mine, memory_order_release,
+				    &d->slot[i], &slot, mine, memory_order_release,
 				    memory_order_acquire))
-				return mine;
+				return ID_OF(mine);
 		}
-		if (same_chain(&d->chain[id], h, pc, n))
-			return id;
+		if ((slot & ~ID_OF(slot)) == want &&
+		    same_chain(&d->chain[ID_OF(slot)], pc, n))
+			return ID_OF(slot);
 		i = (i + 1) & (SLOTS - 1);
 	}
 	return KREF_CHAIN_FULL;
@@ -307,8 +357,9 @@ kref_chain_t kref_chain_capture_(const void *from, const void *frame)
 	if (!d)
 		return KREF_CHAIN_FULL;
 	pc[0] = (uintptr_t)from;
-	if (kref_chain_unwind_() == KREF_UNWIND_FP)
-		n = walk_fp(pc, frame);
+	if (unwind_method() == KREF_UNWIND_FP)
+		n = walk_fp(pc, (uintptr_t)__builtin_frame_address(0),
+			    (uintptr_t)frame);
 	else
 		n = walk_unwind(pc, from);
 	return find_or_add(d, pc, n);
@@ -329,7 +380,7 @@ unsigned int kref_chain_frames_(kref_chain_t id, const void **pcs,
 						   memory_order_relaxed))
 		return 0;
 	c = &d->chain[id];
-	n = c->depth < max ? c->depth : max;
+	n = d->depth[id] < max ? d->depth[id] : max;
 	for (unsigned int i = 0; i < n; i++)
 		pcs[i] = (const void *)c->pc[i];
 	return n;

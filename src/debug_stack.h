@@ -59,7 +59,10 @@ enum kref_unwind {
  *	__builtin_return_address(0) in the public kref_debug_* entry point
  * @frame: __builtin_frame_address(0) in that same entry point, where the
  *	frame-pointer walk starts (its return address must be @from; if it is
- *	not, only @from is kept)
+ *	not, only @from is kept).  Which also gives the entry point a frame
+ *	record, as the walk needs, however the library is built.  The entry
+ *	point may tail-call this function (its record is then gone, and the
+ *	walk starts from this function's own).
  *
  * Every frame-pointer read is checked first: inside the calling thread's
  * stack, above the previous frame, aligned; the walk stops at the first

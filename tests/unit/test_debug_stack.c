@@ -33,6 +33,21 @@ static NOINLINE kref_chain_t entry(void)
 				   __builtin_frame_address(0)) ^ (kref_chain_t)no_tail;
 }
 
+/* As an entry point that tail-calls the capture: its frame record is gone
+ * by then (at -O2; at -O0 it is a plain call). */
+static NOINLINE kref_chain_t tail_entry(void)
+{
+	return kref_chain_capture_(__builtin_return_address(0),
+				   __builtin_frame_address(0));
+}
+
+NOINLINE kref_chain_t tail_level(void)
+{
+	kref_chain_t id = tail_entry(); line_of[0] = __LINE__;
+
+	return id ^ (kref_chain_t)no_tail;
+}
+
 NOINLINE kref_chain_t level3(void)
 {
 	kref_chain_t id = entry(); line_of[3] = __LINE__;
@@ -90,6 +105,14 @@ NOINLINE void check_chain(const char *how)
 	ok(names_frame(text, 3, "check_chain", first), "%s: #3 is check_chain's", how);
 	ok(strncmp(text, "    #0 level3 ", 14) == 0, "%s: lines start with the indent", how);
 
+	id = tail_level();
+	first = __LINE__ - 1;
+	kref_chain_format_(id, "", text, sizeof(text));
+	ok(names_frame(text, 0, "tail_level", line_of[0]) &&
+	   names_frame(text, 1, "check_chain", first),
+	   "%s: an entry point that tail-calls the capture loses no frame", how);
+
+	id = level1();
 	kref_chain_format_line_(id, 2, one, sizeof(one));
 	diag("%s, one line: %s", how, one);
 	ok(strncmp(one, "level3 ", 7) == 0 && strstr(one, " < level2 ") &&
@@ -155,29 +178,6 @@ static void check_depot(void)
 
 /* ---- garbage frames --------------------------------------------------- */
 
-/* Any value: the walk only checks that a record returns there. */
-static const void *const return_here = (const void *)(uintptr_t)0x4321;
-static kref_chain_t garbage_id;
-
-enum { LINK_BELOW = 2, LINK_SELF = 3 };
-
-/* Captures from a frame record whose previous-frame link is @link (or,
- * for LINK_BELOW and LINK_SELF, lower on the stack than it, or itself). */
-static NOINLINE unsigned int capture_with_link(uintptr_t link)
-{
-	uintptr_t record[2] = { link, (uintptr_t)return_here };
-	const void *pcs[KREF_CHAIN_DEPTH];
-
-	if (link == LINK_BELOW)
-		record[0] = (uintptr_t)record - 2 * sizeof(uintptr_t);
-	else if (link == LINK_SELF)
-		record[0] = (uintptr_t)record;
-
-	garbage_id = kref_chain_capture_(return_here, record);
-	__asm__ volatile("" : : "r"(record) : "memory");
-	return kref_chain_frames_(garbage_id, pcs, KREF_CHAIN_DEPTH);
-}
-
 #if defined(__x86_64__) || defined(__aarch64__)
 /* Calls fn() with the frame pointer set to @garbage, as code built
  * without frame pointers may leave it. */
@@ -193,6 +193,9 @@ __asm__(".text\n.globl call_with_fp\n.type call_with_fp,%function\n"
 	".size call_with_fp,.-call_with_fp\n");
 #endif
 
+static kref_chain_t garbage_id;
+
+/* Its frame record is sound; the one it links to is @garbage. */
 static NOINLINE unsigned int capture_here(void)
 {
 	const void *pcs[KREF_CHAIN_DEPTH];
@@ -201,7 +204,6 @@ static NOINLINE unsigned int capture_here(void)
 	return kref_chain_frames_(garbage_id, pcs, KREF_CHAIN_DEPTH) ^
 	       (unsigned int)no_tail;
 }
-#endif
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
@@ -217,23 +219,22 @@ static void *garbage_thread(void *arg)
 {
 	uintptr_t words[512] = { 0 };
 	const uintptr_t links[] = {
-		0, 1, LINK_BELOW, LINK_SELF, 0xdeadbeef, 0xdeadbeef0,
-		UINTPTR_MAX, UINTPTR_MAX - 7,
+		0, 1, 0xdeadbeef, 0xdeadbeef0, UINTPTR_MAX, UINTPTR_MAX - 7,
 		(uintptr_t)&words[510] + 4,	/* misaligned */
+		(uintptr_t)__builtin_frame_address(0) - 4096,	/* below */
 		(uintptr_t)arg,			/* another stack, or the heap */
 		(uintptr_t)&rng,		/* a global */
 		(uintptr_t)garbage_thread,	/* code */
 	};
-	unsigned int worst = 0;
+	unsigned int worst = 0, n;
 
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		unsigned int n = capture_with_link(links[i]);
-
+		n = call_with_fp(capture_here, links[i]);
 		worst = n > worst ? n : worst;
 	}
-	ok(worst == 1, "links off the stack, backwards, to themselves or "
-	   "misaligned: the walk stops (longest chain %u)", worst);
-	is(capture_with_link((uintptr_t)words), 1,
+	is(worst, 2, "links off the stack, backwards or misaligned: the walk "
+	   "stops at them (longest chain)");
+	is(call_with_fp(capture_here, (uintptr_t)words), 2,
 	   "a link to a record returning to 0: the walk stops");
 
 	/* Random words, some pointing up the array: long and looping chains. */
@@ -244,25 +245,18 @@ static void *garbage_thread(void *arg)
 			words[i] = r & 1 ? (uintptr_t)&words[(i + r % 64) % 512] +
 					   (r >> 8) % 3 * 4 : (uintptr_t)r;
 		}
-		capture_with_link((uintptr_t)&words[next_random() % 512]);
+		call_with_fp(capture_here, (uintptr_t)&words[next_random() % 512]);
 		if (garbage_id <= KREF_CHAIN_FULL)
 			break;
 	}
 	ok(garbage_id > KREF_CHAIN_FULL, "random frames: captured, no fault");
 
-#if defined(__x86_64__) || defined(__aarch64__)
-	/* capture_here's own record is sound; the one above it is not. */
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (call_with_fp(capture_here, links[i]) != 2)
-			worst = 99;
-	ok(worst != 99, "a garbage frame pointer above: the walk stops there");
 	kref_chain_set_unwind_(KREF_UNWIND_EXACT);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		call_with_fp(capture_here, links[i]);
 	kref_chain_set_unwind_(KREF_UNWIND_FP);
 	ok(garbage_id > KREF_CHAIN_FULL,
 	   "the unwinder through code without unwind tables: no fault");
-#endif
 	return NULL;
 }
 
@@ -278,38 +272,72 @@ static void check_garbage(void)
 	garbage_thread(heap);
 	free(heap);
 }
+#else
+static void check_garbage(void)
+{
+	diag("no frame-pointer walk on this architecture: no garbage to follow");
+}
+#endif
 
-/* ---- fork, and a full depot (in a child: it stays full) --------------- */
+/* ---- many chains: fork, and a full depot (in a child: it stays full) -- */
 
-static void check_fork(kref_chain_t parent_id, kref_chain_t parent_short)
+static kref_chain_t fanned;
+static volatile int side;
+
+/*
+ * Eight call sites per level, picked by @digits' octal digits: the chain of
+ * the capture at level 0 is the 8 return addresses of the levels, whoever
+ * called fan(), one of 8^7 chains.  What follows each call differs, so
+ * that no two calls are merged into one.
+ */
+static NOINLINE void fan(unsigned int digits, int level)
+{
+	if (!level) {
+		fanned = entry();
+		side = 0;
+		return;
+	}
+	switch (digits & 7) {
+	case 0: fan(digits >> 3, level - 1); side = 1; break;
+	case 1: fan(digits >> 3, level - 1); side = 2; break;
+	case 2: fan(digits >> 3, level - 1); side = 3; break;
+	case 3: fan(digits >> 3, level - 1); side = 4; break;
+	case 4: fan(digits >> 3, level - 1); side = 5; break;
+	case 5: fan(digits >> 3, level - 1); side = 6; break;
+	case 6: fan(digits >> 3, level - 1); side = 7; break;
+	default: fan(digits >> 3, level - 1); side = 8; break;
+	}
+}
+
+static kref_chain_t fan_chain(unsigned int digits)
+{
+	fan(digits, KREF_CHAIN_DEPTH - 1);
+	return fanned;
+}
+
+static void check_fork(kref_chain_t parent_id, kref_chain_t parent_fan)
 {
 	int status = -1;
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		char text[4096];
-		kref_chain_t id;
-		size_t chains, capacity, i;
+		size_t chains, capacity, before;
+		unsigned int digits;
 
-		capture_with_link(0);
-		id = garbage_id;
 		kref_chain_format_(parent_id, "", text, sizeof(text));
-		if (id != parent_short || !names_frame(text, 1, "level2", line_of[2]))
+		if (fan_chain(01234567) != parent_fan ||
+		    !names_frame(text, 1, "level2", line_of[2]))
 			_exit(1);
 		/* Distinct chains until the depot is full. */
-		kref_chain_stats_(&chains, &capacity);
-		for (i = 0; i <= capacity; i++) {
-			uintptr_t next[2] = { 0, 4096 + i };
-
-			capture_with_link((uintptr_t)next);
-			if (garbage_id == KREF_CHAIN_FULL)
+		kref_chain_stats_(&before, &capacity);
+		for (digits = 0; digits < 2 * capacity; digits++)
+			if (fan_chain(digits) == KREF_CHAIN_FULL)
 				break;
-		}
 		kref_chain_stats_(&chains, &capacity);
-		if (i >= capacity || chains != capacity)
+		if (digits != capacity - before || chains != capacity)
 			_exit(2);
-		capture_with_link(0);
-		if (garbage_id != parent_short || level2() != KREF_CHAIN_FULL)
+		if (fan_chain(01234567) != parent_fan || level2() != KREF_CHAIN_FULL)
 			_exit(3);
 		_exit(0);
 	}
@@ -321,7 +349,7 @@ static void check_fork(kref_chain_t parent_id, kref_chain_t parent_short)
 
 int main(void)
 {
-	kref_chain_t id, short_id;
+	kref_chain_t id, fanned_id;
 
 	diag("default walk: %s", kref_chain_unwind_() == KREF_UNWIND_FP ?
 	     "frame pointers" : "unwinder");
@@ -332,8 +360,9 @@ int main(void)
 	check_depot();
 	check_garbage();
 	id = level1();
-	capture_with_link(0);
-	short_id = garbage_id;
-	check_fork(id, short_id);
+	fanned_id = fan_chain(01234567);
+	ok(fanned_id > KREF_CHAIN_FULL && fan_chain(01234566) != fanned_id &&
+	   fan_chain(01234567) == fanned_id, "fan() makes distinct chains");
+	check_fork(id, fanned_id);
 	return done_testing();
 }
