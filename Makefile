@@ -347,6 +347,27 @@ build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
 
+# ---- call chains (stack branch): what a capture costs, per method
+# (bench/debug_stack.c): linked with debug_stack.c's object (the TLS of a
+# static link), through libkref-like .so (a shared library's TLS), and with
+# libunwind (whose _Unwind_Backtrace then replaces libgcc's).
+DEBUG_STACK_BENCH := bench/debug_stack.c build/bench/debug_stack_fp.o \
+	build/bench/debug_stack_nofp.o
+build/bench/debug_stack_%.o: bench/debug_stack_chain.c bench/debug_stack_bench.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -DCHAIN=$* $(if $(filter fp,$*),-fno-omit-frame-pointer,-fomit-frame-pointer) \
+		-c -o $@ $<
+DEBUG_STACK_LIB := bench/debug_stack_entry.c src/debug_stack.c
+build/bench/debug_stack: $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB) src/debug_stack.h bench/*.h
+	$(CC) $(BENCH_CFLAGS) -o $@ $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB)
+	$(CC) $(BENCH_CFLAGS) -fPIC -shared -o build/bench/libdebug_stack.so $(DEBUG_STACK_LIB)
+	$(CC) $(BENCH_CFLAGS) -o $@-so $(DEBUG_STACK_BENCH) -Lbuild/bench \
+		-Wl,-rpath,'$$ORIGIN' -ldebug_stack
+	$(if $(shell pkg-config --exists libunwind 2>/dev/null && echo y), \
+		$(CC) $(BENCH_CFLAGS) -DHAVE_LIBUNWIND -o $@-unw $(DEBUG_STACK_BENCH) \
+		$(DEBUG_STACK_LIB) $(shell pkg-config --libs libunwind))
+# ---- end of call chains
+
 bench: build/bench/bench build/bench/percpu
 	build/bench/bench
 	build/bench/percpu
