@@ -8,7 +8,8 @@
  * pointers and one built without.  Nanoseconds per capture, min and median
  * over rounds, the chain's calls included ("calls only" is their share).
  *
- * BENCH_ROUNDS (15) rounds of BENCH_ITERATIONS (200000) captures each.
+ * BENCH_ROUNDS (15) rounds of BENCH_ITERATIONS (200000) captures each; an
+ * argument runs only the methods whose name contains it ("frame").
  */
 #define _GNU_SOURCE
 #include <execinfo.h>
@@ -84,7 +85,7 @@ static const struct method methods[] = {
 #endif
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int rounds = (int)env_long("BENCH_ROUNDS", 15, 1, MAX_ROUNDS);
 	long iterations = env_long("BENCH_ITERATIONS", 200000, 1, 1L << 30);
@@ -96,6 +97,8 @@ int main(void)
 	for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
 		const struct method *me = &methods[m];
 
+		if (argc > 1 && !strstr(me->name, argv[1]) && me->fn != calls_only)
+			continue;
 		if (me->unwind >= 0)
 			bench_set_unwind(me->unwind);
 		for (int c = 0; c < 2; c++) {

@@ -55,8 +55,9 @@ _Static_assert(KREF_CHAIN_DEPTH <= 1u << DEPTH_BITS, "depths fit in a slot");
 #if defined(__has_attribute)
 #if __has_attribute(no_sanitize)
 /* The walk reads the program's stack wherever its frame pointers lead,
- * ASan's redzones included: the bounds checks, not ASan, keep it safe. */
-#define NO_SANITIZE __attribute__((no_sanitize("address")))
+ * ASan's redzones and variables other threads may write included: the
+ * bounds checks keep it safe, and what it reads there is not trusted. */
+#define NO_SANITIZE __attribute__((no_sanitize("address", "thread")))
 #endif
 #endif
 #ifndef NO_SANITIZE
@@ -80,8 +81,8 @@ static _Atomic(struct depot *) depot;
 
 static struct depot *get_depot(void)
 {
-	/* Acquire: the winner's mapping is zero-filled by the kernel, but a
-	 * reader must not run ahead of the pointer it loads either way. */
+	/* Acquire: pairs with the CAS that published the block (the
+	 * kernel's zeros: nothing else to order, but nothing to lose). */
 	struct depot *d = atomic_load_explicit(&depot, memory_order_acquire);
 	struct depot *expected = NULL;
 	void *p;
@@ -106,8 +107,11 @@ static struct depot *get_depot(void)
 enum { BOUNDS_UNKNOWN, BOUNDS_LOOKING, BOUNDS_KNOWN, BOUNDS_NONE };
 
 /* Per thread, looked up once: a thread's stack does not move, and a fork
- * child's thread runs on the very stack its parent's did. */
-static _Thread_local struct {
+ * child's thread runs on the very stack its parent's did.  Initial-exec:
+ * read at every capture, and in libkref.so the default model would call
+ * __tls_get_addr each time; 24 bytes of the static TLS that glibc keeps
+ * spare, should the library be dlopen'ed. */
+static _Thread_local __attribute__((tls_model("initial-exec"))) struct {
 	uintptr_t lo, hi;
 	int state;
 } stack;

@@ -84,9 +84,11 @@ kref_chain_t kref_chain_capture_(const void *from, const void *frame);
  * @buf: where to write; always NUL-terminated if @room > 0
  * @room: its size
  *
- * Each line is "@indent#N FUNC FILE:LINE\n", or "@indent#N MODULE+0xOFF\n"
- * when the frame has no line information.  The line is the call's: the
- * return address minus one is looked up.  KREF_CHAIN_FULL formats as
+ * Each line is "@indent#N FUNC FILE:LINE\n"; without line information
+ * "@indent#N FUNC MODULE+0xOFF\n" (FUNC left out if unknown too; OFF is
+ * the return address in the module's file, as addr2line -e MODULE takes
+ * it); "@indent#N 0xADDR\n" outside any module.  The line is the call's:
+ * the return address minus one is looked up.  KREF_CHAIN_FULL formats as
  * "@indent(call chain not kept: depot full)\n", KREF_CHAIN_NONE as nothing.
  * Takes a lock and may allocate (libdwfl): for reports, not for hot paths.
  *
