@@ -19,7 +19,9 @@
  *
  * Depot (debug_stack.c): an open-addressing hash table in mmap'd memory,
  * filled with compare-and-swap, never locked: capture may run inside a
- * malloc interposer, in a signal handler, in a fork child.  Ids are stable
+ * malloc interposer, in a fork child, in a signal handler (on a thread
+ * that has captured before: the first capture looks the stack's bounds
+ * up, which is not async-signal-safe).  Ids are stable
  * for the life of the process and its fork children.  It keeps 65,534
  * chains in 4.6 MiB of address space, touched as it fills.
  *
@@ -74,6 +76,8 @@ enum kref_unwind {
  * never make capture fault.  Thread-safe and lock-free; never calls malloc
  * except once per thread for the stack's bounds (pthread_getattr_np), and
  * a capture nested in that call (a malloc interposer's) keeps @from alone.
+ * (The exact walk is libgcc's, which allocates at its first unwind in a
+ * program linked with -static, whose unwind tables it then sorts.)
  *
  * Return: the chain's id, the same for the same chain in any thread;
  * KREF_CHAIN_FULL if the depot is full (or could not be mapped).
