@@ -107,6 +107,8 @@ $(B)/tests/test_debug_stack: EXTRA_CFLAGS := -fno-omit-frame-pointer \
 	$(if $(DW_LIBS),-DKREF_HAVE_LIBDW)
 $(B)/tests/test_debug_stack: EXTRA_LDFLAGS := $(DW_LIBS)
 $(B)/tests/test_debug_stack: src/debug_stack.h
+$(B)/tests/test_debug_stack_malloc: EXTRA_CFLAGS := -fno-omit-frame-pointer
+$(B)/tests/test_debug_stack_malloc: src/debug_stack.h
 # ---- end of call chains
 
 # A test that needs what is not installed is built as a script that skips

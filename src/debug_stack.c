@@ -128,6 +128,10 @@ static bool stack_bounds(uintptr_t *lo, uintptr_t *hi)
 		if (stack.state != BOUNDS_UNKNOWN)
 			return false;
 		stack.state = BOUNDS_LOOKING;
+		/* glibc declares pthread_getattr_np() leaf: calling nothing
+		 * of ours.  Through malloc it may, so the store above must
+		 * not be dropped or moved past the call. */
+		atomic_signal_fence(memory_order_seq_cst);
 		if (pthread_getattr_np(pthread_self(), &attr) != 0) {
 			stack.state = BOUNDS_NONE;
 			return false;
