@@ -72,9 +72,26 @@ struct frame_name {
 static Dwfl *dwfl;
 static pid_t session_pid;
 static char *debuginfo_path;
+/*
+ * Separate debug information by build id, on this machine only (Debian's
+ * -dbgsym packages, Fedora's -debuginfo): dwfl_standard_find_debuginfo()
+ * would also ask the debuginfod servers of DEBUGINFOD_URLS, which a
+ * developer's shell often sets, for every module without it: a program's
+ * report would then wait on the network and write to ~/.cache.
+ */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata,
+			  const char *modname, Dwarf_Addr base,
+			  const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	return dwfl_build_id_find_debuginfo(mod, userdata, modname, base,
+					    file_name, debuglink_file,
+					    debuglink_crc, debuginfo_file_name);
+}
+
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.debuginfo_path = &debuginfo_path,
 };
 
