@@ -162,20 +162,22 @@ static inline bool record_ok(uintptr_t f, uintptr_t lo, uintptr_t top)
 	return f >= lo && f <= top && f % sizeof(uintptr_t) == 0;
 }
 
+/* Library frames that may lie between the capture and the entry point. */
+#define MAX_HOPS 4
+
 /*
- * Follows frame records up from the entry point's, @frame, whose return
- * address is pc[0].  @own is kref_chain_capture_()'s record: it links to
- * @frame, unless the entry point tail-called us, in which case our record
- * took the place of the entry point's and is where to start.  Every record
- * read lies inside this thread's stack, above the previous one and
- * aligned, so the reads cannot fault; the walk stops at the first record
- * that is not, and at a return address that cannot be one (the outermost
- * frame's is 0).
+ * Follows frame records up from the entry point's, whose return address is
+ * pc[0].  The search for it starts at @own, kref_chain_capture_()'s own
+ * record: the entry point's is usually the next one up, but the entry point
+ * may have tail-called us (its record is gone, and ours returns to pc[0]),
+ * or called us through a helper of its own.  Every record read lies inside
+ * this thread's stack, above the previous one and aligned, so the reads
+ * cannot fault; the walk stops at the first record that is not, and at a
+ * return address that cannot be one (the outermost frame's is 0).
  */
-NO_SANITIZE static unsigned int walk_fp(uintptr_t *pc, uintptr_t own,
-					uintptr_t frame)
+NO_SANITIZE static unsigned int walk_fp(uintptr_t *pc, uintptr_t own)
 {
-	uintptr_t lo, hi, f, top;
+	uintptr_t lo, hi, f = own, top, next;
 	unsigned int n = 1;
 
 	if (!HAVE_FP_WALK || !stack_bounds(&lo, &hi) ||
@@ -184,17 +186,16 @@ NO_SANITIZE static unsigned int walk_fp(uintptr_t *pc, uintptr_t own,
 	top = hi - RECORD_WORDS * sizeof(uintptr_t);
 	if (!record_ok(own, lo, top))
 		return 1;	/* a signal's alternate stack, a coroutine's */
-	if (((const uintptr_t *)own)[1] == pc[0])
-		f = own;
-	else if (((const uintptr_t *)own)[0] == frame && frame > own &&
-		 record_ok(frame, lo, top) &&
-		 ((const uintptr_t *)frame)[1] == pc[0])
-		f = frame;
-	else
-		return 1;
+	for (unsigned int hop = 0; ((const uintptr_t *)f)[1] != pc[0]; hop++) {
+		next = ((const uintptr_t *)f)[0];
+		if (hop == MAX_HOPS || next <= f || !record_ok(next, lo, top))
+			return 1;
+		f = next;
+	}
 	while (n < KREF_CHAIN_DEPTH) {
-		uintptr_t next = ((const uintptr_t *)f)[0], ret;
+		uintptr_t ret;
 
+		next = ((const uintptr_t *)f)[0];
 		if (next <= f || !record_ok(next, lo, top))
 			break;
 		ret = ((const uintptr_t *)next)[1];
@@ -364,10 +365,10 @@ kref_chain_t kref_chain_capture_(const void *from, const void *frame)
 
 	if (!d)
 		return KREF_CHAIN_FULL;
+	(void)frame;	/* its work was done: the entry point has a record */
 	pc[0] = (uintptr_t)from;
 	if (unwind_method() == KREF_UNWIND_FP)
-		n = walk_fp(pc, (uintptr_t)__builtin_frame_address(0),
-			    (uintptr_t)frame);
+		n = walk_fp(pc, (uintptr_t)__builtin_frame_address(0));
 	else
 		n = walk_unwind(pc, from);
 	return find_or_add(d, pc, n);

@@ -62,12 +62,13 @@ enum kref_unwind {
  * kref_chain_capture_ - the calling thread's chain, kept in the depot
  * @from: the first frame kept: the return address into the program, i.e.
  *	__builtin_return_address(0) in the public kref_debug_* entry point
- * @frame: __builtin_frame_address(0) in that same entry point, where the
- *	frame-pointer walk starts (its return address must be @from; if it is
- *	not, only @from is kept).  Which also gives the entry point a frame
- *	record, as the walk needs, however the library is built.  The entry
- *	point may tail-call this function (its record is then gone, and the
- *	walk starts from this function's own).
+ * @frame: __builtin_frame_address(0) in that same entry point.  Taking it
+ *	gives the entry point a frame record however the library is built,
+ *	and the walk starts at the record that returns to @from: the entry
+ *	point's, found from this function's own record, up to 4 records up
+ *	(the entry point may call this through helpers), or this function's
+ *	own (the entry point tail-called it).  If none does, only @from is
+ *	kept.
  *
  * Every frame-pointer read is checked first: inside the calling thread's
  * stack, above the previous frame, aligned; the walk stops at the first

@@ -24,7 +24,7 @@
 static volatile int no_tail;
 
 /* The lines of the calls in level1..3, set as they run. */
-static _Atomic int line_of[4];
+static _Atomic int line_of[5];
 
 /* As a public kref_debug_* entry point captures: its caller's chain. */
 static NOINLINE kref_chain_t entry(void)
@@ -44,6 +44,25 @@ static NOINLINE kref_chain_t tail_entry(void)
 NOINLINE kref_chain_t tail_level(void)
 {
 	kref_chain_t id = tail_entry(); line_of[0] = __LINE__;
+
+	return id ^ (kref_chain_t)no_tail;
+}
+
+/* As an entry point that captures through a helper of its own. */
+static NOINLINE kref_chain_t capture_for(const void *from, const void *frame)
+{
+	return kref_chain_capture_(from, frame) ^ (kref_chain_t)no_tail;
+}
+
+static NOINLINE kref_chain_t helper_entry(void)
+{
+	return capture_for(__builtin_return_address(0),
+			   __builtin_frame_address(0)) ^ (kref_chain_t)no_tail;
+}
+
+NOINLINE kref_chain_t helper_level(void)
+{
+	kref_chain_t id = helper_entry(); line_of[4] = __LINE__;
 
 	return id ^ (kref_chain_t)no_tail;
 }
@@ -111,6 +130,12 @@ NOINLINE void check_chain(const char *how)
 	ok(names_frame(text, 0, "tail_level", line_of[0]) &&
 	   names_frame(text, 1, "check_chain", first),
 	   "%s: an entry point that tail-calls the capture loses no frame", how);
+	id = helper_level();
+	first = __LINE__ - 1;
+	kref_chain_format_(id, "", text, sizeof(text));
+	ok(names_frame(text, 0, "helper_level", line_of[4]) &&
+	   names_frame(text, 1, "check_chain", first),
+	   "%s: one that captures through a helper of its own neither", how);
 
 	id = level1();
 	kref_chain_format_line_(id, 2, one, sizeof(one));
