@@ -2,9 +2,10 @@
 /*
  * test_debug_stack.c - debug mode's call chains (src/debug_stack.h): a
  * chain captured through three functions names each of them at the line of
- * its call, by either walk; the depot keeps a chain once, in any thread
- * and in a fork child; frames that are garbage cut a chain short but never
- * crash the capture; a full depot says so.
+ * its call, by either walk, whether the entry point calls the capture,
+ * tail-calls it or calls it through a helper; the depot keeps a chain once,
+ * in any thread and in a fork child; frame pointers that are garbage end
+ * the walk but never make it fault; a full depot says so.
  *
  * Built with -fno-omit-frame-pointer (the Makefile), as a program using
  * the default walk must be.
@@ -23,7 +24,8 @@
 /* Read after each call, so that no call is a tail call (a frame lost). */
 static volatile int no_tail;
 
-/* The lines of the calls in level1..3, set as they run. */
+/* The lines of the calls in tail_level, level1..3 and helper_level, set
+ * as they run. */
 static _Atomic int line_of[5];
 
 /* As a public kref_debug_* entry point captures: its caller's chain. */
