@@ -67,7 +67,7 @@ DEBUG_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(DEBUG_SRCS))
 # hidden), complete, so that a static link never pulls libkref.a's as well.
 DEBUG_LIB_OBJS := $(DEBUG_OBJS) $(B)/obj/report.o
 # What a debug-mode program links, before libkref.a.
-DEBUG_LIBS = $(B)/libkref-debug.a -ldl
+DEBUG_LIBS = $(B)/libkref-debug.a -ldl $(DW_LIBS)
 # The hook build's library carries the critical section a firmware would.
 ifeq ($(MODE),hook)
 LIB_OBJS += $(B)/obj/critical_hook.o
@@ -87,10 +87,10 @@ all: $(LIBS)
 
 $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS_$*) -fPIC -c -o $@ $<
 $(DEBUG_OBJS): $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -fno-omit-frame-pointer $(NO_SAN) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS_$*) -fPIC -fno-omit-frame-pointer $(NO_SAN) -c -o $@ $<
 # The program's malloc() runs before a sanitizer's runtime is initialised:
 # like that runtime's own allocator, it is not instrumented.
 $(B)/obj/debug_alloc.o: NO_SAN := -fno-sanitize=all
@@ -110,6 +110,25 @@ $(B)/$(SOREAL): $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
 	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
+
+# ---- call chains (stack branch): src/debug_stack.[ch], src/debug_symbols.c
+# libdw (elfutils) names a chain's frames with FILE:LINE; without it (a cross
+# compiler, whose pkg-config finds only the target's libraries), dladdr().
+# Whatever links libkref-debug.a needs $(DW_LIBS) (DEBUG_LIBS has it).
+DW_LIBS := $(shell pkg-config --libs libdw 2>/dev/null)
+ifneq ($(DW_LIBS),)
+OBJ_CFLAGS_debug_symbols := -DKREF_HAVE_LIBDW $(shell pkg-config --cflags libdw 2>/dev/null)
+endif
+$(B)/obj/debug_stack.o $(B)/obj/debug_symbols.o: src/debug_stack.h
+# Frame pointers: the test checks the default walk's chains too.
+$(B)/tests/test_debug_stack: EXTRA_CFLAGS := -fno-omit-frame-pointer \
+	$(if $(DW_LIBS),-DKREF_HAVE_LIBDW)
+$(B)/tests/test_debug_stack: EXTRA_LDFLAGS = $(DEBUG_LIBS)
+$(B)/tests/test_debug_stack: src/debug_stack.h
+$(B)/tests/test_debug_stack_malloc: EXTRA_CFLAGS := -fno-omit-frame-pointer
+$(B)/tests/test_debug_stack_malloc: EXTRA_LDFLAGS = $(DEBUG_LIBS)
+$(B)/tests/test_debug_stack_malloc: src/debug_stack.h
+# ---- end of call chains
 
 # A test that needs what is not installed is built as a script that skips
 # it, naming the package: $(call skip_test,REASON).
@@ -368,6 +387,27 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
+
+# ---- call chains (stack branch): what a capture costs, per method
+# (bench/debug_stack.c): linked with debug_stack.c's object (the TLS of a
+# static link), through libkref-like .so (a shared library's TLS), and with
+# libunwind (whose _Unwind_Backtrace then replaces libgcc's).
+DEBUG_STACK_BENCH := bench/debug_stack.c build/bench/debug_stack_fp.o \
+	build/bench/debug_stack_nofp.o
+build/bench/debug_stack_%.o: bench/debug_stack_chain.c bench/debug_stack_bench.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -DCHAIN=$* $(if $(filter fp,$*),-fno-omit-frame-pointer,-fomit-frame-pointer) \
+		-c -o $@ $<
+DEBUG_STACK_LIB := bench/debug_stack_entry.c src/debug_stack.c
+build/bench/debug_stack: $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB) src/debug_stack.h bench/*.h
+	$(CC) $(BENCH_CFLAGS) -o $@ $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB)
+	$(CC) $(BENCH_CFLAGS) -fPIC -shared -o build/bench/libdebug_stack.so $(DEBUG_STACK_LIB)
+	$(CC) $(BENCH_CFLAGS) -o $@-so $(DEBUG_STACK_BENCH) -Lbuild/bench \
+		-Wl,-rpath,'$$ORIGIN' -ldebug_stack
+	$(if $(shell pkg-config --exists libunwind 2>/dev/null && echo y), \
+		$(CC) $(BENCH_CFLAGS) -DHAVE_LIBUNWIND -o $@-unw $(DEBUG_STACK_BENCH) \
+		$(DEBUG_STACK_LIB) $(shell pkg-config --libs libunwind))
+# ---- end of call chains
 
 bench: build/bench/bench build/bench/percpu
 	build/bench/bench

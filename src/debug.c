@@ -94,6 +94,7 @@ static struct record *current(struct stripe *s, struct record *rec,
 
 void kref_debug_init(struct kref *kref, const struct kref_site *site)
 {
+	kref_chain_t chain = debug_chain_here();
 	struct stripe *s;
 	struct record *rec;
 	struct event e;
@@ -104,7 +105,7 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 	if (rec && !(rec->flags & RELEASED))
 		before = (int)kref_read(kref);
 	(kref_init)(kref);
-	e = debug_event_now(site, kref);
+	e = debug_event_now(site, chain, kref);
 	/* A record whose object's memory was freed, or freed and handed out
 	 * again (an object freed after kref_init on an error path, never
 	 * published), is the old object's: it starts over. */
@@ -115,8 +116,7 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 	} else if (rec && before != 0) {
 		debug_report_rule("kref_init on an object that is still "
 				  "referenced; its references are lost",
-				  debug_rule_put, &e, rec,
-				  __builtin_return_address(0));
+				  debug_rule_put, &e, rec);
 	}
 	/* A live record whose count was 0: the final put ran in a unit built
 	 * without KREF_DEBUG.  The record starts over for the new object. */
@@ -137,16 +137,16 @@ void kref_debug_init(struct kref *kref, const struct kref_site *site)
 
 void kref_debug_get(struct kref *kref, const struct kref_site *site)
 {
+	kref_chain_t chain = debug_chain_here();
 	struct stripe *s;
 	struct record *rec = debug_lock_record(kref, &s);
 
 	rec = current(s, rec, kref);
 	if (rec && (rec->flags & RELEASED)) {
-		struct event e = { site, kref_thread_id(), 0 };
+		struct event e = { site, chain, kref_thread_id(), 0 };
 
 		debug_report_rule("get after the final put (use after free)",
-				  debug_rule_get, &e, rec,
-				  __builtin_return_address(0));
+				  debug_rule_get, &e, rec);
 		debug_unlock(s);
 		return;
 	}
@@ -154,19 +154,20 @@ void kref_debug_get(struct kref *kref, const struct kref_site *site)
 	(kref_get)(kref);
 	kref_debug_site = NULL;
 	if (rec)
-		debug_record_event(rec, OP_GET, debug_event_now(site, kref));
+		debug_record_event(rec, OP_GET, debug_event_now(site, chain, kref));
 	debug_unlock(s);
 }
 
 int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 {
+	kref_chain_t chain = debug_chain_here();
 	struct stripe *s;
 	struct record *rec = debug_lock_record(kref, &s);
 	int got;
 
 	if (rec && (rec->flags & RELEASED)) {
 		enum released_memory m = debug_released_memory(kref);
-		struct event e = { site, kref_thread_id(), 0 };
+		struct event e = { site, chain, kref_thread_id(), 0 };
 
 		if (m == MEM_REUSED) {
 			debug_forget(s, rec);
@@ -177,8 +178,7 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 			if (m == MEM_DEAD)
 				debug_report_rule("kref_get_unless_zero after "
 						  "the final put (use after free)",
-						  debug_rule_get, &e, rec,
-						  __builtin_return_address(0));
+						  debug_rule_get, &e, rec);
 			else
 				debug_record_event(rec, OP_GET_UNLESS_ZERO_FAILED, e);
 			debug_unlock(s);
@@ -190,7 +190,8 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
 	kref_debug_site = NULL;
 	if (rec)
 		debug_record_event(rec, got ? OP_GET_UNLESS_ZERO :
-			     OP_GET_UNLESS_ZERO_FAILED, debug_event_now(site, kref));
+			     OP_GET_UNLESS_ZERO_FAILED,
+			     debug_event_now(site, chain, kref));
 	debug_unlock(s);
 	return got;
 }
@@ -200,26 +201,27 @@ int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site)
  * not be performed: true then, with the stripe unlocked.
  */
 static bool put_after_release(struct stripe *s, struct record **rec,
-			      const struct kref_site *site,
-			      const struct kref *kref, const void *caller)
+			      const struct kref_site *site, kref_chain_t chain,
+			      const struct kref *kref)
 {
 	*rec = current(s, *rec, kref);
 	if (!*rec || !((*rec)->flags & RELEASED))
 		return false;
-	struct event e = { site, kref_thread_id(), 0 };
+	struct event e = { site, chain, kref_thread_id(), 0 };
 
 	debug_report_rule("put after the final put (double put)",
-			  debug_rule_put, &e, *rec, caller);
+			  debug_rule_put, &e, *rec);
 	debug_unlock(s);
 	return true;
 }
 
 /* Records a put done under the stripe lock, then unlocks it. */
 static void record_put(struct stripe *s, struct record *rec, bool last,
-		       const struct kref_site *site, const struct kref *kref)
+		       const struct kref_site *site, kref_chain_t chain,
+		       const struct kref *kref)
 {
 	if (rec) {
-		struct event e = debug_event_now(site, kref);
+		struct event e = debug_event_now(site, chain, kref);
 
 		debug_record_event(rec, last ? OP_FINAL_PUT : OP_PUT, e);
 		if (last)
@@ -231,16 +233,17 @@ static void record_put(struct stripe *s, struct record *rec, bool last,
 int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
 		   const struct kref_site *site)
 {
+	kref_chain_t chain = debug_chain_here();
 	struct stripe *s;
 	struct record *rec = debug_lock_record(kref, &s);
 	bool last;
 
-	if (put_after_release(s, &rec, site, kref, __builtin_return_address(0)))
+	if (put_after_release(s, &rec, site, chain, kref))
 		return 0;
 	kref_debug_site = site;
 	last = (refcount_dec_and_test)(&kref->refcount);
 	kref_debug_site = NULL;
-	record_put(s, rec, last, site, kref);
+	record_put(s, rec, last, site, chain, kref);
 	if (last)
 		release(kref);
 	return last;
@@ -253,18 +256,18 @@ int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
  */
 static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 		      void (*lock)(void *), void (*unlock)(void *), void *l,
-		      const struct kref_site *site, const void *caller)
+		      const struct kref_site *site, kref_chain_t chain)
 {
 	struct stripe *s;
 	struct record *rec = debug_lock_record(kref, &s);
 	bool last;
 
-	if (put_after_release(s, &rec, site, kref, caller))
+	if (put_after_release(s, &rec, site, chain, kref))
 		return 0;
 	kref_debug_site = site;
 	if ((refcount_dec_not_one)(&kref->refcount)) {
 		kref_debug_site = NULL;
-		record_put(s, rec, false, site, kref);
+		record_put(s, rec, false, site, chain, kref);
 		return 0;
 	}
 	kref_debug_site = NULL;
@@ -273,14 +276,14 @@ static int put_locked(struct kref *kref, void (*release)(struct kref *kref),
 	lock(l);
 	/* Anything may have happened meanwhile: look again. */
 	rec = debug_lock_record(kref, &s);
-	if (put_after_release(s, &rec, site, kref, caller)) {
+	if (put_after_release(s, &rec, site, chain, kref)) {
 		unlock(l);
 		return 0;
 	}
 	kref_debug_site = site;
 	last = (refcount_dec_and_test)(&kref->refcount);
 	kref_debug_site = NULL;
-	record_put(s, rec, last, site, kref);
+	record_put(s, rec, last, site, chain, kref);
 	if (!last) {
 		unlock(l);
 		return 0;
@@ -298,14 +301,14 @@ int kref_debug_put_mutex(struct kref *kref, void (*release)(struct kref *kref),
 			 pthread_mutex_t *mutex, const struct kref_site *site)
 {
 	return put_locked(kref, release, mutex_lock, mutex_unlock, mutex, site,
-			  __builtin_return_address(0));
+			  debug_chain_here());
 }
 
 int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site)
 {
 	return put_locked(kref, release, spin_lock, spin_unlock,
-			  (void *)lock, site, __builtin_return_address(0));
+			  (void *)lock, site, debug_chain_here());
 }
 
 /* ---- for kref/cleanup.h's scopes (debug_scope.c) -------------------- */
@@ -318,7 +321,8 @@ bool kref_debug_record_escape_(const struct kref *kref,
 	bool live = rec && !(rec->flags & RELEASED);
 
 	if (live)
-		debug_record_event(rec, OP_ESCAPE, debug_event_now(site, kref));
+		debug_record_event(rec, OP_ESCAPE,
+				   debug_event_now(site, KREF_CHAIN_NONE, kref));
 	debug_unlock(s);
 	return live;
 }

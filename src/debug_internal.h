@@ -19,6 +19,7 @@
 #include <kref/kref.h>
 #include <kref/debug_site.h>
 #include "internal.h"
+#include "debug_stack.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -27,9 +28,11 @@
 enum op { OP_INIT, OP_GET, OP_GET_UNLESS_ZERO, OP_GET_UNLESS_ZERO_FAILED,
 	  OP_PUT, OP_FINAL_PUT, OP_ESCAPE, OP_FREED };
 
-/* One operation: where, by which thread, and the count right after it. */
+/* One operation: where (the call's site, and the chain of calls that led
+ * to it), by which thread, and the count right after it. */
 struct event {
 	const struct kref_site *site;
+	kref_chain_t chain;
 	int tid;
 	int count;
 };
@@ -62,7 +65,12 @@ void debug_forget(struct stripe *s, struct record *rec);
 /* Remembers @rec as released at @e, for a later misuse's report. */
 void debug_mark_released(struct stripe *s, struct record *rec, struct event e);
 void debug_record_event(struct record *rec, enum op op, struct event e);
-struct event debug_event_now(const struct kref_site *site, const struct kref *kref);
+struct event debug_event_now(const struct kref_site *site, kref_chain_t chain,
+			     const struct kref *kref);
+/* The chain of the program's calls that led to the kref_debug_* entry point
+ * this is written in. */
+#define debug_chain_here() \
+	kref_chain_capture_(__builtin_return_address(0), __builtin_frame_address(0))
 /* The fork generation of this process (its leak reports' objects). */
 uint16_t debug_generation(void);
 /* Calls @fn on every record of this generation not released, each under
@@ -108,11 +116,9 @@ enum released_memory debug_released_memory(const struct kref *kref);
 
 /* ---- debug_report.c --------------------------------------------------- */
 
-/* A rule broken by @now on the object of @rec; @caller: the return address
- * into the program, where the backtrace starts. */
+/* A rule broken by @now on the object of @rec: each site with its chain. */
 void debug_report_rule(const char *what, const char *rule,
-		       const struct event *now, const struct record *rec,
-		       const void *caller);
+		       const struct event *now, const struct record *rec);
 extern const char debug_rule_get[], debug_rule_put[];
 void debug_report_start(void);
 

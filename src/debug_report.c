@@ -66,6 +66,17 @@ static void add_site(struct report *r, const struct event *e)
 	    e->site->func, e->tid);
 }
 
+/* @e's site, then the calls that led to it, one a line. */
+static void add_site_chain(struct report *r, const struct event *e)
+{
+	add_site(r, e);
+	add(r, "\n");
+	if (r->len < (int)sizeof(r->text) - 1)
+		r->len += (int)kref_chain_format_(e->chain, "      ",
+						  r->text + r->len,
+						  sizeof(r->text) - (size_t)r->len);
+}
+
 static void add_history(struct report *r, const struct record *rec)
 {
 	unsigned int first = rec->events > DEBUG_HISTORY ?
@@ -75,34 +86,34 @@ static void add_history(struct report *r, const struct record *rec)
 	for (unsigned int i = first; i < rec->events; i++) {
 		const struct event *e = &rec->history[i % DEBUG_HISTORY];
 
+		char chain[512];
+
 		add(r, "    %-26s count %-11d at ",
 		    op_name[rec->op[i % DEBUG_HISTORY]], e->count);
 		add_site(r, e);
+		if (kref_chain_format_line_(e->chain, 4, chain, sizeof(chain)))
+			add(r, "\n      %s", chain);
 		add(r, "\n");
 	}
 }
 
 void debug_report_rule(const char *what, const char *rule,
-		       const struct event *now, const struct record *rec,
-		       const void *caller)
+		       const struct event *now, const struct record *rec)
 {
 	struct report r = { .len = 0 };
 
 	add(&r, "kref: %s\n  at ", what);
-	add_site(&r, now);
-	add(&r, "\n  object %p\n", (const void *)rec->kref);
+	add_site_chain(&r, now);
+	add(&r, "  object %p\n", (const void *)rec->kref);
 	if (rec->flags & RELEASED) {
 		add(&r, "  its final put was at ");
-		add_site(&r, &rec->final_put);
-		add(&r, "\n");
+		add_site_chain(&r, &rec->final_put);
 	}
 	add(&r, "  initialised at ");
-	add_site(&r, &rec->init);
-	add(&r, "\n");
+	add_site_chain(&r, &rec->init);
 	add_history(&r, rec);
 	add(&r, "  %s\n", rule);
 	kref_report_write(r.text, r.len);
-	kref_report_backtrace(caller);
 	kref_report_end();
 }
 
@@ -145,8 +156,7 @@ static void report_leak(const struct record *rec)
 
 	add(&r, "kref: leak: object %p still referenced (count %d at its last "
 	    "operation)\n  initialised at ", (const void *)rec->kref, last->count);
-	add_site(&r, &rec->init);
-	add(&r, "\n");
+	add_site_chain(&r, &rec->init);
 	if (escape) {
 		add(&r, "  a reference escaped its scope at ");
 		add_site(&r, escape);
@@ -165,8 +175,7 @@ static void report_freed_referenced(const struct record *rec,
 	add(&r, "kref: object %p freed while still referenced (count %d at its "
 	    "last operation): its other references were lost\n  initialised "
 	    "at ", (const void *)rec->kref, last->count);
-	add_site(&r, &rec->init);
-	add(&r, "\n");
+	add_site_chain(&r, &rec->init);
 	add_history(&r, rec);
 	add(&r, "  %s; free it only in the release function\n", debug_rule_put);
 	kref_report_write(r.text, r.len);

@@ -156,9 +156,10 @@ void debug_forget(struct stripe *s, struct record *rec)
 	drop(rec);
 }
 
-struct event debug_event_now(const struct kref_site *site, const struct kref *kref)
+struct event debug_event_now(const struct kref_site *site, kref_chain_t chain,
+			     const struct kref *kref)
 {
-	struct event e = { site, kref_thread_id(), (int)kref_read(kref) };
+	struct event e = { site, chain, kref_thread_id(), (int)kref_read(kref) };
 
 	return e;
 }
