@@ -443,7 +443,7 @@ install: $(LIBS)
 	    libkref.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref.pc
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    libkref-debug.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref-debug.pc
+	    -e 's|@DW_LIBS@|$(DW_LIBS)|' libkref-debug.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libkref-debug.pc
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
