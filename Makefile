@@ -169,7 +169,7 @@ $(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(B)/libk
 # Tests that hold percpu_ref's race windows open link src/percpu.c built
 # with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
 HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
-	test_stress_percpu)
+	test_percpu_fork_callbacks test_stress_percpu)
 $(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<

@@ -45,18 +45,23 @@ struct chunk {				/* at base + UNIT - HEADER */
 };
 _Static_assert(sizeof(struct chunk) <= HEADER, "a chunk's header fits its line");
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kref_lock alloc_lock;
 static struct chunk *with_room;
 static size_t nr_chunks, nr_used;
 
 void kref_percpu_alloc_lock(void)
 {
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 }
 
 void kref_percpu_alloc_unlock(void)
 {
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
+}
+
+bool kref_percpu_alloc_mine(void)
+{
+	return kref_lock_mine(&alloc_lock);
 }
 
 static void list_add(struct chunk *c)
@@ -124,10 +129,10 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	unsigned long slot;
 	bool reused;
 
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	c = with_room ? with_room : chunk_new();
 	if (!c) {
-		pthread_mutex_unlock(&alloc_lock);
+		kref_unlock(&alloc_lock);
 		return NULL;
 	}
 	reused = c->free_top != 0;
@@ -140,20 +145,21 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	nr_used++;
 	if (++c->used == SLOTS)
 		list_del(c);
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 	if (reused)
 		kref_percpu_zero(&c->base[slot]);
 	*chunk = c;
 	return &c->base[slot];
 }
 
-/* Only once no sequence can add to the counters (atomic mode, switched). */
+/* Only once no sequence can add to the counters (atomic mode, switched);
+ * never with percpu.c's switch lock held (fork_prepare() in percpu.c). */
 void kref_percpu_free(unsigned long *counters, void *chunk)
 {
 	struct chunk *c = chunk;
 	unsigned long slot = (unsigned long)(counters - c->base);
 
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	nr_used--;
 	if (c->used-- == SLOTS)
 		list_add(c);
@@ -165,13 +171,13 @@ void kref_percpu_free(unsigned long *counters, void *chunk)
 		c->base[slot] = c->free_top;
 		c->free_top = slot + 1;
 	}
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 }
 
 void kref_percpu_alloc_stats_(size_t *chunks, size_t *used)
 {
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	*chunks = nr_chunks;
 	*used = nr_used;
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 }
