@@ -295,13 +295,15 @@ static void drop_vanished(void)
 			p = &f->next;	/* ours: we finish it, here too */
 			continue;
 		}
+		*p = f->next;
+		if (!f->holds)	/* then the ref may be gone: not ours to keep */
+			continue;
 		/* Relaxed: the child has one thread, this one. */
 		c = atomic_load_explicit(&f->ref->data->count, memory_order_relaxed);
-		while (f->holds && c != 1 &&
+		while (c != 1 &&
 		       !atomic_compare_exchange_weak_explicit(&f->ref->data->count,
 				&c, c - 1, memory_order_relaxed, memory_order_relaxed))
 			;
-		*p = f->next;
 	}
 }
 

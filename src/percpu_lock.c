@@ -14,6 +14,10 @@
  * anything but each other.
  *
  * Contended, a thread sleeps on a futex; the holder wakes one sleeper.
+ * In a forked child, threads that were waiting in the parent stay counted
+ * in waiters (one of them may be the child's own thread, interrupted by
+ * the handler that forked): each release then makes one needless futex
+ * call, and nothing worse.
  */
 #define _GNU_SOURCE
 #include <limits.h>
