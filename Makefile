@@ -290,7 +290,8 @@ demo: $(B)/demo
 demo-debug: $(B)/demo-debug
 	$(B)/demo-debug
 
-STRESS_TESTS := test_stress test_stress_percpu test_stress_rcuref
+STRESS_TESTS := test_stress test_stress_percpu test_stress_percpu_fork \
+	test_stress_rcuref
 stress: $(patsubst %,$(B)/tests/%,$(STRESS_TESTS))
 	@for t in $(STRESS_TESTS); do echo "== $$t"; \
 		KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/$$t || exit 1; \
