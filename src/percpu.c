@@ -149,14 +149,22 @@ static volatile sig_atomic_t list_busy, child_drop_pending;
 
 static void drop_vanished(void);
 
+/* The change is done; in a child forked during it, so are the drops that
+ * the fork left to us (only ever set while list_busy is). */
 static void list_changed(void)
 {
-	atomic_signal_fence(memory_order_seq_cst);	/* the change is done */
-	list_busy = 0;
-	atomic_signal_fence(memory_order_seq_cst);
-	if (child_drop_pending) {
-		child_drop_pending = 0;
-		drop_vanished();
+	for (;;) {
+		while (child_drop_pending) {
+			child_drop_pending = 0;
+			drop_vanished();	/* a fork in it defers to us again */
+		}
+		atomic_signal_fence(memory_order_seq_cst);
+		list_busy = 0;
+		atomic_signal_fence(memory_order_seq_cst);
+		if (!child_drop_pending)
+			return;
+		list_busy = 1;	/* a fork came just before: drop for it */
+		atomic_signal_fence(memory_order_seq_cst);
 	}
 }
 
@@ -364,10 +372,14 @@ static void fork_child(void)
 	/* The list is whole unless a handler interrupted its change on this
 	 * thread: then list_changed() drops them as the change ends, before
 	 * the child can create a thread on a stack that holds a record. */
-	if (list_busy)
+	if (list_busy) {
 		child_drop_pending = 1;
-	else
+	} else {
+		list_busy = 1;	/* a change too, for a fork in a handler here */
+		atomic_signal_fence(memory_order_seq_cst);
 		drop_vanished();
+		list_changed();
+	}
 	fork_unlock();
 }
 
