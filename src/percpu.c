@@ -173,6 +173,7 @@ static void list_push(struct finishing *f)
 	list_busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
 	f->next = finishing;
+	TEST_HOOK(f->ref, KREF_INTERNAL_HOOK_LIST_CHANGE);
 	finishing = f;
 	list_changed();
 }

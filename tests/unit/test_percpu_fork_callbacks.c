@@ -13,8 +13,9 @@
  * the other's callback, and so did a fork with a lock that another
  * callback takes.  Then fork() from a signal handler that interrupted a
  * libkref critical section of its own thread (the switch lock, held in the
- * test hook of src/test_hooks.h; the allocator's lock), which waited for
- * itself.
+ * test hooks of src/test_hooks.h: mid-switch, and mid-change of the list
+ * of switches being confirmed while another thread confirms; the
+ * allocator's lock), which waited for itself.
  *
  * The forking thread's child returns from the callback into libkref,
  * which ends the call it interrupted, then checks every ref: the others
@@ -29,6 +30,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,11 +383,17 @@ static void fork_in_handler(int sig)
 	sig_forked = 1;
 }
 
-/* Holding switch_lock, mid-switch: the signal arrives here. */
+static struct percpu_ref v_ref, l_ref;
+static atomic_bool list_hook_armed;
+
+/* Holding switch_lock, mid-switch or mid-change of the finishing list:
+ * the signal arrives here. */
 static void hook(struct percpu_ref *r, enum kref_internal_hook_point point)
 {
-	if (r == &sig_ref && point == KREF_INTERNAL_HOOK_SWITCH_FLAGGED &&
-	    atomic_exchange(&hook_armed, false))
+	if ((r == &sig_ref && point == KREF_INTERNAL_HOOK_SWITCH_FLAGGED &&
+	     atomic_exchange(&hook_armed, false)) ||
+	    (r == &l_ref && point == KREF_INTERNAL_HOOK_LIST_CHANGE &&
+	     atomic_exchange(&list_hook_armed, false)))
 		raise(SIGUSR1);
 }
 
@@ -404,6 +412,36 @@ static int wait_child(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return status;
+}
+
+/* Another thread, held in its confirmation: its switch is on the list,
+ * keeping a reference. */
+static sem_t v_in, v_go;
+static atomic_int v_released, l_released;
+
+static void v_release(struct percpu_ref *r)
+{
+	atomic_fetch_add(r == &v_ref ? &v_released : &l_released, 1);
+}
+
+static void v_confirm(struct percpu_ref *r)
+{
+	(void)r;
+	sem_post(&v_in);
+	while (sem_wait(&v_go) != 0)
+		;
+}
+
+static void *v_main(void *arg)
+{
+	(void)arg;
+	percpu_ref_switch_to_atomic(&v_ref, v_confirm);
+	return NULL;
+}
+
+static void nothing(struct percpu_ref *r)
+{
+	(void)r;
 }
 
 /* In the child: the section the handler interrupted has ended. */
@@ -442,6 +480,7 @@ static void test_signal(void)
 		percpu_ref_init(&sig_other, sig_release, 0);
 		percpu_ref_get_many(&sig_ref, HELD);
 		atomic_store(&hook_armed, true);
+		fflush(stdout);	/* the child must not print it again */
 		percpu_ref_kill(&sig_ref);
 		if (sig_forked == 2)
 			sig_child_checks(true);
@@ -461,10 +500,68 @@ static void test_signal(void)
 		ok(1, "# SKIP per-CPU mode off: no hook inside a switch");
 	}
 
+	/*
+	 * In the middle of a change of the finishing list, while another
+	 * thread's switch is on it: the child must leave the list alone until
+	 * the change ends, then drop that switch's kept reference (dropped at
+	 * once, the interrupted change puts the other thread's record back,
+	 * and the child's kill of its ref waits for ever).
+	 */
+	alarm(WATCHDOG);
+	sig_forked = 0;
+	atomic_store(&v_released, 0);
+	atomic_store(&l_released, 0);
+	sem_init(&v_in, 0, 0);
+	sem_init(&v_go, 0, 0);
+	percpu_ref_init(&v_ref, v_release, 0);
+	percpu_ref_init(&l_ref, v_release, 0);
+	percpu_ref_init(&sig_other, sig_release, 0);
+	percpu_ref_get_many(&v_ref, HELD);
+	percpu_ref_get_many(&l_ref, HELD);
+	{
+		pthread_t v;
+
+		pthread_create(&v, NULL, v_main, NULL);
+		while (sem_wait(&v_in) != 0)
+			;
+		atomic_store(&list_hook_armed, true);
+		fflush(stdout);
+		percpu_ref_switch_to_atomic(&l_ref, nothing);
+		if (sig_forked == 2) {
+			alarm(WATCHDOG);
+			check(count_of(&v_ref) == HELD + 1, "the other thread's switch: "
+			      "its kept reference dropped once the change ended", 1);
+			percpu_ref_kill(&v_ref);	/* waits for no confirmation */
+			percpu_ref_put_many(&v_ref, HELD);
+			check(atomic_load(&v_released) == 1, "and released once", 1);
+			check(count_of(&l_ref) == HELD + 1, "our own switch: ended here", 2);
+			sig_child_checks(false);
+		}
+		status = sig_forked == 1 ? wait_child(sig_child) : -1;
+		sem_post(&v_go);
+		pthread_join(v, NULL);
+	}
+	alarm(0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "fork from a signal handler that interrupted a change of the "
+	   "finishing list while another thread confirms: the child drops that "
+	   "switch once the change is over, and uses libkref");
+	percpu_ref_kill(&v_ref);
+	percpu_ref_put_many(&v_ref, HELD);
+	percpu_ref_kill(&l_ref);
+	percpu_ref_put_many(&l_ref, HELD);
+	is(atomic_load(&v_released) + atomic_load(&l_released), 2,
+	   "the parent's refs: released once each");
+	percpu_ref_exit(&v_ref);
+	percpu_ref_exit(&l_ref);
+	percpu_ref_kill(&sig_other);
+	percpu_ref_exit(&sig_other);
+
 	/* In the allocator's lock: as if the signal came inside init. */
 	alarm(WATCHDOG);
 	sig_forked = 0;
 	percpu_ref_init(&sig_other, sig_release, 0);
+	fflush(stdout);
 	kref_percpu_alloc_lock();
 	raise(SIGUSR1);
 	kref_percpu_alloc_unlock();
@@ -480,7 +577,7 @@ static void test_signal(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
-/* With an argument N, only case N (a test number; 25 to 27 are the
+/* With an argument N, only case N (a test number; 25 and on are the
  * signal handler's), to see one case hang on the code before the fix. */
 int main(int argc, char **argv)
 {
