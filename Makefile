@@ -209,7 +209,7 @@ $(B)/tests/test_stress_debug: tests/unit/test_stress.c $(TEST_HEADERS) $(LIBS) $
 # Tests that hold percpu_ref's race windows open link src/percpu.c built
 # with its test hooks (src/test_hooks.h) ahead of libkref.a, which has none.
 HOOKED_TESTS := $(patsubst %,$(B)/tests/%,test_percpu_window test_percpu_fork \
-	test_stress_percpu)
+	test_percpu_fork_callbacks test_stress_percpu)
 $(B)/obj/percpu_hooks.o: src/percpu.c src/internal.h src/test_hooks.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DKREF_TEST_HOOKS -c -o $@ $<
@@ -348,7 +348,8 @@ demo: $(B)/demo
 demo-debug: $(B)/demo-debug
 	$(B)/demo-debug
 
-STRESS_TESTS := test_stress test_stress_percpu test_stress_rcuref
+STRESS_TESTS := test_stress test_stress_percpu test_stress_percpu_fork \
+	test_stress_rcuref
 stress: $(patsubst %,$(B)/tests/%,$(STRESS_TESTS))
 	@for t in $(STRESS_TESTS); do echo "== $$t"; \
 		KREF_STRESS_SCALE=$${KREF_STRESS_SCALE:-20} $(B)/tests/$$t || exit 1; \

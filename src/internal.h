@@ -6,7 +6,9 @@
 #define KREF_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* For the library's own files: not exported from libkref.so. */
 #pragma GCC visibility push(hidden)
@@ -59,14 +61,31 @@ void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);
 /* For tests: how many scope-based references this thread has recorded. */
 unsigned int kref_debug_scope_depth_(void);
 
+/* percpu_lock.c: a lock whose word holds its owner's pthread_self(), so
+ * that a thread (or a signal handler on it) can tell it holds it; zero is
+ * unlocked.  Contended, threads sleep on a futex. */
+struct kref_lock {
+	_Atomic uintptr_t owner;
+	atomic_uint waiters;	/* threads that may sleep on wake */
+	atomic_uint wake;	/* the futex word: bumped by a release */
+};
+void kref_lock(struct kref_lock *l);
+void kref_unlock(struct kref_lock *l);
+bool kref_lock_mine(struct kref_lock *l);
+/* Sleeps while *@word == @seen (or not at all); wakes up to @nr sleepers. */
+void kref_futex_wait(atomic_uint *word, unsigned int seen);
+void kref_futex_wake(atomic_uint *word, int nr);
+
 /* percpu_alloc.c: per-CPU counters for one ref, zeroed, at CPU 0's
  * counter (percpu.h says where the others are), or NULL; *@chunk is for
- * kref_percpu_free().  The lock is for fork handlers. */
+ * kref_percpu_free(), which is never called with percpu.c's switch lock
+ * held.  The lock is for fork handlers. */
 unsigned long *kref_percpu_alloc(void **chunk);
 void kref_percpu_free(unsigned long *counters, void *chunk);
 void kref_percpu_zero(unsigned long *counters);
 void kref_percpu_alloc_lock(void);
 void kref_percpu_alloc_unlock(void);
+bool kref_percpu_alloc_mine(void);
 
 /* For tests: chunks mapped, and slots handed out. */
 void kref_percpu_alloc_stats_(size_t *chunks, size_t *used);

@@ -15,6 +15,13 @@
  * number of refs (zeroing a reused slot is O(CPUs)).  A chunk whose last
  * slot is freed is unmapped unless it is the only chunk with room.  One
  * lock for all: init and exit are not the fast path.
+ *
+ * A chunk's header is in its own mapping, in the last cache line of unit
+ * 0 (those 8 slots are never handed out), not in malloc's heap: a header
+ * malloc'ed among the refs' data would stay when they are freed, and the
+ * kept chunk's header, allocated late, pinned the top of the heap above
+ * every freed ref (18 MB after 390,000 refs, which malloc_trim could not
+ * give back).  The allocator now allocates nothing from malloc.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -26,28 +33,35 @@
 #include "internal.h"
 
 #define UNIT		(1UL << KREF_PERCPU_UNIT_SHIFT_)
-#define SLOTS		((unsigned int)(UNIT / sizeof(unsigned long)))
+#define HEADER		64UL	/* unit 0's last cache line */
+#define SLOTS		((unsigned int)((UNIT - HEADER) / sizeof(unsigned long)))
 
-struct chunk {
+struct chunk {				/* at base + UNIT - HEADER */
 	unsigned long *base;		/* unit 0; unit c at base + c * UNIT */
 	struct chunk *prev, *next;	/* on the list while it has room */
 	unsigned int used;		/* slots handed out */
 	unsigned int fresh;		/* slots from here on never were */
 	unsigned long free_top;		/* freed slots' stack: index + 1 */
 };
+_Static_assert(sizeof(struct chunk) <= HEADER, "a chunk's header fits its line");
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kref_lock alloc_lock;
 static struct chunk *with_room;
 static size_t nr_chunks, nr_used;
 
 void kref_percpu_alloc_lock(void)
 {
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 }
 
 void kref_percpu_alloc_unlock(void)
 {
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
+}
+
+bool kref_percpu_alloc_mine(void)
+{
+	return kref_lock_mine(&alloc_lock);
 }
 
 static void list_add(struct chunk *c)
@@ -76,20 +90,16 @@ static size_t chunk_bytes(void)
 
 static struct chunk *chunk_new(void)
 {
-	struct chunk *c = calloc(1, sizeof(*c));
-	void *m;
+	struct chunk *c;
+	void *m = mmap(NULL, chunk_bytes(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (!c)
+	if (m == MAP_FAILED)
 		return NULL;
-	m = mmap(NULL, chunk_bytes(), PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		free(c);
-		return NULL;
-	}
 	/* A huge page would make every CPU's unit resident at the first get;
 	 * best effort, as THP may be off or unknown here. */
 	madvise(m, chunk_bytes(), MADV_NOHUGEPAGE);
+	c = (struct chunk *)((char *)m + UNIT - HEADER);	/* zero, as mmap gave it */
 	c->base = m;
 	list_add(c);
 	nr_chunks++;
@@ -119,10 +129,10 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	unsigned long slot;
 	bool reused;
 
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	c = with_room ? with_room : chunk_new();
 	if (!c) {
-		pthread_mutex_unlock(&alloc_lock);
+		kref_unlock(&alloc_lock);
 		return NULL;
 	}
 	reused = c->free_top != 0;
@@ -135,39 +145,39 @@ unsigned long *kref_percpu_alloc(void **chunk)
 	nr_used++;
 	if (++c->used == SLOTS)
 		list_del(c);
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 	if (reused)
 		kref_percpu_zero(&c->base[slot]);
 	*chunk = c;
 	return &c->base[slot];
 }
 
-/* Only once no sequence can add to the counters (atomic mode, switched). */
+/* Only once no sequence can add to the counters (atomic mode, switched);
+ * never with percpu.c's switch lock held (fork_prepare() in percpu.c). */
 void kref_percpu_free(unsigned long *counters, void *chunk)
 {
 	struct chunk *c = chunk;
 	unsigned long slot = (unsigned long)(counters - c->base);
 
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	nr_used--;
 	if (c->used-- == SLOTS)
 		list_add(c);
 	if (!c->used && (c->prev || c->next)) {
 		list_del(c);
-		munmap(c->base, chunk_bytes());
-		free(c);
 		nr_chunks--;
+		munmap(c->base, chunk_bytes());	/* the header with it */
 	} else {
 		c->base[slot] = c->free_top;
 		c->free_top = slot + 1;
 	}
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 }
 
 void kref_percpu_alloc_stats_(size_t *chunks, size_t *used)
 {
-	pthread_mutex_lock(&alloc_lock);
+	kref_lock(&alloc_lock);
 	*chunks = nr_chunks;
 	*used = nr_used;
-	pthread_mutex_unlock(&alloc_lock);
+	kref_unlock(&alloc_lock);
 }

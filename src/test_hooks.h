@@ -19,6 +19,11 @@ enum kref_internal_hook_point {
 	 * so gets and puts go to the atomic count, but the membarriers and
 	 * the sum of the per-CPU counters are still to come. */
 	KREF_INTERNAL_HOOK_SWITCH_FLAGGED,
+	/* list_push(), switch_lock held, in the middle of adding a switch
+	 * that has a confirmation to run to the finishing list (list_busy
+	 * set): where a fork from a signal handler must leave the list alone
+	 * in the child until the change is done. */
+	KREF_INTERNAL_HOOK_LIST_CHANGE,
 };
 
 /* Called at each point if set; set it before any thread can switch. */

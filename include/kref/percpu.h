@@ -22,9 +22,11 @@
  * ignored; a CPU numbered past them uses the atomic counter).
  *
  * Gets, puts and trygets are async-signal-safe; the switches, kill,
- * resurrect, init and exit are not.  fork() waits for a switch that
- * another thread has under way, its confirmation and puts included, and
- * the child may use every call.
+ * resurrect, init and exit are not.  fork() waits only for libkref's own
+ * short critical sections, never for a confirmation, a release() or a lock
+ * of the program, and the child may use every call: a switch another
+ * thread was confirming is over there, without its confirmation
+ * (docs/percpu.md).
  */
 #ifndef KREF_PERCPU_H
 #define KREF_PERCPU_H

@@ -8,12 +8,15 @@
  * set, counters not yet summed), or in the switch's confirmation callback,
  * which runs after the lock is dropped.  The main thread forks.  The
  * thread is let go only once the forking thread is seen blocked (in
- * /proc): fork must wait for a switch under way to end, its confirmation
- * and its puts (the switch's own reference, a kill's initial one)
- * included, so the child's count is exact.  Without fork handling, fork
- * goes on with the lock held, and the child's first switch waits forever;
- * an alarm() in the child bounds that wait and the child dies of SIGALRM.  The child then kills, switches, resurrects and
- * reinits refs, inherited and new, checks every count, and exits 0.
+ * /proc), or waiting for its child: fork must wait for the switch's
+ * critical section, and not for the confirmation, which is the program's
+ * code.  Either way the child's count is exact: it drops the reference
+ * that a switch it will never see end kept across the confirmation.
+ * Without fork handling, fork goes on with the lock held, and the child's
+ * first switch waits forever; an alarm() in the child bounds that wait
+ * and the child dies of SIGALRM.  The child then kills, switches,
+ * resurrects and reinits refs, inherited and new, checks every count, and
+ * exits 0.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

@@ -83,8 +83,7 @@ static void hook(struct percpu_ref *r, enum kref_internal_hook_point point)
 	static _Thread_local unsigned int seed = 12345;
 
 	(void)r;
-	(void)point;
-	if (next_random(&seed) % 4 == 0) {
+	if (point == KREF_INTERNAL_HOOK_SWITCH_FLAGGED && next_random(&seed) % 4 == 0) {
 		atomic_fetch_add_explicit(&yields, 1, memory_order_relaxed);
 		sched_yield();
 	}
