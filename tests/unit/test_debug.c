@@ -371,6 +371,39 @@ static void test_correct_use_is_silent(void)
 		diag("output:\n%s", output);
 }
 
+/* ---- 5b. the exit-time leak report's settings -------------------------- */
+
+static int leak_with(const char *name, const char *value, int leaks)
+{
+	if (leaks) {
+		struct obj *o = new_obj();
+
+		kref_init(&o->ref);
+	}
+	setenv(name, value, 1);		/* read by the report at exit */
+	return 0;
+}
+
+static int leak_exitcode(void) { return leak_with("KREF_LEAK_EXITCODE", "23", 1); }
+static int clean_exitcode(void) { return leak_with("KREF_LEAK_EXITCODE", "23", 0); }
+static int leak_quiet(void) { return leak_with("KREF_LEAKS", "0", 1); }
+
+static void test_leak_settings(void)
+{
+	int status = run_child(leak_exitcode, NULL);
+
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 23 &&
+	   count_lines("kref: 1 object still referenced") == 1,
+	   "KREF_LEAK_EXITCODE=23: a leaking run is reported once and exits 23");
+	status = run_child(clean_exitcode, NULL);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0 && !output[0],
+	   "  a run without leaks exits 0, silently");
+	status = run_child(leak_quiet, NULL);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	   !strstr(output, "kref: leak"),
+	   "KREF_LEAKS=0: no leak report at exit");
+}
+
 /* ---- 6. a program's own helpers pass their caller's site --------------- */
 
 #define obj_get(o)	obj_get_at((o), KREF_CALLER)
@@ -428,5 +461,6 @@ int main(void)
 	test_rule3_race();
 	test_correct_use_is_silent();
 	test_helpers();
+	test_leak_settings();
 	return done_testing();
 }
