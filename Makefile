@@ -383,7 +383,7 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -c -o $@-rcu-call.o bench/table_rcu.c)
 	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -D_LGPL_SOURCE -c -o $@-rcu-inline.o bench/table_rcu.c)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
-		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS)
+		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS) -ldl $(DW_LIBS)
 
 build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
