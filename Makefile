@@ -24,6 +24,8 @@
 # tests/harness/critical_hook.c's critical section); each in build/MODE.
 # tests/harness/check says what each mode runs.
 
+# A release changes VERSION (and adds debian/changelog's entry for it, which
+# tests/shell/version.sh checks): include/kref/version.h follows it.
 VERSION    := 0.3.0
 SOVERSION  := 2
 PREFIX     ?= /usr/local
@@ -57,7 +59,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLA
 # 64-bit file offsets: a 32-bit test's readdir() fails (EOVERFLOW) on a
 # 64-bit host's directory under qemu-user without them.
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples -D_FILE_OFFSET_BITS=64
-HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
+HEADERS := $(sort include/kref.h include/kref/version.h $(wildcard include/kref/*.h include/kref/arch/*.h))
 # Debug mode (src/debug*.c) is libkref-debug.a, linked only into programs
 # built with KREF_DEBUG: it brings its own malloc() (src/debug_alloc.c).
 DEBUG_SRCS := $(wildcard src/debug*.c)
@@ -84,6 +86,22 @@ SOREAL  := $(SONAME).0.0
 LIBS    := $(B)/libkref.a $(B)/$(SOREAL) $(B)/libkref-debug.a
 
 all: $(LIBS)
+
+# include/kref/version.h: VERSION for the preprocessor.  Rewritten from it
+# when the Makefile changes, and only if its bytes differ (so that another
+# edit of the Makefile rebuilds nothing).  It is kept in git, so that
+# <kref.h> works from a checkout, or a copied include/, without make.
+VERSION_PARTS := $(subst ., ,$(VERSION))
+ifneq ($(words $(VERSION_PARTS)),3)
+$(error VERSION must be MAJOR.MINOR.PATCH, not "$(VERSION)")
+endif
+include/kref/version.h: Makefile
+	@sed -e 's/^\(#define KREF_VERSION_MAJOR\).*/\1\t$(word 1,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_MINOR\).*/\1\t$(word 2,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_PATCH\).*/\1\t$(word 3,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_STRING\).*/\1\t"$(VERSION)"/' $@ >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; \
+	else mv -f $@.new $@; echo "include/kref/version.h: $(VERSION)"; fi
 
 $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
