@@ -124,8 +124,12 @@ $(B)/libkref-debug.a: $(DEBUG_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/$(SOREAL): $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+# Every export carries the version node of the release that added it
+# (src/libkref.map); nothing else is exported.
+MAP     := src/libkref.map
+$(B)/$(SOREAL): $(LIB_OBJS) $(MAP)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=$(MAP) -o $@ $(LIB_OBJS)
 	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
