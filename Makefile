@@ -13,6 +13,7 @@
 #                 a few minutes)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
+# make uninstall  remove what make install installed (the same variables)
 # make lint       kref-check over examples/ and src/ (needs coccinelle)
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
@@ -424,6 +425,37 @@ install: $(LIBS)
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \
 	done; done < man/links
 
+# make uninstall: what make install put there, by the same lists (run it
+# from the same version's tree, with the same PREFIX, DESTDIR and *DIR),
+# then the directories that are libkref's alone (INCLUDEDIR/kref and
+# DATADIR/kref-check) once empty.  Shared ones (LIBDIR, PKGCONFIGDIR,
+# MANDIR/manN, BINDIR...) stay even if empty: make cannot tell whether
+# install created them or the system had them.
+UNINSTALL_FILES = $(INCLUDEDIR)/kref.h \
+	$(patsubst include/%,$(INCLUDEDIR)/%,$(wildcard include/kref/*.h include/kref/arch/*.h)) \
+	$(patsubst compat/%,$(INCLUDEDIR)/kref/compat/%,$(wildcard compat/linux/*.h compat/linux/sched/*.h)) \
+	$(addprefix $(LIBDIR)/,libkref.a libkref-debug.a $(SOREAL) $(SONAME) libkref.so) \
+	$(addprefix $(PKGCONFIGDIR)/,libkref.pc libkref-debug.pc) \
+	$(patsubst man/%,$(MANDIR)/man1/%,$(wildcard man/*.1)) \
+	$(patsubst man/%,$(MANDIR)/man3/%,$(wildcard man/*.3)) \
+	$(patsubst man/%,$(MANDIR)/man7/%,$(wildcard man/*.7)) \
+	$(BINDIR)/kref-check \
+	$(patsubst tools/kref-check/cocci/%,$(DATADIR)/kref-check/%,$(wildcard \
+		tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h))
+UNINSTALL_DIRS = $(addprefix $(INCLUDEDIR)/kref/,compat/linux/sched compat/linux compat arch) \
+	$(INCLUDEDIR)/kref $(DATADIR)/kref-check
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(UNINSTALL_FILES))
+	@# The link pages, as install wrote them from man/links.
+	@while read -r page names; do for n in $$names; do \
+		rm -f $(DESTDIR)$(MANDIR)/man3/$$n.3; \
+	done; done < man/links
+	@for d in $(addprefix $(DESTDIR),$(UNINSTALL_DIRS)); do \
+		[ ! -d $$d ] || rmdir $$d 2>/dev/null || \
+		echo "make uninstall: $$d holds files libkref did not install: left"; \
+	done
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+
 # kref-check (tools/kref-check, needs Coccinelle's spatch) over the
 # examples and the library: non-zero on any finding.
 lint:
@@ -452,5 +484,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
+.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install uninstall dist check-deb clean fuzz lint
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount
