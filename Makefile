@@ -17,6 +17,8 @@
 # make lint       kref-check over examples/ and src/ (needs coccinelle)
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
+# make check-abi  abidiff libkref.so against abi/, the last release's ABI
+# make abi-baseline  write abi/libkref.so.SOVERSION.abi (at a release)
 # make fuzz       the differential fuzzer (tests/fuzz/, clang's libFuzzer),
 #                 FUZZ_TIME seconds (60) per build of FUZZ_BUILDS; -j3: at once
 #
@@ -268,7 +270,7 @@ counted = rm -f build/$(1)-counts build/$(1)-skips; \
 	KREF_COUNTS=build/$(1)-counts KREF_SKIPS=build/$(1)-skips $(2); \
 	tests/harness/summary build/$(1)-counts build/$(1)-skips
 
-# Every optional tool make check, check-cross and check-deb use.
+# Every optional tool make check, check-cross, check-deb and check-abi use.
 deps:
 	tests/harness/deps
 
@@ -465,7 +467,7 @@ lint:
 # mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
-DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
+DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md abi bench compat debian \
 	docs examples include libkref.pc.in libkref-debug.pc.in man src tests tools
 DIST := build/libkref-$(VERSION).tar
 dist:
@@ -477,6 +479,19 @@ dist:
 		--transform='flags=r;s,^,libkref-$(VERSION)/,' $(DIST_FILES) && \
 	gzip -9nf $(DIST) && echo $(DIST).gz
 
+# make check-abi: libkref.so against the ABI of the last release with its
+# soname, abi/libkref.so.SOVERSION.abi, with abidiff (abigail-tools): an
+# incompatible change without a new SOVERSION fails
+# (tests/release/check-abi.sh).  A release writes its ABI with
+# make abi-baseline, from a build with debug information (CFLAGS has -g).
+ABIDW_FLAGS := --no-corpus-path --no-comp-dir-path --no-show-locs
+check-abi: $(B)/$(SOREAL)
+	@$(call counted,abi,KREF_BUILD=$(B) tests/harness/run abi tests/release/check-abi.sh)
+
+abi-baseline: $(B)/$(SOREAL)
+	@mkdir -p abi
+	abidw $(ABIDW_FLAGS) --out-file abi/$(SONAME).abi $(B)/$(SOREAL)
+
 # The Debian packages from make dist's tarball, checked (tests/release/check-deb.sh).
 check-deb:
 	@$(call counted,deb,tests/harness/run deb tests/release/check-deb.sh)
@@ -484,5 +499,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install uninstall dist check-deb clean fuzz lint
+.PHONY: all tests list-tests check deps check-cross check-system demo demo-debug stress valgrind bench chart install uninstall dist check-deb check-abi abi-baseline clean fuzz lint
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount
