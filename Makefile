@@ -488,9 +488,12 @@ ABIDW_FLAGS := --no-corpus-path --no-comp-dir-path --no-show-locs
 check-abi: $(B)/$(SOREAL)
 	@$(call counted,abi,KREF_BUILD=$(B) tests/harness/run abi tests/release/check-abi.sh)
 
+# The SPDX line goes on the second line: abidiff knows the file by its first.
 abi-baseline: $(B)/$(SOREAL)
 	@mkdir -p abi
-	abidw $(ABIDW_FLAGS) --out-file abi/$(SONAME).abi $(B)/$(SOREAL)
+	abidw $(ABIDW_FLAGS) --out-file abi/$(SONAME).abi.new $(B)/$(SOREAL)
+	sed '1a\  <!-- SPDX-License-Identifier: MIT -->' abi/$(SONAME).abi.new >abi/$(SONAME).abi
+	rm -f abi/$(SONAME).abi.new
 
 # The Debian packages from make dist's tarball, checked (tests/release/check-deb.sh).
 check-deb:
