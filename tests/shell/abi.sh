@@ -13,7 +13,8 @@ need abidiff abigail-tools
 soversion=$(sed -n 's/^SOVERSION *:= *//p' Makefile)
 [ -f "$KREF_BUILD/libkref.so.$soversion.0.0" ] ||
 	{ echo "1..0 # SKIP no $KREF_BUILD/libkref.so.$soversion.0.0: run make"; exit 0; }
-objs=$(ls "$KREF_BUILD"/obj/*.o | grep -v '/debug[^/]*\.o$\|/percpu_hooks\.o$\|/critical_hook\.o$\|/mixed_peer\.o$\|/kernel_style\.o$\|/cleanup_example\.o$')
+# libkref.so's objects: libkref.a's members, as the build left them.
+objs=$(ar t "$KREF_BUILD/libkref.a" | sed "s,^,$KREF_BUILD/obj/,")
 
 # lib NAME SOVERSION MAP [OBJECT]: a libkref.so.SOVERSION in $tmp/NAME
 # linked from the build's objects (and OBJECT) with version script MAP.
