@@ -13,9 +13,12 @@
 #                 a few minutes)
 # make valgrind   every multi-threaded test under Helgrind and DRD (long)
 # make install    PREFIX (/usr/local), DESTDIR honoured
+# make uninstall  remove what make install installed (the same variables)
 # make lint       kref-check over examples/ and src/ (needs coccinelle)
 # make dist       build/libkref-VERSION.tar.gz, byte-reproducible
 # make check-deb  build the .debs from make dist's tarball; lintian them
+# make check-abi  abidiff libkref.so against abi/, the last release's ABI
+# make abi-baseline  write abi/libkref.so.SOVERSION.abi (at a release)
 # make fuzz       the differential fuzzer (tests/fuzz/, clang's libFuzzer),
 #                 FUZZ_TIME seconds (60) per build of FUZZ_BUILDS; -j3: at once
 #
@@ -24,6 +27,8 @@
 # tests/harness/critical_hook.c's critical section); each in build/MODE.
 # tests/harness/check says what each mode runs.
 
+# A release changes VERSION (and adds debian/changelog's entry for it, which
+# tests/shell/version.sh checks): include/kref/version.h follows it.
 VERSION    := 0.3.0
 SOVERSION  := 2
 PREFIX     ?= /usr/local
@@ -57,7 +62,7 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -funwind-tables $(CPPFLA
 # 64-bit file offsets: a 32-bit test's readdir() fails (EOVERFLOW) on a
 # 64-bit host's directory under qemu-user without them.
 TEST_CFLAGS := -Itests/harness -Itests/unit -Iexamples -D_FILE_OFFSET_BITS=64
-HEADERS := include/kref.h $(wildcard include/kref/*.h include/kref/arch/*.h)
+HEADERS := $(sort include/kref.h include/kref/version.h $(wildcard include/kref/*.h include/kref/arch/*.h))
 # Debug mode (src/debug*.c) is libkref-debug.a, linked only into programs
 # built with KREF_DEBUG: it brings its own malloc() (src/debug_alloc.c).
 DEBUG_SRCS := $(wildcard src/debug*.c)
@@ -85,6 +90,22 @@ LIBS    := $(B)/libkref.a $(B)/$(SOREAL) $(B)/libkref-debug.a
 
 all: $(LIBS)
 
+# include/kref/version.h: VERSION for the preprocessor.  Rewritten from it
+# when the Makefile changes, and only if its bytes differ (so that another
+# edit of the Makefile rebuilds nothing).  It is kept in git, so that
+# <kref.h> works from a checkout, or a copied include/, without make.
+VERSION_PARTS := $(subst ., ,$(VERSION))
+ifneq ($(words $(VERSION_PARTS)),3)
+$(error VERSION must be MAJOR.MINOR.PATCH, not "$(VERSION)")
+endif
+include/kref/version.h: Makefile
+	@sed -e 's/^\(#define KREF_VERSION_MAJOR\).*/\1\t$(word 1,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_MINOR\).*/\1\t$(word 2,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_PATCH\).*/\1\t$(word 3,$(VERSION_PARTS))/' \
+	    -e 's/^\(#define KREF_VERSION_STRING\).*/\1\t"$(VERSION)"/' $@ >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; \
+	else mv -f $@.new $@; echo "include/kref/version.h: $(VERSION)"; fi
+
 $(B)/obj/%.o: src/%.c src/internal.h src/debug_internal.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS_$*) -fPIC -c -o $@ $<
@@ -106,8 +127,12 @@ $(B)/libkref-debug.a: $(DEBUG_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/$(SOREAL): $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+# Every export carries the version node of the release that added it
+# (src/libkref.map); nothing else is exported.
+MAP     := src/libkref.map
+$(B)/$(SOREAL): $(LIB_OBJS) $(MAP)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=$(MAP) -o $@ $(LIB_OBJS)
 	ln -sf $(SOREAL) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libkref.so
 
@@ -281,7 +306,7 @@ counted = rm -f build/$(1)-counts build/$(1)-skips; \
 	KREF_COUNTS=build/$(1)-counts KREF_SKIPS=build/$(1)-skips $(2); \
 	tests/harness/summary build/$(1)-counts build/$(1)-skips
 
-# Every optional tool make check, check-cross and check-deb use.
+# Every optional tool make check, check-cross, check-deb and check-abi use.
 deps:
 	tests/harness/deps
 
@@ -460,6 +485,37 @@ install: $(LIBS)
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \
 	done; done < man/links
 
+# make uninstall: what make install put there, by the same lists (run it
+# from the same version's tree, with the same PREFIX, DESTDIR and *DIR),
+# then the directories that are libkref's alone (INCLUDEDIR/kref and
+# DATADIR/kref-check) once empty.  Shared ones (LIBDIR, PKGCONFIGDIR,
+# MANDIR/manN, BINDIR...) stay even if empty: make cannot tell whether
+# install created them or the system had them.
+UNINSTALL_FILES = $(INCLUDEDIR)/kref.h \
+	$(patsubst include/%,$(INCLUDEDIR)/%,$(wildcard include/kref/*.h include/kref/arch/*.h)) \
+	$(patsubst compat/%,$(INCLUDEDIR)/kref/compat/%,$(wildcard compat/linux/*.h compat/linux/sched/*.h)) \
+	$(addprefix $(LIBDIR)/,libkref.a libkref-debug.a $(SOREAL) $(SONAME) libkref.so) \
+	$(addprefix $(PKGCONFIGDIR)/,libkref.pc libkref-debug.pc) \
+	$(patsubst man/%,$(MANDIR)/man1/%,$(wildcard man/*.1)) \
+	$(patsubst man/%,$(MANDIR)/man3/%,$(wildcard man/*.3)) \
+	$(patsubst man/%,$(MANDIR)/man7/%,$(wildcard man/*.7)) \
+	$(BINDIR)/kref-check \
+	$(patsubst tools/kref-check/cocci/%,$(DATADIR)/kref-check/%,$(wildcard \
+		tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h))
+UNINSTALL_DIRS = $(addprefix $(INCLUDEDIR)/kref/,compat/linux/sched compat/linux compat arch) \
+	$(INCLUDEDIR)/kref $(DATADIR)/kref-check
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(UNINSTALL_FILES))
+	@# The link pages, as install wrote them from man/links.
+	@while read -r page names; do for n in $$names; do \
+		rm -f $(DESTDIR)$(MANDIR)/man3/$$n.3; \
+	done; done < man/links
+	@for d in $(addprefix $(DESTDIR),$(UNINSTALL_DIRS)); do \
+		[ ! -d $$d ] || rmdir $$d 2>/dev/null || \
+		echo "make uninstall: $$d holds files libkref did not install: left"; \
+	done
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+
 # kref-check (tools/kref-check, needs Coccinelle's spatch) over the
 # examples and the library: non-zero on any finding.
 lint:
@@ -469,7 +525,7 @@ lint:
 # mtime (SOURCE_DATE_EPOCH, else the last commit's date, else the newest
 # file's, which makes dist in an unpacked tarball give the same bytes).
 # An explicit list, so it needs no git: add new top-level entries here.
-DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md bench compat debian \
+DIST_FILES := .ci .gitignore CONTRIBUTING.md LICENSE Makefile README.md abi bench compat debian \
 	docs examples include libkref.pc.in libkref-debug.pc.in man src tests tools
 DIST := build/libkref-$(VERSION).tar
 dist:
@@ -481,6 +537,22 @@ dist:
 		--transform='flags=r;s,^,libkref-$(VERSION)/,' $(DIST_FILES) && \
 	gzip -9nf $(DIST) && echo $(DIST).gz
 
+# make check-abi: libkref.so against the ABI of the last release with its
+# soname, abi/libkref.so.SOVERSION.abi, with abidiff (abigail-tools): an
+# incompatible change without a new SOVERSION fails
+# (tests/release/check-abi.sh).  A release writes its ABI with
+# make abi-baseline, from a build with debug information (CFLAGS has -g).
+ABIDW_FLAGS := --no-corpus-path --no-comp-dir-path --no-show-locs
+check-abi: $(B)/$(SOREAL)
+	@$(call counted,abi,KREF_BUILD=$(B) tests/harness/run abi tests/release/check-abi.sh)
+
+# The SPDX line goes on the second line: abidiff knows the file by its first.
+abi-baseline: $(B)/$(SOREAL)
+	@mkdir -p abi
+	abidw $(ABIDW_FLAGS) --out-file abi/$(SONAME).abi.new $(B)/$(SOREAL)
+	sed '1a\  <!-- SPDX-License-Identifier: MIT -->' abi/$(SONAME).abi.new >abi/$(SONAME).abi
+	rm -f abi/$(SONAME).abi.new
+
 # The Debian packages from make dist's tarball, checked (tests/release/check-deb.sh).
 check-deb:
 	@$(call counted,deb,tests/harness/run deb tests/release/check-deb.sh)
@@ -488,5 +560,5 @@ check-deb:
 clean:
 	rm -rf build
 
-.PHONY: all tests list-tests debug-matrix check deps check-cross check-system demo demo-debug stress valgrind bench chart install dist check-deb clean fuzz lint
+.PHONY: all tests list-tests debug-matrix check deps check-cross check-system demo demo-debug stress valgrind bench chart install uninstall dist check-deb check-abi abi-baseline clean fuzz lint
 .PRECIOUS: $(B)/obj/%.o build/fuzz/%/fuzz_refcount

@@ -2,6 +2,7 @@
 /*
  * kref.h - libkref: the Linux kernel's kref and refcount_t for user space.
  *
+ *   kref/version.h    KREF_VERSION_STRING, KREF_CHECK_VERSION() (freestanding)
  *   kref/refcount.h   refcount_t: saturating atomic counter (freestanding)
  *   kref/kref.h       struct kref, container_of (freestanding)
  *   kref/locks.h      final puts under a pthread mutex or spinlock
@@ -16,6 +17,7 @@
 #ifndef KREF_H
 #define KREF_H
 
+#include <kref/version.h>
 #include <kref/refcount.h>
 #include <kref/kref.h>
 #include <kref/locks.h>
