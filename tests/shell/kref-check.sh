@@ -5,7 +5,8 @@
 # file a program of its own (--each, and a sample alone, which must agree):
 # precision at least 0.9 and recall at least 0.8; then its exit statuses,
 # its output format, the ignore comment, its SARIF, examples/ and src/
-# clean, and the installed tool.
+# clean; that it is never silent about a file it did not check (timeouts,
+# crashes, odd files, C++); and the installed tool.
 . tests/harness/tap.sh
 need spatch coccinelle
 need python3 python3
@@ -89,6 +90,168 @@ ok "--format sarif on a clean program: valid, no result" \
 	sh -c "$tool --format sarif $corpus/ok_static_object.c | python3 -m json.tool | grep -q '\"results\": \[\]'"
 
 ok "examples/ and src/ are clean (make lint)" status 0 $tool examples/ src/
+
+# Never silent (issue 18): every file that was not analysed to the end is
+# named on stderr and makes the exit status 2; no other file loses its
+# findings; no traceback.
+r1=$corpus/r1_kthread_get_after.c
+r1_line="$corpus/r1_kthread_get_after.c:42:3: rule 1:"
+run() { "$@" >"$tmp/out" 2>"$tmp/err"; got=$?; }
+quiet_error() {		# exit 2, one line on stderr matching $1, no traceback
+	[ "$got" = 2 ] && grep -q "$1" "$tmp/err" && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+	! grep -q Traceback "$tmp/err" || { echo "exit $got"; cat "$tmp/err"; false; }
+}
+
+# A program of 2,500 functions: one identifier regex of every name went
+# past PCRE's limit (Pcre.Error); SmPL's own words (format, any) as names.
+python3 -c 'print("/* SPDX-License-Identifier: MIT */")
+for i in range(2500):
+    print("int kref_check_generated_function_number_%04d(int x) { return x + %d; }" % (i, i))
+print("int format(int x) { return x; }\nint any(int x) { return format(x); }")' >"$tmp/many.c"
+many() {
+	run $tool "$tmp/many.c" $r1
+	[ "$got" = 1 ] && grep -q "^$r1_line" "$tmp/out" || { echo "exit $got"; cat "$tmp/err"; false; }
+}
+ok "2,500 function names in one program (no Pcre.Error)" many
+
+# A file spatch cannot finish in time (a minute and more without --timeout).
+python3 -c 'print("/* SPDX-License-Identifier: MIT */\n#include <kref.h>")
+print("struct o { struct kref ref; int a; };\nvoid rel(struct kref *k);")
+print("int f(struct o *o, int x)\n{")
+for i in range(400):
+    print("\tif (x == %d) { kref_get(&o->ref); if (x & 1) goto out; } "
+          "else if (o->a) { kref_put(&o->ref, rel); return -1; }" % i)
+print("out:\n\tkref_put(&o->ref, rel);\n\treturn 0;\n}")' >"$tmp/slow.c"
+timeout_alone() {
+	run $tool --timeout 1 "$tmp/slow.c"
+	quiet_error "slow.c: .*timed out"
+}
+ok "--timeout: a file spatch gives up on is named, exit 2 (not 0, silently)" timeout_alone
+timeout_each_file() {
+	run $tool --timeout 1 "$tmp/slow.c" $r1
+	quiet_error "slow.c: .*timed out" && grep -q "^$r1_line" "$tmp/out"
+}
+ok "--timeout is per file: the slow one is named, the other still reported" timeout_each_file
+
+# A spatch that dies on one file (as on a parser crash).
+printf '%s\n' '#!/bin/sh' \
+	'# spatch, except that it dies of SIGSEGV when it is to read crash.c' \
+	'prev=' \
+	'for a; do' \
+	'	case "$a" in *crash.c) kill -SEGV $$ ;; esac' \
+	'	[ "$prev" = --file-groups ] && grep -q "crash\.c" "$a" && kill -SEGV $$' \
+	'	prev=$a' \
+	'done' \
+	'exec spatch "$@"' >"$tmp/crashing-spatch"
+chmod +x "$tmp/crashing-spatch"
+cp $corpus/ok_static_object.c "$tmp/crash.c"
+crash() {
+	run $tool --spatch "$tmp/crashing-spatch" "$tmp/crash.c" $r1 $corpus/r3_global_no_lock.c
+	quiet_error "crash.c: .*crashed" && grep -q "^$r1_line" "$tmp/out" &&
+	grep -q "r3_global_no_lock.c:31:.*rule 3" "$tmp/out"
+}
+ok "a file that crashes spatch is named, exit 2; the others keep their findings" crash
+
+mkdir "$tmp/odd"
+cp $r1 "$tmp/odd/r1.c"
+mkfifo "$tmp/odd/fifo.c"
+ln -s no-such-file.c "$tmp/odd/dangling.c"
+odd_dir() {
+	run timeout 120 $tool "$tmp/odd"
+	[ "$got" = 2 ] && grep -q "fifo.c: not a regular file" "$tmp/err" &&
+	grep -q "dangling.c: a dangling symbolic link" "$tmp/err" &&
+	grep -q "odd/r1.c:42:3: rule 1:" "$tmp/out" && ! grep -q Traceback "$tmp/err" ||
+	{ echo "exit $got"; cat "$tmp/err"; false; }
+}
+ok "a FIFO named *.c and a dangling link in a directory: named, exit 2, no hang" odd_dir
+named() { run timeout 120 $tool "$1"; quiet_error "$2"; }
+ok "a FIFO named on the command line: one line, exit 2" named "$tmp/odd/fifo.c" "fifo.c: not a regular file"
+ok "a dangling symbolic link: one line, exit 2" named "$tmp/odd/dangling.c" "dangling.c: a dangling symbolic link"
+cp $r1 "$tmp/unreadable.c"
+chmod 000 "$tmp/unreadable.c"
+if [ -r "$tmp/unreadable.c" ]; then
+	skip "an unreadable file: one line, exit 2 (running as root: every file is readable)"
+else
+	ok "an unreadable file: one line, exit 2" named "$tmp/unreadable.c" "unreadable.c: not readable"
+fi
+out_missing() { run $tool -o "$tmp/no/such/dir/out.txt" $r1; quiet_error "no such directory"; }
+ok "-o into a missing directory: one line, exit 2" out_missing
+
+# The struct's definition is elsewhere: the message names the struct
+# spatch saw, never "None".
+sed 's|struct client \*c = container_of(ref, struct client, ref);|struct client *c = (struct client *)ref;|
+     /^struct client {/,/^};/d' $corpus/r3_plain_put_unlocked.c >"$tmp/unknown_struct.c"
+no_none() {
+	run $tool "$tmp/unknown_struct.c"
+	[ "$got" = 1 ] && grep -q ":[0-9]*:[0-9]*: rule 3: objects of struct client " "$tmp/out" &&
+	! grep -q None "$tmp/out" || { echo "exit $got"; cat "$tmp/out" "$tmp/err"; false; }
+}
+ok "rule 3 on a struct defined elsewhere says which struct (not 'objects of None')" no_none
+
+# C++ is not checked, and says so once.
+printf '// SPDX-License-Identifier: MIT\nclass A { int x; };\n' >"$tmp/a.cpp"
+cxx_alone() { run $tool "$tmp/a.cpp"; quiet_error "C++ file not checked"; }
+ok "a C++ file alone: said once, exit 2 (nothing was checked)" cxx_alone
+mkdir "$tmp/mixed"
+cp "$tmp/a.cpp" $r1 "$tmp/mixed/"
+cxx_dir() {
+	run $tool "$tmp/mixed"
+	[ "$got" = 1 ] && [ "$(grep -c 'C++' "$tmp/err")" = 1 ] && grep -q 'a.cpp' "$tmp/err" &&
+	grep -q "rule 1:" "$tmp/out" || { echo "exit $got"; cat "$tmp/err"; false; }
+}
+ok "C++ files in a directory are named once; the C files are checked" cxx_dir
+
+# --each: no fact of one file leaks into another.  a.c's thing_hold() is
+# a get wrapper; b.c's own thing_hold() is not, and b.c is correct alone.
+cat >"$tmp/each_a.c" <<'EOF'
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <kref.h>
+
+struct thing {
+	struct kref ref;
+};
+
+void thing_hold(struct thing *t)
+{
+	kref_get(&t->ref);
+}
+EOF
+cat >"$tmp/each_b.c" <<'EOF'
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <kref.h>
+
+struct thing {
+	struct kref ref;
+	int held;
+};
+
+static void thing_release(struct kref *ref)
+{
+	free(container_of(ref, struct thing, ref));
+}
+
+/* Not a get: marks the thing, whose reference the caller gave us. */
+void thing_hold(struct thing *t)
+{
+	t->held = 1;
+}
+
+int thing_use(struct thing *t, int bad)
+{
+	thing_hold(t);
+	if (bad)
+		return -1;
+	kref_put(&t->ref, thing_release);
+	return 0;
+}
+EOF
+each_alone() {
+	run $tool --each "$tmp/each_a.c" "$tmp/each_b.c"
+	[ "$got" = 0 ] && [ ! -s "$tmp/out" ] || { echo "exit $got"; cat "$tmp/out" "$tmp/err"; false; }
+}
+ok "--each: a wrapper learnt in one file is not one in another (no leak found in b.c)" each_alone
 
 # Installed, it finds its patterns in ../share/kref-check.
 installed() {
