@@ -253,6 +253,116 @@ each_alone() {
 }
 ok "--each: a wrapper learnt in one file is not one in another (no leak found in b.c)" each_alone
 
+# Read as the compiler reads it: -I, -D, -U, -p (compile_commands.json),
+# #if and #ifdef; a header with the usual extern "C" guard is read.  The
+# program: include/client.h declares the struct, src/client.c has a final
+# put that does not take the lookup's lock (rule 3) unless
+# CLIENT_PUT_LOCKED is defined.
+mkdir -p "$tmp/cc/include" "$tmp/cc/src"
+cat >"$tmp/cc/include/client.h" <<'EOF'
+/* SPDX-License-Identifier: MIT */
+#ifndef CLIENT_H
+#define CLIENT_H
+#include <kref.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct client {
+	struct kref ref;
+	struct client *next, **pprev;
+	int id;
+};
+
+struct client *client_lookup(int id);
+void client_put(struct client *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
+EOF
+cat >"$tmp/cc/src/client.c" <<'EOF'
+/* SPDX-License-Identifier: MIT */
+#include <pthread.h>
+#include <stdlib.h>
+#include "client.h"
+
+static struct client *clients;
+static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Called with clients_lock held when CLIENT_PUT_LOCKED (kref_put_mutex). */
+static void client_release(struct kref *ref)
+{
+	struct client *c = container_of(ref, struct client, ref);
+
+#ifndef CLIENT_PUT_LOCKED
+	pthread_mutex_lock(&clients_lock);
+#endif
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	pthread_mutex_unlock(&clients_lock);
+	free(c);
+}
+
+struct client *client_lookup(int id)
+{
+	struct client *c;
+
+	pthread_mutex_lock(&clients_lock);
+	for (c = clients; c; c = c->next)
+		if (c->id == id) {
+			kref_get(&c->ref);
+			break;
+		}
+	pthread_mutex_unlock(&clients_lock);
+	return c;
+}
+
+void client_put(struct client *c)
+{
+#if defined(CLIENT_PUT_LOCKED) && CLIENT_PUT_LOCKED > 0
+	kref_put_mutex(&c->ref, client_release, &clients_lock);
+#else
+	kref_put(&c->ref, client_release);
+#endif
+}
+EOF
+put_line=":43:2: rule 3: objects of struct client are looked up under clients_lock"
+finds() {		# exit 1, the rule 3 finding, nothing on stderr
+	[ "$got" = 1 ] && grep -q "src/client.c$put_line" "$tmp/out" && [ ! -s "$tmp/err" ] ||
+	{ echo "exit $got"; cat "$tmp/out" "$tmp/err"; false; }
+}
+clean() {		# exit 0, nothing said
+	[ "$got" = 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ] ||
+	{ echo "exit $got"; cat "$tmp/out" "$tmp/err"; false; }
+}
+extern_c() { run $tool "$tmp/cc/include/client.h" "$tmp/cc/src/client.c"; finds; }
+ok "a header with an extern \"C\" guard is read (its struct known: rule 3 found)" extern_c
+with_i() { run $tool -I "$tmp/cc/include" "$tmp/cc/src"; finds; }
+ok "-I: src/'s #include \"client.h\" is found in include/" with_i
+without_i() {
+	run $tool "$tmp/cc/src"
+	grep -q 'src/client.c:4: kref-check: "client.h" not found' "$tmp/err" ||
+	{ echo "exit $got"; cat "$tmp/err"; false; }
+}
+ok "without -I: the header not found is named" without_i
+with_d() { run $tool -I "$tmp/cc/include" -D CLIENT_PUT_LOCKED "$tmp/cc/src/client.c"; clean; }
+ok "-D: #ifdef and #if defined(X) && X > 0 follow it (the locked put: clean)" with_d
+with_u() { run $tool -I "$tmp/cc/include" -D CLIENT_PUT_LOCKED=0 "$tmp/cc/src/client.c"; finds; }
+ok "-D NAME=0: #if NAME > 0 is false (the plain put: rule 3)" with_u
+printf '[{"directory": "%s", "file": "src/client.c",\n  "arguments": ["cc", "-Iinclude", "-DCLIENT_PUT_LOCKED", "-c", "src/client.c"]}]\n' \
+	"$tmp/cc" >"$tmp/cc/compile_commands.json"
+with_p() { run $tool -p "$tmp/cc" "$tmp/cc/src/client.c"; clean; }
+ok "-p DIR: each file's -I and -D from compile_commands.json" with_p
+p_only() { top=$(pwd); (cd "$tmp" && run "$top/$tool" -p cc && clean); }
+ok "-p DIR without FILE: checks the files it lists" p_only
+sed 's/^#if defined(CLIENT_PUT_LOCKED) && CLIENT_PUT_LOCKED > 0$/#if 1/' \
+	"$tmp/cc/src/client.c" >"$tmp/cc/if1.c"
+if_1() { run $tool -I "$tmp/cc/include" "$tmp/cc/if1.c"; clean; }
+ok "#if 1 ... #else: the #else branch is not read" if_1
+
 # Installed, it finds its patterns in ../share/kref-check.
 installed() {
 	make -s install DESTDIR="$tmp/stage" PREFIX=/usr >/dev/null &&
