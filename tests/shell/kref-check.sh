@@ -363,11 +363,27 @@ sed 's/^#if defined(CLIENT_PUT_LOCKED) && CLIENT_PUT_LOCKED > 0$/#if 1/' \
 if_1() { run $tool -I "$tmp/cc/include" "$tmp/cc/if1.c"; clean; }
 ok "#if 1 ... #else: the #else branch is not read" if_1
 
+# The package: importable, one module per concern, typed records.
+package() {
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=tools/kref-check python3 -c '
+import dataclasses, sys
+from krefcheck import cli, facts, source, patterns, spatch, checker, report
+from krefcheck import rule1, rule2, rule3
+prog = facts.Program([sys.argv[1]])
+assert prog.structs and prog.funcs, "no facts"
+assert issubclass(checker.Checker, (rule1.Rule1, rule2.Rule2, rule3.Rule3))
+assert dataclasses.is_dataclass(report.Finding) and dataclasses.is_dataclass(spatch.Outcome)
+assert spatch.Record._fields == ("tag", "path", "function", "pos")
+sys.exit(cli.main(["--format", "text", sys.argv[1]]) != 1)' $r1 >/dev/null
+}
+ok "krefcheck imports as a package; its checker gives the finding" package
+
 # Installed, it finds its patterns in ../share/kref-check.
 installed() {
 	make -s install DESTDIR="$tmp/stage" PREFIX=/usr >/dev/null &&
 	test -x "$tmp/stage/usr/bin/kref-check" &&
 	test -f "$tmp/stage/usr/share/kref-check/rule1.cocci" &&
+	test -f "$tmp/stage/usr/share/kref-check/krefcheck/cli.py" &&
 	"$tmp/stage/usr/bin/kref-check" $corpus/r1_kthread_get_after.c | grep -q ':42:3: rule 1:'
 }
 ok "make install: bin/kref-check runs with share/kref-check's patterns" installed
