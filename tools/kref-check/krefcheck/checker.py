@@ -5,6 +5,7 @@ checker made of the three rules (rule1, rule2, rule3).
 """
 
 import re
+import typing
 
 from .names import GUARDS, HELD_ASSERTS, RCU_LOCK_FNS, THREAD_START, WORK_START
 from .source import key, line_of, lock_id, match_close, norm, split_args, squeeze
@@ -13,6 +14,17 @@ from .rule1 import Rule1
 from .rule2 import Rule2
 from .rule3 import Rule3
 from .report import Finding
+
+
+class Op(typing.NamedTuple):
+    """A kref operation, a free, a lock or a handoff that a pattern found
+    (an EV record): the called name, where, and the position of the call's
+    name and of its object."""
+    name: str
+    path: str
+    function: str
+    pos: tuple
+    obj_pos: tuple
 
 
 class CheckerBase:
@@ -50,7 +62,7 @@ class CheckerBase:
         self.ops = {}
         for _tag, path, fn, pos in self.rec.get("EV", []):
             name = self.text(path, pos[0])
-            self.ops[key(path, pos[0])] = (name, path, fn, pos[0], pos[1])
+            self.ops[key(path, pos[0])] = Op(name, path, fn, pos[0], pos[1])
         self._aliases = {}
         self.fail_exits = set()
         self.fail_sites = set()

@@ -9,6 +9,7 @@ import os
 import shlex
 import stat
 import sys
+import typing
 
 from .names import VERSION
 from .facts import Program
@@ -80,6 +81,12 @@ CXX_EXTS = (".cc", ".cpp", ".cxx", ".c++", ".C", ".cp", ".hpp", ".hh", ".hxx",
             ".h++", ".H", ".ipp", ".tcc", ".inl")
 
 
+class Problem(typing.NamedTuple):
+    """A path that could not be read, and why."""
+    path: str
+    why: str
+
+
 class Inputs:
     """What the command line names: the C files to check, the C++ files
     (not checked; said once), and the paths that cannot be read, each
@@ -95,19 +102,19 @@ class Inputs:
         except FileNotFoundError:
             why = "a dangling symbolic link" if os.path.islink(path) else \
                 "no such file or directory"
-            self.problems.append((path, why))
+            self.problems.append(Problem(path, why))
             return
         except OSError as e:
-            self.problems.append((path, e.strerror or str(e)))
+            self.problems.append(Problem(path, e.strerror or str(e)))
             return
         if path.endswith(CXX_EXTS):
             self.cxx.append(path)
         elif not stat.S_ISREG(st.st_mode):
             kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
                 "a socket" if stat.S_ISSOCK(st.st_mode) else "a device"
-            self.problems.append((path, "not a regular file (%s)" % kind))
+            self.problems.append(Problem(path, "not a regular file (%s)" % kind))
         elif not os.access(path, os.R_OK):
-            self.problems.append((path, "not readable (permission denied)"))
+            self.problems.append(Problem(path, "not readable (permission denied)"))
         elif named or path.endswith(C_EXTS):
             self.files.append(path)
 
@@ -119,7 +126,7 @@ def collect(paths):
     for p in paths:
         if os.path.isdir(p):
             def walk_error(e):
-                inputs.problems.append((e.filename or p, e.strerror or str(e)))
+                inputs.problems.append(Problem(e.filename or p, e.strerror or str(e)))
             for root, dirs, names in os.walk(p, onerror=walk_error):
                 dirs.sort()
                 for n in sorted(names):

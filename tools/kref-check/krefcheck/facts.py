@@ -29,7 +29,7 @@ class Program:
         their facts only."""
         self.sources = {}       # path -> Source, the files checked
         self.headers = {}       # path -> Source, headers read for their facts
-        self.missing = []       # (path, line, name): quoted #includes not found
+        self.missing = []       # [MissingInclude]: quoted #includes not found
         self.funcs = {}         # name -> [Func]
         self.macros = {}        # name -> Macro (function-like only)
         self.globals = set()

@@ -6,6 +6,7 @@ preprocessor's conditionals and includes as the compiler reads them (TU).
 
 import os
 import re
+import typing
 
 from .names import C_KEYWORDS, IGNORE_RE, LOCK_MEMBER_RE, TYPE_WORDS
 
@@ -410,6 +411,13 @@ class Unknown(Exception):
     pass
 
 
+class MissingInclude(typing.NamedTuple):
+    """A quoted #include that was not found: where, and the name."""
+    path: str
+    line: int
+    name: str
+
+
 class TU:
     """One translation unit read as the compiler reads it: the lines of
     each file an #if turned off, the headers it reached, the quoted
@@ -428,7 +436,7 @@ class TU:
                 self.undefined.discard(name)
         self.inactive = {}      # path -> set of line numbers
         self.headers = []       # paths of the headers read, in order
-        self.missing = []       # (path, line, name) of quoted includes not found
+        self.missing = []       # [MissingInclude]
         self._read(path, 0)
 
     cache = {}      # path -> text, for all units: headers are read once
@@ -511,12 +519,12 @@ class TU:
                         pass
                     elif found is None:
                         if im.group(1) is not None:
-                            self.missing.append((path, n, name))
+                            self.missing.append(MissingInclude(path, n, name))
                     elif found not in self.inactive:
                         try:
                             self.text(found)
                         except OSError:
-                            self.missing.append((path, n, name))
+                            self.missing.append(MissingInclude(path, n, name))
                         else:
                             self.headers.append(found)
                             self._read(found, depth + 1)

@@ -78,6 +78,12 @@ class Record(typing.NamedTuple):
     pos: list
 
 
+class ParseFailure(typing.NamedTuple):
+    """Code spatch could not parse: the file, and the line it names."""
+    path: str
+    line: int
+
+
 @dataclasses.dataclass
 class Outcome:
     """What spatch reported over some files: the match records, the
@@ -141,7 +147,7 @@ def run_batch(cmd, batch, copies, limit, tmp):
     for f, n in parse_errors(res.stdout + "\n" + res.stderr):
         path = copies.get(f, f)
         if (path, n) not in out.errors:
-            out.errors.append((path, n))
+            out.errors.append(ParseFailure(path, n))
     whole = res.returncode == 0 and all(c in handled for c in batch)
     return out, whole
 
@@ -224,7 +230,7 @@ def run_spatch(units, sources, opts):
             continue
         if path in sources and n in sources[path].cpp_lines:
             continue        # spatch not understanding a macro's body
-        errs.append((path, n))
+        errs.append(ParseFailure(path, n))
     outcome.errors = errs
     return outcome
 
