@@ -132,6 +132,17 @@ timeout_each_file() {
 	quiet_error "slow.c: .*timed out" && grep -q "^$r1_line" "$tmp/out"
 }
 ok "--timeout is per file: the slow one is named, the other still reported" timeout_each_file
+timeout_sarif() {
+	run $tool --format sarif --timeout 1 "$tmp/slow.c" $r1 "$tmp/no-such-file.c"
+	[ "$got" = 2 ] && python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+inv = r["invocations"][0]
+notes = [n["message"]["text"] for n in inv["toolExecutionNotifications"]]
+assert not inv["executionSuccessful"] and len(r["results"]) == 1, r
+assert any("slow.c: not checked" in n for n in notes), notes
+assert any("no-such-file.c: no such file" in n for n in notes), notes' "$tmp/out"
+}
+ok "--format sarif: a file not checked makes the run unsuccessful, named in a notification" timeout_sarif
 
 # A spatch that dies on one file (as on a parser crash).
 printf '%s\n' '#!/bin/sh' \

@@ -232,7 +232,7 @@ def main(argv=None):
                   "-p DIR); the checks that need its members are partial"
                   % (path, line, s), file=sys.stderr)
     if opts.format == "sarif":
-        text = sarif(findings, errors, outcome.failed) + "\n"
+        text = sarif(findings, errors, outcome.failed, inputs.problems) + "\n"
     else:
         text = report_text(findings)
     if opts.output:

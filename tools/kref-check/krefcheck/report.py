@@ -24,7 +24,7 @@ class Finding:
 # Output.
 
 
-def sarif(findings, errors, failed):
+def sarif(findings, errors, failed, problems=()):
     rules = [{"id": "rule%d" % n, "name": RULES[n][0],
               "shortDescription": {"text": "Rule %d: %s" % (n, RULES[n][0].replace("-", " "))},
               "fullDescription": {"text": RULES[n][1]},
@@ -47,6 +47,8 @@ def sarif(findings, errors, failed):
     notes += [{"level": "error", "message": {"text": "%s: not checked to the end: %s"
                                              % (path, why)},
                "descriptor": {"id": "not-checked"}} for path, why in sorted(failed.items())]
+    notes += [{"level": "error", "message": {"text": "%s: %s; not checked" % (path, why)},
+               "descriptor": {"id": "not-read"}} for path, why in problems]
     run = {"tool": {"driver": {"name": "kref-check", "version": VERSION,
                                "informationUri": "https://github.com/libkref/libkref",
                                "rules": rules}},
