@@ -369,6 +369,8 @@ with_p() { run $tool -p "$tmp/cc" "$tmp/cc/src/client.c"; clean; }
 ok "-p DIR: each file's -I and -D from compile_commands.json" with_p
 p_only() { top=$(pwd); (cd "$tmp" && run "$top/$tool" -p cc && clean); }
 ok "-p DIR without FILE: checks the files it lists" p_only
+p_u() { run $tool -p "$tmp/cc" -U CLIENT_PUT_LOCKED "$tmp/cc/src/client.c"; finds; }
+ok "-U on the command line wins over compile_commands.json's -D" p_u
 sed 's/^#if defined(CLIENT_PUT_LOCKED) && CLIENT_PUT_LOCKED > 0$/#if 1/' \
 	"$tmp/cc/src/client.c" >"$tmp/cc/if1.c"
 if_1() { run $tool -I "$tmp/cc/include" "$tmp/cc/if1.c"; clean; }

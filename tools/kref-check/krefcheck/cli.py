@@ -202,8 +202,9 @@ def main(argv=None):
     common = [(n, v) for n, v in map(define, opts.defines)] + [(n, None) for n in opts.undefines]
 
     def flags(path):
+        # The command line's -D and -U after the database's: they win.
         dirs, defines = database.get(os.path.realpath(path), ((), ()))
-        return list(opts.include_dirs) + list(dirs), common + list(defines)
+        return list(opts.include_dirs) + list(dirs), list(defines) + common
     progs = [Program([f], flags) for f in files] if opts.each else [Program(files, flags)]
     for prog in progs:
         for path, line, name in prog.missing:
