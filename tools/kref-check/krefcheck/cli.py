@@ -31,7 +31,8 @@ def define(arg):
 
 def compile_database(build_dir):
     """compile_commands.json (in build_dir, or build_dir itself): each
-    file's real path -> (its -I directories, its -D and -U definitions)."""
+    file's real path -> (its -I directories, its -D and -U definitions);
+    and the files, as it names them."""
     path = build_dir if build_dir.endswith(".json") else \
         os.path.join(build_dir, "compile_commands.json")
     try:
@@ -43,7 +44,7 @@ def compile_database(build_dir):
         raise CommandLineError("%s: not JSON: %s" % (path, e))
     if not isinstance(entries, list):
         raise CommandLineError("%s: not a list of compile commands" % path)
-    out = {}
+    out, files = {}, []
     for e in entries:
         if not isinstance(e, dict) or "file" not in e:
             continue
@@ -71,9 +72,10 @@ def compile_database(build_dir):
                 defines.append((value, None))
             i += 1
         f = os.path.normpath(os.path.join(d, e["file"]))
+        if os.path.realpath(f) not in out:
+            files.append(f)
         out[os.path.realpath(f)] = (dirs, defines)
-        out.setdefault(f, out[os.path.realpath(f)])
-    return out
+    return out, files
 
 
 C_EXTS = (".c", ".h")
@@ -94,9 +96,13 @@ class Inputs:
 
     def __init__(self):
         self.files, self.cxx, self.problems = [], [], []
+        self.seen = set()
 
     def add(self, path, named):
         """A file: named on the command line, or found in a directory."""
+        if os.path.realpath(path) in self.seen:
+            return      # named twice, or also found in a directory named
+        self.seen.add(os.path.realpath(path))
         try:
             st = os.stat(path)
         except FileNotFoundError:
@@ -147,7 +153,7 @@ def main(argv=None):
     ap.add_argument("-o", "--output", help="write the findings to this file")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="spatch processes")
     ap.add_argument("--each", action="store_true",
-                    help="check each file as a program of its own (one spatch run)")
+                    help="check each file as a program of its own, its facts kept to itself")
     ap.add_argument("--timeout", type=int, default=120,
                     help="seconds spatch may spend on one file (default 120)")
     ap.add_argument("--spatch", help="the spatch program (default: spatch, or $SPATCH)")
@@ -168,12 +174,15 @@ def main(argv=None):
     except SystemExit as e:
         return 2 if e.code else 0
     try:
-        database = compile_database(opts.build_dir) if opts.build_dir else {}
+        database, listed = compile_database(opts.build_dir) if opts.build_dir else ({}, [])
     except CommandLineError as e:
         print("kref-check: -p %s: %s" % (opts.build_dir, e), file=sys.stderr)
         return 2
-    if not opts.paths and database:
-        opts.paths = sorted(p for p in database if p.endswith(".c"))
+    if not opts.paths and listed:
+        opts.paths = [p for p in listed if p.endswith(".c")]
+    if opts.timeout < 0 or opts.jobs < 1:
+        print("kref-check: --timeout must be 0 or more, -j 1 or more", file=sys.stderr)
+        return 2
     if not opts.paths:
         ap.print_usage(sys.stderr)
         print("kref-check: no FILE or DIR given", file=sys.stderr)
