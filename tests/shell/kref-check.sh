@@ -114,6 +114,25 @@ many() {
 }
 ok "2,500 function names in one program (no Pcre.Error)" many
 
+# No limit on the files of one program; one spatch run reads at most 32.
+mkdir "$tmp/forty"
+for i in $(seq 1 40); do cp $corpus/ok_static_object.c "$tmp/forty/f$i.c"; done
+cp $r1 "$tmp/forty/r1.c"
+printf '%s\n' '#!/bin/sh' \
+	'# spatch, logging how many files each run reads' \
+	'prev=' \
+	'for a; do [ "$prev" = --file-groups ] && grep -c . "$a" >>"$KC_LOG"; prev=$a; done' \
+	'exec spatch "$@"' >"$tmp/counting-spatch"
+chmod +x "$tmp/counting-spatch"
+forty() {
+	run env KC_LOG="$tmp/runs" $tool --spatch "$tmp/counting-spatch" "$tmp/forty"
+	[ "$got" = 1 ] && grep -q "forty/r1.c:42:3: rule 1:" "$tmp/out" &&
+	[ "$(sort -n "$tmp/runs" | tail -n 1)" -le 32 ] &&
+	[ "$(awk '{ n += $1 } END { print n }' "$tmp/runs")" = 41 ] ||
+	{ echo "exit $got; files a run:"; cat "$tmp/runs" "$tmp/err"; false; }
+}
+ok "41 files, one program: spatch runs of at most 32 files, each file read once" forty
+
 # A file spatch cannot finish in time (a minute and more without --timeout).
 python3 -c 'print("/* SPDX-License-Identifier: MIT */\n#include <kref.h>")
 print("struct o { struct kref ref; int a; };\nvoid rel(struct kref *k);")
