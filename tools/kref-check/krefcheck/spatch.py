@@ -128,11 +128,13 @@ def run_batch(cmd, batch, copies, limit, tmp):
                         "spatch timed out on it (--timeout %s s)" % cmd[cmd.index("--timeout") + 1]
                         if exn.endswith("Timeout") else "spatch failed on it: %s" % exn)
     if res.returncode != 0:
+        tail = " ".join(res.stderr.strip().splitlines()[-2:])
         why = ("spatch crashed (signal %d)" % -res.returncode if res.returncode < 0 else
-               "spatch failed (exit %d): %s" % (res.returncode, " ".join(
-                   res.stderr.strip().splitlines()[-2:])))
+               "spatch failed (exit %d)%s" % (res.returncode, ": " + tail if tail else ""))
         for c in batch:
             out.failed.setdefault(copies[c], why)
+    if res.returncode == 0 and not handled:
+        handled = set(batch)    # a spatch that does not say what it handles
     for c in batch:
         if c not in handled and copies[c] not in out.failed:
             out.failed[copies[c]] = "spatch did not analyse it"
