@@ -224,12 +224,15 @@ cxx_alone() { run $tool "$tmp/a.cpp"; quiet_error "C++ file not checked"; }
 ok "a C++ file alone: said once, exit 2 (nothing was checked)" cxx_alone
 mkdir "$tmp/mixed"
 cp "$tmp/a.cpp" $r1 "$tmp/mixed/"
+printf '// SPDX-License-Identifier: MIT\n#pragma once\nnamespace n {\nclass B {\npublic:\n\tint y;\n};\n}\n' \
+	>"$tmp/mixed/b.h"
 cxx_dir() {
 	run $tool "$tmp/mixed"
 	[ "$got" = 1 ] && [ "$(grep -c 'C++' "$tmp/err")" = 1 ] && grep -q 'a.cpp' "$tmp/err" &&
+	grep -q 'b.h' "$tmp/err" && ! grep -q 'cannot parse' "$tmp/err" &&
 	grep -q "rule 1:" "$tmp/out" || { echo "exit $got"; cat "$tmp/err"; false; }
 }
-ok "C++ files in a directory are named once; the C files are checked" cxx_dir
+ok "C++ files in a directory (a.cpp, a C++ b.h) are named once, not parsed; the C files are checked" cxx_dir
 
 # --each: no fact of one file leaks into another.  a.c's thing_hold() is
 # a get wrapper; b.c's own thing_hold() is not, and b.c is correct alone.

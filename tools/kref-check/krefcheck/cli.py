@@ -6,12 +6,14 @@ the options, and the run from the files to the exit status.
 import argparse
 import json
 import os
+import re
 import shlex
 import stat
 import sys
 import typing
 
 from .names import VERSION
+from .source import TU, blank_lines, clean_source
 from .facts import Program
 from .patterns import share_patterns
 from .spatch import ParseError, run_spatch
@@ -121,8 +123,25 @@ class Inputs:
             self.problems.append(Problem(path, "not a regular file (%s)" % kind))
         elif not os.access(path, os.R_OK):
             self.problems.append(Problem(path, "not readable (permission denied)"))
+        elif path.endswith(".h") and cxx_header(path):
+            self.cxx.append(path)
         elif named or path.endswith(C_EXTS):
             self.files.append(path)
+
+
+CXX_RE = re.compile(r"\b(namespace\s+\w*\s*\{|template\s*<|class\s+\w+\s*(final\s*)?[:{]|"
+                    r"(public|private|protected)\s*:(?!:))")
+
+
+def cxx_header(path):
+    """Whether a .h is C++: its code, read as C (__cplusplus not defined),
+    declares a namespace, a template or a class."""
+    try:
+        tu = TU(path, (), ())
+        text = blank_lines(tu.text(path), tu.inactive[path])
+    except OSError:
+        return False
+    return bool(CXX_RE.search(clean_source(text)))
 
 
 def collect(paths):
