@@ -457,8 +457,13 @@ class TU:
                 return p
         return None
 
+    cleaned = {}    # path -> its lines, comments and strings blanked
+
     def _read(self, path, depth):
-        lines = clean_source(self.text(path)).split("\n")
+        if path not in TU.cleaned:
+            TU.cleaned[path] = clean_source(self.text(path)).split("\n")
+        lines = TU.cleaned[path]
+        raw = self.text(path).split("\n")
         off = self.inactive.setdefault(path, set())
         # Each open #if: [active now, a branch was surely taken, the
         # enclosing region active].
@@ -510,8 +515,8 @@ class TU:
                 self.defines.pop(name, None)
                 self.undefined.add(name)
             elif d == "include" and depth < 32:
-                im = re.match(r'^(?:"([^"]+)"|<([^>]+)>)', self.text(path).split("\n")[n - 1]
-                              .split("include", 1)[-1].strip())
+                im = re.match(r'^(?:"([^"]+)"|<([^>]+)>)',
+                              raw[n - 1].split("include", 1)[-1].strip())
                 if im:
                     name = im.group(1) or im.group(2)
                     found = self.find(name, im.group(1) is not None, path)
