@@ -474,12 +474,13 @@ install: $(LIBS)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
-	# kref-check: the script, and its patterns where it looks for them
-	# (BINDIR/../share/kref-check).
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/kref-check
+	# kref-check: the script, and its package and patterns where it looks
+	# for them (BINDIR/../share/kref-check).
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/kref-check/krefcheck
 	install -m 755 tools/kref-check/kref-check $(DESTDIR)$(BINDIR)/
 	install -m 644 tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h \
 		$(DESTDIR)$(DATADIR)/kref-check/
+	install -m 644 tools/kref-check/krefcheck/*.py $(DESTDIR)$(DATADIR)/kref-check/krefcheck/
 	# One page per family; every other name is a link to it (man/links).
 	while read -r page names; do for n in $$names; do \
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \

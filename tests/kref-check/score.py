@@ -46,7 +46,7 @@ def main():
     tool, files = sys.argv[1], sys.argv[2:]
     jobs = int(os.environ.get("KREF_CHECK_JOBS", "2"))
     stride = max(1, int(os.environ.get("KREF_CHECK_STRIDE", "8")))
-    res = subprocess.run([tool, "--each"] + files, stdout=subprocess.PIPE,
+    res = subprocess.run([tool, "--each", "-j", str(jobs)] + files, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, universal_newlines=True)
     problems = []
     if res.returncode not in (0, 1):

@@ -114,9 +114,10 @@ links_ok() {
 }
 ok "libkref-dev: every name in man/links is a symlink to its page" links_ok
 # kref-check is apart, so that libkref-dev does not pull in Coccinelle.
-ok "kref-check: the script, its patterns and kref-check(1)" has "$kcheck" \
+ok "kref-check: the script, its package, its patterns and kref-check(1)" has "$kcheck" \
 	/usr/bin/kref-check /usr/share/man/man1/kref-check.1.gz \
-	$(for c in tools/kref-check/cocci/*; do echo /usr/share/kref-check/${c##*/}; done)
+	$(for c in tools/kref-check/cocci/*; do echo /usr/share/kref-check/${c##*/}; done) \
+	$(for c in tools/kref-check/krefcheck/*.py; do echo /usr/share/kref-check/krefcheck/${c##*/}; done)
 ok "kref-check: depends on coccinelle; libkref-dev does not" sh -c \
 	"dpkg-deb -f '$kcheck' Depends | grep -q coccinelle &&
 	 ! dpkg-deb -f '$dev' Depends | grep -q coccinelle"

@@ -1,0 +1,451 @@
+# SPDX-License-Identifier: MIT
+"""The program's facts (Program): which structs embed a struct kref, its
+wrappers of get, put, free, lock and handoff, its release functions and
+what they call, its getters and lookups, its threads, its callers.
+"""
+
+import os
+import re
+
+from .names import (ALLOC_FNS,
+    FREE_FNS,
+    HANDOFF_RE,
+    LOCK_FNS,
+    NOT_HANDOFF,
+    RCU_LOCK_FNS,
+    RCU_UNLOCK_FNS,
+    READ_WRAPPERS,
+    THREAD_START,
+    UNLOCK_FNS,
+    WORK_START)
+from .source import IDENT, Source, TU, blank_lines, lock_id, norm, obj_of, split_args
+
+
+class Program:
+    def __init__(self, paths, flags=lambda path: ((), ())):
+        """The program made of the files at paths (checked); flags(path)
+        gives a file's -I directories and -D/-U definitions ((name, value),
+        value None for -U).  The headers they include are read too, for
+        their facts only."""
+        self.sources = {}       # path -> Source, the files checked
+        self.headers = {}       # path -> Source, headers read for their facts
+        self.missing = []       # [MissingInclude]: quoted #includes not found
+        self.funcs = {}         # name -> [Func]
+        self.macros = {}        # name -> Macro (function-like only)
+        self.globals = set()
+        self.protos = {}
+        self.structs = {}
+        self.typedefs = {}
+        self.lock_structs = set()
+        checked = {os.path.normpath(p) for p in paths}
+        for p in paths:
+            dirs, defines = flags(p)
+            tu = TU(p, dirs, defines)
+            self.sources[p] = Source(p, blank_lines(tu.text(p), tu.inactive[p]))
+            for h in tu.headers:
+                if h not in checked and h not in self.headers:
+                    self.headers[h] = Source(h, blank_lines(tu.text(h), tu.inactive[h]))
+            # A header not found but named on the command line was read.
+            self.missing += [m for m in tu.missing if m not in self.missing and not any(
+                c == os.path.normpath(m[2]) or c.endswith(os.sep + os.path.normpath(m[2]))
+                for c in checked)]
+        for src in list(self.sources.values()) + list(self.headers.values()):
+            for f in src.funcs:
+                self.funcs.setdefault(f.name, []).append(f)
+            for m in src.macros:
+                if m.params is not None:
+                    self.macros[m.name] = m
+            self.globals |= src.globals
+            self.protos.update(src.protos)
+            self.structs.update(src.structs)
+            self.typedefs.update(src.typedefs)
+            self.lock_structs |= src.lock_structs
+        self.globals -= set(self.funcs)
+        self.all_funcs = [f for fs in self.funcs.values() for f in fs]
+        self._callers()
+        self._wrappers()
+        self._releases()
+        self._threads()
+
+    def identifiers(self):
+        """Every name the program's code uses."""
+        out = set()
+        for src in list(self.sources.values()) + list(self.headers.values()):
+            out.update(IDENT.findall(src.clean))
+            for m in src.macros:
+                out.update(IDENT.findall(m.body))
+        return out
+
+    # -- call graph ---------------------------------------------------------
+    def _callers(self):
+        self.callers = {}       # name -> [(Func caller, offset)]
+        self.refs = {}          # caller Func -> set of function names referenced
+        names = set(self.funcs)
+        for f in self.all_funcs:
+            for name, _args, off, _end in f.calls:
+                if name in names:
+                    self.callers.setdefault(name, []).append((f, off))
+            refs = set()
+            for m in IDENT.finditer(f.body):
+                if m.group(0) in names:
+                    refs.add(m.group(0))
+            self.refs[f] = refs
+
+    # -- wrappers -----------------------------------------------------------
+    def _effects(self, w, params):
+        """What a function or macro body does to each of its parameters."""
+        eff = {}
+
+        def add(kind, v):
+            eff.setdefault(kind, set()).add(v)
+
+        def pidx(expr, strip_member=True):
+            o = obj_of(expr) if strip_member else norm(expr)
+            o = norm(o)
+            return params.index(o) if o in params else None
+
+        body = w.body
+        for name, args, _off, _end in w.calls:
+            if not args:
+                continue
+            i0 = pidx(args[0])
+            if name == "kref_get" and i0 is not None:
+                add("get", i0)
+            elif name == "kref_get_unless_zero" and i0 is not None:
+                add("tryget", i0)
+            elif name in ("kref_put", "kref_put_mutex", "kref_put_lock") and i0 is not None:
+                add("put", i0)
+                if name != "kref_put" and len(args) > 2:
+                    add("putlock", lock_id(args[2], params))
+            elif name == "kref_init" and i0 is not None:
+                add("init", i0)
+            elif (name in FREE_FNS or name in self.free_w) and pidx(args[0], False) is not None:
+                add("free", pidx(args[0], False))
+            elif name in THREAD_START and len(args) > THREAD_START[name]:
+                i = pidx(args[THREAD_START[name]])
+                if i is not None:
+                    add("handoff", i)
+            elif name in WORK_START and len(args) > WORK_START[name]:
+                i = pidx(args[WORK_START[name]])
+                if i is not None:
+                    add("handoff", i)
+            elif self.is_handoff_name(name):
+                for a in args:
+                    i = pidx(a)
+                    if i is not None and self.object_param(w, i):
+                        add("handoff", i)
+            for kind, table in (("get", self.get_w), ("tryget", self.try_w),
+                                ("put", self.put_w), ("init", self.init_w),
+                                ("handoff", self.hand_w)):
+                if name in table:
+                    k = table[name]
+                    if k < len(args):
+                        i = pidx(args[k], False)
+                        if i is not None:
+                            add(kind, i)
+        # Stores of a parameter to a global: a publication.
+        for p in params:
+            for m in re.finditer(r"([A-Za-z_]\w*)\s*(\[[^\]]*\]|(->|\.)\s*\w+)*\s*=\s*(\([^()]*\)\s*)?\b%s\b\s*;" % re.escape(p), body):
+                if m.group(1) in self.globals:
+                    add("handoff", params.index(p))
+        return eff
+
+    def object_param(self, w, i):
+        """Whether parameter i can be a counted object (a pointer to a
+        struct with a kref, or void *; a macro's parameters may be
+        anything)."""
+        types = getattr(w, "ptypes", None)
+        if not types or i >= len(types):
+            return True
+        t = types[i]
+        return "*" in t and (self.struct_of_type(t) in self.structs or
+                             re.sub(r"\s+", "", t).startswith(("void*", "constvoid*")))
+
+    def is_handoff_name(self, name):
+        if name in NOT_HANDOFF or name in self.get_w or name in self.put_w \
+                or name in self.try_w or name in FREE_FNS or name in LOCK_FNS \
+                or name in UNLOCK_FNS:
+            return False
+        return bool(HANDOFF_RE.search(name))
+
+    def _wrappers(self):
+        self.get_w, self.get_w1 = {}, {}
+        self.try_w, self.put_w, self.put_w1 = {}, {}, {}
+        self.init_w, self.free_w, self.hand_w = {}, {}, {}
+        self.lock_w, self.unlock_w = {}, {}     # name -> ('param', i) | ('fixed', id)
+        self.lock0, self.unlock0 = {}, {}       # name -> id
+        self.put_lock_of = {}                   # put wrapper -> lock id
+        self.ctor, self.getter, self.rawlookup, self.alloc_w = set(), set(), set(), set()
+        # Release functions free what they are given: not free wrappers.
+        self.releases_early = {f.name for f in self.all_funcs
+                               if len(f.ptypes) == 1 and re.search(r"\bstruct\s+kref\s*\*", f.ptypes[0])}
+        items = [(f, f.params) for f in self.all_funcs]
+        items += [(m, m.params) for m in self.macros.values()]
+        # Two rounds: a wrapper of a wrapper is understood too.
+        for _round in range(2):
+            for w, params in items:
+                if not params:
+                    self._lock_wrapper0(w)
+                    continue
+                self._lock_wrapper(w, params)
+                eff = self._effects(w, params)
+                hand = eff.get("handoff", set())
+                gets = eff.get("get", set()) | eff.get("tryget", set())
+                puts = eff.get("put", set())
+                # Only small bodies are wrappers: a function that gets and
+                # puts, or gets and hands off, is doing its own work.
+                small = len(w.calls) <= 4 and not any(
+                    n in THREAD_START or n in WORK_START or self.is_handoff_name(n)
+                    for n, _a, _o, _e in w.calls)
+                for kind, table in (("get", self.get_w), ("tryget", self.try_w),
+                                    ("put", self.put_w), ("init", self.init_w)):
+                    other = puts | hand if kind != "put" else gets | hand
+                    idx = sorted(eff.get(kind, set()) - other)
+                    if idx and small:
+                        table[w.name] = idx[0]
+                if eff.get("free") and w.name not in self.releases_early:
+                    table = self.free_w
+                    table[w.name] = sorted(eff["free"])[0]
+                if hand and not gets and not puts:
+                    self.hand_w[w.name] = sorted(hand)[0]
+                if "putlock" in eff:
+                    self.put_lock_of[w.name] = sorted(eff["putlock"])[0]
+        for name, i in list(self.get_w.items()):
+            if i == 1:
+                self.get_w1[name] = 1
+                del self.get_w[name]
+        for name, i in list(self.put_w.items()):
+            if i == 1:
+                self.put_w1[name] = 1
+                del self.put_w[name]
+        for name in list(self.get_w):
+            if self.get_w[name] > 1:
+                del self.get_w[name]
+        for name in list(self.put_w):
+            if self.put_w[name] > 1:
+                del self.put_w[name]
+        for f in self.all_funcs:
+            self._returns(f)
+        # Put macros with a plain kref_put: their call sites are the puts.
+        self.put_macro_plain = {}
+        for m in self.macros.values():
+            if m.name in self.put_w:
+                for name, args, _o, _e in m.calls:
+                    if name == "kref_put" and len(args) > 1:
+                        self.put_macro_plain[m.name] = norm(args[1])
+
+    def _lock_wrapper(self, w, params):
+        locks = [(n, a) for n, a, _o, _e in w.calls if n in LOCK_FNS and a]
+        unlocks = [(n, a) for n, a, _o, _e in w.calls if n in UNLOCK_FNS and a]
+        only = len(w.calls) == len(locks) + len(unlocks)
+        if locks and not unlocks and only:
+            arg = norm(locks[-1][1][0]).lstrip("&")
+            base = re.split(r"->|\.", arg)[0]
+            if base in params:
+                self.lock_w[w.name] = ("param", params.index(base),
+                                       None if arg == base else lock_id(locks[-1][1][0]))
+            else:
+                self.lock_w[w.name] = ("fixed", lock_id(locks[-1][1][0]))
+        if unlocks and not locks and only:
+            arg = norm(unlocks[-1][1][0]).lstrip("&")
+            base = re.split(r"->|\.", arg)[0]
+            if base in params:
+                self.unlock_w[w.name] = ("param", params.index(base),
+                                         None if arg == base else lock_id(unlocks[-1][1][0]))
+            else:
+                self.unlock_w[w.name] = ("fixed", lock_id(unlocks[-1][1][0]))
+
+    def _lock_wrapper0(self, w):
+        locks = [(n, a) for n, a, _o, _e in w.calls if n in LOCK_FNS and a]
+        unlocks = [(n, a) for n, a, _o, _e in w.calls if n in UNLOCK_FNS and a]
+        rl = [n for n, a, _o, _e in w.calls if n in RCU_LOCK_FNS]
+        ru = [n for n, a, _o, _e in w.calls if n in RCU_UNLOCK_FNS]
+        if len(w.calls) != len(locks) + len(unlocks) + len(rl) + len(ru):
+            return
+        if locks and not unlocks:
+            self.lock0[w.name] = lock_id(locks[-1][1][0])
+        elif unlocks and not locks:
+            self.unlock0[w.name] = lock_id(unlocks[-1][1][0])
+        elif rl and not ru:
+            self.lock0[w.name] = "rcu"
+        elif ru and not rl:
+            self.unlock0[w.name] = "rcu"
+
+    def _returns(self, f):
+        """Functions that return a referenced object (constructors and
+        lookups that get), an unreferenced one read from a shared place
+        (raw lookups), or fresh memory (allocators)."""
+        if "*" not in f.ret:
+            return
+        rets = [norm(m.group(1)) for m in re.finditer(r"\breturn\s+([^;]+);", f.body)]
+        rets = [r for r in rets if r not in ("NULL", "0", "nullptr")]
+        if not rets:
+            return
+        kref_ops = {n for n, _a, _o, _e in f.calls
+                    if n.startswith("kref_") or n in self.get_w or n in self.try_w
+                    or n in self.init_w}
+        for name, args, _o, _e in f.calls:
+            if not args:
+                continue
+            o = obj_of(args[0])
+            if o in rets and o not in f.params:
+                if name in ("kref_init",) or name in self.init_w:
+                    self.ctor.add(f.name)
+                elif name in ("kref_get", "kref_get_unless_zero") or name in self.get_w \
+                        or name in self.try_w:
+                    self.getter.add(f.name)
+        if f.name in self.ctor or f.name in self.getter or kref_ops:
+            return
+        rtype = self.struct_of_type(f.ret)
+        for r in rets:
+            m = re.match(r"^([A-Za-z_]\w*)$", r)
+            if not m:
+                continue
+            v = m.group(1)
+            assigned = [norm(a.group(1)) for a in
+                        re.finditer(r"\b%s\s*=\s*([^;=][^;]*);" % re.escape(v), f.body)]
+            if any(re.match(r"^(\([^()]*\))?(%s)\(" % "|".join(ALLOC_FNS), a) for a in assigned):
+                self.alloc_w.add(f.name)
+                return
+            if re.search(r"(^|_)(pop|dequeue|shift|take|steal|detach|remove|del|unlink|get)", f.name, re.I):
+                return
+            if rtype in self.structs and any(
+                    (self.root(a) in self.globals and self.root(a) not in f.params) or
+                    (("->next" in a or ".next" in a) and self.root(a) not in f.params)
+                    for a in assigned):
+                self.rawlookup.add(f.name)
+                return
+
+    def root(self, expr):
+        """The leading identifier of an expression, through the readers
+        (rcu_dereference, READ_ONCE, container_of...)."""
+        e = norm(expr)
+        for _ in range(4):
+            m = re.match(r"^([A-Za-z_]\w*)\((.*)\)$", e)
+            if m and m.group(1) in READ_WRAPPERS:
+                args = split_args(m.group(2))
+                e = norm(args[0]) if args else ""
+                continue
+            break
+        e = e.lstrip("&*")
+        e = norm(e)
+        m = re.match(r"^([A-Za-z_]\w*)", e)
+        return m.group(1) if m else ""
+
+    def struct_of_type(self, t):
+        """'struct foo *' or 'foo_t *' to the struct key ('struct foo')."""
+        if not t:
+            return None
+        t = re.sub(r"\b(const|volatile|static|inline|extern|restrict|_Atomic|__rcu)\b", " ", t)
+        t = t.replace("*", " ").strip()
+        t = re.sub(r"\s+", " ", t)
+        m = re.search(r"\b(struct|union) ([A-Za-z_]\w*)$", t)
+        if m:
+            return "struct " + m.group(2)
+        m = re.search(r"([A-Za-z_]\w*)$", t)
+        if not m:
+            return None
+        name = m.group(1)
+        seen = 0
+        while name in self.typedefs and seen < 4:
+            name = self.typedefs[name]
+            seen += 1
+        return name
+
+    # -- release functions --------------------------------------------------
+    def _releases(self):
+        self.releases = set()
+        self.release_struct = {}    # release function -> struct key
+        self.put_locks = {}         # struct key -> set of lock ids
+        bodies = [(f, f.calls) for f in self.all_funcs] + \
+                 [(m, m.calls) for m in self.macros.values()]
+        put_sites = []
+        for w, calls in bodies:
+            for name, args, _o, _e in calls:
+                if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and len(args) > 1:
+                    rel = norm(args[1])
+                    if re.match(r"^[A-Za-z_]\w*$", rel):
+                        self.releases.add(rel)
+                        if name != "kref_put" and len(args) > 2:
+                            put_sites.append((rel, lock_id(args[2], getattr(w, "params", []) or [])))
+        # A function of one struct kref * that finds its object with
+        # container_of is a release function even if this file never
+        # passes it to kref_put (another file may).
+        for f in self.all_funcs:
+            if len(f.params) == 1 and re.search(r"\bstruct\s+kref\s*\*", f.ptypes[0]) and \
+                    re.match(r"^(static\s+)?(inline\s+)?void$", f.ret.strip()) and \
+                    re.search(r"\b(container_of|caa_container_of|list_entry)\s*\(\s*%s\b" % f.params[0], f.body):
+                self.releases.add(f.name)
+        for rel in self.releases:
+            for f in self.funcs.get(rel, []):
+                calls = list(f.calls)
+                # through a macro such as to_foo(kref)
+                for name, _a, _o, _e in f.calls:
+                    if name in self.macros:
+                        calls += self.macros[name].calls
+                for name, args, _o, _e in calls:
+                    if name in ("container_of", "caa_container_of", "list_entry") and len(args) > 1:
+                        s = self.struct_of_type(args[1])
+                        if s:
+                            self.release_struct[rel] = s
+        for rel, lk in put_sites:
+            s = self.release_struct.get(rel)
+            self.put_locks.setdefault(s, set()).add(lk)
+        # What the release functions reach: calls and functions passed on
+        # (call_rcu callbacks and the like).
+        self.closure = set()
+        todo = [r for r in self.releases if r in self.funcs]
+        while todo:
+            name = todo.pop()
+            if name in self.closure:
+                continue
+            self.closure.add(name)
+            for f in self.funcs.get(name, []):
+                for callee in self.refs.get(f, ()):
+                    if callee not in self.closure:
+                        todo.append(callee)
+
+    def frees(self, name):
+        """Whether the function, or what it calls, frees memory."""
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for f in self.funcs.get(n, []):
+                for c, _a, _o, _e in f.calls:
+                    if c in FREE_FNS or c == "call_rcu":
+                        return True
+                for callee in self.refs.get(f, ()):
+                    todo.append(callee)
+        return False
+
+    def _threads(self):
+        self.thread_fns = set()
+        self.thread_start_sites = []
+        for f in self.all_funcs:
+            for name, args, off, _e in f.calls:
+                if name in THREAD_START:
+                    k = {"pthread_create": 2, "thrd_create": 1}.get(name, 0)
+                    if len(args) > k:
+                        fn = norm(args[k]).lstrip("&")
+                        if fn in self.funcs:
+                            self.thread_fns.add(fn)
+                    self.thread_start_sites.append((f, off))
+        self.init_fns = set()
+        for src in list(self.sources.values()) + list(self.headers.values()):
+            for m in re.finditer(r"\b(module_init|late_initcall|subsys_initcall|"
+                                 r"device_initcall|core_initcall)\s*\(\s*(\w+)\s*\)", src.text):
+                self.init_fns.add(m.group(2))
+
+    # -- for the patterns ---------------------------------------------------
+    def handoff_names(self):
+        names = set()
+        for f in self.all_funcs:
+            for name, _a, _o, _e in f.calls:
+                if self.is_handoff_name(name):
+                    names.add(name)
+        names |= set(self.hand_w)
+        names -= set(THREAD_START)
+        return names

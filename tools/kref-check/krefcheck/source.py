@@ -1,0 +1,613 @@
+# SPDX-License-Identifier: MIT
+"""The source model: C text with comments and strings blanked, its
+functions, macros, structs, globals and prototypes (Source), and the
+preprocessor's conditionals and includes as the compiler reads them (TU).
+"""
+
+import os
+import re
+import typing
+
+from .names import C_KEYWORDS, IGNORE_RE, LOCK_MEMBER_RE, TYPE_WORDS
+
+
+def clean_source(text):
+    """The text with comments and the insides of string and character
+    literals replaced by spaces (newlines kept), so offsets and lines stay
+    those of the file."""
+    out = list(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "/" and i + 1 < n and text[i + 1] == "*":
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j
+        elif c == "/" and i + 1 < n and text[i + 1] == "/":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            for k in range(i + 1, min(j, n)):
+                if out[k] != "\n":
+                    out[k] = " "
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def match_close(s, i, open_c="(", close_c=")"):
+    """Index just past the bracket that closes the one at s[i]."""
+    depth = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == open_c:
+            depth += 1
+        elif c == close_c:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+def split_args(s):
+    """Top-level comma-separated pieces of s."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(s):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(s[start:i])
+            start = i + 1
+    parts.append(s[start:])
+    return [p.strip() for p in parts if p.strip() != ""]
+
+
+IDENT = re.compile(r"[A-Za-z_]\w*")
+CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def calls_in(s, offset=0):
+    """(name, [args], start offset, end offset) of every call in s."""
+    for m in CALL_RE.finditer(s):
+        name = m.group(1)
+        if name in C_KEYWORDS:
+            continue
+        open_i = m.end() - 1
+        close_i = match_close(s, open_i)
+        yield name, split_args(s[open_i + 1:close_i - 1]), m.start() + offset, close_i + offset
+
+
+def squeeze(expr):
+    """An expression's text with whitespace only between two words."""
+    e = re.sub(r"\s+", " ", (expr or "").strip())
+    return re.sub(r"\s*([^\w\s])\s*", r"\1", e)
+
+
+def norm(expr):
+    """An expression's text without redundant parentheses or casts."""
+    e = squeeze(expr)
+    while e:
+        if e.startswith("(") and match_close(e, 0) == len(e):
+            e = e[1:-1]
+            continue
+        m = re.match(r"^\(([^()]+)\)([\w(&*].*)$", e)
+        if m and re.match(r"^(const |volatile )*((struct|union|enum) )?\w+( \w+)*\**$", m.group(1)):
+            e = m.group(2)
+            continue
+        break
+    return e
+
+
+def obj_of(expr):
+    """The object an argument designates: &X->member and &X.member are X,
+    (void *)X is X."""
+    e = norm(expr)
+    if e.startswith("&"):
+        e = norm(e[1:])
+        m = re.match(r"^(.+?)(->|\.)([A-Za-z_]\w*)$", e)
+        if m:
+            e = norm(m.group(1))
+    return e
+
+
+def lock_id(expr, params=()):
+    """A name for a lock expression: a global's name, or .member for a lock
+    inside some object (the object's name differs from caller to caller)."""
+    e = norm(expr)
+    if e.startswith("&"):
+        e = norm(e[1:])
+    m = re.search(r"(->|\.)([A-Za-z_]\w*)$", e)
+    if m:
+        return "." + m.group(2)
+    if e in params:
+        return "?"
+    return e or "?"
+
+
+def line_of(starts, off):
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= off:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1
+
+
+class Func:
+    def __init__(self, src, name, ret, params, ptypes, start, body_start, end):
+        self.src = src
+        self.name = name
+        self.ret = ret
+        self.params = params
+        self.ptypes = ptypes
+        self.start = start
+        self.body_start = body_start
+        self.end = end
+        self.body = src.clean[body_start:end]
+        self.line = line_of(src.starts, start)
+        self.end_line = line_of(src.starts, end - 1)
+        self.calls = list(calls_in(self.body, body_start))
+
+
+class Macro:
+    def __init__(self, name, params, body, line):
+        self.name = name
+        self.params = params
+        self.body = body
+        self.line = line
+        self.calls = list(calls_in(body))
+        self.ret = ""
+
+
+class Source:
+    def __init__(self, path, text):
+        self.path = path
+        self.text = text
+        self.lines = text.split("\n")
+        self.starts = [0]
+        for i, c in enumerate(text):
+            if c == "\n":
+                self.starts.append(i + 1)
+        self.clean = clean_source(text)
+        self.macros = []
+        self.funcs = []
+        self.globals = set()
+        self.protos = {}        # name -> return type text
+        self.structs = {}       # struct key -> [kref member names]
+        self.typedefs = {}      # typedef name -> struct key
+        self.lock_structs = set()   # structs with a lock member
+        self.ignored = set()
+        self.cpp_lines = set()
+        for i, line in enumerate(self.lines, 1):
+            if IGNORE_RE.search(line):
+                self.ignored.add(i)
+                self.ignored.add(i + 1)
+        self._preprocessor()
+        self._toplevel()
+
+    def _preprocessor(self):
+        """Record #define macros and blank every preprocessor line."""
+        text = list(self.clean)
+        i, n = 0, len(self.clean)
+        at_line_start = True
+        while i < n:
+            c = self.clean[i]
+            if at_line_start and c == "#" or (at_line_start and c in " \t" and
+                                             self.clean[i:].lstrip(" \t").startswith("#")):
+                j = i
+                while True:
+                    k = self.clean.find("\n", j)
+                    k = n if k < 0 else k
+                    if k > 0 and self.clean[k - 1] == "\\" and k < n:
+                        j = k + 1
+                        continue
+                    break
+                directive = self.clean[i:k].replace("\\\n", " ")
+                for ln in range(line_of(self.starts, i), line_of(self.starts, max(i, k - 1)) + 1):
+                    self.cpp_lines.add(ln)
+                m = re.match(r"\s*#\s*define\s+([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$",
+                             directive, re.S)
+                if m:
+                    params = [p.strip() for p in (m.group(3) or "").split(",") if p.strip()]
+                    if m.group(2) is None:
+                        params = None
+                    self.macros.append(Macro(m.group(1), params, m.group(4),
+                                             line_of(self.starts, i)))
+                for x in range(i, k):
+                    if text[x] != "\n":
+                        text[x] = " "
+                i = k
+                continue
+            if c == "\n":
+                at_line_start = True
+            elif c not in " \t":
+                at_line_start = False
+            i += 1
+        self.clean = "".join(text)
+
+    def _toplevel(self):
+        s = self.clean
+        n = len(s)
+        i = 0
+        stmt = 0
+        paren = 0
+        spans = []
+        while i < n:
+            c = s[i]
+            if c == "(":
+                paren += 1
+            elif c == ")":
+                paren -= 1
+            elif c == "{" and paren == 0:
+                header = s[stmt:i]
+                end = match_close(s, i, "{", "}")
+                if not spans and self._function(header, stmt, i, end):
+                    stmt = end
+                    i = end
+                    continue
+                spans.append((i, end))
+                i = end
+                continue
+            elif c == ";" and paren == 0:
+                self._declaration(s[stmt:i], spans)
+                spans = []
+                stmt = i + 1
+            elif c == "}" and paren == 0:
+                stmt = i + 1
+                spans = []
+            i += 1
+
+    def _function(self, header, start, body, end):
+        h = header.strip()
+        if not h.endswith(")") and not re.search(r"\)\s*(__attribute__\s*\(\(.*\)\)|[A-Za-z_]\w*)\s*$", h, re.S):
+            return False
+        if re.search(r"=", re.sub(r"\([^()]*\)", "", h)) or h.startswith("typedef"):
+            return False
+        for m in re.finditer(r"([A-Za-z_]\w*)\s*\(", h):
+            name = m.group(1)
+            if name in ("__attribute__", "__declspec", "alignas", "_Alignas") or name in TYPE_WORDS:
+                continue
+            close = match_close(h, m.end() - 1)
+            rest = h[close:].strip()
+            if rest and not re.match(r"^(__attribute__\s*\(\(.*\)\)\s*|[A-Za-z_]\w*\s*)*$", rest, re.S):
+                continue
+            ret = h[:m.start()].strip()
+            if not ret and name.isupper():
+                return False
+            params, ptypes = [], []
+            for p in split_args(h[m.end():close - 1]):
+                pm = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)", p)
+                if pm:
+                    params.append(pm.group(1))
+                    ptypes.append(p)
+                    continue
+                ids = IDENT.findall(re.sub(r"\[.*?\]", "", p))
+                if p.strip() in ("void", "...") or not ids:
+                    continue
+                params.append(ids[-1])
+                ptypes.append(p[:p.rfind(ids[-1])].strip())
+            body_start = body + 1
+            self.funcs.append(Func(self, name, ret, params, ptypes,
+                                   start + (len(header) - len(header.lstrip())),
+                                   body_start, end - 1))
+            return True
+        return False
+
+    def _declaration(self, text, spans):
+        """A top-level declaration: struct definitions, typedefs, globals
+        and prototypes."""
+        s = text.strip()
+        if not s:
+            return
+        # Struct bodies with a struct kref member.
+        full = s
+        for m in re.finditer(r"(typedef\s+)?\b(struct|union)\s+([A-Za-z_]\w*)?\s*\{", full):
+            close = match_close(full, m.end() - 1, "{", "}")
+            body = full[m.end():close - 1]
+            members = re.findall(r"\bstruct\s+kref\s+([A-Za-z_]\w*)\s*[;,\[]", body)
+            tag = m.group(3)
+            tail = full[close:]
+            key = ("struct " + tag) if tag else None
+            if m.group(1):
+                tnames = IDENT.findall(re.sub(r"\b(__attribute__\s*\(\(.*?\)\))", "", tail))
+                if key is None and tnames:
+                    key = tnames[0]
+                for t in tnames:
+                    if t != key:
+                        self.typedefs[t] = key
+            if key and members:
+                self.structs[key] = members
+            if key and LOCK_MEMBER_RE.search(body):
+                self.lock_structs.add(key)
+        if s.startswith("typedef"):
+            m = re.match(r"typedef\s+(struct|union)\s+([A-Za-z_]\w*)\s*\**\s*([A-Za-z_]\w*)\s*$", s)
+            if m:
+                self.typedefs[m.group(3)] = "struct " + m.group(2)
+            return
+        # Declarations of a macro's object: static DEFINE_MUTEX(x); LIST_HEAD(q);
+        m = re.match(r"^(?:static\s+)?([A-Z_][A-Z0-9_]*)\s*\(\s*([A-Za-z_]\w*)\s*(?:,.*)?\)$", s, re.S)
+        if m:
+            self.globals.add(m.group(2))
+            return
+        collapsed, prev = s, None
+        while collapsed != prev:
+            prev = collapsed
+            collapsed = re.sub(r"\{[^{}]*\}", "{}", collapsed)
+        if re.match(r"^(struct|union|enum)\s+[A-Za-z_]\w*\s*\{\}\s*$", collapsed) or \
+                re.match(r"^(struct|union|enum)\s*\{\}\s*$", collapsed):
+            return
+        for decl in split_args(collapsed):
+            d = decl.split("=")[0].strip() if "=" in decl else decl
+            # A prototype: NAME(params) with no '=' before.
+            pm = re.search(r"([A-Za-z_]\w*)\s*\(([^()]*(\([^()]*\))?[^()]*)\)\s*(__attribute__.*)?$", d, re.S)
+            if pm and not re.search(r"\(\s*\*", d[:pm.start() + 1]) and pm.group(1) not in ("_Atomic", "__typeof__", "typeof"):
+                self.protos[pm.group(1)] = d[:pm.start()].strip()
+                continue
+            d = re.sub(r"\[[^\]]*\]", "", d)
+            d = re.sub(r"_Atomic\s*\(([^()]*)\)", r"\1", d)
+            fp = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)", d)
+            if fp:
+                self.globals.add(fp.group(1))
+                continue
+            ids = [x for x in IDENT.findall(d) if x not in TYPE_WORDS]
+            if ids:
+                self.globals.add(ids[-1])
+
+    def text_at(self, pos):
+        """The source text between two positions (line, col, line_end,
+        col_end), columns from 0."""
+        l1, c1, l2, c2 = pos
+        if l1 < 1 or l1 > len(self.lines):
+            return ""
+        if l1 == l2:
+            return self.lines[l1 - 1][c1:c2]
+        parts = [self.lines[l1 - 1][c1:]]
+        parts.extend(self.lines[l1:l2 - 1])
+        parts.append(self.lines[l2 - 1][:c2])
+        return "\n".join(parts)
+
+    def offset(self, line, col):
+        return self.starts[line - 1] + col
+
+    def func_at(self, line):
+        for f in self.funcs:
+            if f.line <= line <= f.end_line:
+                return f
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Reading code as the compiler does: #if and #ifdef decided with -D, -U and
+# the file's own #defines; #include followed through the file's directory
+# and -I.  What cannot be decided (a compiler's predefined macro: __GNUC__,
+# __linux__) is read, both branches, as before.
+
+# The kref API: known by name, never read (libkref's own headers define it
+# with the very calls the checks look for).
+API_HEADER_RE = re.compile(r"^(kref\.h|kref/|linux/)")
+PREDEFINED = {"__STDC__": "1", "__STDC_VERSION__": "201710L", "__STDC_HOSTED__": "1"}
+# Read as C: whatever the compiler, these are not defined.
+NEVER_DEFINED = {"__cplusplus", "__OBJC__"}
+DIRECTIVE_RE = re.compile(r"^\s*#\s*([a-z_]+)\b(.*)$")
+
+
+class Unknown(Exception):
+    pass
+
+
+class MissingInclude(typing.NamedTuple):
+    """A quoted #include that was not found: where, and the name."""
+    path: str
+    line: int
+    name: str
+
+
+class TU:
+    """One translation unit read as the compiler reads it: the lines of
+    each file an #if turned off, the headers it reached, the quoted
+    #includes it could not find."""
+
+    def __init__(self, path, include_dirs, defines):
+        self.dirs = list(include_dirs)
+        self.defines = dict(PREDEFINED)
+        self.undefined = set(NEVER_DEFINED)
+        for name, value in defines:
+            if value is None:
+                self.defines.pop(name, None)
+                self.undefined.add(name)
+            else:
+                self.defines[name] = value
+                self.undefined.discard(name)
+        self.inactive = {}      # path -> set of line numbers
+        self.headers = []       # paths of the headers read, in order
+        self.missing = []       # [MissingInclude]
+        self._read(path, 0)
+
+    cache = {}      # path -> text, for all units: headers are read once
+
+    def text(self, path):
+        if path not in TU.cache:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                TU.cache[path] = fh.read()
+        return TU.cache[path]
+
+    def find(self, name, quoted, here):
+        if os.path.isabs(name):
+            return name if os.path.isfile(name) else None
+        dirs = ([os.path.dirname(here) or "."] if quoted else []) + self.dirs
+        for d in dirs:
+            p = os.path.normpath(os.path.join(d, name))
+            if os.path.isfile(p):
+                return p
+        return None
+
+    cleaned = {}    # path -> its lines, comments and strings blanked
+
+    def _read(self, path, depth):
+        if path not in TU.cleaned:
+            TU.cleaned[path] = clean_source(self.text(path)).split("\n")
+        lines = TU.cleaned[path]
+        raw = self.text(path).split("\n")
+        off = self.inactive.setdefault(path, set())
+        # Each open #if: [active now, a branch was surely taken, the
+        # enclosing region active].
+        stack = []
+        active = True
+        i = 0
+        while i < len(lines):
+            n = i + 1
+            line = lines[i]
+            while line.endswith("\\") and i + 1 < len(lines):
+                i += 1
+                line = line[:-1] + " " + lines[i]
+            m = DIRECTIVE_RE.match(line)
+            if not m:
+                if not active:
+                    off.update(range(n, i + 2))
+                i += 1
+                continue
+            d, rest = m.group(1), m.group(2).strip()
+            if d in ("if", "ifdef", "ifndef"):
+                if not active:
+                    stack.append([False, True, False])
+                else:
+                    v = self._cond(d, rest)
+                    stack.append([v is not False, v is True, True])
+            elif d == "elif" and stack:
+                top = stack[-1]
+                if not top[2] or top[1]:
+                    top[0] = False
+                else:
+                    v = self._cond("if", rest)
+                    top[0] = v is not False
+                    top[1] = v is True
+            elif d == "else" and stack:
+                top = stack[-1]
+                top[0] = top[2] and not top[1]
+                top[1] = True
+            elif d == "endif" and stack:
+                stack.pop()
+            elif not active:
+                off.update(range(n, i + 2))     # a #define turned off
+            elif d == "define":
+                dm = re.match(r"([A-Za-z_]\w*)(\([^)]*\))?\s*(.*)$", rest)
+                if dm and dm.group(1) not in NEVER_DEFINED:
+                    self.defines[dm.group(1)] = None if dm.group(2) else dm.group(3).strip()
+                    self.undefined.discard(dm.group(1))
+            elif d == "undef":
+                name = rest.split()[0] if rest.split() else ""
+                self.defines.pop(name, None)
+                self.undefined.add(name)
+            elif d == "include" and depth < 32:
+                im = re.match(r'^(?:"([^"]+)"|<([^>]+)>)',
+                              raw[n - 1].split("include", 1)[-1].strip())
+                if im:
+                    name = im.group(1) or im.group(2)
+                    found = self.find(name, im.group(1) is not None, path)
+                    if API_HEADER_RE.match(name):
+                        pass
+                    elif found is None:
+                        if im.group(1) is not None:
+                            self.missing.append(MissingInclude(path, n, name))
+                    elif found not in self.inactive:
+                        try:
+                            self.text(found)
+                        except OSError:
+                            self.missing.append(MissingInclude(path, n, name))
+                        else:
+                            self.headers.append(found)
+                            self._read(found, depth + 1)
+            active = all(s[0] for s in stack)
+            i += 1
+
+    def _cond(self, d, rest):
+        """True, False, or None when it cannot be decided."""
+        if d in ("ifdef", "ifndef"):
+            name = rest.split()[0] if rest.split() else ""
+            v = self._defined(name)
+            if v is None:
+                return None
+            return v if d == "ifdef" else not v
+        try:
+            return bool(self._eval(rest))
+        except Unknown:
+            return None
+        except Exception:       # an expression this reader does not know
+            return None
+
+    def _defined(self, name):
+        if name in self.defines:
+            return True
+        if name in self.undefined:
+            return False
+        # A name reserved to the implementation may be the compiler's own.
+        if name.startswith("__") or re.match(r"^_[A-Z]", name):
+            return None
+        return False
+
+    def _eval(self, expr, depth=0):
+        if depth > 16:
+            raise Unknown()
+
+        def defined(m):
+            v = self._defined(m.group(1) or m.group(2))
+            if v is None:
+                raise Unknown()
+            return " 1 " if v else " 0 "
+        e = re.sub(r"\bdefined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))", defined, expr)
+
+        def ident(m):
+            name = m.group(0)
+            if name in self.defines:
+                value = self.defines[name]
+                if value is None or "(" in (value or ""):
+                    raise Unknown()
+                return " (%d) " % self._eval(value or "0", depth + 1)
+            if self._defined(name) is None:
+                raise Unknown()
+            return " 0 "
+        e = re.sub(r"\b[A-Za-z_]\w*\b(?!\s*\()", ident, e)
+        if re.search(r"[A-Za-z_]\w*\s*\(", e):
+            raise Unknown()     # a function-like macro
+        e = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b", r"\1", e)
+        e = e.replace("&&", " and ").replace("||", " or ")
+        e = re.sub(r"!(?!=)", " not ", e)
+        e = e.replace("/", "//")
+        if re.search(r"[^\s\d()xXa-fA-F<>=!+\-*/%&|^~]|\?", re.sub(r"\b(and|or|not)\b", "", e)):
+            raise Unknown()
+        return int(eval(e, {"__builtins__": {}}, {}))
+
+
+def blank_lines(text, lines):
+    """The text with these lines (from 1) blanked, newlines kept."""
+    if not lines:
+        return text
+    out = text.split("\n")
+    for n in lines:
+        if 0 < n <= len(out):
+            out[n - 1] = " " * len(out[n - 1])
+    return "\n".join(out)
+
+
+def f_end(f):
+    return f.end
+
+
+def key(path, pos):
+    return (path, pos[0], pos[1])
