@@ -36,12 +36,10 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static void fork_prepare(void)
 {
 	debug_table_fork_prepare();
-	debug_alloc_fork_prepare();
 }
 
 static void fork_parent(void)
 {
-	debug_alloc_fork_parent();
 	debug_table_fork_parent();
 }
 

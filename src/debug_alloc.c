@@ -54,11 +54,9 @@ struct page {
 };
 
 static struct page_stripe {
-	pthread_mutex_t lock;
+	struct kref_lock lock;		/* an owner word: see fork below */
 	struct page *bucket[PAGE_BUCKETS];
-} page_stripes[PAGE_STRIPES] = {
-	[0 ... PAGE_STRIPES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
-};
+} page_stripes[PAGE_STRIPES];
 
 /* Pages with a watched kref: while 0, malloc and free skip the watch.
  * Relaxed everywhere: a page is added, under its stripe's lock, by the
@@ -197,7 +195,7 @@ void debug_watch(const struct kref *kref)
 
 	if (!resolve())
 		return;
-	pthread_mutex_lock(&ps->lock);
+	kref_lock(&ps->lock);
 	pg = find_page(ps, number);
 	if (!pg && (pg = next.calloc(1, sizeof(*pg)))) {
 		struct page **b = bucket_of(ps, number);
@@ -212,7 +210,7 @@ void debug_watch(const struct kref *kref)
 		pg->watched[slot / 64] |= 1ull << (slot % 64);
 		pg->freed[slot / 64] &= ~(1ull << (slot % 64));
 	}
-	pthread_mutex_unlock(&ps->lock);
+	kref_unlock(&ps->lock);
 }
 
 void debug_unwatch(const struct kref *kref)
@@ -222,7 +220,7 @@ void debug_unwatch(const struct kref *kref)
 	unsigned int slot = slot_of(addr);
 	struct page *pg;
 
-	pthread_mutex_lock(&ps->lock);
+	kref_lock(&ps->lock);
 	pg = find_page(ps, number);
 	if (pg) {
 		pg->watched[slot / 64] &= ~(1ull << (slot % 64));
@@ -230,7 +228,7 @@ void debug_unwatch(const struct kref *kref)
 		if (page_empty(pg))
 			remove_page(ps, pg);
 	}
-	pthread_mutex_unlock(&ps->lock);
+	kref_unlock(&ps->lock);
 }
 
 enum watch_state debug_watch_state(const struct kref *kref)
@@ -241,12 +239,12 @@ enum watch_state debug_watch_state(const struct kref *kref)
 	enum watch_state state = WATCH_NONE;
 	struct page *pg;
 
-	pthread_mutex_lock(&ps->lock);
+	kref_lock(&ps->lock);
 	pg = find_page(ps, number);
 	if (pg && (pg->watched[slot / 64] >> (slot % 64) & 1))
 		state = (pg->freed[slot / 64] >> (slot % 64) & 1) ?
 			WATCH_FREED : WATCH_KEPT;
-	pthread_mutex_unlock(&ps->lock);
+	kref_unlock(&ps->lock);
 	return state;
 }
 
@@ -281,7 +279,7 @@ static void note_block(const void *block, size_t size, bool freed)
 				  (unsigned int)((end - base + 3) / 4) : SLOTS;
 		struct page *pg;
 
-		pthread_mutex_lock(&ps->lock);
+		kref_lock(&ps->lock);
 		pg = find_page(ps, number);
 		if (pg) {
 			for (unsigned int w = 0; w < WORDS; w++) {
@@ -295,7 +293,7 @@ static void note_block(const void *block, size_t size, bool freed)
 			if (!freed && page_empty(pg))
 				remove_page(ps, pg);
 		}
-		pthread_mutex_unlock(&ps->lock);
+		kref_unlock(&ps->lock);
 	}
 }
 
@@ -479,19 +477,31 @@ enum released_memory debug_released_memory(const struct kref *kref)
 
 /* ---- fork ------------------------------------------------------------- */
 
-void debug_alloc_fork_prepare(void)
-{
-	for (unsigned int i = 0; i < PAGE_STRIPES; i++)
-		pthread_mutex_lock(&page_stripes[i].lock);
-}
-
-void debug_alloc_fork_parent(void)
-{
-	for (unsigned int i = PAGE_STRIPES; i-- > 0;)
-		pthread_mutex_unlock(&page_stripes[i].lock);
-}
-
+/*
+ * fork() waits for nothing here.  A stripe that another thread held at the
+ * fork may be half updated in the child, where that thread does not
+ * exist: the child drops its pages (they are leaked), so their krefs are
+ * not watched there and count as memory handed out again, which makes
+ * debug mode forget, never report.  A stripe the forking thread holds (a
+ * signal handler's fork) is its own, finished when the handler returns.
+ */
 void debug_alloc_fork_child(void)
 {
-	debug_alloc_fork_parent();
+	size_t pages = 0;
+
+	for (unsigned int i = 0; i < PAGE_STRIPES; i++) {
+		struct page_stripe *ps = &page_stripes[i];
+
+		/* Relaxed: the child has one thread; this reads its memory. */
+		if (atomic_load_explicit(&ps->lock.owner, memory_order_relaxed) &&
+		    !kref_lock_mine(&ps->lock)) {
+			memset(ps, 0, sizeof(*ps));
+			continue;
+		}
+		for (unsigned int b = 0; b < PAGE_BUCKETS; b++)
+			for (struct page *pg = ps->bucket[b]; pg; pg = pg->next)
+				pages++;
+	}
+	/* Relaxed: as for every access to it. */
+	atomic_store_explicit(&watched_pages, pages, memory_order_relaxed);
 }

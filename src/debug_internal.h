@@ -99,8 +99,6 @@ enum watch_state debug_watch_state(const struct kref *kref);
 /* True once the program's malloc and free are seen to come through the
  * watch (it is linked into the program ahead of the allocator). */
 bool debug_watch_active(void);
-void debug_alloc_fork_prepare(void);
-void debug_alloc_fork_parent(void);
 void debug_alloc_fork_child(void);
 
 /*
