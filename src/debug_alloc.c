@@ -29,6 +29,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,9 +55,34 @@ struct page {
 };
 
 static struct page_stripe {
-	struct kref_lock lock;		/* an owner word: see fork below */
+	_Atomic uintptr_t owner;	/* the lock: its holder's pthread_self() */
 	struct page *bucket[PAGE_BUCKETS];
 } page_stripes[PAGE_STRIPES];
+
+/*
+ * A stripe's lock, held for a few dozen instructions.  Not a pthread
+ * mutex: the owner word tells a fork child who held it (see fork below).
+ * Not libkref's kref_lock either: this file is not instrumented, as it
+ * runs before a sanitizer has set up the thread, and kref_lock is.
+ */
+static void lock_stripe(struct page_stripe *ps)
+{
+	uintptr_t free = 0, self = (uintptr_t)pthread_self();
+
+	/* Acquire: the stripe's pages as the last holder left them. */
+	while (!atomic_compare_exchange_weak_explicit(&ps->owner, &free, self,
+						      memory_order_acquire,
+						      memory_order_relaxed)) {
+		free = 0;
+		sched_yield();
+	}
+}
+
+static void unlock_stripe(struct page_stripe *ps)
+{
+	/* Release: the next holder sees our changes to the pages. */
+	atomic_store_explicit(&ps->owner, 0, memory_order_release);
+}
 
 /* Pages with a watched kref: while 0, malloc and free skip the watch.
  * Relaxed everywhere: a page is added, under its stripe's lock, by the
@@ -195,7 +221,7 @@ void debug_watch(const struct kref *kref)
 
 	if (!resolve())
 		return;
-	kref_lock(&ps->lock);
+	lock_stripe(ps);
 	pg = find_page(ps, number);
 	if (!pg && (pg = next.calloc(1, sizeof(*pg)))) {
 		struct page **b = bucket_of(ps, number);
@@ -210,7 +236,7 @@ void debug_watch(const struct kref *kref)
 		pg->watched[slot / 64] |= 1ull << (slot % 64);
 		pg->freed[slot / 64] &= ~(1ull << (slot % 64));
 	}
-	kref_unlock(&ps->lock);
+	unlock_stripe(ps);
 }
 
 void debug_unwatch(const struct kref *kref)
@@ -220,7 +246,7 @@ void debug_unwatch(const struct kref *kref)
 	unsigned int slot = slot_of(addr);
 	struct page *pg;
 
-	kref_lock(&ps->lock);
+	lock_stripe(ps);
 	pg = find_page(ps, number);
 	if (pg) {
 		pg->watched[slot / 64] &= ~(1ull << (slot % 64));
@@ -228,7 +254,7 @@ void debug_unwatch(const struct kref *kref)
 		if (page_empty(pg))
 			remove_page(ps, pg);
 	}
-	kref_unlock(&ps->lock);
+	unlock_stripe(ps);
 }
 
 enum watch_state debug_watch_state(const struct kref *kref)
@@ -239,12 +265,12 @@ enum watch_state debug_watch_state(const struct kref *kref)
 	enum watch_state state = WATCH_NONE;
 	struct page *pg;
 
-	kref_lock(&ps->lock);
+	lock_stripe(ps);
 	pg = find_page(ps, number);
 	if (pg && (pg->watched[slot / 64] >> (slot % 64) & 1))
 		state = (pg->freed[slot / 64] >> (slot % 64) & 1) ?
 			WATCH_FREED : WATCH_KEPT;
-	kref_unlock(&ps->lock);
+	unlock_stripe(ps);
 	return state;
 }
 
@@ -279,7 +305,7 @@ static void note_block(const void *block, size_t size, bool freed)
 				  (unsigned int)((end - base + 3) / 4) : SLOTS;
 		struct page *pg;
 
-		kref_lock(&ps->lock);
+		lock_stripe(ps);
 		pg = find_page(ps, number);
 		if (pg) {
 			for (unsigned int w = 0; w < WORDS; w++) {
@@ -293,7 +319,7 @@ static void note_block(const void *block, size_t size, bool freed)
 			if (!freed && page_empty(pg))
 				remove_page(ps, pg);
 		}
-		kref_unlock(&ps->lock);
+		unlock_stripe(ps);
 	}
 }
 
@@ -493,8 +519,10 @@ void debug_alloc_fork_child(void)
 		struct page_stripe *ps = &page_stripes[i];
 
 		/* Relaxed: the child has one thread; this reads its memory. */
-		if (atomic_load_explicit(&ps->lock.owner, memory_order_relaxed) &&
-		    !kref_lock_mine(&ps->lock)) {
+		uintptr_t owner = atomic_load_explicit(&ps->owner,
+						       memory_order_relaxed);
+
+		if (owner && owner != (uintptr_t)pthread_self()) {
 			memset(ps, 0, sizeof(*ps));
 			continue;
 		}
