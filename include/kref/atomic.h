@@ -84,6 +84,9 @@ unsigned long kref_critical_enter(const void *counter);
  * kref_critical_exit - end the access that kref_critical_enter() began
  * @counter: the same counter
  * @state: what kref_critical_enter() returned
+ *
+ * Ordering: release, as a lock's unlock: the section's accesses happen
+ * before the next section on @counter (see kref_critical_enter()).
  */
 KREF_ADDRESS_ONLY(1)
 void kref_critical_exit(const void *counter, unsigned long state);

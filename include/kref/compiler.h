@@ -61,6 +61,8 @@
 #endif
 
 #ifdef KREF_TSAN
+/* Not API: ThreadSanitizer's own annotations (its runtime defines them),
+ * declared for the fast paths that tell it about orderings it cannot see. */
 KREF_BEGIN_DECLS
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);

@@ -25,18 +25,89 @@
 KREF_BEGIN_DECLS
 
 /*
- * The operations behind the kref_* macros below.  Each performs the real
- * operation, so objects shared with translation units built without
- * KREF_DEBUG are counted correctly.
+ * The operations behind the kref_* macros below; programs call them
+ * through those macros, never by name.  Each performs the real operation,
+ * so objects shared with translation units built without KREF_DEBUG are
+ * counted correctly, and records it in the object's history under a lock
+ * of debug mode's side table.  The exceptions: a get or a put on an
+ * object whose final put was recorded is reported and not performed
+ * (kref_debug_get_unless_zero() says when it is not reported).  Ordering:
+ * that of the operation performed; the side table's lock adds its own.
+ */
+
+/**
+ * kref_debug_init - kref_init() in debug mode
+ * @kref: the object's struct kref
+ * @site: where kref_init() was called (KREF_SITE)
+ *
+ * Sets the count to 1 and starts tracking the object.  A kref_init on an
+ * object that is still referenced is reported (its references are lost).
  */
 void kref_debug_init(struct kref *kref, const struct kref_site *site);
+
+/**
+ * kref_debug_get - kref_get() in debug mode
+ * @kref: the object's struct kref
+ * @site: where kref_get() was called
+ *
+ * A get after the final put is reported (use after free), with the
+ * object's history, and the count is left as it is.
+ */
 void kref_debug_get(struct kref *kref, const struct kref_site *site);
+
+/**
+ * kref_debug_get_unless_zero - kref_get_unless_zero() in debug mode
+ * @kref: the object's struct kref
+ * @site: where kref_get_unless_zero() was called
+ *
+ * On an object whose final put was recorded it takes nothing: a lookup
+ * under RCU that finds the count at 0 is correct and only recorded; one
+ * on memory that was freed is reported (use after free); memory reused for
+ * an untracked object forgets the old record and takes the reference.
+ *
+ * Return: nonzero if a reference was taken, 0 otherwise.
+ */
 int kref_debug_get_unless_zero(struct kref *kref, const struct kref_site *site);
+
+/**
+ * kref_debug_put - kref_put() in debug mode
+ * @kref: the object's struct kref
+ * @release: called once, by the put that drops the count to 0
+ * @site: where kref_put() was called
+ *
+ * A put after the final put is reported (double put) and not performed.
+ *
+ * Return: 1 if @release was called, 0 otherwise.
+ */
 int kref_debug_put(struct kref *kref, void (*release)(struct kref *kref),
 		   const struct kref_site *site);
+
+/**
+ * kref_debug_put_mutex - kref_put_mutex() in debug mode
+ * @kref: the object's struct kref
+ * @release: called with @mutex held; it must unlock @mutex
+ * @mutex: taken only when this put may be the last
+ * @site: where kref_put_mutex() was called
+ *
+ * A put after the final put is reported (double put) and not performed.
+ *
+ * Return: 1 if @release was called, 0 otherwise (with @mutex not held).
+ */
 int kref_debug_put_mutex(struct kref *kref, void (*release)(struct kref *kref),
 			 pthread_mutex_t *mutex, const struct kref_site *site);
+
 #ifdef KREF_HAVE_SPINLOCK
+/**
+ * kref_debug_put_lock - kref_put_lock() in debug mode
+ * @kref: the object's struct kref
+ * @release: called with @lock held; it must unlock @lock
+ * @lock: taken only when this put may be the last
+ * @site: where kref_put_lock() was called
+ *
+ * A put after the final put is reported (double put) and not performed.
+ *
+ * Return: 1 if @release was called, 0 otherwise (with @lock not held).
+ */
 int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
 			pthread_spinlock_t *lock, const struct kref_site *site);
 #endif
@@ -56,6 +127,12 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
  * waits for threads that are inside a kref operation (a warn handler that
  * never returns would make it wait for ever), so the child inherits no lock
  * held by a thread that does not exist there.
+ *
+ * Ordering: each object's record is read under the lock of the part of
+ * debug mode's table that holds it; an object that other threads are still
+ * getting and putting is reported as it was at that moment.  In a program
+ * that does not link libkref-debug, libkref's stand-in reports nothing and
+ * returns 0.
  *
  * Return: the number of objects reported.
  */

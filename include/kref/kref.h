@@ -34,6 +34,7 @@ struct kref {
 
 /**
  * kref_init - initialise an object's reference count to 1
+ * @kref: the object's struct kref
  *
  * Call it before the object is visible to any other thread.  Relaxed: the
  * publication of the object orders it.
@@ -45,6 +46,9 @@ static inline void kref_init(struct kref *kref)
 
 /**
  * kref_read - the current count
+ * @kref: the object's struct kref
+ *
+ * Ordering: none (a relaxed load).
  *
  * Return: the count (racy unless nobody else can change it); for
  * diagnostics and assertions, never to decide whether to free.
@@ -56,6 +60,7 @@ static inline unsigned int kref_read(const struct kref *kref)
 
 /**
  * kref_get - take a reference
+ * @kref: the object's struct kref
  *
  * The caller must already hold a reference.  Relaxed; a get on a count of
  * 0 is reported as REFCOUNT_ADD_UAF and saturates.
@@ -67,6 +72,7 @@ static inline void kref_get(struct kref *kref)
 
 /**
  * kref_put - drop a reference; release the object on the last one
+ * @kref: the object's struct kref
  * @release: called exactly once, with @kref, by the put that drops the
  *	count to 0.  It frees the object (use container_of).
  *
@@ -87,6 +93,7 @@ static inline int kref_put(struct kref *kref, void (*release)(struct kref *kref)
 
 /**
  * kref_get_unless_zero - take a reference unless the count is already 0
+ * @kref: the object's struct kref
  *
  * For lookups that hold no reference yet (Rule 3): the caller must keep
  * the memory valid, by a lock that the final put also takes or by an RCU

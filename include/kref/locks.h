@@ -36,6 +36,12 @@ KREF_BEGIN_DECLS
 /**
  * refcount_dec_and_mutex_lock - return holding @lock if able to decrement
  *	the refcount to 0
+ * @r: the refcount
+ * @lock: the mutex that lookups hold; taken only if the count is 1, that
+ *	is when this decrement may be the last
+ *
+ * A count above 1 is decremented without the lock (refcount_dec_not_one());
+ * otherwise @lock is taken and the count decremented under it.
  *
  * Ordering: as refcount_dec_and_test(); the lock adds its own.
  *
@@ -59,6 +65,11 @@ refcount_dec_and_mutex_lock(refcount_t *r, pthread_mutex_t *lock)
 #ifdef KREF_HAVE_SPINLOCK
 /**
  * refcount_dec_and_lock - refcount_dec_and_mutex_lock() for a spinlock
+ * @r: the refcount
+ * @lock: the spinlock that lookups hold; taken only if the count is 1
+ *
+ * Only where KREF_HAVE_SPINLOCK is defined.  Ordering: as
+ * refcount_dec_and_test(); the lock adds its own.
  *
  * Return: true, with @lock held, if the count reached 0; false, with @lock
  * not held, otherwise.
@@ -80,8 +91,13 @@ refcount_dec_and_lock(refcount_t *r, pthread_spinlock_t *lock)
 
 /**
  * kref_put_mutex - kref_put() with @mutex taken for the final put
+ * @kref: the object's struct kref
  * @release: called with @mutex held; it must unlock @mutex (typically after
  *	unlinking the object from where lookups find it) and free the object.
+ * @mutex: the mutex that lookups hold; taken only when the count is 1
+ *
+ * Ordering: as kref_put() (refcount_dec_and_mutex_lock()); the mutex adds
+ * its own.
  *
  * Return: 1 if @release was called, 0 otherwise (with @mutex not held).
  */
@@ -99,7 +115,12 @@ static inline int kref_put_mutex(struct kref *kref,
 #ifdef KREF_HAVE_SPINLOCK
 /**
  * kref_put_lock - kref_put_mutex() for a spinlock
+ * @kref: the object's struct kref
  * @release: called with @lock held; it must unlock @lock.
+ * @lock: the spinlock that lookups hold; taken only when the count is 1
+ *
+ * Only where KREF_HAVE_SPINLOCK is defined.  Ordering: as kref_put(); the
+ * lock adds its own.
  *
  * Return: 1 if @release was called, 0 otherwise (with @lock not held).
  */

@@ -104,24 +104,36 @@ KREF_BEGIN_DECLS
 
 /**
  * percpu_ref_init - initialise a percpu_ref
+ * @ref: the percpu_ref to initialise
  * @release: called once, by the put that drops the last reference after
  *	the ref was killed.
  * @flags: PERCPU_REF_INIT_ATOMIC, PERCPU_REF_INIT_DEAD, PERCPU_REF_ALLOW_REINIT.
  *
  * Starts with one reference (none with PERCPU_REF_INIT_DEAD), in per-CPU
  * mode unless a flag says otherwise or per-CPU mode is unavailable.
+ * Ordering: none; publish @ref as any initialised object (docs/ordering.md).
  *
  * Return: 0, or -ENOMEM.
  */
 int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 		    unsigned int flags);
 
-/** percpu_ref_exit - free what percpu_ref_init allocated; the ref is dead after */
+/**
+ * percpu_ref_exit - free what percpu_ref_init allocated; the ref is dead after
+ * @ref: the percpu_ref; every get and put on it must be over
+ *
+ * A ref still in per-CPU mode is first switched out of it (the flag and the
+ * membarriers of a switch, docs/ordering.md) so that no get or put adds to
+ * counters being freed.  The count is kept for percpu_ref_is_zero(), which
+ * may run meanwhile, as in the kernel.  Calling it again does nothing.
+ */
 void percpu_ref_exit(struct percpu_ref *ref);
 
 /**
  * percpu_ref_switch_to_atomic - switch to atomic mode and stay there
- * @confirm_switch: called once the switch is visible to every CPU.
+ * @ref: the percpu_ref
+ * @confirm_switch: called once the switch is visible to every CPU; may be
+ *	NULL.
  *
  * Synchronous here (the kernel's may return before): @confirm_switch has
  * run when it returns.  It runs with no lock held, as the kernel's (an
@@ -135,53 +147,92 @@ void percpu_ref_exit(struct percpu_ref *ref);
  * A count of 0 or less after the switch (more puts than gets in per-CPU
  * mode) is reported with the kernel's text, and the count is saturated: the
  * object leaks rather than being released under a holder.
+ *
+ * Ordering: every get and put done in per-CPU mode happens before the sum
+ * (the mode flag's seq_cst RMW and two membarriers, docs/ordering.md).
  */
 void percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_switch);
 
-/** percpu_ref_switch_to_atomic_sync - switch to atomic mode and wait for it */
+/**
+ * percpu_ref_switch_to_atomic_sync - switch to atomic mode and wait for it
+ * @ref: the percpu_ref
+ *
+ * percpu_ref_switch_to_atomic() without a callback: the switch is complete
+ * on every CPU when it returns.  Ordering as percpu_ref_switch_to_atomic().
+ */
 void percpu_ref_switch_to_atomic_sync(struct percpu_ref *ref);
 
 /**
  * percpu_ref_switch_to_percpu - back to per-CPU mode
+ * @ref: the percpu_ref
  *
  * Takes effect unless the ref is dying (then on percpu_ref_reinit) or
  * per-CPU mode is unavailable.  A ref without PERCPU_REF_ALLOW_REINIT that
  * has been in atomic mode stays there, and that is reported (the kernel
- * warns, or stops with BUG()).
+ * warns, or stops with BUG()).  Ordering: the gets and puts done in
+ * per-CPU mode from then on are ordered by the next switch to atomic mode
+ * (docs/ordering.md).
  */
 void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
 
 /**
  * percpu_ref_kill_and_confirm - drop the initial reference and kill the ref
+ * @ref: the percpu_ref
  * @confirm_kill: called once every CPU sees the ref as dead: from then on
  *	percpu_ref_tryget_live() fails everywhere.
  *
  * Switches to atomic mode, then puts the initial reference; the last put
  * calls release().  Killing twice is a bug, reported with the kernel's text;
  * the second kill puts nothing (the kernel's puts the initial reference
- * again), and calls @confirm_kill.
+ * again), and calls @confirm_kill.  @confirm_kill may be NULL.
+ *
+ * Ordering: as percpu_ref_switch_to_atomic(), then the put's: release, and
+ * acquire before release() runs.
  */
 void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 				 percpu_ref_func_t *confirm_kill);
 
 /**
  * percpu_ref_resurrect - undo a kill that has not released the object
+ * @ref: the percpu_ref
  *
  * The ref must be dead and still hold references.  Takes back the
  * reference the kill dropped and returns to per-CPU mode if allowed.  On a
  * ref that is not dead it is reported and does nothing (the kernel's takes
- * a reference nobody will put).
+ * a reference nobody will put).  Ordering: the get is relaxed, as
+ * percpu_ref_get().
  */
 void percpu_ref_resurrect(struct percpu_ref *ref);
 
-/** percpu_ref_reinit - percpu_ref_resurrect() a ref whose count reached 0 */
+/**
+ * percpu_ref_reinit - percpu_ref_resurrect() a ref whose count reached 0
+ * @ref: the percpu_ref, dead and released
+ *
+ * Gives the ref back its one reference, the owner's, and returns to per-CPU
+ * mode if allowed.  A count that is not 0 is reported, and the ref is
+ * then resurrected as by percpu_ref_resurrect() (which reports a ref that
+ * is not dead).  Ordering as percpu_ref_resurrect().
+ */
 void percpu_ref_reinit(struct percpu_ref *ref);
 
-/** percpu_ref_percpu_available - whether per-CPU mode works here */
+/**
+ * percpu_ref_percpu_available - whether per-CPU mode works here
+ *
+ * Checked once per process (the architecture, rseq registration,
+ * membarrier's RSEQ command, KREF_PERCPU=0); the answer never changes.
+ *
+ * Return: true if refs can be in per-CPU mode, false if every ref stays in
+ * atomic mode.
+ */
 bool percpu_ref_percpu_available(void);
 
-/** percpu_ref_kill - percpu_ref_kill_and_confirm() without a callback */
+/**
+ * percpu_ref_kill - percpu_ref_kill_and_confirm() without a callback
+ * @ref: the percpu_ref
+ *
+ * Ordering as percpu_ref_kill_and_confirm().
+ */
 static inline void percpu_ref_kill(struct percpu_ref *ref)
 {
 	percpu_ref_kill_and_confirm(ref, NULL);
@@ -218,6 +269,8 @@ static inline bool percpu_ref_add_this_cpu_(struct percpu_ref *ref,
 
 /**
  * percpu_ref_get_many - take @nr references
+ * @ref: the percpu_ref
+ * @nr: how many references to take
  *
  * The caller must hold a reference.  Ordering: none needed, as kref_get.
  */
@@ -229,7 +282,12 @@ static inline void percpu_ref_get_many(struct percpu_ref *ref, unsigned long nr)
 	KREF_STD atomic_fetch_add_explicit(&ref->data->count, nr, KREF_MO(relaxed));
 }
 
-/** percpu_ref_get - take a reference; the caller must hold one */
+/**
+ * percpu_ref_get - take a reference; the caller must hold one
+ * @ref: the percpu_ref
+ *
+ * Ordering: none needed, as percpu_ref_get_many().
+ */
 static inline void percpu_ref_get(struct percpu_ref *ref)
 {
 	percpu_ref_get_many(ref, 1);
@@ -255,8 +313,11 @@ static inline bool percpu_ref_atomic_add_unless_zero_(struct percpu_ref *ref,
 
 /**
  * percpu_ref_tryget_many - take @nr references unless the count is 0
+ * @ref: the percpu_ref
+ * @nr: how many references to take
  *
- * Succeeds on a killed ref that still has references.
+ * Succeeds on a killed ref that still has references.  Ordering: none, as
+ * refcount_inc_not_zero(): the caller keeps the memory valid.
  *
  * Return: true if the references were taken.
  */
@@ -268,7 +329,14 @@ percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
 	return percpu_ref_atomic_add_unless_zero_(ref, nr);
 }
 
-/** percpu_ref_tryget - percpu_ref_tryget_many(@ref, 1) */
+/**
+ * percpu_ref_tryget - percpu_ref_tryget_many(@ref, 1)
+ * @ref: the percpu_ref
+ *
+ * Ordering: none, as percpu_ref_tryget_many().
+ *
+ * Return: true if a reference was taken, false if the count was 0.
+ */
 static inline KREF_MUST_CHECK bool percpu_ref_tryget(struct percpu_ref *ref)
 {
 	return percpu_ref_tryget_many(ref, 1);
@@ -276,9 +344,10 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget(struct percpu_ref *ref)
 
 /**
  * percpu_ref_tryget_live - take a reference unless the ref was killed
+ * @ref: the percpu_ref
  *
  * For lookups: once percpu_ref_kill_and_confirm()'s callback has run, this
- * fails on every thread.
+ * fails on every thread.  Ordering: none, as percpu_ref_tryget_many().
  *
  * Return: true if a reference was taken.
  */
@@ -295,6 +364,7 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget_live(struct percpu_ref *ref
 /**
  * percpu_ref_tryget_live_rcu - percpu_ref_tryget_live() for a caller
  *	already inside an RCU read section
+ * @ref: the percpu_ref
  *
  * The kernel's variant skips taking the RCU read lock that its fast path
  * runs under (and warns if the caller holds none).  libkref's fast path
@@ -311,6 +381,8 @@ static inline KREF_MUST_CHECK bool percpu_ref_tryget_live_rcu(struct percpu_ref 
 
 /**
  * percpu_ref_put_many - drop @nr references
+ * @ref: the percpu_ref
+ * @nr: how many references to drop
  *
  * In atomic mode the put that reaches 0 calls release().  Ordering: as
  * refcount_sub_and_test(): release, and acquire before release().  Puts in
@@ -335,13 +407,28 @@ static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 	}
 }
 
-/** percpu_ref_put - drop a reference */
+/**
+ * percpu_ref_put - drop a reference
+ * @ref: the percpu_ref
+ *
+ * Ordering as percpu_ref_put_many().
+ */
 static inline void percpu_ref_put(struct percpu_ref *ref)
 {
 	percpu_ref_put_many(ref, 1);
 }
 
-/** percpu_ref_is_dying - whether the ref was killed (racy unless serialised) */
+/**
+ * percpu_ref_is_dying - whether the ref was killed (racy unless serialised)
+ * @ref: the percpu_ref
+ *
+ * Ordering: none (a relaxed load).
+ *
+ * Return: true once percpu_ref_kill() (or _and_confirm()) has marked @ref
+ * dead, or if it was initialised with PERCPU_REF_INIT_DEAD, until
+ * percpu_ref_resurrect() or percpu_ref_reinit(); true after
+ * percpu_ref_exit().
+ */
 static inline bool percpu_ref_is_dying(struct percpu_ref *ref)
 {
 	return KREF_STD atomic_load_explicit(&ref->percpu_count_ptr,
@@ -350,11 +437,14 @@ static inline bool percpu_ref_is_dying(struct percpu_ref *ref)
 
 /**
  * percpu_ref_is_zero - whether the count is 0
+ * @ref: the percpu_ref
  *
  * May run while another thread exits the ref, as the kernel's may (both
- * take the switch lock).
+ * take the switch lock).  Ordering: none (a relaxed snapshot of the count).
  *
- * Return: false in per-CPU mode (the count is not known there).
+ * Return: true if the count is 0 (in atomic mode, or after
+ * percpu_ref_exit(), which keeps the count); false otherwise, and always
+ * false in per-CPU mode (the count is not known there).
  */
 bool percpu_ref_is_zero(struct percpu_ref *ref);
 

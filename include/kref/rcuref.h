@@ -50,11 +50,20 @@ typedef struct {
 
 #define RCUREF_INIT(i)		{ (int)((unsigned int)(i) - 1u) }
 
+/*
+ * Not API: the slow paths of rcuref_get() and rcuref_put() (src/rcuref.c),
+ * exported only because the inline fast paths call them; docs/parity.md
+ * says how they differ from the kernel's.  @cnt is the value the fast
+ * path's add produced, outside 0 .. RCUREF_MAXREF.  They return what
+ * rcuref_get() and rcuref_put() return.
+ */
 bool rcuref_get_slowpath(rcuref_t *ref, unsigned int cnt);
 bool rcuref_put_slowpath(rcuref_t *ref, unsigned int cnt);
 
 /**
  * rcuref_init - initialise a reference count to @cnt references
+ * @ref: the rcuref_t
+ * @cnt: the number of references to start with (normally 1)
  *
  * Relaxed: before the object is published.
  */
@@ -65,6 +74,9 @@ static inline void rcuref_init(rcuref_t *ref, unsigned int cnt)
 
 /**
  * rcuref_read - the number of references held
+ * @ref: the rcuref_t
+ *
+ * Ordering: none (a relaxed load).
  *
  * Return: 0 for a released object, else the count (racy, for diagnostics).
  * Also 0 at RCUREF_NOREF, while a last put is deciding: rcuref_is_dead()
@@ -79,6 +91,7 @@ static inline unsigned int rcuref_read(const rcuref_t *ref)
 
 /**
  * rcuref_is_dead - whether the object was released
+ * @ref: the rcuref_t
  *
  * True once a put has returned true: the counter is in the released zone,
  * RCUREF_RELEASED up to but not including RCUREF_NOREF.  False while the
@@ -100,6 +113,7 @@ static inline bool rcuref_is_dead(const rcuref_t *ref)
 
 /**
  * rcuref_get - take a reference unless the object is dead
+ * @ref: the rcuref_t
  *
  * Call it under rcu_read_lock() (or holding a reference); the object's
  * memory must stay valid for a grace period after its release.  One atomic
@@ -121,6 +135,7 @@ static inline KREF_MUST_CHECK bool rcuref_get(rcuref_t *ref)
 
 /**
  * rcuref_put - drop a reference
+ * @ref: the rcuref_t
  *
  * Ordering: release, and acquire when it returns true, as
  * refcount_dec_and_test().
@@ -146,9 +161,10 @@ static inline KREF_MUST_CHECK bool rcuref_put(rcuref_t *ref)
 
 /**
  * rcuref_put_rcusafe - rcuref_put() for callers inside an RCU read section
+ * @ref: the rcuref_t
  *
  * The kernel's variant skips disabling preemption; user space never
- * disables it, so this is rcuref_put().
+ * disables it, so this is rcuref_put(), with its ordering.
  *
  * Return: as rcuref_put().
  */

@@ -69,9 +69,13 @@ typedef void (*refcount_warn_handler_t)(refcount_t *r,
 
 /**
  * refcount_warn_saturate - saturate @r and report event @t
+ * @r: the refcount that was misused
+ * @t: what happened (enum refcount_saturation_type)
  *
  * Called by the inline operations on misuse; sets @r to REFCOUNT_SATURATED,
- * then calls the installed handler.  Out of line and cold.
+ * then calls the installed handler (refcount_set_warn_handler()).  Out of
+ * line and cold.  Ordering: the store of REFCOUNT_SATURATED is relaxed; a
+ * saturated object is leaked, so nothing needs to be ordered after it.
  */
 KREF_COLD void refcount_warn_saturate(refcount_t *r,
 				      enum refcount_saturation_type t);
@@ -85,6 +89,9 @@ KREF_COLD void refcount_warn_saturate(refcount_t *r,
  * KREF_DEBUG it runs with debug-mode locks held: it must not call kref or
  * refcount operations.
  *
+ * Ordering: acquire and release: whatever the caller set up for @fn before
+ * this call is visible to every thread that later calls @fn.
+ *
  * Return: the previous handler (refcount_warn_default if none was set), so
  * a handler can chain to it and a test can put it back.
  */
@@ -92,16 +99,22 @@ refcount_warn_handler_t refcount_set_warn_handler(refcount_warn_handler_t fn);
 
 /**
  * refcount_warn_default - the default handler
+ * @r: the refcount, already saturated
+ * @t: the event, which selects the text
  *
  * Prints the kernel's text for @t ("refcount_t: addition on 0;
- * use-after-free.") to stderr once per event type per process, followed by
- * a backtrace of the caller.  If the environment variable KREF_ABORT is set
- * to anything but "" or "0", it then calls abort().
+ * use-after-free.") to stderr once per event type per process (under
+ * KREF_DEBUG, once per event type and call site, naming the site), followed
+ * by a backtrace of the caller.  If the environment variable KREF_ABORT is set
+ * to anything but "" or "0", it then calls abort().  Ordering: none (it
+ * does not touch @r's count).
  */
 void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t);
 
 /**
  * refcount_set - set a refcount's value
+ * @r: the refcount
+ * @n: the value to set
  *
  * Relaxed: a plain store, like the kernel's.  Use it only while no other
  * thread can see @r, or to publish with a later release.
@@ -113,6 +126,8 @@ static inline void refcount_set(refcount_t *r, int n)
 
 /**
  * refcount_set_release - set a refcount's value with release ordering
+ * @r: the refcount
+ * @n: the value to set
  *
  * For objects that are reused without a grace period: everything written to
  * the object before this is visible to whoever's refcount_inc_not_zero_acquire()
@@ -125,6 +140,7 @@ static inline void refcount_set_release(refcount_t *r, int n)
 
 /**
  * refcount_read - get a refcount's value
+ * @r: the refcount
  *
  * Return: the count, as the kernel returns it (unsigned int); a saturated
  * counter reads as (unsigned int)REFCOUNT_SATURATED.  Relaxed.
@@ -238,6 +254,7 @@ __refcount_inc_not_zero_acquire(refcount_t *r, int *oldp)
 /**
  * refcount_add_not_zero - add a value to a refcount unless it is 0
  * @i: the value to add (at least 1)
+ * @r: the refcount
  *
  * Saturates and reports REFCOUNT_ADD_NOT_ZERO_OVF on overflow, on a
  * saturated counter or for a negative @i (then even at 0, as the kernel).
@@ -255,10 +272,13 @@ static inline KREF_MUST_CHECK bool refcount_add_not_zero(int i, refcount_t *r)
 
 /**
  * refcount_add_not_zero_acquire - refcount_add_not_zero() with acquire
+ * @i: the value to add (at least 1)
+ * @r: the refcount
  *
- * Acquire on success: pairs with refcount_set_release() when an object's
- * memory is reused for a new object without a grace period, so the caller
- * sees the new object's fields initialised.
+ * Misuse is reported as by refcount_add_not_zero().  Acquire on success:
+ * pairs with refcount_set_release() when an object's memory is reused for
+ * a new object without a grace period, so the caller sees the new object's
+ * fields initialised.
  *
  * Return: false if the count was 0, true otherwise.
  */
@@ -270,6 +290,7 @@ refcount_add_not_zero_acquire(int i, refcount_t *r)
 
 /**
  * refcount_inc_not_zero - increment a refcount unless it is 0
+ * @r: the refcount
  *
  * The way to take a reference when you hold none yet (Rule 3): under the
  * lock or RCU read section that keeps the memory stable.  Ordering: none,
@@ -284,6 +305,10 @@ static inline KREF_MUST_CHECK bool refcount_inc_not_zero(refcount_t *r)
 
 /**
  * refcount_inc_not_zero_acquire - refcount_inc_not_zero() with acquire
+ * @r: the refcount
+ *
+ * Ordering: acquire on success, as refcount_add_not_zero_acquire(): pairs
+ * with refcount_set_release() for memory reused without a grace period.
  *
  * Return: true if the increment was done, false if the count was 0.
  */
@@ -322,7 +347,7 @@ static inline void refcount_add_cas_(int i, refcount_t *r, int *oldp)
  * @r: the refcount
  * @oldp: if not NULL, receives the count before the addition.
  *
- * Misuse and ordering as refcount_add().
+ * Misuse and ordering (relaxed) as refcount_add().
  */
 static inline void __refcount_add(int i, refcount_t *r, int *oldp)
 {
@@ -345,6 +370,7 @@ static inline void __refcount_add(int i, refcount_t *r, int *oldp)
 /**
  * refcount_add - add a value to a refcount
  * @i: the value to add (at least 1)
+ * @r: the refcount
  *
  * The caller must already hold a reference.  Reports REFCOUNT_ADD_UAF if the
  * count was 0 and REFCOUNT_ADD_OVF on overflow, on a saturated counter or
@@ -359,6 +385,8 @@ static inline void refcount_add(int i, refcount_t *r)
  * __refcount_inc - refcount_inc(), reporting the old value
  * @r: the refcount
  * @oldp: if not NULL, receives the count before the increment.
+ *
+ * Misuse and ordering (relaxed) as refcount_inc().
  */
 static inline void __refcount_inc(refcount_t *r, int *oldp)
 {
@@ -367,9 +395,11 @@ static inline void __refcount_inc(refcount_t *r, int *oldp)
 
 /**
  * refcount_inc - increment a refcount
+ * @r: the refcount
  *
  * The caller must already hold a reference (Rule 1: get before you hand
- * the pointer off).  Misuse is reported as by refcount_add().
+ * the pointer off).  Misuse is reported as by refcount_add().  Ordering:
+ * relaxed.
  */
 static inline void refcount_inc(refcount_t *r)
 {
@@ -443,6 +473,7 @@ static inline KREF_MUST_CHECK bool __refcount_sub_and_test(int i, refcount_t *r,
 /**
  * refcount_sub_and_test - subtract from a refcount and test if it is 0
  * @i: the value to subtract (at least 1)
+ * @r: the refcount
  *
  * Reports REFCOUNT_SUB_UAF (and saturates) if the count was not positive
  * (0 or saturated), would go below 0, or @i is negative; then it returns
@@ -463,6 +494,8 @@ static inline KREF_MUST_CHECK bool refcount_sub_and_test(int i, refcount_t *r)
  * @r: the refcount
  * @oldp: if not NULL, receives the count before the decrement.
  *
+ * Misuse and ordering as refcount_dec_and_test().
+ *
  * Return: true if this dropped the last reference: free the object.
  */
 static inline KREF_MUST_CHECK bool __refcount_dec_and_test(refcount_t *r,
@@ -473,6 +506,7 @@ static inline KREF_MUST_CHECK bool __refcount_dec_and_test(refcount_t *r,
 
 /**
  * refcount_dec_and_test - decrement a refcount and test if it is 0
+ * @r: the refcount
  *
  * Ordering and misuse as refcount_sub_and_test().
  *
@@ -488,7 +522,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_and_test(refcount_t *r)
  * @r: the refcount
  * @oldp: if not NULL, receives the count before the decrement.
  *
- * Misuse and ordering as refcount_dec().
+ * Misuse and ordering (release) as refcount_dec().
  */
 static inline void __refcount_dec(refcount_t *r, int *oldp)
 {
@@ -503,6 +537,7 @@ static inline void __refcount_dec(refcount_t *r, int *oldp)
 
 /**
  * refcount_dec - decrement a refcount that must not reach 0
+ * @r: the refcount
  *
  * For references that are known not to be the last.  Reaching 0 (or
  * decrementing a counter at 0 or saturated) reports REFCOUNT_DEC_LEAK and
@@ -515,6 +550,7 @@ static inline void refcount_dec(refcount_t *r)
 
 /**
  * refcount_dec_if_one - decrement a refcount if it is 1
+ * @r: the refcount
  *
  * For "is this the last user?" decisions, such as tearing down an object
  * only if nobody else holds it.  A saturated counter is left as it is.
@@ -539,6 +575,7 @@ static inline KREF_MUST_CHECK bool refcount_dec_if_one(refcount_t *r)
 
 /**
  * refcount_dec_not_one - decrement a refcount if it is not 1
+ * @r: the refcount
  *
  * The building block of refcount_dec_and_mutex_lock(): drops a reference
  * that is not the last one without taking the lock.  A counter at
