@@ -502,9 +502,12 @@ UNINSTALL_FILES = $(INCLUDEDIR)/kref.h \
 	$(patsubst man/%,$(MANDIR)/man7/%,$(wildcard man/*.7)) \
 	$(BINDIR)/kref-check \
 	$(patsubst tools/kref-check/cocci/%,$(DATADIR)/kref-check/%,$(wildcard \
-		tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h))
+		tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h)) \
+	$(patsubst tools/kref-check/%,$(DATADIR)/kref-check/%,$(wildcard \
+		tools/kref-check/krefcheck/*.py))
 UNINSTALL_DIRS = $(addprefix $(INCLUDEDIR)/kref/,compat/linux/sched compat/linux compat arch) \
-	$(INCLUDEDIR)/kref $(DATADIR)/kref-check
+	$(INCLUDEDIR)/kref $(DATADIR)/kref-check/krefcheck/__pycache__ \
+	$(DATADIR)/kref-check/krefcheck $(DATADIR)/kref-check
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(UNINSTALL_FILES))
 	@# The link pages, as install wrote them from man/links.

@@ -22,7 +22,7 @@ builds() {
 	name=$1
 	shift
 	case " $* " in
-	*" -DKREF_DEBUG "*) debug="$p/lib/libkref-debug.a -ldl" ;;
+	*" -DKREF_DEBUG "*) debug=$(pkg-config --libs libkref-debug) ;;
 	*) debug= ;;
 	esac
 	# shellcheck disable=SC2086
@@ -30,7 +30,7 @@ builds() {
 		-I"$(pkg-config --variable=compatdir libkref)" \
 		$(pkg-config --cflags libkref) "tests/unit/$name.c" \
 		$debug "$p/lib/libkref.a" -pthread -o "$tmp/$name" &&
-	"$tmp/$name" >"$tmp/$name.out" 2>&1 ||
+	LD_LIBRARY_PATH=$p/lib "$tmp/$name" >"$tmp/$name.out" 2>&1 ||
 		{ cat "$tmp/$name.out"; return 1; }
 }
 WRAP=-Wl,--wrap=pthread_create		# the test makes pthread_create fail
