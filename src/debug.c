@@ -27,22 +27,8 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 
 /* ---- fork ------------------------------------------------------------- */
 
-/*
- * fork() waits for every thread inside a table operation, so the child
- * inherits consistent tables and no lock held by a thread that does not
- * exist there.  Table locks first, then the allocator watch's: the order
- * a table operation that frees a record takes them in.
- */
-static void fork_prepare(void)
-{
-	debug_table_fork_prepare();
-}
-
-static void fork_parent(void)
-{
-	debug_table_fork_parent();
-}
-
+/* fork() waits for no lock of debug mode's: the child drops what other
+ * threads were in the middle of (debug_table.c, debug_alloc.c). */
 static void fork_child(void)
 {
 	debug_alloc_fork_child();
@@ -60,7 +46,7 @@ static void start(void)
 		"malloc() of the program's own comes first): a get or put on "
 		"freed memory may go unreported\n";
 
-	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	pthread_atfork(NULL, NULL, fork_child);
 	debug_report_start();
 	if (!debug_watch_active() && !__asan_address_is_poisoned)
 		kref_report_write(blind, (int)sizeof(blind) - 1);

@@ -538,13 +538,15 @@ enum released_memory debug_released_memory(const struct kref *kref)
 /*
  * fork() waits for nothing here.  A stripe that another thread held at the
  * fork may be half updated in the child, where that thread does not
- * exist: the child drops its pages (they are leaked), so their krefs are
+ * exist: the child drops its pages (set aside), so their krefs are
  * not watched there and count as memory handed out again, which makes
  * debug mode forget, never report.  A stripe the forking thread holds (a
  * signal handler's fork) is its own, finished when the handler returns.
  */
 void debug_alloc_fork_child(void)
 {
+	/* Where a dropped stripe's pages stay reachable (LeakSanitizer). */
+	static struct page_stripe dropped[PAGE_STRIPES];
 	size_t pages = 0;
 
 	for (unsigned int i = 0; i < PAGE_STRIPES; i++) {
@@ -555,6 +557,7 @@ void debug_alloc_fork_child(void)
 						       memory_order_relaxed);
 
 		if (owner && owner != (uintptr_t)pthread_self()) {
+			memcpy(&dropped[i], ps, sizeof(*ps));
 			memset(ps, 0, sizeof(*ps));
 			continue;
 		}

@@ -76,10 +76,8 @@ uint16_t debug_generation(void);
 /* Calls @fn on every record of this generation not released, each under
  * its stripe's lock. */
 void debug_for_each_live(void (*fn)(struct record *rec, void *arg), void *arg);
-/* fork(): every stripe locked in the parent; the child starts a new
- * generation. */
-void debug_table_fork_prepare(void);
-void debug_table_fork_parent(void);
+/* fork(): the child drops what other threads were changing, and starts a
+ * new generation. */
 void debug_table_fork_child(void);
 
 /* ---- debug_alloc.c ---------------------------------------------------- */

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "debug_internal.h"
 
@@ -31,7 +32,7 @@
 #define RELEASED_PER_STRIPE	2048	/* 65,536 in all */
 
 struct stripe {
-	pthread_mutex_t lock;
+	struct kref_lock lock;		/* an owner word: see fork below */
 	unsigned int order;		/* 1 << order buckets; 0: no table yet */
 	struct record **buckets;
 	size_t hashed;			/* records in the table */
@@ -39,13 +40,11 @@ struct stripe {
 	struct record *released[RELEASED_PER_STRIPE];	/* FIFO ring */
 } __attribute__((aligned(64)));
 
-static struct stripe stripes[STRIPES] = {
-	[0 ... STRIPES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
-};
+static struct stripe stripes[STRIPES];
 
 /* Forks made since the program started, on the path to this process;
- * written by the child's fork handler with every stripe lock held, read
- * under any of them. */
+ * written by the child's fork handler (the child's only thread), read
+ * under any stripe lock. */
 static unsigned int generation;
 
 /* Fibonacci hashing: the top bits of the product are well mixed even for
@@ -68,7 +67,7 @@ struct record *debug_lock_record(const struct kref *kref, struct stripe **sp)
 	struct record *rec = NULL;
 
 	*sp = s;
-	pthread_mutex_lock(&s->lock);
+	kref_lock(&s->lock);
 	if (s->order)
 		for (rec = s->buckets[bucket_of(h, s->order)];
 		     rec && rec->kref != kref; rec = rec->next)
@@ -78,7 +77,7 @@ struct record *debug_lock_record(const struct kref *kref, struct stripe **sp)
 
 void debug_unlock(struct stripe *s)
 {
-	pthread_mutex_unlock(&s->lock);
+	kref_unlock(&s->lock);
 }
 
 /* Doubles @s's table; if memory is short, keeps it (longer chains). */
@@ -200,42 +199,46 @@ void debug_for_each_live(void (*fn)(struct record *rec, void *arg), void *arg)
 		struct stripe *s = &stripes[i];
 		size_t buckets;
 
-		pthread_mutex_lock(&s->lock);
+		kref_lock(&s->lock);
 		buckets = s->order ? (size_t)1 << s->order : 0;
 		for (size_t b = 0; b < buckets; b++)
 			for (struct record *rec = s->buckets[b]; rec; rec = rec->next)
 				if (!(rec->flags & RELEASED) &&
 				    rec->generation == (uint16_t)generation)
 					fn(rec, arg);
-		pthread_mutex_unlock(&s->lock);
+		kref_unlock(&s->lock);
 	}
 }
 
 /*
- * fork() waits for every thread that is inside a table operation (it holds
- * a stripe lock), so the child inherits consistent tables and no lock held
- * by a thread that does not exist there.  Nothing is called out to the
- * program while a stripe lock is held, so that wait is short.
+ * fork() waits for nothing here: no table lock is taken for it, so no
+ * thread inside an operation (nor the program's warn handler, which an
+ * operation can run under its stripe's lock) can hold a fork up.  In the
+ * child, a stripe that another thread held may be half updated: it is
+ * dropped (its table and records set aside), so the objects it tracked are
+ * untracked there, which makes debug mode silent about them, never wrong.
+ * A stripe the forking thread holds (a fork from a warn handler, or from
+ * a signal handler that interrupted an operation) is its own: the
+ * operation ends when the handler returns, in the parent and the child.
+ * The child's objects start a new generation: its leak reports leave out
+ * the ones it inherited, whose references the parent's threads hold.
  */
-void debug_table_fork_prepare(void)
-{
-	for (unsigned int i = 0; i < STRIPES; i++)
-		pthread_mutex_lock(&stripes[i].lock);
-}
-
-void debug_table_fork_parent(void)
-{
-	for (unsigned int i = STRIPES; i-- > 0;)
-		pthread_mutex_unlock(&stripes[i].lock);
-}
-
-/* The child's objects start a new generation: its leak reports leave out
- * the ones it inherited, whose references the parent's threads hold. */
 void debug_table_fork_child(void)
 {
+	/* Where a dropped stripe's records stay reachable (LeakSanitizer). */
+	static struct stripe dropped[STRIPES];
+
 	generation++;
-	for (unsigned int i = STRIPES; i-- > 0;)
-		pthread_mutex_unlock(&stripes[i].lock);
+	for (unsigned int i = 0; i < STRIPES; i++) {
+		struct stripe *s = &stripes[i];
+
+		/* Relaxed: the child has one thread; this reads its memory. */
+		if (atomic_load_explicit(&s->lock.owner, memory_order_relaxed) &&
+		    !kref_lock_mine(&s->lock)) {
+			memcpy(&dropped[i], s, sizeof(*s));
+			memset(s, 0, sizeof(*s));
+		}
+	}
 }
 
 /* ---- for the tests ---------------------------------------------------- */
@@ -247,7 +250,7 @@ void kref_debug_table_stats_(struct kref_debug_table_stats_ *st)
 		struct stripe *s = &stripes[i];
 		size_t buckets;
 
-		pthread_mutex_lock(&s->lock);
+		kref_lock(&s->lock);
 		buckets = s->order ? (size_t)1 << s->order : 0;
 		st->buckets += buckets;
 		for (size_t b = 0; b < buckets; b++) {
@@ -260,6 +263,6 @@ void kref_debug_table_stats_(struct kref_debug_table_stats_ *st)
 			st->longest = len > st->longest ? len : st->longest;
 		}
 		st->released += s->released_count;
-		pthread_mutex_unlock(&s->lock);
+		kref_unlock(&s->lock);
 	}
 }

@@ -3,12 +3,11 @@
  * test_debug_fork.c - fork() in debug mode while another thread is inside
  * a kref operation, holding its stripe's lock: the child must not inherit
  * that lock held by a thread that does not exist there.  The worker parks
- * in a warn handler (which runs under the stripe lock); pthread_mutex_lock
- * is wrapped (-Wl,--wrap=pthread_mutex_lock) so that when the forking
- * thread finds a lock taken, it lets the worker go on: fork() then waits
- * for the worker's operation to end, if debug mode's fork handlers take the
- * locks, and forks with the lock held if they do not.  A child that hangs
- * is killed by its alarm().
+ * in a warn handler (which runs under the stripe lock).  Debug mode's fork
+ * waits for no lock (the child drops the stripes other threads held); had
+ * it taken them, pthread_mutex_lock, wrapped (-Wl,--wrap=pthread_mutex_lock),
+ * lets the worker go on when the forking thread finds a lock taken.  A
+ * child that hangs is killed by its alarm().
  */
 #include <errno.h>
 #include <semaphore.h>
