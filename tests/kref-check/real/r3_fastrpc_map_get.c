@@ -29,7 +29,7 @@ static void fastrpc_free_map(struct kref *ref)
 
 static void fastrpc_map_put(struct fastrpc_map *map)
 {
-	kref_put(&map->refcount, fastrpc_free_map);
+	kref_put(&map->refcount, fastrpc_free_map);	/* expect: rule 3 (the other half: this final put takes no lock) */
 }
 
 static void fastrpc_map_get(struct fastrpc_map *map)

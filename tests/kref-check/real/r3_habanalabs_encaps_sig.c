@@ -34,7 +34,7 @@ static void hl_encaps_handle_do_release(struct kref *ref)
 
 void hl_encaps_handle_put(struct hl_encaps_signal_handle *h)
 {
-	kref_put(&h->refcount, hl_encaps_handle_do_release);
+	kref_put(&h->refcount, hl_encaps_handle_do_release);	/* expect: rule 3 (the other half) */
 }
 
 struct hl_encaps_signal_handle *cs_wait_find_handle(struct hl_encaps_signals_mgr *mgr, int id)

@@ -24,7 +24,7 @@ static void l2cap_chan_destroy(struct kref *kref)
 
 void l2cap_chan_put(struct l2cap_chan *c)
 {
-	kref_put(&c->kref, l2cap_chan_destroy);
+	kref_put(&c->kref, l2cap_chan_destroy);	/* expect: rule 3 (the other half) */
 }
 
 static void l2cap_chan_hold(struct l2cap_chan *c)

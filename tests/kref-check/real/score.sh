@@ -10,6 +10,9 @@
 # file, then per rule and in total:
 #
 #   recall        buggy files found / buggy files
+#   at the mark   buggy files with a finding of their rule on a line marked
+#                 "expect: rule N" (the bug itself, not something else in
+#                 the file) / buggy files
 #   fixed flagged fixed twins with any finding / fixed twins
 #
 # Usage: tests/kref-check/real/score.sh [KREF_CHECK [FILE...]]
@@ -60,9 +63,16 @@ for f in "$@"; do
 	fi
 	any=$(grep -Ec '^[^:]+:[0-9]+:[0-9]+: rule [123]: ' "$out.body")
 	same=$(grep -Ec "^[^:]+:[0-9]+:[0-9]+: rule $rule: " "$out.body")
+	marked=0
+	for n in $(grep -n "expect: rule $rule" "$f" | cut -d: -f1); do
+		grep -Eq "^[^:]+:$n:[0-9]+: rule $rule: " "$out.body" && marked=1
+	done
 	rules=$(sed -n 's/^[^:]*:[0-9]*:[0-9]*: rule \([123]\): .*/\1/p' "$out.body" | sort -u | tr '\n' ' ')
 	if [ $kind = buggy ]; then
-		[ "$same" -gt 0 ] && verdict=found || verdict=missed
+		if [ "$marked" -gt 0 ]; then verdict=found
+		elif [ "$same" -gt 0 ]; then verdict=elsewhere
+		else verdict=missed
+		fi
 	else
 		[ "$any" -gt 0 ] && verdict=flagged || verdict=clean
 	fi
@@ -72,17 +82,22 @@ done
 awk '
 {
 	rule = $1; kind = $2; verdict = $3
-	printf "# %-7s %-40s rule %s, findings of rule: %s\n", verdict, $4 ".c", rule, $5
-	if (kind == "buggy") { nb[rule]++; if (verdict == "found") fb[rule]++ }
+	printf "# %-9s %-40s rule %s, findings of rule: %s\n", verdict, $4 ".c", rule, $5
+	if (kind == "buggy") {
+		nb[rule]++
+		if (verdict != "missed") fb[rule]++
+		if (verdict == "found") mb[rule]++
+	}
 	else { nf[rule]++; if (verdict == "flagged") ff[rule]++ }
 }
 END {
 	for (r = 1; r <= 3; r++) {
-		printf "# rule %d: recall %d/%d (%.2f), fixed flagged %d/%d (%.2f)\n", r,
-		    fb[r], nb[r], nb[r] ? fb[r] / nb[r] : 0, ff[r], nf[r], nf[r] ? ff[r] / nf[r] : 0
-		tb += nb[r]; tfb += fb[r]; tf += nf[r]; tff += ff[r]
+		printf "# rule %d: recall %d/%d (%.2f), at the mark %d/%d (%.2f), fixed flagged %d/%d (%.2f)\n", r,
+		    fb[r], nb[r], nb[r] ? fb[r] / nb[r] : 0, mb[r], nb[r], nb[r] ? mb[r] / nb[r] : 0,
+		    ff[r], nf[r], nf[r] ? ff[r] / nf[r] : 0
+		tb += nb[r]; tfb += fb[r]; tmb += mb[r]; tf += nf[r]; tff += ff[r]
 	}
-	printf "# total: recall %d/%d (%.2f), fixed flagged %d/%d (%.2f)\n",
-	    tfb, tb, tb ? tfb / tb : 0, tff, tf, tf ? tff / tf : 0
+	printf "# total: recall %d/%d (%.2f), at the mark %d/%d (%.2f), fixed flagged %d/%d (%.2f)\n",
+	    tfb, tb, tb ? tfb / tb : 0, tmb, tb, tb ? tmb / tb : 0, tff, tf, tf ? tff / tf : 0
 }' "$tmp/results"
 exit $status
