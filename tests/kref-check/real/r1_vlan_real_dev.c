@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reconstruction (own code) of a real bug: "net: vlan: fix underflow for
- * the real_dev refcnt" (CVE-2021-47555; Linux stable commit
- * 6e800ee43218a56acc93676bbb3d93b74779e555), net/8021q/vlan.c and
+ * the real_dev refcnt" (CVE-2021-47555; torvalds/linux commit
+ * 01d9cc2dea3fde3bad6d27f464eff463496e2b00), net/8021q/vlan.c and
  * vlan_dev.c.  The vlan device keeps a long-lived copy of its lower
  * device in a field; the hold was taken late in register_vlan_dev(), so a
  * failure before it still reached vlan_dev_free(), which puts a reference

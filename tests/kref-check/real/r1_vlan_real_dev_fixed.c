@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fixed twin of r1_vlan_real_dev.c (own code): "net: vlan: fix underflow
- * for the real_dev refcnt" (CVE-2021-47555; Linux stable commit
- * 6e800ee43218a56acc93676bbb3d93b74779e555).  The hold is taken where the
+ * for the real_dev refcnt" (CVE-2021-47555; torvalds/linux commit
+ * 01d9cc2dea3fde3bad6d27f464eff463496e2b00).  The hold is taken where the
  * copy is stored, so the put in vlan_dev_free() always has one.
  */
 #include <linux/kref.h>

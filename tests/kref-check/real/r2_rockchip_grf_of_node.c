@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reconstruction (own code) of a real bug: torvalds/linux commit
- * ffe6989c73b31f92a22cab1132e86545f8306d69 (rockchip grf: put the device
- * tree node when syscon_node_to_regmap() fails), drivers/soc/rockchip/grf.c,
- * rockchip_grf_init().  The node iterator hands out each node with a
- * reference; the error return inside the loop left without putting it.
+ * 24ed11ee5bacf9a9aca18fc6b47667c7f38d578b "soc: rockchip: grf: Add missing
+ * of_node_put() when returning" (merged by ffe6989c73b3),
+ * drivers/soc/rockchip/grf.c, rockchip_grf_init().  The node iterator
+ * hands out each node with a reference; the error return inside the loop
+ * left without putting it.
  */
 #include <linux/kref.h>
 #include <linux/slab.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fixed twin of r2_rockchip_grf_of_node.c (own code): torvalds/linux commit
- * ffe6989c73b31f92a22cab1132e86545f8306d69, drivers/soc/rockchip/grf.c.
+ * 24ed11ee5bacf9a9aca18fc6b47667c7f38d578b, drivers/soc/rockchip/grf.c.
  * The error return puts the node the iterator handed out.
  */
 #include <linux/kref.h>
