@@ -12,7 +12,6 @@
  * BENCH_POPULATIONS of them (default "1000,10000,100000,1000000,10000000"),
  * with a second thread alive; alone if BENCH_ONLY_POPULATIONS is set.
  */
-#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -345,27 +344,23 @@ static void release_put_all(struct bench_obj *objs, long n)
 		kref_put(&objs[i].ref, pop_release);
 }
 
-/* Bytes malloc has handed out and not got back, its overhead included. */
-static double heap_in_use(void)
+/* Bytes of memory resident: malloc'd or mmap'd, as debug mode's side
+ * table is. */
+static double resident(void)
 {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
-	struct mallinfo2 mi = mallinfo2();
-
-	return (double)mi.uordblks + (double)mi.hblkhd;
-#else
 	long pages = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
 
-	if (f && fscanf(f, "%*ld %ld", &pages) != 1)
+	if (f && fscanf(f, "%*s %ld", &pages) != 1)
 		pages = 0;
 	if (f)
 		fclose(f);
 	return (double)pages * (double)sysconf(_SC_PAGESIZE);
-#endif
 }
 
-/* Debug mode's heap per object once @n objects are tracked: measured in a
- * child, where no other thread (liburcu's) allocates meanwhile. */
+/* Debug mode's memory per object once @n objects are tracked: measured in
+ * a child, where no other thread (liburcu's) allocates meanwhile, and where
+ * the objects are resident already. */
 static double debug_bytes_per_object(struct bench_obj *objs, long n)
 {
 	double bytes = 0;
@@ -377,10 +372,10 @@ static double debug_bytes_per_object(struct bench_obj *objs, long n)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		double before = heap_in_use();
+		double before = resident();
 
 		debug_init_all(objs, n);
-		bytes = (heap_in_use() - before) / (double)n;
+		bytes = (resident() - before) / (double)n;
 		_exit(write(fds[1], &bytes, sizeof(bytes)) != sizeof(bytes));
 	}
 	close(fds[1]);
@@ -452,7 +447,7 @@ static void populations(long scale, int max_rounds)
 	printf("\ndebug mode against live tracked objects: ns per operation, min / "
 	       "median of the rounds\n(init: kref_init on every object; get+put: "
 	       "a pair on an object picked at random;\n64-byte objects; bytes: "
-	       "debug mode's heap per live tracked object; %s)\n\n",
+	       "debug mode's memory\nper live tracked object, resident; %s)\n\n",
 	       threaded ? "a second thread parked" : "no second thread");
 	printf("%-14s %-9s %19s   %19s %9s %7s\n", "live objects", "", "release build",
 	       pop_builds[0].name, "ratio", "bytes");
