@@ -14,12 +14,9 @@
  * Operations on unrelated objects rarely contend; none takes a global
  * lock.
  *
- * Records come from arenas shared by the stripes (mmap'd, ARENA_SIZE at a
- * time, on huge pages where the kernel has them), a chunk of a page's worth
- * at a time for each stripe, each record in three whole cache lines; a
- * freed record goes on its stripe's free list.  So the records of a large
- * population are packed into few huge pages, whose translations the TLB
- * holds, instead of being spread over the heap's small pages.  Neither the records nor
+ * Records come from the stripe's own arenas (mmap'd, 2 MiB ones on huge
+ * pages where the kernel has them), each record in three whole cache lines;
+ * a freed record goes on its stripe's free list.  Neither the records nor
  * the slots go through malloc(), so the allocator watch (debug_alloc.c)
  * never sees them.  Before it takes the lock, a lookup prefetches the kref
  * and its home slot; once it has the record, the record's three lines: the
@@ -46,9 +43,8 @@
 
 #include "debug_internal.h"
 
-/* fork() holds every stripe lock at once, and the arena's; ThreadSanitizer's
- * deadlock detector aborts if a thread holds 64 locks or more (the
- * allocator watch holds 16 more). */
+/* fork() holds every stripe lock at once; ThreadSanitizer's deadlock
+ * detector aborts if a thread holds 64 locks or more. */
 #define STRIPE_BITS		5
 #define STRIPES			(1u << STRIPE_BITS)
 #define RELEASED_PER_STRIPE	2048	/* 65,536 in all */
@@ -67,11 +63,9 @@ _Static_assert(sizeof(struct slot) << MIN_ORDER == 4096, "a page of slots");
 #define RECORD_SIZE	((sizeof(struct record) + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1))
 _Static_assert(RECORD_SIZE <= 3 * CACHE_LINE, "a record in three cache lines");
 
-/* Records are mapped ARENA_SIZE at a time, and handed to a stripe a chunk
- * of CHUNK_RECORDS (a page's worth) at a time. */
+/* A stripe's first arena, and the largest: a transparent huge page. */
+#define FIRST_ARENA		((size_t)16 << 10)
 #define HUGE_PAGE		((size_t)2 << 20)
-#define ARENA_SIZE		(8 * HUGE_PAGE)
-#define CHUNK_RECORDS		(4096 / RECORD_SIZE)
 
 struct stripe {
 	pthread_mutex_t lock;
@@ -83,7 +77,8 @@ struct stripe {
 	_Atomic uintptr_t table;
 	size_t hashed;			/* records in the table */
 	struct record *free_records;	/* through ->next */
-	char *chunk_next, *chunk_end;	/* the current chunk's unused part */
+	char *arena_next, *arena_end;	/* the current arena's unused part */
+	size_t arena_size;		/* of the next arena */
 	unsigned int released_count, oldest;
 	struct record *released[RELEASED_PER_STRIPE];	/* FIFO ring */
 } __attribute__((aligned(64)));
@@ -91,11 +86,6 @@ struct stripe {
 static struct stripe stripes[STRIPES] = {
 	[0 ... STRIPES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
 };
-
-/* The current arena's unused part; taken under a stripe's lock (never the
- * other way round). */
-static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *arena_next, *arena_end;
 
 /* Forks made since the program started, on the path to this process;
  * written by the child's fork handler with every stripe lock held, read
@@ -246,30 +236,7 @@ static void grow(struct stripe *s)
 		unmap(old, sizeof(*old) << old_order);
 }
 
-/* A chunk of records for @s, from the current arena or a new one. */
-static bool new_chunk(struct stripe *s)
-{
-	size_t size = CHUNK_RECORDS * RECORD_SIZE;
-
-	pthread_mutex_lock(&arena_lock);
-	if ((size_t)(arena_end - arena_next) < size) {
-		char *a = map(ARENA_SIZE);
-
-		if (!a) {
-			pthread_mutex_unlock(&arena_lock);
-			return false;
-		}
-		arena_next = a;
-		arena_end = a + ARENA_SIZE;
-	}
-	s->chunk_next = arena_next;
-	s->chunk_end = arena_next + size;
-	arena_next += size;
-	pthread_mutex_unlock(&arena_lock);
-	return true;
-}
-
-/* A record from @s's free list or its chunk, or NULL if memory is short. */
+/* A record from @s's free list or its arena, or NULL if memory is short. */
 static struct record *new_record(struct stripe *s)
 {
 	struct record *rec = s->free_records;
@@ -278,10 +245,18 @@ static struct record *new_record(struct stripe *s)
 		s->free_records = rec->next;
 		return rec;
 	}
-	if (s->chunk_next == s->chunk_end && !new_chunk(s))
-		return NULL;
-	rec = (struct record *)s->chunk_next;
-	s->chunk_next += RECORD_SIZE;
+	if ((size_t)(s->arena_end - s->arena_next) < RECORD_SIZE) {
+		size_t size = s->arena_size ? s->arena_size : FIRST_ARENA;
+		char *a = map(size);
+
+		if (!a)
+			return NULL;
+		s->arena_next = a;
+		s->arena_end = a + size / RECORD_SIZE * RECORD_SIZE;
+		s->arena_size = size < HUGE_PAGE ? 2 * size : HUGE_PAGE;
+	}
+	rec = (struct record *)s->arena_next;
+	s->arena_next += RECORD_SIZE;
 	return rec;
 }
 
@@ -425,12 +400,10 @@ void debug_table_fork_prepare(void)
 {
 	for (unsigned int i = 0; i < STRIPES; i++)
 		pthread_mutex_lock(&stripes[i].lock);
-	pthread_mutex_lock(&arena_lock);
 }
 
 void debug_table_fork_parent(void)
 {
-	pthread_mutex_unlock(&arena_lock);
 	for (unsigned int i = STRIPES; i-- > 0;)
 		pthread_mutex_unlock(&stripes[i].lock);
 }
@@ -440,7 +413,6 @@ void debug_table_fork_parent(void)
 void debug_table_fork_child(void)
 {
 	generation++;
-	pthread_mutex_unlock(&arena_lock);
 	for (unsigned int i = STRIPES; i-- > 0;)
 		pthread_mutex_unlock(&stripes[i].lock);
 }
