@@ -38,7 +38,7 @@ struct event {
 enum { HASHED = 1, RELEASED = 2, QUEUED = 4, LEAK_REPORTED = 8 };
 
 struct record {
-	struct record *next;	/* the stripe's free list, once freed */
+	struct record *next;	/* hash chain */
 	const struct kref *kref;
 	uint32_t events;	/* ever recorded; the last DEBUG_HISTORY are kept */
 	uint16_t generation;	/* of the process that initialised it */

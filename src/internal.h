@@ -49,9 +49,9 @@ int kref_debug_site_line(const void *counter, int type, char *buf, size_t room);
 /* For tests: the shape of debug mode's side table. */
 struct kref_debug_table_stats_ {
 	size_t records;		/* in the tables, released ones included */
-	size_t buckets;		/* slots */
-	size_t probes;		/* slots examined to find each record once */
-	size_t longest;		/* the longest probe */
+	size_t buckets;
+	size_t probes;		/* records examined to find each record once */
+	size_t longest;		/* the longest chain */
 	size_t released;	/* in the released FIFOs */
 };
 void kref_debug_table_stats_(struct kref_debug_table_stats_ *stats);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_debug_scale.c - debug mode's side table grows with the number of
- * tracked objects, so that finding a record examines one or two slots
- * whatever the population (a fixed table's probes grow with it), and its
+ * tracked objects, so that finding a record examines one or two records
+ * whatever the population (a fixed table's chains grow with it), and its
  * leak report walks every record.  Reads the table's shape through the
  * library's internal kref_debug_table_stats_().
  */
@@ -48,7 +48,7 @@ int main(void)
 		kref_debug_table_stats_(&st);
 		probes = (double)st.probes / (double)st.records;
 		ok(st.records == (size_t)n && probes <= 2.0,
-		   "%ld live objects: %zu records in %zu slots, %.2f slots "
+		   "%ld live objects: %zu records in %zu buckets, %.2f records "
 		   "examined per lookup on average", n, st.records, st.buckets,
 		   probes);
 	}
