@@ -436,9 +436,10 @@ build/bench/debug_stack: $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB) src/debug_stack
 		$(DEBUG_STACK_LIB) $(shell pkg-config --libs libunwind))
 # ---- end of call chains
 
-bench: build/bench/bench build/bench/percpu
+bench: build/bench/bench build/bench/percpu build/bench/debug_stack
 	build/bench/bench
 	build/bench/percpu
+	build/bench/debug_stack
 
 # docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
 chart: build/bench/bench

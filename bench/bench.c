@@ -9,11 +9,10 @@
  * sets the number of rounds (default 11).
  *
  * Then debug mode against the number of live tracked objects,
- * BENCH_POPULATIONS of them (default "1000,1000000,10000000"); alone if
- * BENCH_ONLY_POPULATIONS is set.
+ * BENCH_POPULATIONS of them (default "1000,10000,100000,1000000,10000000"),
+ * with a second thread alive; alone if BENCH_ONLY_POPULATIONS is set.
  */
 #define _GNU_SOURCE
-#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -386,27 +385,23 @@ static void release_put_all(struct bench_obj *objs, long n)
 		kref_put(&objs[i].ref, pop_release);
 }
 
-/* Bytes malloc has handed out and not got back, its overhead included. */
-static double heap_in_use(void)
+/* Bytes of memory resident: malloc'd or mmap'd, as debug mode's side
+ * table is. */
+static double resident(void)
 {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
-	struct mallinfo2 mi = mallinfo2();
-
-	return (double)mi.uordblks + (double)mi.hblkhd;
-#else
 	long pages = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
 
-	if (f && fscanf(f, "%*ld %ld", &pages) != 1)
+	if (f && fscanf(f, "%*s %ld", &pages) != 1)
 		pages = 0;
 	if (f)
 		fclose(f);
 	return (double)pages * (double)sysconf(_SC_PAGESIZE);
-#endif
 }
 
-/* Debug mode's heap per object once @n objects are tracked: measured in a
- * child, where no other thread (liburcu's) allocates meanwhile. */
+/* Debug mode's memory per object once @n objects are tracked: measured in
+ * a child, where no other thread (liburcu's) allocates meanwhile, and where
+ * the objects are resident already. */
 static double debug_bytes_per_object(struct bench_obj *objs, long n)
 {
 	double bytes = 0;
@@ -418,10 +413,10 @@ static double debug_bytes_per_object(struct bench_obj *objs, long n)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		double before = heap_in_use();
+		double before = resident();
 
 		debug_init_all(objs, n);
-		bytes = (heap_in_use() - before) / (double)n;
+		bytes = (resident() - before) / (double)n;
 		_exit(write(fds[1], &bytes, sizeof(bytes)) != sizeof(bytes));
 	}
 	close(fds[1]);
@@ -443,28 +438,67 @@ static void print_pop_row(const char *pop, const char *op, const double *rel,
 }
 
 /*
+ * The builds measured against the release build on the same objects, in
+ * the same rounds.  A build's row is its three operations, compiled in a
+ * file of their own with its flags (debug_pairs.c: -DKREF_DEBUG).  Rows
+ * to come go here: debug mode with call-chain capture, and AddressSanitizer
+ * alone (-fsanitize=address, no KREF_DEBUG) on the same loop.
+ */
+static const struct pop_build {
+	const char *name;
+	void (*init_all)(struct bench_obj *objs, long n);
+	void (*random_pairs)(struct bench_obj *objs, long n, long pairs,
+			     uint64_t seed);
+	void (*put_all)(struct bench_obj *objs, long n);
+} pop_builds[] = {
+	{ "KREF_DEBUG", debug_init_all, debug_random_pairs, debug_put_all },
+};
+#define NPOP_BUILDS (sizeof(pop_builds) / sizeof(pop_builds[0]))
+
+/* A second thread, parked for the whole population table: glibc's malloc
+ * and stdio, and anything else that checks, behave as in a threaded
+ * program. */
+static pthread_mutex_t park_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t park_cond = PTHREAD_COND_INITIALIZER;
+static bool park_done;
+
+static void *parked(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&park_lock);
+	while (!park_done)
+		pthread_cond_wait(&park_cond, &park_lock);
+	pthread_mutex_unlock(&park_lock);
+	return NULL;
+}
+
+/*
  * kref_init on each of n objects, then get+put pairs on objects picked at
- * random, in debug mode and in the release build, on the same objects:
- * debug mode's cost per operation must not grow with n.  Small
+ * random, in each build of pop_builds and in the release build, on the
+ * same objects: a build's cost per operation must not grow with n.  Small
  * populations are initialised many times a round, for a measurable time.
  */
 static void populations(long scale, int max_rounds)
 {
 	const char *list = getenv("BENCH_POPULATIONS");
 	long pairs = 2000000 * scale;
+	pthread_t second;
+	bool threaded = pthread_create(&second, NULL, parked, NULL) == 0;
 
 	printf("\ndebug mode against live tracked objects: ns per operation, min / "
 	       "median of the rounds\n(init: kref_init on every object; get+put: "
 	       "a pair on an object picked at random;\n64-byte objects; bytes: "
-	       "debug mode's heap per live tracked object)\n\n");
+	       "debug mode's memory\nper live tracked object, resident; %s)\n\n",
+	       threaded ? "a second thread parked" : "no second thread");
 	printf("%-14s %-9s %19s   %19s %9s %7s\n", "live objects", "", "release build",
-	       "KREF_DEBUG", "ratio", "bytes");
-	for (const char *p = list ? list : "1000,1000000,10000000"; *p;) {
+	       pop_builds[0].name, "ratio", "bytes");
+	for (const char *p = list ? list : "1000,10000,100000,1000000,10000000"; *p;) {
 		char *end, label[32];
 		long n = strtol(p, &end, 10);
 		int rounds = n >= 5000000 ? 3 : n >= 500000 ? 5 : 11;
 		long cycles = n < 1000000 ? 1000000 / n : 1;
-		double rel_init[64], dbg_init[64], rel_pairs[64], dbg_pairs[64];
+		double rel_init[64], rel_pairs[64];
+		double dbg_init[NPOP_BUILDS][64], dbg_pairs[NPOP_BUILDS][64];
 		double bytes;
 		struct bench_obj *objs;
 
@@ -477,37 +511,60 @@ static void populations(long scale, int max_rounds)
 		for (int r = 0; r < rounds; r++) {
 			double t;
 
-			dbg_init[r] = rel_init[r] = 0;
-			for (long c = 0; c < cycles; c++) {
-				if (c)
-					debug_put_all(objs, n);
+			for (size_t b = 0; b < NPOP_BUILDS; b++) {
+				const struct pop_build *pb = &pop_builds[b];
+
+				dbg_init[b][r] = 0;
+				for (long c = 0; c < cycles; c++) {
+					if (c)
+						pb->put_all(objs, n);
+					t = now_ns();
+					pb->init_all(objs, n);
+					dbg_init[b][r] += now_ns() - t;
+				}
 				t = now_ns();
-				debug_init_all(objs, n);
-				dbg_init[r] += now_ns() - t;
+				pb->random_pairs(objs, n, pairs, 2 * (uint64_t)r + 1);
+				dbg_pairs[b][r] = (now_ns() - t) / (double)pairs;
+				pb->put_all(objs, n);
+				dbg_init[b][r] /= (double)(n * cycles);
 			}
-			t = now_ns();
-			debug_random_pairs(objs, n, pairs, 2 * (uint64_t)r + 1);
-			dbg_pairs[r] = (now_ns() - t) / (double)pairs;
-			t = now_ns();
-			release_random_pairs(objs, n, pairs, 2 * (uint64_t)r + 2);
-			rel_pairs[r] = (now_ns() - t) / (double)pairs;
-			debug_put_all(objs, n);
+			rel_init[r] = 0;
 			for (long c = 0; c < cycles; c++) {
 				t = now_ns();
 				release_init_all(objs, n);
 				rel_init[r] += now_ns() - t;
-				release_put_all(objs, n);
+				if (c + 1 < cycles)
+					release_put_all(objs, n);
 			}
-			dbg_init[r] /= (double)(n * cycles);
+			t = now_ns();
+			release_random_pairs(objs, n, pairs, 2 * (uint64_t)r + 2);
+			rel_pairs[r] = (now_ns() - t) / (double)pairs;
+			release_put_all(objs, n);
 			rel_init[r] /= (double)(n * cycles);
 		}
-		snprintf(label, sizeof(label), "%ld", n);
-		print_pop_row(label, "init", rel_init, dbg_init, rounds);
-		printf(" %7.0f\n", bytes);
-		snprintf(label, sizeof(label), "(%d rounds)", rounds);
-		print_pop_row(label, "get+put", rel_pairs, dbg_pairs, rounds);
-		printf("\n");
+		for (size_t b = 0; b < NPOP_BUILDS; b++) {
+			/* The first build's rows under the population, the
+			 * others' under their names. */
+			if (b)
+				snprintf(label, sizeof(label), "%s", pop_builds[b].name);
+			else
+				snprintf(label, sizeof(label), "%ld", n);
+			print_pop_row(label, "init", rel_init, dbg_init[b], rounds);
+			printf(" %7.0f\n", bytes);
+			snprintf(label, sizeof(label), "(%d rounds)", rounds);
+			print_pop_row(b ? "" : label, "get+put", rel_pairs,
+				      dbg_pairs[b], rounds);
+			printf("\n");
+		}
+		fflush(stdout);
 		free(objs);
+	}
+	if (threaded) {
+		pthread_mutex_lock(&park_lock);
+		park_done = true;
+		pthread_cond_signal(&park_cond);
+		pthread_mutex_unlock(&park_lock);
+		pthread_join(second, NULL);
 	}
 }
 
