@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -111,7 +112,7 @@ static atomic_int next_state;	/* 0 unresolved, 1 resolving, 2 resolved */
 static atomic_bool watch_seen;	/* our malloc or free was called */
 
 /* dlsym() may allocate while it looks the allocator up: from here. */
-static _Alignas(64) char boot_arena[64 * 1024];
+static char boot_arena[64 * 1024] __attribute__((aligned(64)));
 static atomic_size_t boot_used;
 
 static bool in_boot_arena(const void *p)
@@ -511,14 +512,28 @@ bool debug_watch_active(void)
 /* AddressSanitizer's, when the program runs under it. */
 int __asan_address_is_poisoned(void const volatile *addr) __attribute__((weak));
 
-/* Reads the count at @kref without faulting; false if it is not mapped. */
+/*
+ * Reads the count at @kref without faulting; false if it is not mapped.
+ * Where process_vm_readv() is not to be had (a seccomp filter, qemu-user),
+ * the page is asked for with mincore(), which fails on an unmapped one,
+ * and then read.
+ */
 static bool read_count(const struct kref *kref, unsigned int *count)
 {
 	struct iovec local = { count, sizeof(*count) };
 	struct iovec remote = { (void *)(uintptr_t)kref, sizeof(*count) };
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char resident;
 
-	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
-	       (ssize_t)sizeof(*count);
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
+	    (ssize_t)sizeof(*count))
+		return true;
+	if (errno == EFAULT || page <= 0 ||
+	    mincore((void *)((uintptr_t)kref & ~((uintptr_t)page - 1)), 1,
+		    &resident) != 0)
+		return false;
+	*count = kref_read(kref);
+	return true;
 }
 
 enum released_memory debug_released_memory(const struct kref *kref)

@@ -51,6 +51,11 @@ class Program:
                 for c in checked)]
         for src in list(self.sources.values()) + list(self.headers.values()):
             for f in src.funcs:
+                # A program's own malloc() or free() (an interposer, a
+                # debugging allocator) is still the allocator, not a
+                # wrapper whose body says what freeing does.
+                if f.name in FREE_FNS or f.name in ALLOC_FNS:
+                    continue
                 self.funcs.setdefault(f.name, []).append(f)
             for m in src.macros:
                 if m.params is not None:
