@@ -163,7 +163,7 @@ void kref_debug_scope_escape_(const void *var, const void *frame,
 	unsigned int n;
 
 	(void)frame;
-	if (!value || (uintptr_t)value >= (uintptr_t)-4095)
+	if (!value || (uintptr_t)value >= (uintptr_t)-KREF_MAX_ERRNO)
 		return;
 	/* A CLASS() variable: its entry has the offset. */
 	if (st && (e = scope_find(st, var))) {

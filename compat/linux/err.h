@@ -12,7 +12,7 @@
 #include <kref/compiler.h>
 #include <linux/errno.h>
 
-#define MAX_ERRNO	4095
+#define MAX_ERRNO	KREF_MAX_ERRNO
 
 #define IS_ERR_VALUE(x) \
 	kref_unlikely((uintptr_t)(x) >= (uintptr_t)-MAX_ERRNO)

@@ -142,12 +142,8 @@
 	kref_n_, kref_n_, kref_n_, kref_n_, kref_n_, kref_n_, kref_n_,	\
 	kref_n_, kref_n_, 4, 3, 2, 1, ~)
 
-/*
- * Error pointers, as the kernel's ERR_PTR(): the top 4095 addresses stand
- * for -1 .. -4095.  <linux/err.h> in compat/ has the kernel's names.
- */
-#define KREF_MAX_ERRNO	4095
-
+/* Error pointers (KREF_MAX_ERRNO, kref/compiler.h); <linux/err.h> in
+ * compat/ has the kernel's names. */
 KREF_CLEANUP_INLINE_ void *kref_err_ptr_(long err)
 {
 	return (void *)(intptr_t)err;

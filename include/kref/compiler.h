@@ -52,6 +52,11 @@
 #define kref_vg_happens_after(addr)	((void)0)
 #endif
 
+/* Error pointers, as the kernel's ERR_PTR(): the top KREF_MAX_ERRNO
+ * addresses stand for -1 .. -KREF_MAX_ERRNO, and no object occupies them
+ * (kref/cleanup.h, <linux/err.h> in compat/, debug mode). */
+#define KREF_MAX_ERRNO	4095
+
 #ifdef __cplusplus
 #define KREF_BEGIN_DECLS	extern "C" {
 #define KREF_END_DECLS		}
