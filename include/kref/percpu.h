@@ -93,11 +93,14 @@ extern unsigned int percpu_ref_nr_cpus_;
 
 KREF_END_DECLS
 
-/* One architecture's assembly per file: percpu_ref_arch_add_(). */
+/* One architecture's assembly per file: percpu_ref_arch_add_(); the
+ * contract and the fallback in kref/arch/generic.h. */
 #if defined(__x86_64__) && defined(__LP64__)	/* not x32 */
 #include <kref/arch/x86_64.h>
 #elif defined(__aarch64__) && defined(__LP64__)	/* not ILP32 */
 #include <kref/arch/aarch64.h>
+#else
+#include <kref/arch/generic.h>
 #endif
 
 KREF_BEGIN_DECLS

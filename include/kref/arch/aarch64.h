@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kref/arch/aarch64.h - percpu_ref's fast path on aarch64: one restartable
- * sequence (rseq).  Included by <kref/percpu.h>; not for direct use.
- *
- * As every architecture's file (kref/arch/x86_64.h says what they share):
- * KREF_PERCPU_RSEQ when per-CPU mode can work, and percpu_ref_arch_add_().
+ * sequence (rseq), meeting kref/arch/generic.h's contract.  Included by
+ * <kref/percpu.h>; not for direct use.
  */
 #ifndef KREF_ARCH_AARCH64_H
 #define KREF_ARCH_AARCH64_H
 
-#if defined(__GLIBC__) && \
-	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-#include <sys/rseq.h>
+#include <kref/arch/generic.h>
+
+#ifdef KREF_RSEQ_AVAILABLE_
 #define KREF_PERCPU_RSEQ 1
 
 /*
@@ -46,8 +44,7 @@
 static inline bool percpu_ref_arch_add_(kref_atomic_ulong *pcp,
 					unsigned long delta)
 {
-	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
-					  __rseq_offset);
+	struct rseq *rs = kref_rseq_area_();
 
 restart:
 	__asm__ goto(
@@ -92,6 +89,6 @@ restart:
 atomic_mode:
 	return false;
 }
-#endif /* glibc 2.35 */
+#endif /* KREF_RSEQ_AVAILABLE_ */
 
 #endif /* KREF_ARCH_AARCH64_H */

@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kref/arch/x86_64.h - percpu_ref's fast path on x86-64: one restartable
- * sequence (rseq).  Included by <kref/percpu.h>; not for direct use.
- *
- * Every architecture's file provides the same thing: KREF_PERCPU_RSEQ when
- * per-CPU mode can work, and percpu_ref_arch_add_(), which in one
- * restartable sequence loads the ref's counter pointer, returns false if it
- * carries a mode flag or this CPU's number is percpu_ref_nr_cpus_ or more,
- * and otherwise adds @delta to this CPU's counter in its last instruction.
+ * sequence (rseq), meeting kref/arch/generic.h's contract.  Included by
+ * <kref/percpu.h>; not for direct use.
  */
 #ifndef KREF_ARCH_X86_64_H
 #define KREF_ARCH_X86_64_H
 
-#if defined(__GLIBC__) && \
-	(__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-#include <sys/rseq.h>
+#include <kref/arch/generic.h>
+
+#ifdef KREF_RSEQ_AVAILABLE_
 #define KREF_PERCPU_RSEQ 1
 
 /*
@@ -35,8 +30,7 @@
 static inline bool percpu_ref_arch_add_(kref_atomic_ulong *pcp,
 					unsigned long delta)
 {
-	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
-					  __rseq_offset);
+	struct rseq *rs = kref_rseq_area_();
 
 restart:
 	__asm__ goto(
@@ -77,6 +71,6 @@ restart:
 atomic_mode:
 	return false;
 }
-#endif /* glibc 2.35 */
+#endif /* KREF_RSEQ_AVAILABLE_ */
 
 #endif /* KREF_ARCH_X86_64_H */
