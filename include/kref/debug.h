@@ -2,15 +2,18 @@
 /*
  * kref/debug.h - debug mode: compile with -DKREF_DEBUG and every kref
  * operation records where it was called, so a broken rule is reported with
- * the line that broke it and the object's history.  Included by <kref.h>;
- * needs GCC or Clang (statement expressions) and POSIX threads.
+ * the line that broke it, the calls that led there, and the object's
+ * history.  Included by <kref.h>; needs GCC or Clang (statement
+ * expressions) and POSIX threads; link libkref-debug (pkg-config
+ * libkref-debug), whose allocator watch tells freed memory from live.
+ * docs/debug.md is the manual.
  *
  * Only objects initialised by kref_init in a unit built with KREF_DEBUG are
  * tracked; others (KREF_INIT, a unit built without it) are counted and get
  * saturation reports only.  When such an object takes the place of a
- * released tracked one (reused memory, a reused stack slot), the live count
- * that its holders' gets and puts find tells it from the released object:
- * the old record is forgotten, nothing is reported.
+ * released tracked one (memory malloc handed out again, a reused stack
+ * slot with a live count), the old record is forgotten, nothing is
+ * reported.
  *
  * Without KREF_DEBUG this header is never included and nothing changes.
  */
