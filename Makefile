@@ -215,6 +215,7 @@ $(B)/tests/test_debug_%: EXTRA_CFLAGS := -DKREF_DEBUG
 $(B)/tests/test_debug: EXTRA_LDFLAGS = $(DEBUG_LIBS)
 $(B)/tests/test_debug_%: EXTRA_LDFLAGS = $(DEBUG_LIBS)
 $(B)/tests/test_debug_fork: EXTRA_LDFLAGS = -Wl,--wrap=pthread_mutex_lock $(DEBUG_LIBS)
+$(B)/tests/test_debug_fork_callbacks: EXTRA_LDFLAGS = -Wl,--wrap=kref_report_write $(DEBUG_LIBS)
 $(B)/tests/test_stress_debug: EXTRA_CFLAGS := -DKREF_DEBUG
 # mixed_peer.c is built without KREF_DEBUG.
 $(B)/obj/mixed_peer.o: tests/unit/mixed_peer.c $(TEST_HEADERS) $(HEADERS)

@@ -45,7 +45,7 @@
 #define PAGE_SHIFT	12
 #define SLOTS		((1u << PAGE_SHIFT) / 4)	/* 4-byte slots in a page */
 #define WORDS		(SLOTS / 64)
-#define PAGE_STRIPE_BITS 4	/* fork holds them all, with the table's 32 */
+#define PAGE_STRIPE_BITS 4
 #define PAGE_STRIPES	(1u << PAGE_STRIPE_BITS)
 #define PAGE_BUCKETS	4096	/* 65,536 in all: chains of 2 or 3 pages for
 				   ten million 64-byte objects */

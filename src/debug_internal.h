@@ -55,10 +55,13 @@ struct stripe;
 
 /* ---- debug_table.c ---------------------------------------------------- */
 
-/* Locks @kref's stripe (*@sp) and returns its record, or NULL. */
+/* Locks @kref's stripe (*@sp) and returns its record, or NULL.  If this
+ * thread holds that stripe already (a signal handler's operation), *@sp
+ * is NULL: the operation runs untracked.  debug_unlock() takes either. */
 struct record *debug_lock_record(const struct kref *kref, struct stripe **sp);
 void debug_unlock(struct stripe *s);
-/* A new record for @kref in the locked @s, or NULL if out of memory. */
+/* A new record for @kref in the locked @s, or NULL if out of memory or
+ * @s is NULL. */
 struct record *debug_insert(struct stripe *s, const struct kref *kref);
 /* Takes @rec out of the table (and out of the allocator watch). */
 void debug_forget(struct stripe *s, struct record *rec);

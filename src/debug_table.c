@@ -24,8 +24,6 @@
 
 #include "debug_internal.h"
 
-/* fork() holds every stripe lock at once; ThreadSanitizer's deadlock
- * detector aborts if a thread holds 64 locks or more. */
 #define STRIPE_BITS		5
 #define STRIPES			(1u << STRIPE_BITS)
 #define MIN_ORDER		4	/* a stripe's first table: 16 buckets */
@@ -60,12 +58,25 @@ static size_t bucket_of(uint64_t h, unsigned int order)
 	return (size_t)((h << STRIPE_BITS) >> (64 - order));
 }
 
+/*
+ * A stripe this thread holds already is an operation interrupted by a
+ * signal handler on it, or by a fork from one: the stripe may be half
+ * updated, and waiting for it would wait for ourselves.  The operation
+ * runs untracked (*@sp NULL), which makes debug mode silent about it,
+ * never wrong.  The program's warn handler, the one piece of its code an
+ * operation runs, is held until the stripe is let go (refcount.c).
+ */
 struct record *debug_lock_record(const struct kref *kref, struct stripe **sp)
 {
 	uint64_t h = hash_of(kref);
 	struct stripe *s = &stripes[h >> (64 - STRIPE_BITS)];
 	struct record *rec = NULL;
 
+	kref_internal_warn_hold();
+	if (kref_lock_mine(&s->lock)) {
+		*sp = NULL;
+		return NULL;
+	}
 	*sp = s;
 	kref_lock(&s->lock);
 	if (s->order)
@@ -77,7 +88,9 @@ struct record *debug_lock_record(const struct kref *kref, struct stripe **sp)
 
 void debug_unlock(struct stripe *s)
 {
-	kref_unlock(&s->lock);
+	if (s)
+		kref_unlock(&s->lock);
+	kref_internal_warn_let_go();
 }
 
 /* Doubles @s's table; if memory is short, keeps it (longer chains). */
@@ -111,6 +124,8 @@ struct record *debug_insert(struct stripe *s, const struct kref *kref)
 	struct record *rec;
 	size_t b;
 
+	if (!s)
+		return NULL;
 	if (!s->order || s->hashed >= (size_t)1 << s->order)
 		grow(s);
 	if (!s->order || !(rec = malloc(sizeof(*rec))))

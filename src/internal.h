@@ -48,6 +48,13 @@ void kref_thread_id_forget(void);
  * reported already; 0 outside debug mode's operations. */
 int kref_debug_site_line(const void *counter, int type, char *buf, size_t room);
 
+/* Between these two calls (nested: the outermost pair counts) a saturation
+ * does not run the warn handler: the first one seen is run by the last
+ * kref_internal_warn_let_go().  Debug mode holds the handler while it
+ * holds a lock of its own, since the handler is the program's code. */
+void kref_internal_warn_hold(void);
+void kref_internal_warn_let_go(void);
+
 /* For tests: the shape of debug mode's side table. */
 struct kref_debug_table_stats_ {
 	size_t records;		/* in the tables, released ones included */

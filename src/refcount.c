@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include <kref/debug_site.h>
 #include <kref/refcount.h>
 #include "internal.h"
 
@@ -25,6 +26,16 @@ static atomic_bool warned[REFCOUNT_EVENT_TYPES];
 
 /* Where the misused operation was inlined: the backtrace starts there. */
 static _Thread_local void *report_site;
+
+/* A saturation seen while debug mode holds a lock of its own: the handler
+ * (program code, which may fork or call libkref) runs once it is let go. */
+static _Thread_local struct {
+	unsigned int depth;	/* kref_internal_warn_hold() calls not let go */
+	bool pending;
+	refcount_t *counter;
+	enum refcount_saturation_type type;
+	const struct kref_site *site;
+} held;
 
 void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t)
 {
@@ -58,14 +69,41 @@ refcount_warn_handler_t refcount_set_warn_handler(refcount_warn_handler_t fn)
 					memory_order_acq_rel);
 }
 
+static void run_handler(refcount_t *r, enum refcount_saturation_type t)
+{
+	/* Acquire: pairs with the exchange in refcount_set_warn_handler(). */
+	refcount_warn_handler_t fn = atomic_load_explicit(&warn_handler,
+							  memory_order_acquire);
+
+	fn(r, t);
+}
+
 void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
 {
-	refcount_warn_handler_t fn;
-
 	report_site = __builtin_return_address(0);
 	/* Relaxed: saturation is a one-way latch that publishes nothing. */
 	refcount_set(r, REFCOUNT_SATURATED);
-	/* Acquire: pairs with the exchange in refcount_set_warn_handler(). */
-	fn = atomic_load_explicit(&warn_handler, memory_order_acquire);
-	fn(r, t);
+	if (held.depth && !held.pending) {
+		held = (__typeof__(held)){ held.depth, true, r, t, kref_debug_site };
+		return;
+	}
+	run_handler(r, t);
+}
+
+void kref_internal_warn_hold(void)
+{
+	held.depth++;
+}
+
+void kref_internal_warn_let_go(void)
+{
+	const struct kref_site *site = kref_debug_site;
+
+	if (--held.depth || !held.pending)
+		return;
+	held.pending = false;
+	report_site = __builtin_return_address(0);
+	kref_debug_site = held.site;	/* the default handler names it */
+	run_handler(held.counter, held.type);
+	kref_debug_site = site;
 }

@@ -126,10 +126,9 @@ int kref_debug_put_lock(struct kref *kref, void (*release)(struct kref *kref),
  * those it inherited are the parent's, whose other threads hold their
  * references and whose own report covers them.  Every other check applies
  * to inherited objects as to the child's own (a double put in the child is
- * reported with the object's history).  fork() is safe in debug mode: it
- * waits for threads that are inside a kref operation (a warn handler that
- * never returns would make it wait for ever), so the child inherits no lock
- * held by a thread that does not exist there.
+ * reported with the object's history).  fork() is safe in debug mode and
+ * waits for nothing: what another thread was changing at the fork is set
+ * aside in the child, whose objects it tracked go untracked there.
  *
  * Ordering: each object's record is read under the lock of the part of
  * debug mode's table that holds it; an object that other threads are still

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_debug_fork_callbacks.c - fork() in debug mode never waits for the
- * program: not for a warn handler that a kref operation runs under its
- * stripe's lock, nor for a lock of the program such a handler waits for,
- * nor for the thread itself when a signal handler forks in the middle of
- * an operation.  Each child runs kref operations on the objects it
- * inherited and on its own, and exits; an alarm() makes a hang a failure.
+ * test_debug_fork_callbacks.c - debug mode never waits for the program,
+ * nor for itself: a warn handler (the program's code that an operation
+ * runs) is run with no lock of debug mode held, so it can fork, take the
+ * program's locks and run kref operations on any object; a signal handler
+ * that interrupted an operation holding its stripe's lock can run kref
+ * operations, and fork.  Each child runs kref operations on the objects
+ * it inherited and on its own, and exits; an alarm() makes a hang a
+ * failure.
+ *
+ * MANY objects: some share any given object's stripe (32 stripes: all
+ * miss one with probability (31/32)^512, under 1e-7).
  */
 #include <semaphore.h>
 #include <signal.h>
@@ -13,6 +18,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "tap.h"
+#include "../../src/internal.h"
 
 /* ThreadSanitizer makes a process that had threads sleep at exit. */
 const char *__tsan_default_options(void);
@@ -23,6 +29,8 @@ const char *__tsan_default_options(void)
 
 static struct kref hot;		/* at REFCOUNT_MAX: a get saturates, the handler runs */
 static struct kref other;	/* another object, for the children */
+#define MANY 512
+static struct kref many[MANY];
 static pthread_mutex_t program_lock = PTHREAD_MUTEX_INITIALIZER;
 static sem_t in_handler, forked;
 static void (*in_warn)(void);	/* what the warn handler does */
@@ -40,12 +48,28 @@ static void handler(refcount_t *r, enum refcount_saturation_type t)
 		in_warn();
 }
 
-/* The child: operations on an inherited object and on a new one. */
+/* Each of many[] made, got and put twice: true if each put did its part. */
+static bool run_many(void)
+{
+	bool right = true;
+
+	for (int i = 0; i < MANY; i++) {
+		kref_init(&many[i]);
+		kref_get(&many[i]);
+		right &= !kref_put(&many[i], keep);
+		right &= kref_put(&many[i], keep) == 1;
+	}
+	return right;
+}
+
+/* The child: operations on inherited objects and on a new one. */
 static void child_runs(void)
 {
 	struct kref mine;
 
 	alarm(10);
+	if (!run_many())
+		_exit(4);
 	kref_get(&other);
 	kref_put(&other, keep);
 	kref_init(&mine);
@@ -72,15 +96,15 @@ static void saturate_hot(void)
 	kref_get(&hot);		/* saturates: the warn handler runs */
 }
 
-/* 1. fork from the warn handler itself, under its stripe's lock. */
+/* 1. fork from the warn handler itself. */
 static atomic_bool ok_from_handler;
 static void fork_in_handler(void)
 {
 	atomic_store(&ok_from_handler, fork_and_check());
 }
 
-/* 2. another thread's warn handler, under a stripe lock, waits for a lock
- * the forking thread holds across fork(). */
+/* 2. another thread's warn handler waits for a lock the forking thread
+ * holds across fork(). */
 static void wait_program_lock(void)
 {
 	sem_post(&in_handler);
@@ -95,18 +119,33 @@ static void *saturating_thread(void *arg)
 	return NULL;
 }
 
-/* 3. a signal handler that interrupted an operation (here: its warn
- * handler, under the stripe lock) forks. */
-static atomic_bool ok_from_signal;
+/* 3. a warn handler runs kref operations on any object: tracked. */
+static atomic_bool many_right;
+static void run_many_in_handler(void)
+{
+	atomic_store(&many_right, run_many());
+}
+
+/* 4. a signal handler that interrupted an operation holding its stripe's
+ * lock (a double put, while it writes its report: the test links with
+ * --wrap=kref_report_write) runs kref operations, and forks. */
+static struct kref victim;
+static atomic_bool arm_signal, ran_in_signal, ok_from_signal;
+
+void __real_kref_report_write(const char *text, int len);
+void __wrap_kref_report_write(const char *text, int len);
+void __wrap_kref_report_write(const char *text, int len)
+{
+	if (atomic_exchange(&arm_signal, false))
+		raise(SIGUSR1);
+	__real_kref_report_write(text, len);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
+	atomic_store(&ran_in_signal, run_many());
 	atomic_store(&ok_from_signal, fork_and_check());
-}
-
-static void raise_signal(void)
-{
-	raise(SIGUSR1);
 }
 
 int main(void)
@@ -124,27 +163,42 @@ int main(void)
 	in_warn = fork_in_handler;
 	saturate_hot();
 	ok(atomic_load(&ok_from_handler),
-	   "fork() from a warn handler that an operation runs under its stripe "
-	   "lock: the child runs kref operations and exits");
+	   "fork() from a warn handler: the child runs kref operations on "
+	   "inherited objects and its own, and exits");
 
 	in_warn = wait_program_lock;
 	pthread_mutex_lock(&program_lock);
 	pthread_create(&t, NULL, saturating_thread, NULL);
-	sem_wait(&in_handler);		/* it holds hot's stripe, waits for us */
+	sem_wait(&in_handler);		/* it is in its handler, waits for us */
 	forked_ok = fork_and_check();
 	pthread_mutex_unlock(&program_lock);
 	pthread_join(t, NULL);
 	ok(forked_ok, "fork() holding a lock that another thread's warn handler "
-	   "waits for, under a stripe lock: completes, the child too");
+	   "waits for: completes, the child too");
 
-	signal(SIGUSR1, on_signal);
-	in_warn = raise_signal;
+	struct kref_debug_table_stats_ before, after;
+
+	kref_debug_table_stats_(&before);
+	in_warn = run_many_in_handler;
 	saturate_hot();
+	kref_debug_table_stats_(&after);
+	ok(atomic_load(&many_right) && after.records >= before.records + MANY,
+	   "a warn handler runs kref operations on %d objects, some in the "
+	   "saturated object's stripe: they complete, and are tracked", MANY);
+
+	in_warn = NULL;
+	signal(SIGUSR1, on_signal);
+	kref_init(&victim);
+	kref_put(&victim, keep);
+	atomic_store(&arm_signal, true);
+	kref_put(&victim, keep);	/* reported: the signal comes in that */
+	ok(!atomic_load(&arm_signal) && atomic_load(&ran_in_signal),
+	   "a signal handler that interrupted an operation holding its stripe "
+	   "lock runs kref operations on %d objects, some in that stripe", MANY);
 	ok(atomic_load(&ok_from_signal),
 	   "fork() in a signal handler that interrupted an operation holding "
 	   "its stripe lock: completes, the child too");
 
-	in_warn = NULL;
 	refcount_set(&hot.refcount, 1);
 	kref_put(&hot, keep);
 	kref_put(&other, keep);
