@@ -326,6 +326,30 @@ static void note_block(const void *block, size_t size, bool freed)
 	}
 }
 
+/* Whether a watched kref lies in [block, block + size). */
+static bool block_watched(const void *block, size_t size)
+{
+	uintptr_t addr = (uintptr_t)block, end = addr + size;
+	bool found = false;
+
+	for (uintptr_t number = addr >> PAGE_SHIFT;
+	     !found && number <= (end - 1) >> PAGE_SHIFT; number++) {
+		struct page_stripe *ps = stripe_of(number);
+		uintptr_t base = number << PAGE_SHIFT;
+		unsigned int from = addr > base ? slot_of(addr) : 0;
+		unsigned int to = end - base < (1u << PAGE_SHIFT) ?
+				  (unsigned int)((end - base + 3) / 4) : SLOTS;
+		struct page *pg;
+
+		lock_stripe(ps);
+		pg = find_page(ps, number);
+		for (unsigned int w = 0; pg && w < WORDS; w++)
+			found |= (pg->watched[w] & range_mask(w, from, to)) != 0;
+		unlock_stripe(ps);
+	}
+	return found;
+}
+
 /* ---- the allocator's entry points ------------------------------------- */
 
 static void *handed_out(void *p, size_t size)
@@ -426,11 +450,12 @@ WATCH_ENTRY void *realloc(void *old, size_t size)
 		free(old);
 		return NULL;
 	}
-	/* A block that may move: its krefs are freed before it can be handed
-	 * out again, so note them as free() does, first. */
+	/* A block holding watched krefs may move: they are freed before it
+	 * can be handed out again, so it is copied and freed as free() does.
+	 * Relaxed: see watched_pages. */
 	had = atomic_load_explicit(&watched_pages, memory_order_relaxed) ?
 	      usable(old) : 0;
-	if (had) {
+	if (had && block_watched(old, had)) {
 		if (!(p = malloc(size)))
 			return NULL;
 		memcpy(p, old, had < size ? had : size);
