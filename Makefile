@@ -404,13 +404,34 @@ BENCH_LIBS += $(URCU_LIBS)
 endif
 
 # Built on its own, always optimised and never sanitized, whatever MODE is.
-build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
+# population.c once per build compared: its flags make the build.
+POP_FLAGS_release :=
+POP_FLAGS_debug := -DKREF_DEBUG
+POP_FLAGS_asan := -fsanitize=address
+build/bench/pop-%.o: bench/population.c bench/debug_pairs.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(POP_FLAGS_$*) -DPOP_BUILD=$* -c -o $@ $<
+BENCH_POP_OBJS := build/bench/pop-release.o build/bench/pop-debug.o
+build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS) $(BENCH_POP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -DKREF_DEBUG -c -o $@-debug.o bench/debug_pairs.c
 	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -c -o $@-rcu-call.o bench/table_rcu.c)
 	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -D_LGPL_SOURCE -c -o $@-rcu-inline.o bench/table_rcu.c)
-	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
-		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS) -ldl $(DW_LIBS)
+	$(if $(URCU_LIBS),$(CC) $(BENCH_CFLAGS) -c -o $@-table.o bench/table.c)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),$@-table.o $@-rcu-call.o \
+		$@-rcu-inline.o) $@-debug.o $(BENCH_POP_OBJS) src/*.c $(BENCH_LIBS) -ldl $(DW_LIBS)
+# The population table again in a process under AddressSanitizer's runtime,
+# with a row for ASan alone on the same loop; only that row is instrumented.
+BENCH_SRC_OBJS := $(patsubst src/%.c,build/bench/src-%.o,$(wildcard src/*.c))
+build/bench/src-%.o: src/%.c src/*.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+build/bench/bench-asan: build/bench/bench build/bench/pop-asan.o $(BENCH_SRC_OBJS)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_ASAN -c -o $@.o bench/bench.c
+	$(CC) $(BENCH_CFLAGS) -fsanitize=address -o $@ $@.o \
+		$(if $(URCU_LIBS),$<-table.o $<-rcu-call.o $<-rcu-inline.o) \
+		$<-debug.o $(BENCH_POP_OBJS) build/bench/pop-asan.o $(BENCH_SRC_OBJS) \
+		$(BENCH_LIBS) -ldl $(DW_LIBS)
 
 build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -437,8 +458,9 @@ build/bench/debug_stack: $(DEBUG_STACK_BENCH) $(DEBUG_STACK_LIB) src/debug_stack
 		$(DEBUG_STACK_LIB) $(shell pkg-config --libs libunwind))
 # ---- end of call chains
 
-bench: build/bench/bench build/bench/percpu build/bench/debug_stack
+bench: build/bench/bench build/bench/bench-asan build/bench/percpu build/bench/debug_stack
 	build/bench/bench
+	BENCH_ONLY_POPULATIONS=1 build/bench/bench-asan
 	build/bench/percpu
 	build/bench/debug_stack
 

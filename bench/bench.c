@@ -357,34 +357,6 @@ static void write_chart_data(const char *path, int rounds)
 
 /* ---- debug mode against the number of live tracked objects ----------- */
 
-static void pop_release(struct kref *k)
-{
-	(void)k;
-}
-
-static void release_init_all(struct bench_obj *objs, long n)
-{
-	for (long i = 0; i < n; i++)
-		kref_init(&objs[i].ref);
-}
-
-static void release_random_pairs(struct bench_obj *objs, long n, long pairs,
-				 uint64_t seed)
-{
-	for (long i = 0; i < pairs; i++) {
-		struct kref *k = &objs[bench_pick(&seed, n)].ref;
-
-		kref_get(k);
-		kref_put(k, pop_release);
-	}
-}
-
-static void release_put_all(struct bench_obj *objs, long n)
-{
-	for (long i = 0; i < n; i++)
-		kref_put(&objs[i].ref, pop_release);
-}
-
 /* Bytes of memory resident: malloc'd or mmap'd, as debug mode's side
  * table is. */
 static double resident(void)
@@ -439,10 +411,10 @@ static void print_pop_row(const char *pop, const char *op, const double *rel,
 
 /*
  * The builds measured against the release build on the same objects, in
- * the same rounds.  A build's row is its three operations, compiled in a
- * file of their own with its flags (debug_pairs.c: -DKREF_DEBUG).  Rows
- * to come go here: debug mode with call-chain capture, and AddressSanitizer
- * alone (-fsanitize=address, no KREF_DEBUG) on the same loop.
+ * the same rounds.  A build's row is population.c's three loops compiled
+ * with its flags: debug mode (-DKREF_DEBUG, call chains captured) and, in
+ * build/bench/bench-asan, a process under AddressSanitizer's runtime,
+ * AddressSanitizer alone (-fsanitize=address, no KREF_DEBUG).
  */
 static const struct pop_build {
 	const char *name;
@@ -452,6 +424,9 @@ static const struct pop_build {
 	void (*put_all)(struct bench_obj *objs, long n);
 } pop_builds[] = {
 	{ "KREF_DEBUG", debug_init_all, debug_random_pairs, debug_put_all },
+#ifdef BENCH_ASAN
+	{ "ASan alone", asan_init_all, asan_random_pairs, asan_put_all },
+#endif
 };
 #define NPOP_BUILDS (sizeof(pop_builds) / sizeof(pop_builds[0]))
 
@@ -490,6 +465,10 @@ static void populations(long scale, int max_rounds)
 	       "a pair on an object picked at random;\n64-byte objects; bytes: "
 	       "debug mode's memory\nper live tracked object, resident; %s)\n\n",
 	       threaded ? "a second thread parked" : "no second thread");
+#ifdef BENCH_ASAN
+	printf("in a process under AddressSanitizer's runtime: its malloc, and "
+	       "ASan alone instrumenting the loop\n\n");
+#endif
 	printf("%-14s %-9s %19s   %19s %9s %7s\n", "live objects", "", "release build",
 	       pop_builds[0].name, "ratio", "bytes");
 	for (const char *p = list ? list : "1000,10000,100000,1000000,10000000"; *p;) {

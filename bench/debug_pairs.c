@@ -30,26 +30,3 @@ void debug_pairs_exit(void)
 {
 	kref_put(&obj, release);
 }
-
-void debug_init_all(struct bench_obj *objs, long n)
-{
-	for (long i = 0; i < n; i++)
-		kref_init(&objs[i].ref);
-}
-
-void debug_random_pairs(struct bench_obj *objs, long n, long pairs,
-			uint64_t seed)
-{
-	for (long i = 0; i < pairs; i++) {
-		struct kref *k = &objs[bench_pick(&seed, n)].ref;
-
-		kref_get(k);
-		kref_put(k, release);
-	}
-}
-
-void debug_put_all(struct bench_obj *objs, long n)
-{
-	for (long i = 0; i < n; i++)
-		kref_put(&objs[i].ref, release);
-}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* debug_pairs.h - the KREF_DEBUG half of the bench (debug_pairs.c). */
+/* debug_pairs.h - the parts of the bench built apart: with KREF_DEBUG
+ * (debug_pairs.c), and once per build compared (population.c). */
 #ifndef BENCH_DEBUG_PAIRS_H
 #define BENCH_DEBUG_PAIRS_H
 
@@ -16,13 +17,17 @@ struct bench_obj {
 	char payload[60];
 };
 
-/* The population benchmark's operations in debug mode: kref_init on each
- * of @n objects, @pairs get+put pairs on objects picked at random from
- * @seed, and the final put of each. */
-void debug_init_all(struct bench_obj *objs, long n);
-void debug_random_pairs(struct bench_obj *objs, long n, long pairs,
-			uint64_t seed);
-void debug_put_all(struct bench_obj *objs, long n);
+/* The population benchmark's operations (population.c), one set per build:
+ * kref_init on each of @n objects, @pairs get+put pairs on objects picked
+ * at random from @seed, and the final put of each. */
+#define BENCH_POPULATION_OPS(build)					\
+	void build##_init_all(struct bench_obj *objs, long n);		\
+	void build##_random_pairs(struct bench_obj *objs, long n,	\
+				  long pairs, uint64_t seed);		\
+	void build##_put_all(struct bench_obj *objs, long n);
+BENCH_POPULATION_OPS(release)
+BENCH_POPULATION_OPS(debug)
+BENCH_POPULATION_OPS(asan)
 
 /* xorshift64*: the same sequence of objects in both builds. */
 static inline long bench_pick(uint64_t *x, long n)
