@@ -68,10 +68,11 @@ HEADERS := $(sort include/kref.h include/kref/version.h $(wildcard include/kref/
 DEBUG_SRCS := $(wildcard src/debug*.c)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(DEBUG_SRCS),$(wildcard src/*.c)))
 DEBUG_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(DEBUG_SRCS))
-# It carries its own copies of report.o and percpu_lock.o (whose functions
-# libkref.so keeps hidden), complete, so that a static link never pulls
-# libkref.a's as well.
-DEBUG_LIB_OBJS := $(DEBUG_OBJS) $(B)/obj/report.o $(B)/obj/percpu_lock.o
+# It carries its own copies of report.o, refcount.o and percpu_lock.o
+# (whose functions libkref.so keeps hidden), complete, so that a static
+# link never pulls libkref.a's as well.
+DEBUG_LIB_OBJS := $(DEBUG_OBJS) $(B)/obj/report.o $(B)/obj/refcount.o \
+	$(B)/obj/percpu_lock.o
 # What a debug-mode program links, before libkref.a.
 DEBUG_LIBS = $(B)/libkref-debug.a -ldl $(DW_LIBS)
 # The hook build's library carries the critical section a firmware would.
