@@ -465,7 +465,7 @@ bench: build/bench/bench build/bench/bench-asan build/bench/percpu build/bench/d
 	build/bench/percpu
 	build/bench/debug_stack
 
-# docs/scaling.svg, for the README: the bench's throughput at 1 and 2 threads.
+# docs/scaling.svg, for docs/benchmarks.md: the bench's throughput at 1 and 2 threads.
 chart: build/bench/bench
 	BENCH_DATA=build/bench/chart.dat build/bench/bench
 	gnuplot bench/chart.gp

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* minimal.c - the smallest program using libkref; the README builds it:
+/* minimal.c - the smallest program using libkref; build it with:
  *   cc minimal.c $(pkg-config --cflags --libs libkref) */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 /*
  * test_debug_mixed.c - objects shared between a KREF_DEBUG translation
  * unit (this one) and one built without it (mixed_peer.c): counting is
- * always right; what debug mode reports is what the README says.
+ * always right; what debug mode reports is what docs/debug.md says.
  */
 #include <kref.h>
 #include "child.h"
