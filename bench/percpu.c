@@ -6,8 +6,15 @@
  * 2. a get+put pair on one thread against a plain thread-local
  *    increment+decrement, ns and estimated cycles per pair;
  * 3. two threads on one object: aggregate pairs per second, percpu_ref
- *    against kref.
+ *    against kref;
+ * 4. a pair on each of 504 refs in an array, slots placed at any page
+ *    offset (before issue 19) against placed clear of the fast path's
+ *    loads (4K aliasing);
+ * 5. on x86-64, copies of the fast path's sequence with one instruction
+ *    or two taken out, against the thread-local pair: where its cycles
+ *    go.
  *
+ * BENCH_PARTS picks parts (say 45; default all).
  * Times are min / median over BENCH_REPEATS rounds (default 11) that
  * interleave the rows; ratios are the median of each round's ratio to the
  * baseline measured in the same round.  BENCH_SCALE multiplies the work.
@@ -25,6 +32,7 @@
 #include <kref.h>
 #include "stats.h"
 #include "../tests/harness/proc_self.h"
+#include "../src/internal.h"	/* kref_percpu_alias_blind_ */
 
 static struct percpu_ref pcp;
 static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
@@ -291,6 +299,104 @@ static void memory(long n)
 	printf("\n");
 }
 
+/* 4. A pair's cost against where the ref and its slot are. */
+#define SCAN 504			/* a chunk's slots: every page offset */
+static struct percpu_ref *scan_ref;
+
+static __attribute__((noinline)) void pairs_scan(long n)
+{
+	struct percpu_ref *r = scan_ref;	/* in a register, not reloaded */
+
+	for (long i = 0; i < n; i++) {
+		percpu_ref_get(r);
+		percpu_ref_put(r);
+	}
+}
+
+static unsigned long page_word(const void *p)
+{
+	return ((uintptr_t)p & 4095) / 8;
+}
+
+/* What @r's slot shares its page's 8-byte word with, or NULL. */
+static const char *aliased_with(struct percpu_ref *r)
+{
+	unsigned long w = page_word((void *)(atomic_load(&r->percpu_count_ptr) &
+					     ~__PERCPU_REF_ATOMIC_DEAD));
+
+	if (w == page_word(&r->percpu_count_ptr))
+		return "the mode word";
+	if (w == page_word(&percpu_ref_nr_cpus_))
+		return "percpu_ref_nr_cpus_";
+#ifdef KREF_PERCPU_RSEQ
+	if (w == page_word(&kref_rseq_area_()->cpu_id))
+		return "rseq cpu_id";
+	if (w == page_word(&kref_rseq_area_()->rseq_cs))
+		return "rseq_cs";
+#endif
+	return NULL;
+}
+
+static void scan(long n, int rounds)
+{
+	static struct percpu_ref refs[2][SCAN] __attribute__((aligned(4096)));
+	static double ns[2][SCAN][MAX_ROUNDS];
+	const char *name[2] = { "slots at any offset (before)",
+				"slots placed (issue 19)" };
+	double cycle[MAX_ROUNDS] = {0}, c;
+
+	/* Initialised in order, as an array of objects would be; the same
+	 * page offsets in both arrays. */
+	for (int v = 0; v < 2; v++) {
+		kref_percpu_alias_blind_ = v == 0;
+		for (int i = 0; i < SCAN; i++)
+			if (percpu_ref_init(&refs[v][i], pcp_release, 0) != 0)
+				exit(1);
+	}
+	kref_percpu_alias_blind_ = false;
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < SCAN; i++)
+			for (int v = 0; v < 2; v++) {
+				scan_ref = &refs[v][i];
+				ns[v][i][r] = time_ns(pairs_scan, n);
+			}
+	}
+	c = minimum(cycle, rounds);
+	printf("4. a get+put pair on each of %d refs in an array, initialised "
+	       "in order, one slot\n   each (every page offset); cycles per "
+	       "pair: each ref's min of %d rounds / the\n   min ns per "
+	       "dependent add (%.3f ns); across the refs: min, median, max\n\n",
+	       SCAN, rounds, c);
+	printf("   %-30s %6s %7s %6s\n", "", "min", "median", "max");
+	for (int v = 0; v < 2; v++) {
+		double m[SCAN], sorted[SCAN], med;
+		int slow = 0, aliased = 0;
+
+		for (int i = 0; i < SCAN; i++)
+			m[i] = minimum(ns[v][i], rounds) / c;
+		memcpy(sorted, m, sizeof(m));
+		qsort(sorted, SCAN, sizeof(double), cmp_double);
+		med = sorted[SCAN / 2];
+		for (int i = 0; i < SCAN; i++)
+			slow += m[i] > 1.3 * med;
+		printf("   %-30s %6.2f %7.2f %6.2f   %d over 1.3x the median\n"
+		       "     the refs whose slot aliases:", name[v], sorted[0],
+		       med, sorted[SCAN - 1], slow);
+		for (int i = 0; i < SCAN; i++) {
+			const char *what = aliased_with(&refs[v][i]);
+
+			if (what)
+				printf("%s %s %.2f", aliased++ ? "," : "", what, m[i]);
+		}
+		printf(aliased ? "\n" : " none\n");
+	}
+	printf("\n");
+	for (int v = 0; v < 2; v++)
+		for (int i = 0; i < SCAN; i++)
+			percpu_ref_exit(&refs[v][i]);
+}
+
 int main(void)
 {
 	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
@@ -298,15 +404,23 @@ int main(void)
 
 	printf("percpu_ref at scale: `make bench` (build/bench/percpu, "
 	       "BENCH_REPEATS=%d BENCH_SCALE=%ld)\n\n", rounds, scale);
-	memory(131072);	/* first: the children must read KREF_PERCPU_CPUS */
+	const char *parts = getenv("BENCH_PARTS");
+
+#define PART(c) (!parts || strchr(parts, (c)))
+	if (PART('1'))	/* first: the children must read KREF_PERCPU_CPUS */
+		memory(131072);
 	kref_init(&kobj.k);
 	if (percpu_ref_init(&pcp, pcp_release, 0) != 0)
 		return 1;
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref runs in "
 		       "atomic mode)\n\n");
-	single(20000000 * scale, rounds);
-	dual(10000000 * scale, rounds);
+	if (PART('2'))
+		single(20000000 * scale, rounds);
+	if (PART('3'))
+		dual(10000000 * scale, rounds);
+	if (PART('4'))
+		scan(200000 * scale, rounds);
 	percpu_ref_exit(&pcp);
 	return releases != 0;
 }
