@@ -397,6 +397,124 @@ static void scan(long n, int rounds)
 			percpu_ref_exit(&refs[v][i]);
 }
 
+#if defined(__x86_64__) && defined(KREF_PERCPU_RSEQ)
+/*
+ * 5. Where the fast path's cycles go: copies of kref/arch/x86_64.h's
+ * sequence, whole and with an instruction or two taken out (only the
+ * whole one is a correct fast path), each a get+put pair on pcp.
+ */
+#define ARM	"leaq 3b(%%rip), %%rax\n\t" "movq %%rax, %c[cs](%[rs])\n\t"
+#define MODE	"movq (%[pcp]), %%rcx\n\t" "testq %[flags], %%rcx\n\t" \
+		"jnz %l[atomic_mode]\n\t"
+#define MODE_UNTESTED "movq (%[pcp]), %%rcx\n\t"
+#define CPU	"movl %c[cpu](%[rs]), %%eax\n\t"
+#define CPU_0	"xorl %%eax, %%eax\n\t"
+#define NR	"cmpl %[nr], %%eax\n\t" "jae %l[atomic_mode]\n\t"
+#define NR_IMM	"cmpl $4096, %%eax\n\t" "jae %l[atomic_mode]\n\t"
+#define ADD	"shlq %[shift], %%rax\n\t" "addq %[delta], (%%rcx, %%rax)\n\t"
+#define STORE	"shlq %[shift], %%rax\n\t" "movq %[delta], (%%rcx, %%rax)\n\t"
+#define VARIANT(name, body)						\
+static inline __attribute__((always_inline)) bool				\
+name##_add(kref_atomic_ulong *word, unsigned long delta)			\
+{									\
+	struct rseq *rs = kref_rseq_area_();				\
+restart:								\
+	__asm__ goto(".pushsection __rseq_cs, \"aw\"\n\t"		\
+		".balign 32\n\t" "3:\n\t" ".long 0, 0\n\t"		\
+		".quad 1f, 2f - 1f, 4f\n\t" ".popsection\n\t"		\
+		body "2:\n\t"						\
+		".pushsection __rseq_failure, \"ax\"\n\t"		\
+		".byte 0x0f, 0xb9, 0x3d\n\t" ".long %c[sig]\n\t"	\
+		"4:\n\t" "jmp %l[restart]\n\t" ".popsection\n\t"	\
+		:							\
+		: [rs] "r" (rs), [pcp] "r" (word), [delta] "er" (delta), \
+		  [flags] "i" (__PERCPU_REF_ATOMIC_DEAD),		\
+		  [nr] "m" (percpu_ref_nr_cpus_),			\
+		  [shift] "i" (KREF_PERCPU_UNIT_SHIFT_),		\
+		  [cs] "i" (offsetof(struct rseq, rseq_cs)),		\
+		  [cpu] "i" (offsetof(struct rseq, cpu_id)),		\
+		  [sig] "i" (RSEQ_SIG)					\
+		: "rax", "rcx", "memory", "cc"				\
+		: atomic_mode, restart);				\
+	return true;							\
+atomic_mode:								\
+	return false;							\
+}									\
+static __attribute__((noinline)) void name(long n)			\
+{									\
+	for (long i = 0; i < n; i++)					\
+		if (!name##_add(&pcp.percpu_count_ptr, 1) ||		\
+		    !name##_add(&pcp.percpu_count_ptr, -1UL))		\
+			abort();					\
+}
+VARIANT(copy, ARM "1:\n\t" MODE CPU NR ADD)
+VARIANT(no_arm, "1:\n\t" MODE CPU NR ADD)
+VARIANT(no_test, ARM "1:\n\t" MODE_UNTESTED CPU NR ADD)
+VARIANT(no_cpu, ARM "1:\n\t" MODE CPU_0 NR ADD)
+VARIANT(nr_imm, ARM "1:\n\t" MODE CPU NR_IMM ADD)
+VARIANT(no_nr, ARM "1:\n\t" MODE CPU ADD)
+VARIANT(no_arm_nr, "1:\n\t" MODE CPU ADD)
+VARIANT(store, ARM "1:\n\t" MODE CPU NR STORE)
+
+/* The pair's memory operations alone: 8 loads and 4 stores, none
+ * depending on another (different lines of one page). */
+static unsigned long mem_page[512] __attribute__((aligned(4096)));
+#define LD(o)	"movq " #o "(%[p]), %%rax\n\t"
+#define ST(o)	"movq %%rcx, " #o "(%[p])\n\t"
+static __attribute__((noinline)) void loads_stores(long n)
+{
+	unsigned long *p = mem_page;
+
+	for (long i = 0; i < n; i++)
+		__asm__ __volatile__(LD(0) LD(64) LD(128) LD(192) LD(256)
+				     LD(320) LD(384) LD(448) ST(2048) ST(2112)
+				     ST(2176) ST(2240)
+				     : : [p] "r" (p) : "rax", "memory");
+}
+
+static void instructions(long n, int rounds)
+{
+	struct row rows[] = {
+		{ "thread-local ++/-- via pointer", pairs_tls_ptr, {0} },
+		{ "percpu_ref_get/percpu_ref_put", pairs_percpu, {0} },
+		{ "a copy of its sequence", copy, {0} },
+		{ "  without the arming lea+mov", no_arm, {0} },
+		{ "  without the mode's test+jnz", no_test, {0} },
+		{ "  cpu_id not loaded (CPU 0)", no_cpu, {0} },
+		{ "  nr_cpus an immediate, not loaded", nr_imm, {0} },
+		{ "  without the nr_cpus cmp+jae", no_nr, {0} },
+		{ "  without the arming and nr_cpus", no_arm_nr, {0} },
+		{ "  the commit a mov, not an add", store, {0} },
+		{ "8 loads + 4 stores, independent", loads_stores, {0} },
+	};
+	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
+	double cycle[MAX_ROUNDS] = {0}, c;
+
+	for (int i = 0; i < nrows; i++)
+		rows[i].pairs(n / 10);	/* warm up */
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < nrows; i++)
+			rows[i].ns[r] = time_ns(rows[i].pairs, n);
+	}
+	c = minimum(cycle, rounds);
+	printf("5. where the pair's cycles go (x86-64): copies of the fast "
+	       "path with instructions\n   taken out, each a pair; ns min / "
+	       "median of %d rounds; cycles: min ns / min ns\n   per dependent "
+	       "add (%.3f ns); ratio: min / min, and the median of each "
+	       "round's\n\n", rounds, c);
+	printf("   %-36s %17s %7s %15s\n", "", "ns", "cycles", "ratio");
+	for (int i = 0; i < nrows; i++)
+		printf("   %-36s %7.2f / %7.2f %7.2f %6.2fx %6.2fx\n",
+		       rows[i].name, minimum(rows[i].ns, rounds),
+		       median(rows[i].ns, rounds),
+		       minimum(rows[i].ns, rounds) / c,
+		       minimum(rows[i].ns, rounds) / minimum(rows[0].ns, rounds),
+		       paired_ratio(rows[i].ns, rows[0].ns, rounds));
+	printf("\n");
+}
+#endif
+
 int main(void)
 {
 	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
@@ -421,6 +539,10 @@ int main(void)
 		dual(10000000 * scale, rounds);
 	if (PART('4'))
 		scan(200000 * scale, rounds);
+#if defined(__x86_64__) && defined(KREF_PERCPU_RSEQ)
+	if (PART('5'))
+		instructions(5000000 * scale, rounds);
+#endif
 	percpu_ref_exit(&pcp);
 	return releases != 0;
 }
