@@ -541,7 +541,7 @@ int main(void)
 		scan(200000 * scale, rounds);
 #if defined(__x86_64__) && defined(KREF_PERCPU_RSEQ)
 	if (PART('5'))
-		instructions(5000000 * scale, rounds);
+		instructions(1000000 * scale, rounds);
 #endif
 	percpu_ref_exit(&pcp);
 	return releases != 0;

@@ -27,15 +27,16 @@
  * as an earlier store still in flight waits for it, as if it read what
  * the store wrote.  The fast path stores to the counter and to the
  * thread's rseq_cs, and loads the ref's mode word, percpu_ref_nr_cpus_,
- * the thread's cpu_id and the counter; a get+put pair took 1.6 to 4
+ * the thread's cpu_id and the counter; a get+put pair took up to 1.4
  * times as long when the counter's page offset matched one of the
- * others'.  So a ref never gets a slot whose 8-byte word of the page
- * (bits 11:3; the words are aligned) is that of its mode word, of
- * percpu_ref_nr_cpus_, or of the initialising thread's cpu_id or rseq_cs
- * (other threads' areas are elsewhere; glibc puts a pthread's in the
- * last line of a page, where no slot is).  Such a slot is left for
- * another ref: at most four are skipped, so a chunk's free stack is
- * searched five deep, and two chunks are tried before a new one.
+ * others' (bench/percpu.c, part 4).  So a ref never gets a slot whose
+ * 8-byte word of the page (bits 11:3; the words are aligned) is that of
+ * its mode word, of percpu_ref_nr_cpus_, or of the initialising thread's
+ * cpu_id or rseq_cs (other threads' areas may be elsewhere; glibc puts
+ * every pthread's in the last line of a page, where no slot is).  Such a
+ * slot is left for another ref: at most four are skipped, so a chunk's
+ * free stack is searched five deep, and two chunks are tried before a
+ * new one is mapped.
  */
 #define _GNU_SOURCE
 #include <pthread.h>

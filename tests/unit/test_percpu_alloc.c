@@ -469,7 +469,7 @@ static size_t place_adversarially(struct percpu_ref **r, char *area,
 /*
  * Issue 19: a slot never shares its page's word with the ref's mode word,
  * percpu_ref_nr_cpus_, or the initialising thread's rseq cpu_id and
- * rseq_cs (a get+put pair is 1.6 to 4 times slower then).  With the rule
+ * rseq_cs (a get+put pair is up to 1.4 times slower then).  With the rule
  * off, the same placements alias every time: the test tells them apart.
  */
 static void test_no_alias(void)
