@@ -412,7 +412,7 @@ build/bench/bench: bench/*.c bench/*.h examples/*.h src/*.c $(HEADERS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(if $(URCU_LIBS),bench/table.c $@-rcu-call.o \
 		$@-rcu-inline.o) $@-debug.o src/*.c $(BENCH_LIBS) -ldl $(DW_LIBS)
 
-build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
+build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c src/*.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
 

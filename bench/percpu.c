@@ -321,8 +321,10 @@ static unsigned long page_word(const void *p)
 /* What @r's slot shares its page's 8-byte word with, or NULL. */
 static const char *aliased_with(struct percpu_ref *r)
 {
-	unsigned long w = page_word((void *)(atomic_load(&r->percpu_count_ptr) &
-					     ~__PERCPU_REF_ATOMIC_DEAD));
+	/* Relaxed: this thread initialised the ref, and nothing switches it. */
+	unsigned long w = page_word((void *)(atomic_load_explicit(
+		&r->percpu_count_ptr, memory_order_relaxed) &
+		~__PERCPU_REF_ATOMIC_DEAD));
 
 	if (w == page_word(&r->percpu_count_ptr))
 		return "the mode word";
