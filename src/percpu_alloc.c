@@ -160,7 +160,8 @@ static void avoid_for(struct avoid *a, const void *mode_word)
 #endif
 }
 
-/* A slot is at its page's word slot: the units are page-aligned. */
+/* Slot s is at page offset 8 s in every unit (units are page-aligned):
+ * in the page's word s. */
 static bool fits(unsigned long slot, const struct avoid *a)
 {
 	if (kref_percpu_alias_blind_)
