@@ -434,7 +434,7 @@ build/bench/bench-asan: build/bench/bench build/bench/pop-asan.o $(BENCH_SRC_OBJ
 		$<-debug.o $(BENCH_POP_OBJS) build/bench/pop-asan.o $(BENCH_SRC_OBJS) \
 		$(BENCH_LIBS) -ldl $(DW_LIBS)
 
-build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c $(HEADERS)
+build/bench/percpu: bench/percpu.c bench/*.h tests/harness/proc_self.h src/*.c src/*.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< src/*.c
 

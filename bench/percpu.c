@@ -6,8 +6,15 @@
  * 2. a get+put pair on one thread against a plain thread-local
  *    increment+decrement, ns and estimated cycles per pair;
  * 3. two threads on one object: aggregate pairs per second, percpu_ref
- *    against kref.
+ *    against kref;
+ * 4. a pair on each of 504 refs in an array, slots placed at any page
+ *    offset (before issue 19) against placed clear of the fast path's
+ *    loads (4K aliasing);
+ * 5. on x86-64, copies of the fast path's sequence with one instruction
+ *    or two taken out, against the thread-local pair: where its cycles
+ *    go.
  *
+ * BENCH_PARTS picks parts (say 45; default all).
  * Times are min / median over BENCH_REPEATS rounds (default 11) that
  * interleave the rows; ratios are the median of each round's ratio to the
  * baseline measured in the same round.  BENCH_SCALE multiplies the work.
@@ -25,6 +32,7 @@
 #include <kref.h>
 #include "stats.h"
 #include "../tests/harness/proc_self.h"
+#include "../src/internal.h"	/* kref_percpu_alias_blind_ */
 
 static struct percpu_ref pcp;
 static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
@@ -291,6 +299,224 @@ static void memory(long n)
 	printf("\n");
 }
 
+/* 4. A pair's cost against where the ref and its slot are. */
+#define SCAN 504			/* a chunk's slots: every page offset */
+static struct percpu_ref *scan_ref;
+
+static __attribute__((noinline)) void pairs_scan(long n)
+{
+	struct percpu_ref *r = scan_ref;	/* in a register, not reloaded */
+
+	for (long i = 0; i < n; i++) {
+		percpu_ref_get(r);
+		percpu_ref_put(r);
+	}
+}
+
+static unsigned long page_word(const void *p)
+{
+	return ((uintptr_t)p & 4095) / 8;
+}
+
+/* What @r's slot shares its page's 8-byte word with, or NULL. */
+static const char *aliased_with(struct percpu_ref *r)
+{
+	/* Relaxed: this thread initialised the ref, and nothing switches it. */
+	unsigned long w = page_word((void *)(atomic_load_explicit(
+		&r->percpu_count_ptr, memory_order_relaxed) &
+		~__PERCPU_REF_ATOMIC_DEAD));
+
+	if (w == page_word(&r->percpu_count_ptr))
+		return "the mode word";
+	if (w == page_word(&percpu_ref_nr_cpus_))
+		return "percpu_ref_nr_cpus_";
+#ifdef KREF_PERCPU_RSEQ
+	if (w == page_word(&kref_rseq_area_()->cpu_id))
+		return "rseq cpu_id";
+	if (w == page_word(&kref_rseq_area_()->rseq_cs))
+		return "rseq_cs";
+#endif
+	return NULL;
+}
+
+static void scan(long n, int rounds)
+{
+	static struct percpu_ref refs[2][SCAN] __attribute__((aligned(4096)));
+	static double ns[2][SCAN][MAX_ROUNDS];
+	const char *name[2] = { "slots at any offset (before)",
+				"slots placed (issue 19)" };
+	double cycle[MAX_ROUNDS] = {0}, c;
+
+	/* Initialised in order, as an array of objects would be; the same
+	 * page offsets in both arrays. */
+	for (int v = 0; v < 2; v++) {
+		kref_percpu_alias_blind_ = v == 0;
+		for (int i = 0; i < SCAN; i++)
+			if (percpu_ref_init(&refs[v][i], pcp_release, 0) != 0)
+				exit(1);
+	}
+	kref_percpu_alias_blind_ = false;
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < SCAN; i++)
+			for (int v = 0; v < 2; v++) {
+				scan_ref = &refs[v][i];
+				ns[v][i][r] = time_ns(pairs_scan, n);
+			}
+	}
+	c = minimum(cycle, rounds);
+	printf("4. a get+put pair on each of %d refs in an array, initialised "
+	       "in order, one slot\n   each (every page offset); cycles per "
+	       "pair: each ref's min of %d rounds / the\n   min ns per "
+	       "dependent add (%.3f ns); across the refs: min, median, max\n\n",
+	       SCAN, rounds, c);
+	printf("   %-30s %6s %7s %6s\n", "", "min", "median", "max");
+	for (int v = 0; v < 2; v++) {
+		double m[SCAN], sorted[SCAN], med;
+		int slow = 0, aliased = 0;
+
+		for (int i = 0; i < SCAN; i++)
+			m[i] = minimum(ns[v][i], rounds) / c;
+		memcpy(sorted, m, sizeof(m));
+		qsort(sorted, SCAN, sizeof(double), cmp_double);
+		med = sorted[SCAN / 2];
+		for (int i = 0; i < SCAN; i++)
+			slow += m[i] > 1.3 * med;
+		printf("   %-30s %6.2f %7.2f %6.2f   %d over 1.3x the median\n"
+		       "     the refs whose slot aliases:", name[v], sorted[0],
+		       med, sorted[SCAN - 1], slow);
+		for (int i = 0; i < SCAN; i++) {
+			const char *what = aliased_with(&refs[v][i]);
+
+			if (what)
+				printf("%s %s %.2f", aliased++ ? "," : "", what, m[i]);
+		}
+		printf(aliased ? "\n" : " none\n");
+	}
+	printf("\n");
+	for (int v = 0; v < 2; v++)
+		for (int i = 0; i < SCAN; i++)
+			percpu_ref_exit(&refs[v][i]);
+}
+
+#if defined(__x86_64__) && defined(KREF_PERCPU_RSEQ)
+/*
+ * 5. Where the fast path's cycles go: copies of kref/arch/x86_64.h's
+ * sequence, whole and with an instruction or two taken out (only the
+ * whole one is a correct fast path), each a get+put pair on pcp.
+ */
+#define ARM	"leaq 3b(%%rip), %%rax\n\t" "movq %%rax, %c[cs](%[rs])\n\t"
+#define MODE	"movq (%[pcp]), %%rcx\n\t" "testq %[flags], %%rcx\n\t" \
+		"jnz %l[atomic_mode]\n\t"
+#define MODE_UNTESTED "movq (%[pcp]), %%rcx\n\t"
+#define CPU	"movl %c[cpu](%[rs]), %%eax\n\t"
+#define CPU_0	"xorl %%eax, %%eax\n\t"
+#define NR	"cmpl %[nr], %%eax\n\t" "jae %l[atomic_mode]\n\t"
+#define NR_IMM	"cmpl $4096, %%eax\n\t" "jae %l[atomic_mode]\n\t"
+#define ADD	"shlq %[shift], %%rax\n\t" "addq %[delta], (%%rcx, %%rax)\n\t"
+#define STORE	"shlq %[shift], %%rax\n\t" "movq %[delta], (%%rcx, %%rax)\n\t"
+#define VARIANT(name, body)						\
+static inline __attribute__((always_inline)) bool				\
+name##_add(kref_atomic_ulong *word, unsigned long delta)			\
+{									\
+	struct rseq *rs = kref_rseq_area_();				\
+restart:								\
+	__asm__ goto(".pushsection __rseq_cs, \"aw\"\n\t"		\
+		".balign 32\n\t" "3:\n\t" ".long 0, 0\n\t"		\
+		".quad 1f, 2f - 1f, 4f\n\t" ".popsection\n\t"		\
+		body "2:\n\t"						\
+		".pushsection __rseq_failure, \"ax\"\n\t"		\
+		".byte 0x0f, 0xb9, 0x3d\n\t" ".long %c[sig]\n\t"	\
+		"4:\n\t" "jmp %l[restart]\n\t" ".popsection\n\t"	\
+		:							\
+		: [rs] "r" (rs), [pcp] "r" (word), [delta] "er" (delta), \
+		  [flags] "i" (__PERCPU_REF_ATOMIC_DEAD),		\
+		  [nr] "m" (percpu_ref_nr_cpus_),			\
+		  [shift] "i" (KREF_PERCPU_UNIT_SHIFT_),		\
+		  [cs] "i" (offsetof(struct rseq, rseq_cs)),		\
+		  [cpu] "i" (offsetof(struct rseq, cpu_id)),		\
+		  [sig] "i" (RSEQ_SIG)					\
+		: "rax", "rcx", "memory", "cc"				\
+		: atomic_mode, restart);				\
+	return true;							\
+atomic_mode:								\
+	return false;							\
+}									\
+static __attribute__((noinline)) void name(long n)			\
+{									\
+	for (long i = 0; i < n; i++)					\
+		if (!name##_add(&pcp.percpu_count_ptr, 1) ||		\
+		    !name##_add(&pcp.percpu_count_ptr, -1UL))		\
+			abort();					\
+}
+VARIANT(copy, ARM "1:\n\t" MODE CPU NR ADD)
+VARIANT(no_arm, "1:\n\t" MODE CPU NR ADD)
+VARIANT(no_test, ARM "1:\n\t" MODE_UNTESTED CPU NR ADD)
+VARIANT(no_cpu, ARM "1:\n\t" MODE CPU_0 NR ADD)
+VARIANT(nr_imm, ARM "1:\n\t" MODE CPU NR_IMM ADD)
+VARIANT(no_nr, ARM "1:\n\t" MODE CPU ADD)
+VARIANT(no_arm_nr, "1:\n\t" MODE CPU ADD)
+VARIANT(store, ARM "1:\n\t" MODE CPU NR STORE)
+
+/* The pair's memory operations alone: 8 loads and 4 stores, none
+ * depending on another (different lines of one page). */
+static unsigned long mem_page[512] __attribute__((aligned(4096)));
+#define LD(o)	"movq " #o "(%[p]), %%rax\n\t"
+#define ST(o)	"movq %%rcx, " #o "(%[p])\n\t"
+static __attribute__((noinline)) void loads_stores(long n)
+{
+	unsigned long *p = mem_page;
+
+	for (long i = 0; i < n; i++)
+		__asm__ __volatile__(LD(0) LD(64) LD(128) LD(192) LD(256)
+				     LD(320) LD(384) LD(448) ST(2048) ST(2112)
+				     ST(2176) ST(2240)
+				     : : [p] "r" (p) : "rax", "memory");
+}
+
+static void instructions(long n, int rounds)
+{
+	struct row rows[] = {
+		{ "thread-local ++/-- via pointer", pairs_tls_ptr, {0} },
+		{ "percpu_ref_get/percpu_ref_put", pairs_percpu, {0} },
+		{ "a copy of its sequence", copy, {0} },
+		{ "  without the arming lea+mov", no_arm, {0} },
+		{ "  without the mode's test+jnz", no_test, {0} },
+		{ "  cpu_id not loaded (CPU 0)", no_cpu, {0} },
+		{ "  nr_cpus an immediate, not loaded", nr_imm, {0} },
+		{ "  without the nr_cpus cmp+jae", no_nr, {0} },
+		{ "  without the arming and nr_cpus", no_arm_nr, {0} },
+		{ "  the commit a mov, not an add", store, {0} },
+		{ "8 loads + 4 stores, independent", loads_stores, {0} },
+	};
+	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
+	double cycle[MAX_ROUNDS] = {0}, c;
+
+	for (int i = 0; i < nrows; i++)
+		rows[i].pairs(n / 10);	/* warm up */
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < nrows; i++)
+			rows[i].ns[r] = time_ns(rows[i].pairs, n);
+	}
+	c = minimum(cycle, rounds);
+	printf("5. where the pair's cycles go (x86-64): copies of the fast "
+	       "path with instructions\n   taken out, each a pair; ns min / "
+	       "median of %d rounds; cycles: min ns / min ns\n   per dependent "
+	       "add (%.3f ns); ratio: min / min, and the median of each "
+	       "round's\n\n", rounds, c);
+	printf("   %-36s %17s %7s %15s\n", "", "ns", "cycles", "ratio");
+	for (int i = 0; i < nrows; i++)
+		printf("   %-36s %7.2f / %7.2f %7.2f %6.2fx %6.2fx\n",
+		       rows[i].name, minimum(rows[i].ns, rounds),
+		       median(rows[i].ns, rounds),
+		       minimum(rows[i].ns, rounds) / c,
+		       minimum(rows[i].ns, rounds) / minimum(rows[0].ns, rounds),
+		       paired_ratio(rows[i].ns, rows[0].ns, rounds));
+	printf("\n");
+}
+#endif
+
 int main(void)
 {
 	long scale = env_long("BENCH_SCALE", 1, 1, 1000);
@@ -298,15 +524,27 @@ int main(void)
 
 	printf("percpu_ref at scale: `make bench` (build/bench/percpu, "
 	       "BENCH_REPEATS=%d BENCH_SCALE=%ld)\n\n", rounds, scale);
-	memory(131072);	/* first: the children must read KREF_PERCPU_CPUS */
+	const char *parts = getenv("BENCH_PARTS");
+
+#define PART(c) (!parts || strchr(parts, (c)))
+	if (PART('1'))	/* first: the children must read KREF_PERCPU_CPUS */
+		memory(131072);
 	kref_init(&kobj.k);
 	if (percpu_ref_init(&pcp, pcp_release, 0) != 0)
 		return 1;
 	if (!percpu_ref_percpu_available())
 		printf("(per-CPU mode is unavailable here: percpu_ref runs in "
 		       "atomic mode)\n\n");
-	single(20000000 * scale, rounds);
-	dual(10000000 * scale, rounds);
+	if (PART('2'))
+		single(20000000 * scale, rounds);
+	if (PART('3'))
+		dual(10000000 * scale, rounds);
+	if (PART('4'))
+		scan(200000 * scale, rounds);
+#if defined(__x86_64__) && defined(KREF_PERCPU_RSEQ)
+	if (PART('5'))
+		instructions(1000000 * scale, rounds);
+#endif
 	percpu_ref_exit(&pcp);
 	return releases != 0;
 }

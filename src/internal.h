@@ -86,13 +86,19 @@ void kref_futex_wake(atomic_uint *word, int nr);
 /* percpu_alloc.c: per-CPU counters for one ref, zeroed, at CPU 0's
  * counter (percpu.h says where the others are), or NULL; *@chunk is for
  * kref_percpu_free(), which is never called with percpu.c's switch lock
- * held.  The lock is for fork handlers. */
-unsigned long *kref_percpu_alloc(void **chunk);
+ * held.  The lock is for fork handlers.  @mode_word is the ref's
+ * percpu_count_ptr: the counters' page offset differs from its (no 4K
+ * aliasing in the fast path, docs/percpu.md). */
+unsigned long *kref_percpu_alloc(void **chunk, const void *mode_word);
 void kref_percpu_free(unsigned long *counters, void *chunk);
 void kref_percpu_zero(unsigned long *counters);
 void kref_percpu_alloc_lock(void);
 void kref_percpu_alloc_unlock(void);
 bool kref_percpu_alloc_mine(void);
+
+/* For the bench and tests: true hands out slots whatever their page
+ * offset, as before issue 19 (set it while no other thread allocates). */
+extern bool kref_percpu_alias_blind_;
 
 /* For tests: chunks mapped, and slots handed out. */
 void kref_percpu_alloc_stats_(size_t *chunks, size_t *used);

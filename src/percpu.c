@@ -489,7 +489,8 @@ int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release,
 	if (!data)
 		return -ENOMEM;
 	if (percpu_ref_percpu_available()) {
-		p = (unsigned long)kref_percpu_alloc(&data->chunk);
+		p = (unsigned long)kref_percpu_alloc(&data->chunk,
+							&ref->percpu_count_ptr);
 		if (!p) {
 			free(data);
 			return -ENOMEM;

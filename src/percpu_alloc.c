@@ -22,6 +22,21 @@
  * kept chunk's header, allocated late, pinned the top of the heap above
  * every freed ref (18 MB after 390,000 refs, which malloc_trim could not
  * give back).  The allocator now allocates nothing from malloc.
+ *
+ * No 4K aliasing (issue 19): a load whose address has the same bits 11:0
+ * as an earlier store still in flight waits for it, as if it read what
+ * the store wrote.  The fast path stores to the counter and to the
+ * thread's rseq_cs, and loads the ref's mode word, percpu_ref_nr_cpus_,
+ * the thread's cpu_id and the counter; a get+put pair took up to 1.4
+ * times as long when the counter's page offset matched one of the
+ * others' (bench/percpu.c, part 4).  So a ref never gets a slot whose
+ * 8-byte word of the page (bits 11:3; the words are aligned) is that of
+ * its mode word, of percpu_ref_nr_cpus_, or of the initialising thread's
+ * cpu_id or rseq_cs (other threads' areas may be elsewhere; glibc puts
+ * every pthread's in the last line of a page, where no slot is).  Such a
+ * slot is left for another ref: at most four are skipped, so a chunk's
+ * free stack is searched five deep, and two chunks are tried before a
+ * new one is mapped.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -45,7 +60,12 @@ struct chunk {				/* at base + UNIT - HEADER */
 };
 _Static_assert(sizeof(struct chunk) <= HEADER, "a chunk's header fits its line");
 
+/* The 8-byte words of the page a ref's slot must not be in. */
+#define AVOID		4
+struct avoid { unsigned long word[AVOID]; };
+
 static struct kref_lock alloc_lock;
+bool kref_percpu_alias_blind_;
 static struct chunk *with_room;
 static size_t nr_chunks, nr_used;
 
@@ -123,24 +143,94 @@ void kref_percpu_zero(unsigned long *counters)
 	}
 }
 
-unsigned long *kref_percpu_alloc(void **chunk)
+static unsigned long page_word(const void *p)
+{
+	return ((uintptr_t)p & (UNIT - 1)) / sizeof(unsigned long);
+}
+
+static void avoid_for(struct avoid *a, const void *mode_word)
+{
+	a->word[0] = page_word(mode_word);
+	a->word[1] = page_word(&percpu_ref_nr_cpus_);
+#ifdef KREF_PERCPU_RSEQ
+	a->word[2] = page_word(&kref_rseq_area_()->cpu_id);
+	a->word[3] = page_word(&kref_rseq_area_()->rseq_cs);
+#else
+	a->word[2] = a->word[3] = a->word[1];
+#endif
+}
+
+/* Slot s is at page offset 8 s in every unit (units are page-aligned):
+ * in the page's word s. */
+static bool fits(unsigned long slot, const struct avoid *a)
+{
+	if (kref_percpu_alias_blind_)
+		return true;
+	for (int i = 0; i < AVOID; i++)
+		if (slot == a->word[i])
+			return false;
+	return true;
+}
+
+/*
+ * A slot of @c that fits @a, taken off the free stack (*@reused) or the
+ * fresh ones, or false.  Of AVOID + 1 slots one fits; a fresh one that
+ * does not goes on the free stack, for another ref.
+ */
+static bool take(struct chunk *c, const struct avoid *a, unsigned long *slot,
+		 bool *reused)
+{
+	unsigned long *link = &c->free_top;
+
+	for (int depth = 0; *link && depth <= AVOID; depth++) {
+		unsigned long s = *link - 1;
+
+		if (fits(s, a)) {
+			*link = c->base[s];
+			*slot = s;
+			*reused = true;
+			return true;
+		}
+		link = &c->base[s];
+	}
+	while (c->fresh < SLOTS) {
+		unsigned long s = c->fresh++;	/* still as mmap gave it: zero */
+
+		if (fits(s, a)) {
+			*slot = s;
+			*reused = false;
+			return true;
+		}
+		c->base[s] = c->free_top;
+		c->free_top = s + 1;
+	}
+	return false;
+}
+
+unsigned long *kref_percpu_alloc(void **chunk, const void *mode_word)
 {
 	struct chunk *c;
+	struct avoid a;
 	unsigned long slot;
 	bool reused;
 
+	avoid_for(&a, mode_word);
 	kref_lock(&alloc_lock);
-	c = with_room ? with_room : chunk_new();
-	if (!c) {
-		kref_unlock(&alloc_lock);
-		return NULL;
+	/* The first chunk with room, or the next: a chunk whose last free
+	 * slots do not fit this ref stays on the list, for others. */
+	c = with_room;
+	if (c && !take(c, &a, &slot, &reused)) {
+		c = c->next;
+		if (c && !take(c, &a, &slot, &reused))
+			c = NULL;
 	}
-	reused = c->free_top != 0;
-	if (reused) {
-		slot = c->free_top - 1;
-		c->free_top = c->base[slot];
-	} else {
-		slot = c->fresh++;	/* still as mmap gave it: zero */
+	if (!c) {
+		c = chunk_new();	/* 504 slots: one fits */
+		if (!c) {
+			kref_unlock(&alloc_lock);
+			return NULL;
+		}
+		take(c, &a, &slot, &reused);
 	}
 	nr_used++;
 	if (++c->used == SLOTS)
