@@ -192,6 +192,9 @@ class CheckerBase:
         if f is None:
             return False
         pairs = re.findall(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*[;,)]", f.body)
+        # x = NULL makes no alias: through it every pointer ever cleared
+        # would be the same object, and another object's put this one's.
+        pairs = [(x, y) for x, y in pairs if y not in ("NULL", "nullptr")]
         group = {a}
         for _ in range(2):
             for x, y in pairs:
