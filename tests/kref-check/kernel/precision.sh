@@ -18,6 +18,12 @@
 # change cost in recall on this set).  A finding not in LABELS is printed
 # with "?": label it (true or false, and why) before quoting the figure.
 #
+# Measured on the 50 files of MANIFEST, each finding labelled by reading its
+# code: before issue 18's fixes, 40 findings, 13 true, 27 false (precision
+# 0.33); after them, 16 findings, 13 true, 3 false (precision 0.81), no true
+# finding lost.  Command, from the top of the tree:
+#   JOBS=2 tests/kref-check/kernel/precision.sh ~/linux-source-6.1
+#
 # Usage: tests/kref-check/kernel/precision.sh DIR [KREF_CHECK]
 #   DIR         holds the files at the paths MANIFEST gives (DIR/drivers/...)
 #   KREF_CHECK  defaults to tools/kref-check/kref-check

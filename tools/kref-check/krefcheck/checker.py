@@ -82,6 +82,8 @@ class CheckerBase:
     def matches_program(self, tag, path, pos):
         for i, role in self.ROLES.get(tag, ()):
             name = self.text(path, pos[i])
+            if self.prog.foreign(name, path):
+                return False
             if role == "acq":
                 if name not in self.acq_named and name in self.acq_not:
                     return False

@@ -235,8 +235,18 @@ class Program:
         for name in list(self.put_w):
             if self.put_w[name] > 1:
                 del self.put_w[name]
+        self.fact_paths = {}
         for f in self.all_funcs:
+            # Each definition on its own, to know which file's made the fact.
+            kept = (self.ctor, self.getter, self.rawlookup, self.alloc_w)
+            self.ctor, self.getter, self.rawlookup, self.alloc_w = set(), set(), set(), set()
             self._returns(f)
+            new = (self.ctor, self.getter, self.rawlookup, self.alloc_w)
+            if any(new):
+                self.fact_paths.setdefault(f.name, set()).add(f.src.path)
+            self.ctor, self.getter, self.rawlookup, self.alloc_w = \
+                (k | n for k, n in zip(kept, new))
+        self._fact_paths()
         # Accessors: a function or macro that only computes container_of
         # (func_to_printer(f), to_foo(dev)) returns the caller's own pointer,
         # not a reference.
@@ -255,6 +265,29 @@ class Program:
                 for name, args, _o, _e in m.calls:
                     if name == "kref_put" and len(args) > 1:
                         self.put_macro_plain[m.name] = norm(args[1])
+
+    def _fact_paths(self):
+        """Which files' definitions of a name made it a wrapper, getter or
+        constructor.  A static function is its file's alone: another file's
+        function of the same name (or the same name undefined there) must
+        not borrow its facts."""
+        for f in self.all_funcs:
+            eff = self._effects(f, f.params) if f.params else {}
+            if any(eff.get(k) for k in ("get", "tryget", "put", "init", "free", "handoff")):
+                self.fact_paths.setdefault(f.name, set()).add(f.src.path)
+
+    def foreign(self, name, path):
+        """Whether what the program knows of name comes only from static
+        functions of other files checked, so it says nothing of path's
+        code."""
+        owners = self.fact_paths.get(name)
+        if not owners or path in owners:
+            return False
+        defs = self.funcs.get(name, [])
+        if any(f.src.path == path for f in defs):
+            return True
+        return all(re.search(r"\bstatic\b", f.ret) and f.src.path in self.sources
+                   for f in defs if f.src.path in owners)
 
     def _lock_wrapper(self, w, params):
         locks = [(n, a) for n, a, _o, _e in w.calls if n in LOCK_FNS and a]
