@@ -446,8 +446,6 @@ class Program:
         for rel, lk in put_sites:
             s = self.release_struct.get(rel)
             self.put_locks.setdefault(s, set()).add(lk)
-        # What the release functions reach: calls and functions passed on
-        # (call_rcu callbacks and the like).
         # A release may leave the rest to a work item (it may sleep): the
         # handler set up for that member with INIT_WORK finishes the release.
         handlers = {}
@@ -457,6 +455,8 @@ class Program:
                     m = re.search(r"(?:->|\.)\s*(\w+)\s*$", norm(args[0]))
                     if m:
                         handlers.setdefault(m.group(1), set()).add(norm(args[1]))
+        # What the release functions reach: calls, functions passed on
+        # (call_rcu callbacks and the like) and the work handlers above.
         self.closure = set()
         todo = [r for r in self.releases if r in self.funcs]
         while todo:
