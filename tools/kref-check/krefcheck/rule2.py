@@ -115,6 +115,14 @@ class Rule2:
                 return True
         return False
 
+    def hands_off(self, f, chunk, obj):
+        """Whether chunk gives obj to a thread, a work item, a queue or a
+        table (its reference goes with it)."""
+        hand = set(THREAD_START) | set(WORK_START) | self.prog.handoff_names()
+        return any(name in hand and any(self.same_obj(f, norm(a).lstrip("&"), obj)
+                                        for a in args)
+                   for name, args, _o, _e in calls_in(chunk))
+
     def unshared_since_init(self, f, path, pos, obj):
         """A free on a constructor's or probe's error path: since its
         kref_init, no path to the free gave the object to anyone, so the
@@ -264,8 +272,9 @@ class Rule2:
                 if r and any(re.search(r"\breturn\s*\(?\s*%s\s*\)?\s*;" % re.escape(n), r.group(0))
                              for n in names):
                     continue        # the label returns the reference: a success path
-                if self.puts_in(f, after[:r.end()] if r else after, obj):
-                    continue
+                tail = after[:r.end()] if r else after
+                if self.puts_in(f, tail, obj) or self.hands_off(f, tail, obj):
+                    continue        # the label puts it, or gives it away
             self.add(path, pb, 2,
                      "this error path leaks the reference to '%s' taken at line %d (%s); "
                      "%s: put it here too"
