@@ -90,6 +90,10 @@ ok "--format sarif on a clean program: valid, no result" \
 	sh -c "$tool --format sarif $corpus/ok_static_object.c | python3 -m json.tool | grep -q '\"results\": \[\]'"
 
 ok "examples/ and src/ are clean (make lint)" status 0 $tool examples/ src/
+# Issue 18: a directory of unrelated files; one file's static getter says
+# nothing of another file's function of the same name.
+ok "a static function's facts stay in its file (directory run)" \
+	status 0 $tool $corpus/two_files/
 
 # Never silent (issue 18): every file that was not analysed to the end is
 # named on stderr and makes the exit status 2; no other file loses its

@@ -8,7 +8,8 @@
 // iteration's get-before-handoff), and drops the gets that come before a
 // later handoff of the same object.
 
-// A handoff (thread, work, queue, table, list) followed by a get.
+// A handoff (thread, work, queue, table, list) followed by a get (a
+// get_unless_zero too: taking the reference after is as late).
 @r1_handoff_get exists@
 %%DECLS%%
 expression X, Y;
@@ -16,7 +17,11 @@ position ph, px, pg, py;
 @@
 %%HANDOFF(ph, X, px)%%
 ...
+\(
 %%GET(pg, Y, py)%%
+\|
+%%TRY(pg, Y, py)%%
+\)
 
 @script:python@
 ph << r1_handoff_get.ph; px << r1_handoff_get.px;

@@ -82,6 +82,8 @@ class CheckerBase:
     def matches_program(self, tag, path, pos):
         for i, role in self.ROLES.get(tag, ()):
             name = self.text(path, pos[i])
+            if self.prog.foreign(name, path):
+                return False
             if role == "acq":
                 if name not in self.acq_named and name in self.acq_not:
                     return False
@@ -192,6 +194,9 @@ class CheckerBase:
         if f is None:
             return False
         pairs = re.findall(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*[;,)]", f.body)
+        # x = NULL makes no alias: through it every pointer ever cleared
+        # would be the same object, and another object's put this one's.
+        pairs = [(x, y) for x, y in pairs if y not in ("NULL", "nullptr")]
         group = {a}
         for _ in range(2):
             for x, y in pairs:

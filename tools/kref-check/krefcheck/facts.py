@@ -7,7 +7,8 @@ what they call, its getters and lookups, its threads, its callers.
 import os
 import re
 
-from .names import (ALLOC_FNS,
+from .names import (ACCESSOR_FNS,
+    ALLOC_FNS,
     FREE_FNS,
     HANDOFF_RE,
     LOCK_FNS,
@@ -177,6 +178,7 @@ class Program:
         self.get_w, self.get_w1 = {}, {}
         self.try_w, self.put_w, self.put_w1 = {}, {}, {}
         self.init_w, self.free_w, self.hand_w = {}, {}, {}
+        self.put_any = {}                       # function -> its parameter it puts
         self.lock_w, self.unlock_w = {}, {}     # name -> ('param', i) | ('fixed', id)
         self.lock0, self.unlock0 = {}, {}       # name -> id
         self.put_lock_of = {}                   # put wrapper -> lock id
@@ -202,6 +204,10 @@ class Program:
                 small = len(w.calls) <= 4 and not any(
                     n in THREAD_START or n in WORK_START or self.is_handoff_name(n)
                     for n, _a, _o, _e in w.calls)
+                # Any size: a helper that ends an object's life (a discard,
+                # a teardown) puts it for the caller, whatever else it does.
+                if puts - gets - hand and w in self.all_funcs:
+                    self.put_any[w.name] = sorted(puts - gets - hand)[0]
                 for kind, table in (("get", self.get_w), ("tryget", self.try_w),
                                     ("put", self.put_w), ("init", self.init_w)):
                     other = puts | hand if kind != "put" else gets | hand
@@ -229,8 +235,29 @@ class Program:
         for name in list(self.put_w):
             if self.put_w[name] > 1:
                 del self.put_w[name]
+        self.fact_paths = {}
         for f in self.all_funcs:
+            # Each definition on its own, to know which file's made the fact.
+            kept = (self.ctor, self.getter, self.rawlookup, self.alloc_w)
+            self.ctor, self.getter, self.rawlookup, self.alloc_w = set(), set(), set(), set()
             self._returns(f)
+            new = (self.ctor, self.getter, self.rawlookup, self.alloc_w)
+            if any(new):
+                self.fact_paths.setdefault(f.name, set()).add(f.src.path)
+            self.ctor, self.getter, self.rawlookup, self.alloc_w = \
+                (k | n for k, n in zip(kept, new))
+        self._fact_paths()
+        # Accessors: a function or macro that only computes container_of
+        # (func_to_printer(f), to_foo(dev)) returns the caller's own pointer,
+        # not a reference.
+        self.accessors = set(ACCESSOR_FNS)
+        for w in list(self.all_funcs) + list(self.macros.values()):
+            body = norm(re.sub(r"^\s*\{?\s*return\b|;?\s*\}?\s*$", "", w.body.strip()))
+            if ";" in body:
+                continue
+            if re.match(r"^(container_of|container_of_const|list_entry|hlist_entry)\(.*\)$", body) \
+                    or (body.split("(")[0] in self.accessors and body.endswith(")")):
+                self.accessors.add(w.name)
         # Put macros with a plain kref_put: their call sites are the puts.
         self.put_macro_plain = {}
         for m in self.macros.values():
@@ -238,6 +265,29 @@ class Program:
                 for name, args, _o, _e in m.calls:
                     if name == "kref_put" and len(args) > 1:
                         self.put_macro_plain[m.name] = norm(args[1])
+
+    def _fact_paths(self):
+        """Which files' definitions of a name made it a wrapper, getter or
+        constructor.  A static function is its file's alone: another file's
+        function of the same name (or the same name undefined there) must
+        not borrow its facts."""
+        for f in self.all_funcs:
+            eff = self._effects(f, f.params) if f.params else {}
+            if any(eff.get(k) for k in ("get", "tryget", "put", "init", "free", "handoff")):
+                self.fact_paths.setdefault(f.name, set()).add(f.src.path)
+
+    def foreign(self, name, path):
+        """Whether what the program knows of name comes only from static
+        functions of other files checked, so it says nothing of path's
+        code."""
+        owners = self.fact_paths.get(name)
+        if not owners or path in owners:
+            return False
+        defs = self.funcs.get(name, [])
+        if any(f.src.path == path for f in defs):
+            return True
+        return all(re.search(r"\bstatic\b", f.ret) and f.src.path in self.sources
+                   for f in defs if f.src.path in owners)
 
     def _lock_wrapper(self, w, params):
         locks = [(n, a) for n, a, _o, _e in w.calls if n in LOCK_FNS and a]
@@ -396,8 +446,17 @@ class Program:
         for rel, lk in put_sites:
             s = self.release_struct.get(rel)
             self.put_locks.setdefault(s, set()).add(lk)
-        # What the release functions reach: calls and functions passed on
-        # (call_rcu callbacks and the like).
+        # A release may leave the rest to a work item (it may sleep): the
+        # handler set up for that member with INIT_WORK finishes the release.
+        handlers = {}
+        for f in self.all_funcs:
+            for name, args, _o, _e in f.calls:
+                if name in ("INIT_WORK", "INIT_DELAYED_WORK", "INIT_RCU_WORK") and len(args) > 1:
+                    m = re.search(r"(?:->|\.)\s*(\w+)\s*$", norm(args[0]))
+                    if m:
+                        handlers.setdefault(m.group(1), set()).add(norm(args[1]))
+        # What the release functions reach: calls, functions passed on
+        # (call_rcu callbacks and the like) and the work handlers above.
         self.closure = set()
         todo = [r for r in self.releases if r in self.funcs]
         while todo:
@@ -409,6 +468,11 @@ class Program:
                 for callee in self.refs.get(f, ()):
                     if callee not in self.closure:
                         todo.append(callee)
+                for call, args, _o, _e in f.calls:
+                    if call in WORK_START and len(args) > WORK_START[call]:
+                        m = re.search(r"(?:->|\.)\s*(\w+)(?:\.work)?\s*$", norm(args[WORK_START[call]]))
+                        if m:
+                            todo += [h for h in handlers.get(m.group(1), ()) if h in self.funcs]
 
     def frees(self, name):
         """Whether the function, or what it calls, frees memory."""

@@ -54,6 +54,22 @@ NOT_HANDOFF = {"atomic_store", "atomic_store_explicit", "__atomic_store_n",
                "list_add_tail_entry", "pthread_atfork", "atexit",
                "queue_work", "schedule_work", "queue_delayed_work",
                "pthread_cond_signal", "pthread_cond_broadcast"}
+# The kernel's accessors: they return a pointer the caller already has a
+# way to (the containing object, a device's private data), not a reference.
+ACCESSOR_FNS = {"from_timer", "timer_container_of", "from_tasklet", "from_work",
+                "container_of_const", "netdev_priv", "dev_get_drvdata",
+                "platform_get_drvdata", "pci_get_drvdata", "usb_get_intfdata",
+                "i2c_get_clientdata", "spi_get_drvdata", "video_get_drvdata",
+                "video_drvdata", "file_inode"}
+# Calls that make an object reachable by others without a handoff's name
+# (a device node that can be opened at once).
+PUBLISH_FNS = {"device_create", "device_create_with_groups", "cdev_add",
+               "misc_register", "dev_set_drvdata", "platform_set_drvdata",
+               "usb_set_intfdata", "pci_set_drvdata", "i2c_set_clientdata",
+               "spi_set_drvdata"}
+# Table inserts that store the pointer only when they succeed.
+ID_ALLOC_FNS = {"xa_alloc", "xa_alloc_cyclic", "xa_insert", "idr_alloc",
+                "idr_alloc_cyclic", "idr_alloc_u32", "radix_tree_insert"}
 # Calls after which nothing returns: a branch that ends in one leaks nothing.
 NORETURN = {"exit", "_exit", "_Exit", "abort", "err", "errx", "verr", "verrx",
             "panic", "BUG", "die", "fatal", "assert", "quick_exit",
@@ -73,7 +89,12 @@ LOCK_FNS = {"pthread_mutex_lock", "pthread_spin_lock", "pthread_rwlock_rdlock",
             "read_lock_bh", "write_lock_bh", "read_lock_irqsave",
             "write_lock_irqsave", "down_read", "down_write", "down",
             "g_mutex_lock", "EnterCriticalSection", "AcquireSRWLockExclusive",
-            "AcquireSRWLockShared"}
+            "AcquireSRWLockShared", "xa_lock", "xa_lock_bh", "xa_lock_irq",
+            "xa_lock_irqsave", "spin_lock_nested", "spin_lock_irqsave_nested",
+            "raw_spin_lock_irq", "raw_spin_lock_bh", "read_lock_irq",
+            "write_lock_irq", "mutex_lock_io", "down_read_killable",
+            "down_write_killable", "down_interruptible", "down_killable",
+            "down_read_nested", "down_write_nested"}
 UNLOCK_FNS = {"pthread_mutex_unlock", "pthread_spin_unlock",
               "pthread_rwlock_unlock", "mtx_unlock", "mutex_unlock",
               "spin_unlock", "spin_unlock_bh", "spin_unlock_irq",
@@ -82,7 +103,10 @@ UNLOCK_FNS = {"pthread_mutex_unlock", "pthread_spin_unlock",
               "read_unlock_bh", "write_unlock_bh", "read_unlock_irqrestore",
               "write_unlock_irqrestore", "up_read", "up_write", "up",
               "g_mutex_unlock", "LeaveCriticalSection",
-              "ReleaseSRWLockExclusive", "ReleaseSRWLockShared"}
+              "ReleaseSRWLockExclusive", "ReleaseSRWLockShared", "xa_unlock",
+              "xa_unlock_bh", "xa_unlock_irq", "xa_unlock_irqrestore",
+              "raw_spin_unlock_irq", "raw_spin_unlock_bh", "read_unlock_irq",
+              "write_unlock_irq"}
 RCU_LOCK_FNS = {"rcu_read_lock", "rcu_read_lock_bh", "rcu_read_lock_sched",
                 "urcu_memb_read_lock", "urcu_bp_read_lock", "urcu_qsbr_read_lock",
                 "urcu_mb_read_lock", "urcu_signal_read_lock"}

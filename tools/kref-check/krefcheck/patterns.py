@@ -50,7 +50,7 @@ def name_sets(prog):
     held = {"kref_get", "kref_get_unless_zero", "kref_put", "kref_put_mutex",
             "kref_put_lock"} | set(prog.get_w) | set(prog.get_w1) | \
         set(prog.try_w) | set(prog.put_w) | set(prog.put_w1) | \
-        set(prog.funcs) | prog.handoff_names() | set(THREAD_START)
+        set(prog.funcs) | prog.handoff_names() | set(THREAD_START) | FREE_FNS
     return {
         "getw": set(prog.get_w),
         "getw1": set(prog.get_w1),
@@ -65,7 +65,7 @@ def name_sets(prog):
         # Any other call whose result the normal path puts returned a
         # reference (the driver checks that a put follows).
         "acqf!": ALLOC_FNS | prog.alloc_w | READ_WRAPPERS | RAW_LOOKUP_FNS |
-        prog.rawlookup | prog.ctor | prog.getter,
+        prog.rawlookup | prog.ctor | prog.getter | prog.accessors,
         "lockw": LOCK_FNS | set(prog.lock_w),
         "unlockw": UNLOCK_FNS | set(prog.unlock_w),
         "lock0": RCU_LOCK_FNS | set(prog.lock0),

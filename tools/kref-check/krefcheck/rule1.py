@@ -204,7 +204,7 @@ class Rule1:
             if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and \
                     self.loose_same(f, obj_of(args[0]), obj):
                 return True
-            i = self.prog.put_w.get(name, self.prog.put_w1.get(name))
+            i = self.prog.put_w.get(name, self.prog.put_w1.get(name, self.prog.put_any.get(name)))
             if i is not None and i < len(args) and self.loose_same(f, args[i], obj):
                 return True
             if (name in FREE_FNS or name in self.prog.free_w) and self.loose_same(f, args[0], obj):
