@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "stats.h"
-#include "../tests/harness/proc_self.h"
+#include "../tests/common/proc_self.h"
 
 static struct percpu_ref pcp;
 static union { struct kref k; char pad[64]; } kobj __attribute__((aligned(64)));
