@@ -24,23 +24,25 @@
 #   PACKAGE    a pkg-config package linked in; where it is missing the
 #              test is built as a script that skips it, naming it
 
-TEST_DIRS := unit stress fuzz compat debug
-TEST_SRCS := $(wildcard $(patsubst %,tests/%/test_*.c,$(TEST_DIRS)))
-TESTS     := $(patsubst %.c,$(B)/tests/%,$(notdir $(TEST_SRCS)))
+TEST_DIRS  := unit stress fuzz compat debug
+TEST_SRCS  := $(wildcard $(patsubst %,tests/%/test_*.c,$(TEST_DIRS)))
+TEST_NAMES := $(notdir $(basename $(TEST_SRCS)))
 # test_hook checks the hook build's critical sections: only there.
 ifneq ($(MODE),hook)
-TESTS := $(filter-out %/test_hook,$(TESTS))
+TEST_NAMES := $(filter-out test_hook,$(TEST_NAMES))
 endif
+TESTS      := $(patsubst %,$(B)/tests/%,$(TEST_NAMES))
 
-# Every test is rebuilt when the library, a header it may include, or a
-# test source it may #include (a variant's) changes.  64-bit file offsets:
-# a 32-bit test's readdir() fails (EOVERFLOW) on a 64-bit host's directory
-# under qemu-user without them.
+# 64-bit file offsets: a 32-bit test's readdir() fails (EOVERFLOW) on a
+# 64-bit host's directory under qemu-user without them.
 TEST_CFLAGS := -Itests/common -Iexamples -D_FILE_OFFSET_BITS=64
+# Every test is rebuilt when the library or a header it may include
+# changes (a variant also when the test it includes does: below).
 TEST_DEPS := $(LIBS) $(HEADERS) $(wildcard tests/*/*.h examples/*.h src/*.h)
 COMPAT_HEADERS := $(wildcard compat/linux/*.h compat/linux/sched/*.h)
 
-# The Build: lines, as NAME@WORD|WORD tokens, into BUILD_NAME.
+# The Build: lines, read with one grep as NAME@WORD|WORD tokens, into
+# BUILD_NAME; the FILE.c and NAME.o they name are the test's prerequisites.
 BUILD_LINES := $(shell grep -H '^ \* Build:' $(TEST_SRCS) | \
 	sed -e 's|^tests/[^/]*/\([^:]*\)\.c: \* Build: *|\1@|' -e 's/ \{1,\}/|/g')
 $(foreach l,$(BUILD_LINES),$(eval \
@@ -48,26 +50,25 @@ $(foreach l,$(BUILD_LINES),$(eval \
 build_srcs = $(filter %.c,$(BUILD_$(1)))
 build_objs = $(addprefix $(B)/obj/,$(filter %.o,$(BUILD_$(1))))
 build_pkgs = $(filter-out -% %.c %.o,$(BUILD_$(1)))
-$(foreach t,$(patsubst $(B)/tests/%,%,$(TESTS)),$(eval \
+$(foreach t,$(TEST_NAMES),$(eval \
 	$(B)/tests/$t: $(call build_srcs,$t) $(call build_objs,$t)))
-# A variant depends on the test it includes.
-$(foreach i,$(shell grep -H '^\#include "\.\./[a-z]*/test_[a-z_]*\.c"' $(TEST_SRCS) | \
-	sed 's|^tests/[^/]*/\([^:]*\)\.c:\#include "\.\./\([^"]*\)"|\1@tests/\2|'),$(eval \
-	$(B)/tests/$(subst @,: ,$i)))
+# A variant depends on the test it includes ("#include "../DIR/test_X.c"").
+VARIANTS := $(shell grep -H '^\#include "\.\./[a-z]*/test_[a-z_]*\.c"' $(TEST_SRCS) | \
+	sed 's|^tests/[^/]*/\([^:]*\)\.c:\#include "\.\./\([^"]*\)"|\1@tests/\2|')
+$(foreach v,$(VARIANTS),$(eval $(B)/tests/$(subst @,: ,$v)))
 
-# A package, found or not: its libraries, or the skip.
-$(foreach t,$(patsubst $(B)/tests/%,%,$(TESTS)),$(if $(call build_pkgs,$t),$(eval \
+# A test's packages: their libraries, or, where pkg-config finds none, a
+# script that skips the test, naming what to install.
+$(foreach t,$(TEST_NAMES),$(if $(call build_pkgs,$t),$(eval \
 	PKG_LIBS_$t := $(shell pkg-config --libs $(call build_pkgs,$t) 2>/dev/null))))
+SKIPPED_TESTS := $(foreach t,$(TEST_NAMES),\
+	$(if $(call build_pkgs,$t),$(if $(PKG_LIBS_$t),,$(B)/tests/$t)))
 NO_PKG = $(if $(filter liburcu%,$(1)),liburcu or pkg-config not installed \
 	(liburcu-dev pkgconf),$(1) or pkg-config not installed)
-SKIPPED_TESTS := $(foreach t,$(patsubst $(B)/tests/%,%,$(TESTS)),\
-	$(if $(call build_pkgs,$t),$(if $(PKG_LIBS_$t),,$(B)/tests/$t)))
-# A test that needs what is not installed is built as a script that skips
-# it, naming the package: $(call skip_test,REASON).
-skip_test = @mkdir -p $(@D); printf '\043!/bin/sh\necho "1..0 \043 SKIP %s"\n' \
-	"$(1)" >$@; chmod +x $@
 $(SKIPPED_TESTS): $(B)/tests/%:
-	$(call skip_test,$(call NO_PKG,$(call build_pkgs,$*)))
+	@mkdir -p $(@D)
+	@printf '\043!/bin/sh\necho "1..0 \043 SKIP %s"\n' \
+		"$(call NO_PKG,$(call build_pkgs,$*))" >$@; chmod +x $@
 
 # $(call link_test,KIND'S FLAGS,KIND'S LIBRARIES): the one recipe.  Tests
 # link statically and export their symbols, so backtraces name them.
