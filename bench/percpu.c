@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <kref.h>
 #include "stats.h"
-#include "../tests/harness/proc_self.h"
+#include "../tests/common/proc_self.h"
 #include "../src/internal.h"	/* kref_percpu_alias_blind_ */
 
 static struct percpu_ref pcp;

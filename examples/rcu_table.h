@@ -20,7 +20,7 @@
  * put, so the table's own references are the last.  Then it unlinks every
  * object and frees them all after one grace period, not one call_rcu each.
  *
- * Used by tests/test_rcu_table.c and the bench (bench/table.c).
+ * Used by tests/unit/test_rcu_table.c and the bench (bench/table.c).
  */
 #ifndef EXAMPLES_RCU_TABLE_H
 #define EXAMPLES_RCU_TABLE_H

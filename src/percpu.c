@@ -9,7 +9,7 @@
  * sequence in flight and to fence every CPU: after that no get or put adds
  * to a per-CPU counter, and everything they added is visible here.  The
  * sum of the counters then replaces the bias.  docs/percpu.md argues it;
- * tests/shell/percpu.pml is the model that spin checks.
+ * tests/model/percpu.pml is the model that spin checks.
  */
 #define _GNU_SOURCE
 #include <errno.h>

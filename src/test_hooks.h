@@ -3,10 +3,11 @@
  * test_hooks.h - points inside percpu_ref's mode switch where a test can
  * stop the switching thread, to hold a race window open on purpose.
  *
- * Only src/percpu.c built with -DKREF_TEST_HOOKS has them: the Makefile
+ * Only src/percpu.c built with -DKREF_TEST_HOOKS has them: mk/tests.mk
  * builds that copy as build/MODE/obj/percpu_hooks.o and links it, ahead of
- * libkref.a, into the tests that need it.  libkref itself is built without,
- * so the hooks cost a release build nothing and it exports no such symbol.
+ * libkref.a, into the tests that name it on their Build: line.  libkref
+ * itself is built without, so the hooks cost a release build nothing and
+ * it exports no such symbol.
  * Not installed.
  */
 #ifndef KREF_TEST_HOOKS_H

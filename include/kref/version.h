@@ -4,7 +4,7 @@
  *
  * Generated: the numbers below are written by the Makefile from its VERSION
  * (the one number a release changes; debian/changelog's top entry must
- * name the same, which tests/shell/version.sh checks).  Edit VERSION, not
+ * name the same, which tests/build/version.sh checks).  Edit VERSION, not
  * this file; make rewrites it.  It is kept in git so that <kref.h> works
  * from a checkout or a copied include/ without running make.
  *

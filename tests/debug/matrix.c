@@ -3,7 +3,7 @@
  * matrix.c - the debug-mode matrix: small programs with one refcount bug
  * each, in the layouts real code has, for tests/debug/matrix.sh.
  *
- * One source, compiled once per layout (the Makefile's debug-matrix target,
+ * One source, compiled once per layout (mk/tests.mk's debug-matrix target,
  * build/MODE/debug/matrix-offOFF-SIZE), always with -DKREF_DEBUG, and
  * linked with the debug-mode library ($(DEBUG_LIBS)):
  *

@@ -49,7 +49,7 @@
 # Output of each cell: build/debug-matrix/RUNTIME/LAYOUT/CELL.err; a line
 # per cell in build/debug-matrix/results; a summary table at the end.
 # MATRIX_RUNTIMES (plain asan valgrind) runs fewer.
-. tests/harness/tap.sh
+. tests/common/tap.sh
 src=tests/debug/matrix.c
 out=build/debug-matrix
 make="${MAKE:-make} -s --no-print-directory"

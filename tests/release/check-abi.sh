@@ -18,8 +18,8 @@
 # reach; the inline ABI (struct kref, counter encodings, percpu_ref's flag
 # bits: CONTRIBUTING.md's "What is ABI") it cannot see.
 # KREF_BUILD: the build (build/plain); KREF_SOVERSION and KREF_ABI_DIR
-# (the Makefile's SOVERSION, abi) for tests/shell/abi.sh.
-. tests/harness/tap.sh
+# (the Makefile's SOVERSION, abi) for tests/build/abi.sh.
+. tests/common/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 need abidiff abigail-tools

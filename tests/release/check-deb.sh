@@ -5,7 +5,7 @@
 # pass lintian without an error, and the .debs hold what libkref2 and
 # libkref-dev should and build a program.
 # The packages, the build log and lintian's output are kept in build/deb/.
-. tests/harness/tap.sh
+. tests/common/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 version=$(sed -n 's/^VERSION *:= *//p' Makefile)
@@ -31,7 +31,7 @@ ok "make dist again: the same bytes" dist_again
 ok "the tarball unpacks to libkref-$version/" tar -xzf "$tarball" -C "$tmp"
 
 # Files git tracks that are missing from the tarball (a new top-level
-# entry not yet in the Makefile's DIST_FILES).
+# entry not yet in mk/release.mk's DIST_FILES).
 untarred() {
 	tar -tzf "$tarball" | grep -v '/$' | sed "s,^libkref-$version/,," |
 		sort >"$tmp/in"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # demo.sh - the demo runs to the end in this build and says what happened;
 # built with KREF_DEBUG, it names the lines of the bug.
-. tests/harness/tap.sh
+. tests/common/tap.sh
 out=$("$KREF_BUILD/demo" 2>&1)
 status=$?
 ok "demo exits 0" test "$status" = 0

@@ -9,7 +9,7 @@
  * statement.  Counts are exact: a cleanup that runs twice, late or not at
  * all changes one.
  *
- * Also built with -DKREF_DEBUG (test_cleanup_debug): the program re-runs
+ * Also built with -DKREF_DEBUG (tests/debug/test_cleanup_debug.c): it re-runs
  * itself with KREF_ABORT=1, so any report (a double put, a leak at exit)
  * kills it; and children check where the scope-exit puts are recorded.
  */

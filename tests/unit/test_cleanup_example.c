@@ -7,6 +7,8 @@
  * where the other does: user and device references back to what the
  * registry holds (one more each for an attached session), the device lock
  * free, no session left allocated on failure.
+ *
+ * Build: examples/cleanup.c
  */
 #include <errno.h>
 #include <stdlib.h>

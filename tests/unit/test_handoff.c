@@ -4,6 +4,8 @@
  * handing the object to a new thread, put it back if the thread could not
  * be created.  pthread_create failures are injected by wrapping it
  * (-Wl,--wrap=pthread_create).
+ *
+ * Build: -Wl,--wrap=pthread_create
  */
 #include <errno.h>
 #include <stdlib.h>

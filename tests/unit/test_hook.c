@@ -3,7 +3,7 @@
  * test_hook.c - with KREF_ATOMIC_HOOK=1, every operation touches its
  * counter only inside the firmware's critical section: reads and stores
  * as well as read-modify-writes, or they could race a section.
- * tests/harness/critical_hook.c counts the sections.  Built in the hook
+ * tests/common/critical_hook.c counts the sections.  Built in the hook
  * mode only (make check-hook).
  */
 #include <limits.h>

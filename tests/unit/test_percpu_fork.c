@@ -17,6 +17,8 @@
  * and the child dies of SIGALRM.  The child then kills, switches,
  * resurrects and reinits refs, inherited and new, checks every count, and
  * exits 0.
+ *
+ * Build: percpu_hooks.o
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

@@ -26,6 +26,8 @@
  * after every thread is done.  A hang is a failure: alarm() in parent and
  * child, whose handler names the case.  No sleeps: barriers, and a lock
  * that the waiting callback takes once every fork is over.
+ *
+ * Build: percpu_hooks.o
  */
 #define _GNU_SOURCE
 #include <errno.h>

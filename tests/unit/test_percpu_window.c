@@ -11,6 +11,8 @@
  * builds check that with UBSan; the code before the fix failed here).
  * When the switch goes on, the sum must give the exact count, and the last
  * put must release, once.
+ *
+ * Build: percpu_hooks.o
  */
 #include <semaphore.h>
 #include <kref.h>

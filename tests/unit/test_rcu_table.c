@@ -14,6 +14,8 @@
  * shadow memory a cap would stop) and which a watchdog ends, so that a
  * table whose buckets run away (1,000,000 objects once took 4 to 16 GB)
  * fails the test instead of the machine.
+ *
+ * Build: liburcu-cds liburcu
  */
 #include <signal.h>
 #include <sys/resource.h>
