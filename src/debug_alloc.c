@@ -289,16 +289,23 @@ static uint64_t range_mask(unsigned int w, unsigned int from, unsigned int to)
 	return (to - from == 64 ? ~0ull : ((1ull << (to - from)) - 1) << from);
 }
 
-/* For each page of [addr, addr + size): freed ? mark the watched krefs in
- * it FREED : stop watching them. */
-static void note_block(const void *block, size_t size, bool freed)
+enum block_event {
+	BLOCK_FREED,		/* its watched krefs are FREED */
+	BLOCK_HANDED_OUT,	/* they are watched no more */
+	BLOCK_LOOKED_AT,	/* nothing changes */
+};
+
+/* Applies @ev to the watched krefs in [block, block + size); true if
+ * there were any. */
+static bool note_block(const void *block, size_t size, enum block_event ev)
 {
 	uintptr_t addr = (uintptr_t)block, end = addr + size;
+	bool found = false;
 
 	/* Relaxed: see watched_pages. */
 	if (!block || !size || end < addr ||
 	    !atomic_load_explicit(&watched_pages, memory_order_relaxed))
-		return;
+		return false;
 	for (uintptr_t number = addr >> PAGE_SHIFT;
 	     number <= (end - 1) >> PAGE_SHIFT; number++) {
 		struct page_stripe *ps = stripe_of(number);
@@ -310,41 +317,17 @@ static void note_block(const void *block, size_t size, bool freed)
 
 		lock_stripe(ps);
 		pg = find_page(ps, number);
-		if (pg) {
-			for (unsigned int w = 0; w < WORDS; w++) {
-				uint64_t m = range_mask(w, from, to);
+		for (unsigned int w = 0; pg && w < WORDS; w++) {
+			uint64_t m = range_mask(w, from, to);
 
-				if (freed)
-					pg->freed[w] |= pg->watched[w] & m;
-				else
-					pg->watched[w] &= ~m, pg->freed[w] &= ~m;
-			}
-			if (!freed && page_empty(pg))
-				remove_page(ps, pg);
+			found |= (pg->watched[w] & m) != 0;
+			if (ev == BLOCK_FREED)
+				pg->freed[w] |= pg->watched[w] & m;
+			else if (ev == BLOCK_HANDED_OUT)
+				pg->watched[w] &= ~m, pg->freed[w] &= ~m;
 		}
-		unlock_stripe(ps);
-	}
-}
-
-/* Whether a watched kref lies in [block, block + size). */
-static bool block_watched(const void *block, size_t size)
-{
-	uintptr_t addr = (uintptr_t)block, end = addr + size;
-	bool found = false;
-
-	for (uintptr_t number = addr >> PAGE_SHIFT;
-	     !found && number <= (end - 1) >> PAGE_SHIFT; number++) {
-		struct page_stripe *ps = stripe_of(number);
-		uintptr_t base = number << PAGE_SHIFT;
-		unsigned int from = addr > base ? slot_of(addr) : 0;
-		unsigned int to = end - base < (1u << PAGE_SHIFT) ?
-				  (unsigned int)((end - base + 3) / 4) : SLOTS;
-		struct page *pg;
-
-		lock_stripe(ps);
-		pg = find_page(ps, number);
-		for (unsigned int w = 0; pg && w < WORDS; w++)
-			found |= (pg->watched[w] & range_mask(w, from, to)) != 0;
+		if (pg && ev == BLOCK_HANDED_OUT && page_empty(pg))
+			remove_page(ps, pg);
 		unlock_stripe(ps);
 	}
 	return found;
@@ -356,7 +339,7 @@ static void *handed_out(void *p, size_t size)
 {
 	/* Relaxed: a flag for debug_watch_active() only. */
 	atomic_store_explicit(&watch_seen, true, memory_order_relaxed);
-	note_block(p, size, false);
+	note_block(p, size, BLOCK_HANDED_OUT);
 	return p;
 }
 
@@ -413,7 +396,7 @@ WATCH_ENTRY void free(void *p)
 	/* Before the block goes back: once it has, another thread may be
 	 * handed it, and then its krefs are that thread's to stop watching. */
 	if (atomic_load_explicit(&watched_pages, memory_order_relaxed))
-		note_block(p, usable(p), true);
+		note_block(p, usable(p), BLOCK_FREED);
 	next.free(p);
 }
 
@@ -455,7 +438,7 @@ WATCH_ENTRY void *realloc(void *old, size_t size)
 	 * Relaxed: see watched_pages. */
 	had = atomic_load_explicit(&watched_pages, memory_order_relaxed) ?
 	      usable(old) : 0;
-	if (had && block_watched(old, had)) {
+	if (had && note_block(old, had, BLOCK_LOOKED_AT)) {
 		if (!(p = malloc(size)))
 			return NULL;
 		memcpy(p, old, had < size ? had : size);

@@ -9,14 +9,7 @@
 #include <kref.h>
 #include "tap.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#endif
+#include "sanitizer.h"
 
 /* Out of the compiler's sight, which warns of a pointer used after
  * realloc(): that use is the test. */
@@ -37,7 +30,7 @@ int main(void)
 
 	plain = malloc(4096);
 	shrunk = realloc(plain, 64);
-#ifdef SANITIZED
+#ifdef SANITIZER_OWNS_MALLOC
 	(void)shrunk;
 	ok(1, "# SKIP a sanitizer owns malloc here and moves every block it "
 	   "resizes (the plain, hook and clang builds run it)");

@@ -17,16 +17,9 @@
 #include "../../src/debug_stack.h"
 #include "tap.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#endif
+#include "sanitizer.h"
 
-#ifndef SANITIZED
+#ifndef SANITIZER_OWNS_MALLOC
 /* glibc's own, under the names it exports for interposers. */
 void *__libc_malloc(size_t size);
 void *__libc_realloc(void *p, size_t size);
