@@ -1,13 +1,20 @@
 # SPDX-License-Identifier: MIT
 #
 # What a release is checked with and made of: kref-check over the tree
-# (lint, score-real), the tarball (dist), the Debian packages (check-deb)
+# (lint, score-real, score-kernel), the tarball (dist), the Debian packages (check-deb)
 # and the ABI (check-abi, abi-baseline).
 
 # kref-check's recall on 32 reconstructed real bugs, and the fixed twins it
 # flags (tests/kref-check/real/score.sh; a few minutes).
 score-real:
 	tests/kref-check/real/score.sh
+
+# kref-check's precision on real kernel files, when they are present:
+# make score-kernel KERNEL=DIR, DIR holding the files that
+# tests/kref-check/kernel/MANIFEST names (not in this tree).
+score-kernel:
+	@[ -n "$(KERNEL)" ] || { echo "score-kernel: KERNEL=DIR, the tree of tests/kref-check/kernel/MANIFEST's files" >&2; exit 2; }
+	tests/kref-check/kernel/precision.sh $(KERNEL)
 
 # kref-check (tools/kref-check, needs Coccinelle's spatch) over the
 # examples and the library: non-zero on any finding.
@@ -50,4 +57,4 @@ abi-baseline: $(B)/$(SOREAL)
 check-deb:
 	@$(call counted,deb,tests/harness/run deb tests/release/check-deb.sh)
 
-.PHONY: score-real lint dist check-abi abi-baseline check-deb
+.PHONY: score-real score-kernel lint dist check-abi abi-baseline check-deb

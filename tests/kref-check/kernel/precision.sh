@@ -23,6 +23,7 @@
 # 0.33); after them, 15 findings, 13 true, 2 false (precision 0.87), no true
 # finding lost.  Command, from the top of the tree:
 #   JOBS=2 tests/kref-check/kernel/precision.sh ~/linux-source-6.1
+# or make score-kernel KERNEL=~/linux-source-6.1
 #
 # Usage: tests/kref-check/kernel/precision.sh DIR [KREF_CHECK]
 #   DIR         holds the files at the paths MANIFEST gives (DIR/drivers/...)
