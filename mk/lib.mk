@@ -8,9 +8,12 @@
 DEBUG_SRCS := $(wildcard src/debug*.c)
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out $(DEBUG_SRCS),$(wildcard src/*.c)))
 DEBUG_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(DEBUG_SRCS))
-# It carries its own copies of report.o, refcount.o and percpu_lock.o
-# (whose functions libkref.so keeps hidden), complete, so that a static
-# link never pulls libkref.a's as well.
+# It carries its own copies of report.o, refcount.o and percpu_lock.o, so
+# that a static link never pulls libkref.a's as well, and a link with
+# libkref.so finds the helpers libkref.so keeps hidden; the program's
+# copies of the exported ones (refcount_set_warn_handler, ...) interpose
+# libkref.so's, so there is one warn handler.  Link it into the program,
+# not into a shared library.
 DEBUG_LIB_OBJS := $(DEBUG_OBJS) $(B)/obj/report.o $(B)/obj/refcount.o \
 	$(B)/obj/percpu_lock.o
 # What a debug-mode program links, before libkref.a.

@@ -227,14 +227,14 @@ void debug_for_each_live(void (*fn)(struct record *rec, void *arg), void *arg)
 
 /*
  * fork() waits for nothing here: no table lock is taken for it, so no
- * thread inside an operation (nor the program's warn handler, which an
- * operation can run under its stripe's lock) can hold a fork up.  In the
- * child, a stripe that another thread held may be half updated: it is
- * dropped (its table and records set aside), so the objects it tracked are
- * untracked there, which makes debug mode silent about them, never wrong.
- * A stripe the forking thread holds (a fork from a warn handler, or from
- * a signal handler that interrupted an operation) is its own: the
- * operation ends when the handler returns, in the parent and the child.
+ * thread inside an operation can hold a fork up.  In the child, a stripe
+ * that another thread held may be half updated: it is dropped (its table
+ * and records set aside), so the objects it tracked are untracked there,
+ * which makes debug mode silent about them, never wrong.  A stripe the
+ * forking thread holds (a fork from a signal handler that interrupted an
+ * operation) is its own: the operation ends when the handler returns, in
+ * the parent and the child; until then, operations on that stripe run
+ * untracked (debug_lock_record()).
  * The child's objects start a new generation: its leak reports leave out
  * the ones it inherited, whose references the parent's threads hold.
  */

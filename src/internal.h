@@ -49,9 +49,10 @@ void kref_thread_id_forget(void);
 int kref_debug_site_line(const void *counter, int type, char *buf, size_t room);
 
 /* Between these two calls (nested: the outermost pair counts) a saturation
- * does not run the warn handler: the first one seen is run by the last
- * kref_internal_warn_let_go().  Debug mode holds the handler while it
- * holds a lock of its own, since the handler is the program's code. */
+ * does not run the warn handler: the outermost kref_internal_warn_let_go()
+ * runs it, for each one seen (up to 4 nested; past that, at once).  Debug
+ * mode holds the handler while it holds a lock of its own, since the
+ * handler is the program's code, which must return. */
 void kref_internal_warn_hold(void);
 void kref_internal_warn_let_go(void);
 

@@ -33,10 +33,13 @@
  * 8-byte word of the page (bits 11:3; the words are aligned) is that of
  * its mode word, of percpu_ref_nr_cpus_, or of the initialising thread's
  * cpu_id or rseq_cs (other threads' areas may be elsewhere; glibc puts
- * every pthread's in the last line of a page, where no slot is).  Such a
- * slot is left for another ref: at most four are skipped, so a chunk's
- * free stack is searched five deep, and two chunks are tried before a
- * new one is mapped.
+ * every pthread's in the last line of a page, where no slot is).  The
+ * words of percpu_ref_nr_cpus_ and of the main thread's rseq area are
+ * the same for every ref: no chunk hands out a slot there, so a chunk
+ * fills (and leaves the list) as before, at 501 slots or more.  A slot
+ * in another ref's word is left for the next ref: at most four are
+ * skipped, so a chunk's free stack is searched five deep, and two chunks
+ * are tried before a new one is mapped.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -148,6 +151,45 @@ static unsigned long page_word(const void *p)
 	return ((uintptr_t)p & (UNIT - 1)) / sizeof(unsigned long);
 }
 
+/*
+ * The page words no chunk hands out a slot in: percpu_ref_nr_cpus_'s, and
+ * the rseq cpu_id and rseq_cs of the thread that sets them: the main
+ * thread, from a constructor, unless a ref was made first.  Set once, under
+ * the lock, as a chunk's capacity depends on them.
+ */
+#define NEVER		3
+static unsigned long never[NEVER];
+static unsigned int slots_per_chunk;	/* 0 until never[] is set */
+
+static bool never_slot(unsigned long slot)
+{
+	for (int i = 0; i < NEVER; i++)
+		if (slot == never[i])
+			return true;
+	return false;
+}
+
+static void set_never_locked(void)
+{
+	if (slots_per_chunk)
+		return;
+	never[0] = never[1] = never[2] = page_word(&percpu_ref_nr_cpus_);
+#ifdef KREF_PERCPU_RSEQ
+	never[1] = page_word(&kref_rseq_area_()->cpu_id);
+	never[2] = page_word(&kref_rseq_area_()->rseq_cs);
+#endif
+	slots_per_chunk = SLOTS;
+	for (unsigned long s = 0; s < SLOTS; s++)
+		slots_per_chunk -= never_slot(s);
+}
+
+__attribute__((constructor)) static void set_never_on_main_thread(void)
+{
+	kref_lock(&alloc_lock);
+	set_never_locked();
+	kref_unlock(&alloc_lock);
+}
+
 static void avoid_for(struct avoid *a, const void *mode_word)
 {
 	a->word[0] = page_word(mode_word);
@@ -196,6 +238,8 @@ static bool take(struct chunk *c, const struct avoid *a, unsigned long *slot,
 	while (c->fresh < SLOTS) {
 		unsigned long s = c->fresh++;	/* still as mmap gave it: zero */
 
+		if (never_slot(s))
+			continue;
 		if (fits(s, a)) {
 			*slot = s;
 			*reused = false;
@@ -216,6 +260,7 @@ unsigned long *kref_percpu_alloc(void **chunk, const void *mode_word)
 
 	avoid_for(&a, mode_word);
 	kref_lock(&alloc_lock);
+	set_never_locked();
 	/* The first chunk with room, or the next: a chunk whose last free
 	 * slots do not fit this ref stays on the list, for others. */
 	c = with_room;
@@ -233,7 +278,7 @@ unsigned long *kref_percpu_alloc(void **chunk, const void *mode_word)
 		take(c, &a, &slot, &reused);
 	}
 	nr_used++;
-	if (++c->used == SLOTS)
+	if (++c->used == slots_per_chunk)
 		list_del(c);
 	kref_unlock(&alloc_lock);
 	if (reused)
@@ -251,7 +296,7 @@ void kref_percpu_free(unsigned long *counters, void *chunk)
 
 	kref_lock(&alloc_lock);
 	nr_used--;
-	if (c->used-- == SLOTS)
+	if (c->used-- == slots_per_chunk)
 		list_add(c);
 	if (!c->used && (c->prev || c->next)) {
 		list_del(c);

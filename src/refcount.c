@@ -27,14 +27,22 @@ static atomic_bool warned[REFCOUNT_EVENT_TYPES];
 /* Where the misused operation was inlined: the backtrace starts there. */
 static _Thread_local void *report_site;
 
-/* A saturation seen while debug mode holds a lock of its own: the handler
- * (program code, which may fork or call libkref) runs once it is let go. */
+/*
+ * Saturations seen while debug mode holds a lock of its own: their handler
+ * (the program's code, which may fork or call libkref) runs once the
+ * outermost hold is let go.  A signal handler's operation nests a hold:
+ * its saturations queue behind the interrupted one's.  Only this thread,
+ * and signal handlers on it, touch this: signal fences order it.
+ */
+#define HELD_MAX	4	/* one per nested operation: more than enough */
 static _Thread_local struct {
-	unsigned int depth;	/* kref_internal_warn_hold() calls not let go */
-	bool pending;
-	refcount_t *counter;
-	enum refcount_saturation_type type;
-	const struct kref_site *site;
+	unsigned int depth;	/* holds not let go, plus 1 while draining */
+	unsigned int n;		/* saturations waiting in q[0..n) */
+	struct {
+		refcount_t *counter;
+		enum refcount_saturation_type type;
+		const struct kref_site *site;
+	} q[HELD_MAX];
 } held;
 
 void refcount_warn_default(refcount_t *r, enum refcount_saturation_type t)
@@ -83,8 +91,12 @@ void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
 	report_site = __builtin_return_address(0);
 	/* Relaxed: saturation is a one-way latch that publishes nothing. */
 	refcount_set(r, REFCOUNT_SATURATED);
-	if (held.depth && !held.pending) {
-		held = (__typeof__(held)){ held.depth, true, r, t, kref_debug_site };
+	if (held.depth && held.n < HELD_MAX) {
+		held.q[held.n].counter = r;
+		held.q[held.n].type = t;
+		held.q[held.n].site = kref_debug_site;
+		atomic_signal_fence(memory_order_seq_cst);
+		held.n++;
 		return;
 	}
 	run_handler(r, t);
@@ -93,17 +105,39 @@ void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
 void kref_internal_warn_hold(void)
 {
 	held.depth++;
+	atomic_signal_fence(memory_order_seq_cst);
 }
 
+/*
+ * The outermost let-go runs what waits, still counted as a hold, so that
+ * a signal handler's saturation meanwhile waits its turn instead of
+ * running twice or being lost; then looks once more after letting go.
+ */
 void kref_internal_warn_let_go(void)
 {
 	const struct kref_site *site = kref_debug_site;
 
-	if (--held.depth || !held.pending)
+	if (held.depth > 1) {
+		held.depth--;
 		return;
-	held.pending = false;
+	}
 	report_site = __builtin_return_address(0);
-	kref_debug_site = held.site;	/* the default handler names it */
-	run_handler(held.counter, held.type);
-	kref_debug_site = site;
+	for (;;) {
+		while (held.n) {
+			refcount_t *r = held.q[held.n - 1].counter;
+			enum refcount_saturation_type t = held.q[held.n - 1].type;
+
+			kref_debug_site = held.q[held.n - 1].site;
+			atomic_signal_fence(memory_order_seq_cst);
+			held.n--;
+			atomic_signal_fence(memory_order_seq_cst);
+			run_handler(r, t);	/* the default one names the site */
+		}
+		kref_debug_site = site;
+		held.depth = 0;
+		atomic_signal_fence(memory_order_seq_cst);
+		if (!held.n)
+			return;
+		held.depth = 1;
+	}
 }

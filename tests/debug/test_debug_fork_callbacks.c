@@ -42,10 +42,13 @@ static void keep(struct kref *k)
 	(void)k;
 }
 
+static atomic_int handled;	/* warn handler calls */
+
 static void handler(refcount_t *r, enum refcount_saturation_type t)
 {
 	(void)r;
 	(void)t;
+	atomic_fetch_add(&handled, 1);
 	if (in_warn)
 		in_warn();
 }
@@ -143,17 +146,26 @@ void __wrap_kref_report_write(const char *text, int len)
 	__real_kref_report_write(text, len);
 }
 
+static atomic_int handled_in_signal = -1;
+
+/* Also saturates hot: the warn handler must wait for the interrupted
+ * operation to let go of its stripe, not run inside it. */
 static void on_signal(int sig)
 {
+	int before = atomic_load(&handled);
+
 	(void)sig;
 	atomic_store(&ran_in_signal, run_many());
 	atomic_store(&ok_from_signal, fork_and_check());
+	saturate_hot();
+	atomic_store(&handled_in_signal, atomic_load(&handled) - before);
 }
 
 int main(void)
 {
 	pthread_t t;
 	bool forked_ok;
+	int handled_before;
 
 	alarm(60);
 	sem_init(&in_handler, 0, 0);
@@ -193,7 +205,14 @@ int main(void)
 	kref_init(&victim);
 	kref_put(&victim, keep);
 	atomic_store(&arm_signal, true);
+	handled_before = atomic_load(&handled);
 	kref_put(&victim, keep);	/* reported: the signal comes in that */
+	ok(atomic_load(&handled_in_signal) == 0 &&
+	   atomic_load(&handled) - handled_before == 1,
+	   "a saturation in that signal handler runs the warn handler once, "
+	   "after the interrupted operation lets go (%d in the signal handler, "
+	   "%d in all)", atomic_load(&handled_in_signal),
+	   atomic_load(&handled) - handled_before);
 	ok(!atomic_load(&arm_signal) && atomic_load(&ran_in_signal),
 	   "a signal handler that interrupted an operation holding its stripe "
 	   "lock runs kref operations on %d objects, some in that stripe", MANY);

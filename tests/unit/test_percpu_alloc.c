@@ -6,7 +6,7 @@
  * (KREF_PERCPU_CPUS), more threads than CPUs allocating at once,
  * fork() while another thread holds the allocator's lock, and malloc's
  * heap back to its size once every ref is exited (no chunk header left
- * high in it), and no slot at a page offset that the fast path's loads
+ * high in it), freed slots taken before a chunk is mapped, and no slot at a page offset that the fast path's loads
  * would alias (4K aliasing).
  */
 #define _GNU_SOURCE
@@ -98,6 +98,41 @@ static void test_million(void)
 	is(used_now(), 0, "exit gives every slot back");
 	ok(chunks_now() <= 1, "and unmaps all but one chunk (%zu left)",
 	   chunks_now());
+	teardown();
+}
+
+/*
+ * Five chunks' worth of refs, every other one exited, then as many new
+ * refs: they take the freed slots, in the chunks already mapped, and no
+ * chunk is mapped for them.
+ */
+static void test_freed_slots_first(void)
+{
+	const size_t n = 5 * 504;
+	struct percpu_ref *second;
+	size_t mapped;
+	bool all = true;
+
+	if (!setup(n) || !(second = calloc(n / 2, sizeof(*second))))
+		BAIL_OUT("out of memory");
+	for (size_t i = 0; i < n; i++)
+		all &= percpu_ref_init(&refs[i], on_release,
+				       PERCPU_REF_INIT_ATOMIC) == 0;
+	for (size_t i = 0; i < n; i += 2)
+		percpu_ref_exit(&refs[i]);
+	mapped = chunks_now();
+	for (size_t i = 0; i < n / 2; i++)
+		all &= percpu_ref_init(&second[i], on_release,
+				       PERCPU_REF_INIT_ATOMIC) == 0;
+	ok(all && chunks_now() == mapped, "%zu refs made after %zu of %zu "
+	   "were exited take their slots: %zu chunks mapped, %zu before",
+	   n / 2, n / 2, n, chunks_now(), mapped);
+	for (size_t i = 1; i < n; i += 2)
+		percpu_ref_exit(&refs[i]);
+	for (size_t i = 0; i < n / 2; i++)
+		percpu_ref_exit(&second[i]);
+	is(used_now(), 0, "and every slot comes back");
+	free(second);
 	teardown();
 }
 
@@ -503,6 +538,7 @@ int main(void)
 		return done_testing();
 	}
 	test_million();
+	test_freed_slots_first();
 	test_no_alias();
 	test_heap_given_back();
 	test_exact_counts();
