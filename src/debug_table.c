@@ -62,8 +62,8 @@ static size_t bucket_of(uint64_t h, unsigned int order)
  * A stripe this thread holds already is an operation interrupted by a
  * signal handler on it, or by a fork from one: the stripe may be half
  * updated, and waiting for it would wait for ourselves.  The operation
- * runs untracked (*@sp NULL), which makes debug mode silent about it,
- * never wrong.  The program's warn handler, the one piece of its code an
+ * runs untracked (*@sp NULL): debug mode is silent about it, and if it
+ * was the final put, the record stays live for the exit report to list.  The program's warn handler, the one piece of its code an
  * operation runs, is held until the stripe is let go (refcount.c).
  */
 struct record *debug_lock_record(const struct kref *kref, struct stripe **sp)
