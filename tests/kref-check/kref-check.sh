@@ -55,9 +55,10 @@ ok "exit 2 on a file spatch cannot parse, naming its line" \
 format() {
 	$tool $corpus/r1_kthread_get_after.c >"$tmp/out"
 	grep -Eqx "$corpus/r1_kthread_get_after\.c:42:3: rule 1: .*before the handoff" "$tmp/out" &&
-	! grep -Evq '^[^:]+:[0-9]+:[0-9]+: rule [123]: .+' "$tmp/out"
+	grep -A1 ":42:3: rule 1" "$tmp/out" | grep -Eqx "$corpus/r1_kthread_get_after\.c:40:[0-9]+: note: .*handed off here.*" &&
+	! grep -Evq '^[^:]+:[0-9]+:[0-9]+: (rule [123]|note): .+' "$tmp/out"
 }
-ok "findings read FILE:LINE:COL: rule N: message, with the fix" format
+ok "findings read FILE:LINE:COL: rule N: message, with the fix, then a note at the handoff it pairs with" format
 
 # The marked line of a violation, silenced on the line and from above.
 ignored() {
@@ -83,9 +84,12 @@ assert r["tool"]["driver"]["name"] == "kref-check"
 assert sorted(x["ruleId"] for x in r["results"]) == ["rule1", "rule2"], r["results"]
 for x in r["results"]:
     loc = x["locations"][0]["physicalLocation"]
-    assert loc["region"]["startLine"] > 0 and loc["artifactLocation"]["uri"].endswith(".c")' "$tmp/sarif"
+    assert loc["region"]["startLine"] > 0 and loc["artifactLocation"]["uri"].endswith(".c")
+    flow = x["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert len(flow) >= 2 and flow[-1]["location"] == dict(x["locations"][0], message={"text": x["ruleId"].replace("rule", "rule ")}), flow
+    assert len(x["relatedLocations"]) == len(flow) - 1' "$tmp/sarif"
 }
-ok "--format sarif: valid JSON (python3 -m json.tool), SARIF 2.1.0, one result per finding" sarif
+ok "--format sarif: valid JSON (python3 -m json.tool), SARIF 2.1.0, one result per finding, each with its path (codeFlows)" sarif
 ok "--format sarif on a clean program: valid, no result" \
 	sh -c "$tool --format sarif $corpus/ok_static_object.c | python3 -m json.tool | grep -q '\"results\": \[\]'"
 

@@ -13,7 +13,7 @@ from .patterns import name_sets
 from .rule1 import Rule1
 from .rule2 import Rule2
 from .rule3 import Rule3
-from .report import Finding
+from .report import Finding, Step
 
 
 class Op(typing.NamedTuple):
@@ -151,8 +151,11 @@ class CheckerBase:
             return lock_id(args[w[1]]) if w[1] < len(args) else "?"
         return lock_id(args[0]) if args else "?"
 
-    def add(self, path, pos, rule, msg):
-        f = Finding(path, pos[0], pos[1] + 1, rule, msg)
+    def add(self, path, pos, rule, msg, steps=()):
+        """Record a finding at pos; steps are (path, pos, note) of the
+        operations it pairs with, each printed as a note."""
+        steps = tuple(Step(p, q[0], q[1] + 1, m) for p, q, m in sorted(steps, key=lambda s: (s[0], s[1])))
+        f = Finding(path, pos[0], pos[1] + 1, rule, msg, steps)
         self.findings.setdefault((path, pos[0], rule), f)
 
     # -- objects ------------------------------------------------------------

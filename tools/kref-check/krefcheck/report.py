@@ -11,13 +11,25 @@ from .names import RULES, VERSION
 
 
 @dataclasses.dataclass
+class Step:
+    """A place on the finding's path: the get, handoff, lookup or put it
+    pairs with, printed as a compiler note."""
+    path: str
+    line: int
+    col: int
+    msg: str
+
+
+@dataclasses.dataclass
 class Finding:
-    """One finding: where, which rule, and the message with its fix."""
+    """One finding: where, which rule, the message with its fix, and the
+    steps that lead to it (in source order; the finding is the last)."""
     path: str
     line: int
     col: int
     rule: int
     msg: str
+    steps: tuple = ()
 
 
 # ---------------------------------------------------------------------------
@@ -33,15 +45,23 @@ def sarif(findings, errors, failed, problems=()):
              for n in (1, 2, 3)]
     results = []
     for f in findings:
-        results.append({
+        here = _location(f.path, f.line, f.col)
+        result = {
             "ruleId": "rule%d" % f.rule,
             "ruleIndex": f.rule - 1,
             "level": "error",
             "message": {"text": "rule %d: %s" % (f.rule, f.msg)},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path.replace(os.sep, "/")},
-                "region": {"startLine": f.line, "startColumn": f.col}}}],
-        })
+            "locations": [here],
+        }
+        if f.steps:
+            result["relatedLocations"] = [
+                dict(_location(s.path, s.line, s.col), id=i, message={"text": s.msg})
+                for i, s in enumerate(f.steps)]
+            flow = [{"location": dict(_location(s.path, s.line, s.col),
+                                      message={"text": s.msg})} for s in f.steps]
+            flow.append({"location": dict(here, message={"text": "rule %d" % f.rule})})
+            result["codeFlows"] = [{"threadFlows": [{"locations": flow}]}]
+        results.append(result)
     notes = [{"level": "error", "message": {"text": "%s:%d: cannot parse this code" % e},
               "descriptor": {"id": "parse-error"}} for e in errors]
     notes += [{"level": "error", "message": {"text": "%s: not checked to the end: %s"
@@ -63,7 +83,16 @@ def sarif(findings, errors, failed, problems=()):
                        "runs": [run]}, indent=2)
 
 
+def _location(path, line, col):
+    return {"physicalLocation": {"artifactLocation": {"uri": path.replace(os.sep, "/")},
+                                 "region": {"startLine": line, "startColumn": col}}}
+
+
 def text(findings):
-    """One finding a line, as a compiler does: FILE:LINE:COL: rule N: message."""
-    return "".join("%s:%d:%d: rule %d: %s\n" % (f.path, f.line, f.col, f.rule, f.msg)
-                   for f in findings)
+    """One finding a line, as a compiler does: FILE:LINE:COL: rule N: message,
+    then its steps as FILE:LINE:COL: note: lines."""
+    out = []
+    for f in findings:
+        out.append("%s:%d:%d: rule %d: %s\n" % (f.path, f.line, f.col, f.rule, f.msg))
+        out += ["%s:%d:%d: note: %s\n" % (s.path, s.line, s.col, s.msg) for s in f.steps]
+    return "".join(out)

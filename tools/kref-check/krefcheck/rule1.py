@@ -6,7 +6,7 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 import re
 
 from .names import FREE_FNS, NORETURN, THREAD_START, WORK_START
-from .source import calls_in, f_end, key, match_close, norm, obj_of, squeeze
+from .source import calls_in, f_end, key, line_of, match_close, norm, obj_of, squeeze
 
 
 class Rule1:
@@ -61,7 +61,8 @@ class Rule1:
             self.add(path, pg, 1,
                      "reference to '%s' taken after %s at line %d; the other side may "
                      "already have put it: take the reference before the handoff"
-                     % (obj, what, ph[0]))
+                     % (obj, what, ph[0]),
+                     [(path, ph, "'%s' handed off here, with no reference taken for it yet" % obj)])
         self.rule1_thread_self_get(later)
         self.rule1_failure()
         self.rule1_fallthrough()
@@ -102,9 +103,13 @@ class Rule1:
             # get is an extra one the thread holds for itself), or waits
             # for the thread while it holds its own.
             creator_ok = False
+            starts = []
             for g, off in p.thread_start_sites:
                 if not re.search(r"\b%s\b" % re.escape(fn), g.src.clean[off:off + 400]):
                     continue
+                ln = line_of(g.src.starts, off)
+                starts.append((g.src.path, (ln, off - g.src.starts[ln - 1]),
+                               "the thread %s() is started here" % fn))
                 if re.search(r"\b(pthread_join|thrd_join|kthread_stop)\s*\(",
                              g.src.clean[off:f_end(g)]):
                     creator_ok = True
@@ -116,7 +121,8 @@ class Rule1:
             self.add(path, pos, 1,
                      "the thread takes its own reference to '%s' after it was handed "
                      "over; its creator may have put the last one by then: take the "
-                     "reference in the creator, before starting the thread" % norm(obj))
+                     "reference in the creator, before starting the thread" % norm(obj),
+                     starts)
 
     def convention(self, name):
         if name in ("pthread_create", "thrd_create"):
@@ -266,7 +272,9 @@ class Rule1:
             self.add(path, ph, 1,
                      "if %s() fails, the reference to '%s' taken for it at line %d is "
                      "never put: kref_put it when the handoff fails"
-                     % (name, norm(obj), pg[0]))
+                     % (name, norm(obj), pg[0]),
+                     [(path, pg, "reference to '%s' taken for %s()" % (norm(obj), name)),
+                      (path, pc, "%s() failed: this branch does not put it" % name)])
 
     def call_text(self, path, pos):
         src = self.src(path)
@@ -310,4 +318,6 @@ class Rule1:
                      "if %s() fails, the reference to '%s' taken for it at line %d is "
                      "never put (the failure path at line %d leaves without it): "
                      "kref_put it when the handoff fails"
-                     % (name, norm(obj), pg[0], pb[0]))
+                     % (name, norm(obj), pg[0], pb[0]),
+                     [(path, pg, "reference to '%s' taken for %s()" % (norm(obj), name)),
+                      (path, pb, "%s() failed: this path leaves without putting it" % name)])

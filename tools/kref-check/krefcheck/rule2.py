@@ -192,7 +192,7 @@ class Rule2:
             self.add(path, pos, 2,
                      "%s of '%s' outside its release function (%s embeds a struct kref; "
                      "others may still hold references): drop your reference with %s instead"
-                     % (what, obj, s, fix))
+                     % (what, obj, s, fix), self.release_step(rel, s))
         for _t, path, _fn, (pos,) in self.rec.get("RELCALL", []):
             f = self.func(path, pos)
             if f is None or f.name in p.closure:
@@ -209,8 +209,17 @@ class Rule2:
                 continue
             self.add(path, pos, 2,
                      "%s() called directly frees the object whatever its count: "
-                     "call kref_put(%s, %s) instead" % (rel, arg.strip(), rel))
+                     "call kref_put(%s, %s) instead" % (rel, arg.strip(), rel),
+                     self.release_step(rel, None))
         self.rule2_leaks()
+
+    def release_step(self, rel, s):
+        """The note naming the release function, the one place that frees."""
+        for fn in self.prog.funcs.get(rel, [])[:1]:
+            what = "%s's release function" % s if s else "the release function"
+            return [(fn.src.path, (fn.line, 0),
+                     "%s %s(), which kref_put calls when the count reaches 0" % (what, rel))]
+        return []
 
     def rule2_leaks(self):
         p = self.prog
@@ -279,7 +288,8 @@ class Rule2:
                      "this error path leaks the reference to '%s' taken at line %d (%s); "
                      "%s: put it here too"
                      % (obj, pa[0], acq, "the success path keeps it for later" if kept
-                        else "the normal path puts it"))
+                        else "the normal path puts it"),
+                     [(path, pa, "reference to '%s' taken here (%s)" % (obj, acq))])
 
     @staticmethod
     def tests(cond, names):

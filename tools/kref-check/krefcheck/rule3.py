@@ -77,6 +77,7 @@ class Rule3:
                 continue        # nothing ever puts or frees one: it cannot die
             put_locks = self.final_put_locks(s)
             obj = norm(self.text(path, py))
+            found = [(path, pr, "'%s' read from %s here" % (obj, where))] if pr != pg else []
             lockname = " or ".join(sorted(l.lstrip(".") for l in put_locks)) or "a lock"
             if not locks and not rcu:
                 if tryget:
@@ -84,26 +85,29 @@ class Rule3:
                              "%s on '%s', just read from %s with no lock or RCU held: the "
                              "memory may already be freed; hold %s (which the final put "
                              "takes) or rcu_read_lock() around the lookup and the get"
-                             % (name, obj, where, lockname))
+                             % (name, obj, where, lockname),
+                             found)
                 else:
                     self.add(path, pg, 3,
                              "%s on '%s', just read from %s with no lock held: a final put "
                              "may free it first; hold %s around the lookup and the get, and "
                              "make the final put take it (kref_put_mutex)"
-                             % (name, obj, where, lockname))
+                             % (name, obj, where, lockname),
+                             found)
             elif rcu and not locks:
                 if not tryget:
                     self.add(path, pg, 3,
                              "%s on '%s' found under RCU may revive an object whose count "
                              "already reached 0: use kref_get_unless_zero() and skip it "
-                             "when that fails" % (name, obj))
+                             "when that fails" % (name, obj), found)
             elif not tryget:
                 if put_locks and not self.locks_match(locks, put_locks):
                     self.add(path, pg, 3,
                              "%s on '%s' holds %s, but the final put takes %s: the lookup "
                              "must hold the lock the final put takes"
                              % (name, obj, " and ".join(sorted(l.lstrip(".") for l in locks)),
-                                lockname))
+                                lockname),
+                             found)
                 elif s is not None:
                     # Paired with the puts of the same struct: of an
                     # unknown type, no put can be said to be this one's.
@@ -233,4 +237,5 @@ class Rule3:
                      "count reached 0; use kref_put_mutex(%s, %s, &%s) or hold %s "
                      "around the put"
                      % (s, lk, lpos[0], args[0] if args else "...",
-                        args[1] if len(args) > 1 else "release", lk, lk))
+                        args[1] if len(args) > 1 else "release", lk, lk),
+                     [(lpath, lpos, "a lookup gets an object of %s here, under %s" % (s, lk))])
