@@ -120,6 +120,23 @@ static double time_ns(void (*fn)(long), long n)
 	return (now_ns() - t) / (double)n;
 }
 
+/*
+ * Each round times every row once, interleaved so that a slow moment of
+ * the machine hits all rows alike, and the cycle (a quarter of four
+ * dependent adds) beside them.
+ */
+static void time_rows(struct row *rows, int nrows, double *cycle, long n,
+		      int rounds)
+{
+	for (int i = 0; i < nrows; i++)
+		rows[i].pairs(n / 10);	/* warm up */
+	for (int r = 0; r < rounds; r++) {
+		cycle[r] = time_ns(dependent_adds, n) / 4;
+		for (int i = 0; i < nrows; i++)
+			rows[i].ns[r] = time_ns(rows[i].pairs, n);
+	}
+}
+
 /* 2. One thread. */
 static void single(long n, int rounds)
 {
@@ -132,13 +149,7 @@ static void single(long n, int rounds)
 	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
 	double cycle[MAX_ROUNDS];
 
-	for (int i = 0; i < nrows; i++)
-		rows[i].pairs(n / 10);	/* warm up */
-	for (int r = 0; r < rounds; r++) {
-		cycle[r] = time_ns(dependent_adds, n) / 4;
-		for (int i = 0; i < nrows; i++)
-			rows[i].ns[r] = time_ns(rows[i].pairs, n);
-	}
+	time_rows(rows, nrows, cycle, n, rounds);
 	printf("2. one thread: a get+put pair against a thread-local "
 	       "increment+decrement\n   ns per pair, min / median of %d rounds; "
 	       "cycles: median ns / ns per dependent add (%.3f ns)\n\n",
@@ -492,13 +503,7 @@ static void instructions(long n, int rounds)
 	const int nrows = (int)(sizeof(rows) / sizeof(rows[0]));
 	double cycle[MAX_ROUNDS] = {0}, c;
 
-	for (int i = 0; i < nrows; i++)
-		rows[i].pairs(n / 10);	/* warm up */
-	for (int r = 0; r < rounds; r++) {
-		cycle[r] = time_ns(dependent_adds, n) / 4;
-		for (int i = 0; i < nrows; i++)
-			rows[i].ns[r] = time_ns(rows[i].pairs, n);
-	}
+	time_rows(rows, nrows, cycle, n, rounds);
 	c = minimum(cycle, rounds);
 	printf("5. where the pair's cycles go (x86-64): copies of the fast "
 	       "path with instructions\n   taken out, each a pair; ns min / "
