@@ -22,6 +22,19 @@ from .names import (ACCESSOR_FNS,
 from .source import IDENT, Source, TU, blank_lines, lock_id, norm, obj_of, split_args
 
 
+def accessor_expr(body):
+    """A body's one expression: '{ return E; }' or a macro's 'E', as E.
+    By string ends, not a regex anchored at $: comments are blanked to
+    spaces, and backtracking over those runs was quadratic."""
+    b = re.sub(r"^\{?\s*return\b", "", body.strip())
+    b = b.rstrip()
+    if b.endswith("}"):
+        b = b[:-1].rstrip()
+    if b.endswith(";"):
+        b = b[:-1]
+    return norm(b)
+
+
 class Program:
     def __init__(self, paths, flags=lambda path: ((), ())):
         """The program made of the files at paths (checked); flags(path)
@@ -252,7 +265,7 @@ class Program:
         # not a reference.
         self.accessors = set(ACCESSOR_FNS)
         for w in list(self.all_funcs) + list(self.macros.values()):
-            body = norm(re.sub(r"^\s*\{?\s*return\b|;?\s*\}?\s*$", "", w.body.strip()))
+            body = accessor_expr(w.body)
             if ";" in body:
                 continue
             if re.match(r"^(container_of|container_of_const|list_entry|hlist_entry)\(.*\)$", body) \
