@@ -35,3 +35,43 @@ int disk_flush_async(struct disk *disk)
 	schedule_work(&req->work);
 	return 0;
 }
+
+/* The submitting helper takes the copy's reference itself, through the
+ * field, before it queues the request. */
+static void flush_req_submit(struct flush_req *req)
+{
+	kref_get(&req->disk->kref);
+	schedule_work(&req->work);
+}
+
+int disk_flush_async_helper(struct disk *disk)
+{
+	struct flush_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return -ENOMEM;
+	req->disk = disk;
+	INIT_WORK(&req->work, flush_req_fn);
+	flush_req_submit(req);
+	return 0;
+}
+
+/* Adding something to the request hands nothing of the request away. */
+int flush_req_add_range(struct flush_req *req, long start, long len);
+
+int disk_flush_range(struct disk *disk, long start, long len)
+{
+	struct flush_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return -ENOMEM;
+	req->disk = disk;
+	INIT_WORK(&req->work, flush_req_fn);
+	if (flush_req_add_range(req, start, len) < 0) {
+		kfree(req);
+		return -EINVAL;
+	}
+	kref_get(&disk->kref);
+	schedule_work(&req->work);
+	return 0;
+}

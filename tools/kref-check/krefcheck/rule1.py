@@ -349,7 +349,8 @@ class Rule1:
     def pointee(self, f, name):
         """The struct a local or parameter points to, from its declaration."""
         if name in f.params:
-            return self.prog.struct_of_type(f.ptypes[f.params.index(name)])
+            i = f.params.index(name)
+            return self.prog.struct_of_type(f.ptypes[i]) if i < len(f.ptypes) else None
         m = re.search(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:const\s+)?"
                       r"(?:\w+\s*(?:=[^,;]*)?,\s*\*?\s*)*%s\b" % re.escape(name), f.body)
         return self.prog.struct_of_type(m.group(1)) if m else None
@@ -385,6 +386,7 @@ class Rule1:
         convention the field owns a reference (a destructor, a teardown or
         a disconnect puts what it holds).  member -> (path, pos) of a put."""
         out = {}
+        self.field_putters = {}     # member -> names of the functions that put it
         for f in self.prog.all_funcs:
             for name, args, off, _e in f.calls:
                 arg = self.put_arg(name, args)
@@ -399,8 +401,9 @@ class Rule1:
                                          r"[A-Za-z_][\w.>\-\s]*?(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
                                          % re.escape(arg), f.body[:rel]):
                         field = a.group(1)
-                if field and field not in out:
-                    out[field] = (f.src.path, self.pos_of(f.src, off))
+                if field:
+                    out.setdefault(field, (f.src.path, self.pos_of(f.src, off)))
+                    self.field_putters.setdefault(field, set()).add(f.name)
         return out
 
     def acquisitions(self, f, obj):
@@ -455,34 +458,57 @@ class Rule1:
             put_step = (ppath, ppos, "what a '%s' field holds is put here: the field owns a "
                         "reference" % field)
             if acq:
-                self.late_field_get(f, m, holder, obj, copy, acq[0], put_step)
+                self.late_field_get(f, m, obj, copy, acq[0], put_step)
                 continue
             if self.field_handed_off(f, m, holder, obj, copy, put_step):
                 continue
             self.field_used_after_unlock(f, m, obj, copy, put_step)
 
-    def late_field_get(self, f, m, holder, obj, copy, og, put_step):
-        """The copy is stored first and its reference taken later: in
-        between, the holder is passed on or a path leaves, and can reach
-        the put of the field with no reference in it."""
+    def late_field_get(self, f, m, obj, copy, og, put_step):
+        """The copy is stored first and its reference taken later: a call
+        in between (a failure path's destructor) can put the field while it
+        holds no reference."""
         src = f.src
         so = f.body_start + m.end()
         between = src.clean[so:og]
-        escapes = re.search(r"\b(return|goto)\b", between) or any(
-            self.passes(f, a, holder) for _n, args, _o, _e in calls_in(between) for a in args)
-        if not escapes:
-            return
+        putters = self.field_putters.get(m.group(2), set())
+        reach = [n for n, _a, _o, _e in calls_in(between) if n in putters or any(
+            c in putters for g in self.prog.funcs.get(n, []) for c, _a2, _o2, _e2 in g.calls)]
+        if not reach:
+            return      # nothing in between puts the field: the late get is in time
         pg = self.pos_of(src, og)
         self.add(src.path, self.pos_of(src, f.body_start + m.start()), 1,
-                 "'%s' keeps a copy of '%s' before its reference is taken at line %d; a "
-                 "failure in between reaches the put of the field with no reference in "
-                 "it: take the reference before storing the copy" % (copy, obj, pg[0]),
+                 "'%s' keeps a copy of '%s' before its reference is taken at line %d; "
+                 "%s() in between can put the field with no reference in it: take the "
+                 "reference before storing the copy" % (copy, obj, pg[0], reach[0]),
                  [(src.path, pg, "the reference to '%s' is taken only here" % obj), put_step])
 
     def passes(self, f, arg, holder):
         """Whether a call's argument gives the callee the holder itself (or
         a member's address in it), not a value read out of it."""
         return self.same_obj(f, obj_of(arg), holder) or self.same_obj(f, norm(arg).lstrip("&"), holder)
+
+    def gets_field(self, name, field):
+        """Whether the program's function name takes a reference on what a
+        field of that name holds (get(x->field) in its body)."""
+        for g in self.prog.funcs.get(name, []):
+            for n, a, _o, _e in g.calls:
+                obj = self.get_arg(n, a)
+                if obj and re.search(r"(->|\.)\s*%s$" % re.escape(field), obj):
+                    return True
+        return False
+
+    def as_item(self, f, name, args, i, holder):
+        """Whether argument i gives the holder away as the item handed off,
+        not as the container something else is added to (bio_add_page(bio,
+        page, ...) hands the page to the bio): a member of it linked in, a
+        work item or thread, the only argument, or one after the first."""
+        a = norm(args[i])
+        if name in THREAD_START or name in WORK_START:
+            return True
+        if a.startswith("&") and not self.same_obj(f, a.lstrip("&"), holder):
+            return True
+        return len(args) == 1 or i > 0
 
     def field_handed_off(self, f, m, holder, obj, copy, put_step):
         """The holder is handed off (a work item, a thread, a queue) with a
@@ -493,8 +519,11 @@ class Rule1:
         for name, args, off, _e in f.calls:
             if off < so or name not in hand:
                 continue
-            if not any(self.passes(f, a, holder) for a in args):
+            if not any(self.passes(f, a, holder) and self.as_item(f, name, args, i, holder)
+                       for i, a in enumerate(args)):
                 continue
+            if self.gets_field(name, m.group(2)):
+                continue        # the callee takes the copy's reference itself
             ph = self.pos_of(src, off)
             self.add(src.path, ph, 1,
                      "'%s' is handed to %s() with '%s', a copy of '%s' stored with no "
