@@ -387,6 +387,7 @@ class Rule1:
         a disconnect puts what it holds).  member -> (path, pos) of a put."""
         out = {}
         self.field_putters = {}     # member -> names of the functions that put it
+        self.field_structs = {}     # member -> structs put through it (None: not known)
         for f in self.prog.all_funcs:
             for name, args, off, _e in f.calls:
                 arg = self.put_arg(name, args)
@@ -404,7 +405,20 @@ class Rule1:
                 if field:
                     out.setdefault(field, (f.src.path, self.pos_of(f.src, off)))
                     self.field_putters.setdefault(field, set()).add(f.name)
+                    self.field_structs.setdefault(field, set()).add(self.put_struct(name, args))
         return out
+
+    def put_struct(self, name, args):
+        """The struct a put drops a reference on: from the release function
+        it is given, or the put wrapper's parameter."""
+        if name in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+            return self.prog.release_struct.get(norm(args[1])) if len(args) > 1 else None
+        p = self.prog
+        i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+        for g in p.funcs.get(name, []):
+            if i is not None and i < len(g.ptypes):
+                return p.struct_of_type(g.ptypes[i])
+        return None
 
     def acquisitions(self, f, obj):
         """Offsets (in the file) where f takes or creates a reference on obj:
@@ -445,8 +459,11 @@ class Rule1:
             holder = self.prog.root(m.group(1))
             if not holder or self.same_obj(f, holder, obj):
                 continue
-            if self.pointee(f, obj) not in self.prog.structs:
+            s = self.pointee(f, obj)
+            if s not in self.prog.structs:
                 continue        # not a counted object
+            if None not in self.field_structs[field] and s not in self.field_structs[field]:
+                continue        # another struct's field of the same name
             so = f.body_start + m.start()
             copy = "%s->%s" % (norm(m.group(1)), field)
             # A get through the copy (get(x->field) after x->field = p) is one too.
@@ -670,6 +687,8 @@ class Rule1:
                         and self.get_arg(n3, a3) is not None and self.same_obj(f, self.get_arg(n3, a3), obj)]
                 if gets:
                     continue
+                if not [o for o in self.acquisitions(f, obj) if o < off]:
+                    continue        # a pointer it was given: whose the put is is not known here
                 between = src.clean[end:put]
                 if re.search(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
                              r"wait_for_completion|del_timer_sync|timer_delete_sync|"
