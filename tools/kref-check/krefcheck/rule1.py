@@ -9,6 +9,15 @@ from .names import FREE_FNS, NORETURN, THREAD_START, WORK_START
 from .source import calls_in, f_end, key, line_of, match_close, norm, obj_of, squeeze
 
 
+# Arming a timer or a work item whose callback runs once.
+ARMING = {"mod_timer", "add_timer", "timer_reduce", "mod_delayed_work", "queue_work",
+          "schedule_work", "queue_delayed_work", "schedule_delayed_work", "queue_work_on",
+          "mod_delayed_work_on", "queue_delayed_work_on"}
+# Taking an object out of a list, table or tree.
+UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
+                       r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")
+
+
 class Rule1:
     """The checks of rule 1 (a mixin of Checker)."""
 
@@ -66,6 +75,7 @@ class Rule1:
         self.rule1_thread_self_get(later)
         self.rule1_failure()
         self.rule1_fallthrough()
+        self.rule1_copies()
 
     def private_container(self, f, path, ph, xt):
         """A queue or list handoff whose container is a local variable of
@@ -321,3 +331,411 @@ class Rule1:
                      % (name, norm(obj), pg[0], pb[0]),
                      [(path, pg, "reference to '%s' taken for %s()" % (norm(obj), name)),
                       (path, pb, "%s() failed: this path leaves without putting it" % name)])
+
+    # -- long-lived copies, callbacks and armings (text of the functions) ----
+    def rule1_copies(self):
+        fields = self.owning_fields()
+        for src in self.prog.sources.values():
+            for f in src.funcs:
+                self.rule1_field_stores(f, fields)
+                self.rule1_publish_return(f)
+                self.rule1_callback_then_put(f)
+                self.rule1_pending_test(f)
+
+    def pos_of(self, src, off):
+        ln = line_of(src.starts, off)
+        return (ln, off - src.starts[ln - 1])
+
+    def pointee(self, f, name):
+        """The struct a local or parameter points to, from its declaration."""
+        if name in f.params:
+            i = f.params.index(name)
+            return self.prog.struct_of_type(f.ptypes[i]) if i < len(f.ptypes) else None
+        m = re.search(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:const\s+)?"
+                      r"(?:\w+\s*(?:=[^,;]*)?,\s*\*?\s*)*%s\b" % re.escape(name), f.body)
+        return self.prog.struct_of_type(m.group(1)) if m else None
+
+    def put_arg(self, name, args):
+        """The object a call puts, or None."""
+        if not args:
+            return None
+        if name in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+            return obj_of(args[0])
+        p = self.prog
+        i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+        if i is not None and i < len(args):
+            return norm(args[i])
+        return None
+
+    def get_arg(self, name, args):
+        """The object a call takes a reference on (a get, a tryget, an init),
+        or None."""
+        if not args:
+            return None
+        if name in ("kref_get", "kref_get_unless_zero", "kref_init"):
+            return obj_of(args[0])
+        p = self.prog
+        for table in (p.get_w, p.get_w1, p.try_w, p.init_w):
+            i = table.get(name)
+            if i is not None and i < len(args):
+                return norm(args[i])
+        return None
+
+    def owning_fields(self):
+        """Fields whose pointer some code puts: by the program's own
+        convention the field owns a reference (a destructor, a teardown or
+        a disconnect puts what it holds).  member -> (path, pos) of a put."""
+        out = {}
+        self.field_putters = {}     # member -> names of the functions that put it
+        self.field_structs = {}     # member -> structs put through it (None: not known)
+        for f in self.prog.all_funcs:
+            for name, args, off, _e in f.calls:
+                arg = self.put_arg(name, args)
+                if arg is None:
+                    continue
+                m = re.match(r"^.+?(?:->|\.)\s*([A-Za-z_]\w*)$", arg)
+                field = m.group(1) if m else None
+                if field is None and re.match(r"^[A-Za-z_]\w*$", arg):
+                    # v = x->field; ... put(v): the field's reference, taken out
+                    rel = off - f.body_start
+                    for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?"
+                                         r"[A-Za-z_][\w.>\-\s]*?(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                         % re.escape(arg), f.body[:rel]):
+                        field = a.group(1)
+                if field:
+                    out.setdefault(field, (f.src.path, self.pos_of(f.src, off)))
+                    self.field_putters.setdefault(field, set()).add(f.name)
+                    self.field_structs.setdefault(field, set()).add(self.put_struct(name, args))
+        return out
+
+    def put_struct(self, name, args):
+        """The struct a put drops a reference on: from the release function
+        it is given, or the put wrapper's parameter."""
+        if name in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+            return self.prog.release_struct.get(norm(args[1])) if len(args) > 1 else None
+        p = self.prog
+        i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+        for g in p.funcs.get(name, []):
+            if i is not None and i < len(g.ptypes):
+                return p.struct_of_type(g.ptypes[i])
+        return None
+
+    def acquisitions(self, f, obj):
+        """Offsets (in the file) where f takes or creates a reference on obj:
+        gets, trygets, inits, and results of constructors and getters."""
+        out = []
+        for name, args, off, _e in f.calls:
+            a = self.get_arg(name, args)
+            if a is not None and self.same_obj(f, a, obj):
+                out.append(off)
+        names = self.prog.ctor | self.prog.getter
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(",
+                             f.body):
+            if m.group(2) in names and self.same_obj(f, m.group(1), obj):
+                out.append(f.body_start + m.start())
+        return sorted(out)
+
+    def borrowed(self, f, obj):
+        """Whether f's pointer obj is one it holds no reference of its own
+        on: a parameter, or read from a field or a container_of."""
+        if obj in f.params:
+            return True
+        assigned = [norm(a.group(1)) for a in re.finditer(
+            r"(?<![\w.>])%s\s*=(?!=)\s*([^;]+);" % re.escape(obj), f.body)]
+        if not assigned:
+            return False
+        return all(re.match(r"^(container_of|list_entry|hlist_entry|caa_container_of)\(", a)
+                   or re.match(r"^[A-Za-z_]\w*(\s*(->|\.)\s*\w+)+$", a) for a in assigned)
+
+    STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+|\s*\[[^\]]*\])*)"
+                          r"\s*(?:->|\.)\s*(\w+)\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*;")
+
+    def rule1_field_stores(self, f, fields):
+        src = f.src
+        for m in self.STORE_RE.finditer(f.body):
+            field, obj = m.group(2), m.group(3)
+            if field not in fields or obj in ("NULL", "nullptr") or obj in self.prog.globals:
+                continue
+            holder = self.prog.root(m.group(1))
+            if not holder or self.same_obj(f, holder, obj):
+                continue
+            s = self.pointee(f, obj)
+            if s not in self.prog.structs:
+                continue        # not a counted object
+            if None not in self.field_structs[field] and s not in self.field_structs[field]:
+                continue        # another struct's field of the same name
+            so = f.body_start + m.start()
+            copy = "%s->%s" % (norm(m.group(1)), field)
+            # A get through the copy (get(x->field) after x->field = p) is one too.
+            acq = sorted(self.acquisitions(f, obj) + [
+                o for o in self.acquisitions(f, copy) if o > so])
+            if any(o < so for o in acq) or not self.borrowed(f, obj):
+                continue        # the function's own reference goes to the field
+            ppath, ppos = fields[field]
+            put_step = (ppath, ppos, "what a '%s' field holds is put here: the field owns a "
+                        "reference" % field)
+            if acq:
+                self.late_field_get(f, m, obj, copy, acq[0], put_step)
+                continue
+            if self.field_handed_off(f, m, holder, obj, copy, put_step):
+                continue
+            self.field_used_after_unlock(f, m, obj, copy, put_step)
+
+    def late_field_get(self, f, m, obj, copy, og, put_step):
+        """The copy is stored first and its reference taken later: a call
+        in between (a failure path's destructor) can put the field while it
+        holds no reference."""
+        src = f.src
+        so = f.body_start + m.end()
+        between = src.clean[so:og]
+        putters = self.field_putters.get(m.group(2), set())
+        reach = [n for n, _a, _o, _e in calls_in(between) if n in putters or any(
+            c in putters for g in self.prog.funcs.get(n, []) for c, _a2, _o2, _e2 in g.calls)]
+        if not reach:
+            return      # nothing in between puts the field: the late get is in time
+        pg = self.pos_of(src, og)
+        self.add(src.path, self.pos_of(src, f.body_start + m.start()), 1,
+                 "'%s' keeps a copy of '%s' before its reference is taken at line %d; "
+                 "%s() in between can put the field with no reference in it: take the "
+                 "reference before storing the copy" % (copy, obj, pg[0], reach[0]),
+                 [(src.path, pg, "the reference to '%s' is taken only here" % obj), put_step])
+
+    def passes(self, f, arg, holder):
+        """Whether a call's argument gives the callee the holder itself (or
+        a member's address in it), not a value read out of it."""
+        return self.same_obj(f, obj_of(arg), holder) or self.same_obj(f, norm(arg).lstrip("&"), holder)
+
+    def gets_field(self, name, field):
+        """Whether the program's function name takes a reference on what a
+        field of that name holds (get(x->field) in its body)."""
+        for g in self.prog.funcs.get(name, []):
+            for n, a, _o, _e in g.calls:
+                obj = self.get_arg(n, a)
+                if obj and re.search(r"(->|\.)\s*%s$" % re.escape(field), obj):
+                    return True
+        return False
+
+    def as_item(self, f, name, args, i, holder):
+        """Whether argument i gives the holder away as the item handed off,
+        not as the container something else is added to (bio_add_page(bio,
+        page, ...) hands the page to the bio): a member of it linked in, a
+        work item or thread, the only argument, or one after the first."""
+        a = norm(args[i])
+        if name in THREAD_START or name in WORK_START:
+            return True
+        if a.startswith("&") and not self.same_obj(f, a.lstrip("&"), holder):
+            return True
+        return len(args) == 1 or i > 0
+
+    def field_handed_off(self, f, m, holder, obj, copy, put_step):
+        """The holder is handed off (a work item, a thread, a queue) with a
+        copy the function holds no reference for."""
+        src = f.src
+        so = f.body_start + m.end()
+        hand = self.valid["handoff"]
+        for name, args, off, _e in f.calls:
+            if off < so or name not in hand:
+                continue
+            if not any(self.passes(f, a, holder) and self.as_item(f, name, args, i, holder)
+                       for i, a in enumerate(args)):
+                continue
+            if self.gets_field(name, m.group(2)):
+                continue        # the callee takes the copy's reference itself
+            ph = self.pos_of(src, off)
+            self.add(src.path, ph, 1,
+                     "'%s' is handed to %s() with '%s', a copy of '%s' stored with no "
+                     "reference taken for it, and whoever puts the field puts a reference "
+                     "nobody took: take a reference on '%s' before storing it"
+                     % (holder, name, copy, obj, obj),
+                     [(src.path, self.pos_of(src, f.body_start + m.start()),
+                       "'%s' stored here with no reference of its own" % copy), put_step])
+            return True
+        return False
+
+    def field_used_after_unlock(self, f, m, obj, copy, put_step):
+        """Stored under a lock: once the lock is dropped, another thread can
+        take the pointer out of the field and put it; the function's own use
+        of it after the unlock needs a reference of its own."""
+        src = f.src
+        so = f.body_start + m.start()
+        locks = self.valid["lock"] | set(self.prog.lock_w)
+        unlocks = {n for n in self.prog.unlock_w} | {n for n in self.prog.unlock0} | \
+            {n for n, _a, _o, _e in f.calls if re.search(r"(^|_)unlock", n)}
+        before = [o for n, _a, o, _e in f.calls if o < so and (n in locks or n in unlocks)]
+        if not before or not any(n in locks for n, _a, o, _e in f.calls if o == max(before)):
+            return
+        after = [o for n, _a, o, _e in f.calls if o > so and n in unlocks]
+        if not after:
+            return
+        rest = src.clean[after[0]:f.end]
+        use = re.search(r"(?<![\w.>])%s\s*->" % re.escape(obj), rest)
+        if not use:
+            return
+        self.add(src.path, self.pos_of(src, so), 1,
+                 "'%s' gets the function's pointer '%s' with no reference taken for it, "
+                 "under a lock; after the unlock another thread can take it out and put "
+                 "it while '%s' is still used (line %d): take a reference for the field "
+                 "before storing it" % (copy, obj, obj,
+                                        line_of(src.starts, after[0] + use.start())),
+                 [(src.path, self.pos_of(src, after[0]), "the lock is dropped here"), put_step])
+
+    def unlinks(self, s):
+        """Whether the release of struct s takes the object out of its
+        containers itself (then a container holds no reference)."""
+        rels = [r for r, st in self.prog.release_struct.items() if st == s]
+        if not rels:
+            return None
+        seen, todo = set(), list(rels)
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for g in self.prog.funcs.get(n, []):
+                for c, _a, _o, _e in g.calls:
+                    if UNLINK_RE.search(c):
+                        return True
+                    if c in self.prog.macros and UNLINK_RE.search(self.prog.macros[c].body):
+                        return True
+                todo += [c for c in self.prog.refs.get(g, ()) if c not in seen]
+        return False
+
+    def rule1_publish_return(self, f):
+        """A new object published in a shared container and returned, with
+        its one reference: the container owns it (the release does not
+        take the object out, so whoever removes it puts it), and the
+        caller gets a pointer with none."""
+        if "*" not in f.ret:
+            return
+        src = f.src
+        hand = self.prog.handoff_names()
+        for r in re.finditer(r"\breturn\s+([A-Za-z_]\w*)\s*;", f.body):
+            obj = r.group(1)
+            ro = f.body_start + r.start()
+            inits = [o for n, a, o, _e in f.calls if o < ro and n in ("kref_init",) + tuple(self.prog.init_w)
+                     and self.get_arg(n, a) is not None and self.same_obj(f, self.get_arg(n, a), obj)]
+            if len(inits) != 1:
+                continue
+            if [o for o in self.acquisitions(f, obj) if o not in inits]:
+                continue
+            s = self.pointee(f, obj)
+            if s not in self.prog.structs or self.unlinks(s) is not False:
+                continue
+            for name, args, off, _e in f.calls:
+                if not inits[0] < off < ro or name not in hand:
+                    continue
+                if not any(self.same_obj(f, obj_of(a), obj) for a in args):
+                    continue
+                if not self.under_lock(f, off):
+                    continue        # a shared container is written under its lock
+                ph = self.pos_of(src, off)
+                self.add(src.path, ph, 1,
+                         "'%s' is published by %s() with its only reference (the release "
+                         "does not take it out, so the container owns it) and returned at "
+                         "line %d: the caller uses it with no reference while another thread "
+                         "can remove and put it: take a reference for the caller before "
+                         "publishing" % (obj, name, line_of(src.starts, ro)),
+                         [(src.path, self.pos_of(src, inits[0]),
+                           "'%s' gets its one reference here" % obj),
+                          (src.path, self.pos_of(src, ro), "returned here with none")])
+                break
+
+    def under_lock(self, f, off):
+        locks = self.valid["lock"] | set(self.prog.lock_w)
+        last = None
+        for n, _a, o, _e in f.calls:
+            if o >= off:
+                break
+            if n in locks:
+                last = "lock"
+            elif re.search(r"(^|_)unlock", n) or n in self.prog.unlock_w or n in self.prog.unlock0:
+                last = "unlock"
+        return last == "lock"
+
+    def rule1_callback_then_put(self, f):
+        """An object handed to a callback (a thread, a work item, a timer or
+        an event source given a function and the object), then put by the
+        function that never took a reference for the callback: the
+        callback runs on an object nobody holds."""
+        src = f.src
+        hand = self.valid["handoff"]
+        for name, args, off, end in f.calls:
+            if name not in hand or not args:
+                continue
+            if name not in THREAD_START and name not in WORK_START and not any(
+                    norm(a).lstrip("&") in self.prog.funcs for a in args):
+                continue        # no callback given
+            before = src.clean[max(f.body_start, off - 200):off].rstrip()
+            if not before or before[-1] not in ";{}":
+                continue        # its result is tested: a failure branch may put
+            objs = [obj_of(a) for a in args if re.match(r"^&?[A-Za-z_]\w*(\s*(->|\.)\s*\w+)?$", norm(a))
+                    and norm(a).lstrip("&") not in self.prog.funcs]
+            for obj in objs:
+                if self.pointee(f, obj) not in self.prog.structs:
+                    continue
+                put = None
+                for n2, a2, o2, _e2 in f.calls:
+                    if o2 > end:
+                        p = self.put_arg(n2, a2)
+                        if p is not None and self.same_obj(f, p, obj):
+                            put = o2
+                            break
+                if put is None:
+                    continue
+                gets = [o for n3, a3, o, _e in f.calls if n3 != "kref_init"
+                        and n3 not in self.prog.init_w and o < put
+                        and self.get_arg(n3, a3) is not None and self.same_obj(f, self.get_arg(n3, a3), obj)]
+                if gets:
+                    continue
+                if not [o for o in self.acquisitions(f, obj) if o < off]:
+                    continue        # a pointer it was given: whose the put is is not known here
+                between = src.clean[end:put]
+                if re.search(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
+                             r"wait_for_completion|del_timer_sync|timer_delete_sync|"
+                             r"cancel_delayed_work_sync|flush_workqueue)\s*\(|\b(return|goto)\b", between):
+                    continue
+                ph = self.pos_of(src, off)
+                self.add(src.path, ph, 1,
+                         "'%s' is handed to %s() for a callback with no reference taken for "
+                         "it, and the function puts its own at line %d: the callback may run "
+                         "after the last put: take a reference for the callback (or give it "
+                         "this one and drop the put)" % (obj, name, line_of(src.starts, put)),
+                         [(src.path, self.pos_of(src, put), "the function's reference to '%s' is "
+                           "put here" % obj)])
+                break
+
+    def rule1_pending_test(self, f):
+        """The reference for a timer or work item is taken on a separate
+        "not pending" test made before the arming call: the callback can
+        run and put in between, and the arming then has no reference."""
+        src = f.src
+        for m in re.finditer(r"\bif\s*\(\s*!\s*([A-Za-z_]\w*_pending)\s*\(", f.body):
+            i = f.body_start + m.end() - 1
+            close = match_close(src.clean, i)
+            arg = squeeze(src.clean[i + 1:close - 1])
+            if not re.match(r"\s*\)", src.clean[close:close + 8]):
+                continue        # only the test itself, nothing else in the condition
+            cond_end = src.clean.find(")", close) + 1
+            b0, b1 = self.branch_after(src, cond_end)
+            obj = obj_of(arg)
+            gets = [(o, n) for n, a, o, _e in calls_in(src.clean[b0:b1], b0)
+                    if n not in ("kref_init",) and self.get_arg(n, a) is not None
+                    and self.same_obj(f, self.get_arg(n, a), obj)]
+            if not gets:
+                continue
+            for name, args, off, _e in f.calls:
+                if off < b1 or name not in ARMING:
+                    continue
+                if not any(squeeze(a) == arg for a in args):
+                    continue
+                self.add(src.path, self.pos_of(src, off), 1,
+                         "the reference for %s() is taken at line %d on a separate %s() test: "
+                         "the callback can run and put between the test and the arming, "
+                         "which then has no reference: take the reference on %s()'s own "
+                         "result (it says whether it armed an idle one)"
+                         % (name, line_of(src.starts, gets[0][0]), m.group(1), name),
+                         [(src.path, self.pos_of(src, f.body_start + m.start()),
+                           "%s() tested here" % m.group(1)),
+                          (src.path, self.pos_of(src, gets[0][0]),
+                           "reference taken here, on that test")])
+                break
