@@ -3,7 +3,7 @@
  * Reconstruction (own code) of a real bug: torvalds/linux commit
  * 40b9d1ab63f5c4f3cb69450044d07b45e5af72e1 "ipvlan: hold lower dev to avoid
  * possible use-after-free", drivers/net/ipvlan/ipvlan_main.c,
- * ipvlan_link_new(), ipvlan_init() and ipvlan_uninit().  The lower device,
+ * ipvlan_link_new() and ipvlan_init().  The lower device,
  * found without a reference under RTNL, is kept for the life of the ipvlan
  * device in ipvlan->phy_dev with no reference on it, so it can be
  * unregistered and freed under the ipvlan device.

@@ -3,7 +3,8 @@
  * Fixed twin of r1_ipvlan_phy_dev.c (own code): torvalds/linux commit
  * 40b9d1ab63f5c4f3cb69450044d07b45e5af72e1, drivers/net/ipvlan/ipvlan_main.c.
  * ipvlan_init() takes a reference on the lower device kept in
- * ipvlan->phy_dev (netdev_hold with a tracker) and ipvlan_uninit() drops it.
+ * ipvlan->phy_dev (netdev_hold with a tracker), and a new priv_destructor,
+ * ipvlan_link_destruct(), drops it.
  */
 #include <linux/kref.h>
 #include <linux/slab.h>
@@ -54,6 +55,13 @@ void ipvlan_uninit(struct net_device *dev)
 	struct ipvl_dev *ipvlan = dev->priv;
 
 	ipvlan_port_destroy(ipvlan->phy_dev);
+}
+
+/* dev->priv_destructor */
+void ipvlan_link_destruct(struct net_device *dev)
+{
+	struct ipvl_dev *ipvlan = dev->priv;
+
 	netdev_put(ipvlan->phy_dev);
 }
 
