@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reconstruction (own code) of a real bug: torvalds/linux commit
+ * 160ff18a07f3a505d452dcced8e45ecdd0a85506 "af-packet: Hold reference to
+ * bound network devices.", net/packet/af_packet.c, packet_bind() and
+ * packet_do_bind().  The device found by dev_get_by_index() is stored in
+ * the socket's long-lived protocol hook (po->prot_hook.dev), but the bind
+ * puts its reference on return: the hook keeps a pointer it owns no
+ * reference on.
+ */
+#include <linux/kref.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include "kernel_shim.h"
+
+struct net_device { struct kref kref; int ifindex; };
+struct packet_type { unsigned short type; struct net_device *dev; };
+struct packet_sock { spinlock_t bind_lock; struct packet_type prot_hook; int ifindex; unsigned short num; int running; };
+
+struct net_device *dev_get_by_index(int ifindex);	/* returns a held device */
+void dev_add_pack(struct packet_type *pt);
+void dev_remove_pack(struct packet_type *pt);
+
+static void netdev_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct net_device, kref));
+}
+
+void dev_put(struct net_device *dev)
+{
+	if (dev)
+		kref_put(&dev->kref, netdev_release);
+}
+
+static int packet_do_bind(struct packet_sock *po, struct net_device *dev, unsigned short protocol)
+{
+	spin_lock(&po->bind_lock);
+	if (po->running) {
+		po->running = 0;
+		dev_remove_pack(&po->prot_hook);
+	}
+	po->num = protocol;
+	po->prot_hook.type = protocol;
+	po->prot_hook.dev = dev;	/* expect: rule 1 */
+	po->ifindex = dev ? dev->ifindex : 0;
+	if (protocol) {
+		dev_add_pack(&po->prot_hook);
+		po->running = 1;
+	}
+	spin_unlock(&po->bind_lock);
+	return 0;
+}
+
+int packet_bind(struct packet_sock *po, int ifindex, unsigned short protocol)
+{
+	struct net_device *dev = NULL;
+	int err;
+
+	if (ifindex) {
+		dev = dev_get_by_index(ifindex);
+		if (!dev)
+			return -ENODEV;
+	}
+	err = packet_do_bind(po, dev, protocol ? protocol : po->num);
+	if (dev)
+		dev_put(dev);
+	return err;
+}
+
+void packet_release(struct packet_sock *po)
+{
+	spin_lock(&po->bind_lock);
+	if (po->running) {
+		po->running = 0;
+		dev_remove_pack(&po->prot_hook);
+	}
+	spin_unlock(&po->bind_lock);
+}
