@@ -7,7 +7,22 @@ import bisect
 import re
 
 from .names import FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, THREAD_START, WORK_START
-from .source import calls_in, key, match_close, norm, obj_of, squeeze
+from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
+
+
+# The kernel's lookups documented to return their result with a reference
+# the caller must drop (of_node_put, put_device, ...), when the program
+# does not define them itself.
+REF_LOOKUP_RE = re.compile(
+    r"^(of_find_\w+|of_parse_phandle\w*|of_get_(child|next|parent|compatible_child|"
+    r"cpu_node|node)\w*|of_graph_get_\w+|of_node_get|get_device|bus_find_device\w*|"
+    r"class_find_device\w*|device_find_child\w*|driver_find_device\w*|"
+    r"fwnode_get_\w*(node|parent|child)\w*|pci_get_\w+|usb_get_dev|usb_get_intf|"
+    r"dev_get_by_\w+|in_dev_get|in6_dev_get)$")
+# The puts of those lookups' results.
+REF_LOOKUP_PUTS = {"of_node_put", "put_device", "fwnode_handle_put", "pci_dev_put",
+                   "usb_put_dev", "usb_put_intf", "dev_put", "in_dev_put", "in6_dev_put",
+                   "platform_device_put"}
 
 
 class Rule2:
@@ -212,6 +227,8 @@ class Rule2:
                      "call kref_put(%s, %s) instead" % (rel, arg.strip(), rel),
                      self.release_step(rel, None))
         self.rule2_leaks()
+        self.rule2_discarded()
+        self.rule2_use_after_put()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -244,14 +261,16 @@ class Rule2:
             # The normal path puts it (through an alias too), or keeps it
             # and returns success where this path returns an error.
             kept = False
-            if key(path, pa) not in normal and \
+            acq = self.text(path, pa)
+            known = self.ref_lookup(acq)
+            if key(path, pa) not in normal and not known and \
                     not self.puts_in(f, f.body[rel(b_off):], obj):
                 if not self.error_exit_keeps(f, path, pa, pb, obj):
                     continue
                 kept = True
-            if self.puts_in(f, f.body[rel(c_off):rel(b_off)], obj):
+            if self.puts_in(f, f.body[rel(c_off):rel(b_off)], obj) or \
+                    self.puts_embedded(f, f.body[rel(c_off):rel(b_off)], obj):
                 continue
-            acq = self.text(path, pa)
             if (acq == "kref_init" or acq in p.init_w) and obj in f.params:
                 continue        # the caller's object: the caller undoes the init
             cond = squeeze(self.text(path, pc))
@@ -287,13 +306,209 @@ class Rule2:
             self.add(path, pb, 2,
                      "this error path leaks the reference to '%s' taken at line %d (%s); "
                      "%s: put it here too"
-                     % (obj, pa[0], acq, "the success path keeps it for later" if kept
+                     % (obj, pa[0], acq, "%s() returns it with a reference" % acq if known
+                        else "the success path keeps it for later" if kept
                         else "the normal path puts it"),
                      [(path, pa, "reference to '%s' taken here (%s)" % (obj, acq))])
 
+    def put_object(self, name, args):
+        """The object a call puts, or None if it is no put."""
+        p = self.prog
+        if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and args:
+            return obj_of(args[0])
+        i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+        if i is not None and i < len(args):
+            return norm(args[i])
+        return None
+
+    def gets_of(self, f, chunk, obj):
+        p = self.prog
+        gets = {"kref_get", "kref_get_unless_zero"}
+        for name, args, _o, _e in calls_in(chunk):
+            if name in gets and args and self.same_obj(f, obj_of(args[0]), obj):
+                return True
+            i = p.get_w.get(name, p.get_w1.get(name, p.try_w.get(name)))
+            if i is not None and i < len(args) and self.same_obj(f, args[i], obj):
+                return True
+        return False
+
+    def rule2_use_after_put(self):
+        """A put the function had no reference of its own beside: the
+        count may have reached zero there, so any use of the object after
+        it (a dereference, passing it on) may touch freed memory."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, e in f.calls:
+                    obj = self.put_object(name, args)
+                    if not obj or not re.match(r"^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)?$", obj):
+                        continue
+                    before = squeeze(src.clean[max(f.body_start - 1, o - 12):o])
+                    if not re.search(r"([;{}]|\)|\belse)$", before) or \
+                            not squeeze(src.clean[e:e + 3]).startswith(";"):
+                        continue        # its result is used: the caller knows whether it freed
+                    if self.gets_of(f, src.clean[f.body_start:o], obj):
+                        continue        # its own reference dropped; the one it came with remains
+                    if self.published_here(f, src.clean[f.body_start:o], obj):
+                        continue        # made and published here: its readers hold references
+                    use = self.first_use_after(f, src, src.clean.find(";", e) + 1, obj)
+                    if use is None:
+                        continue
+                    line = line_of(src.starts, use)
+                    pline = line_of(src.starts, o)
+                    self.add(path, (line, use - src.starts[line - 1]), 2,
+                             "'%s' is used after the put at line %d, which may have dropped "
+                             "the last reference (this function took none of its own): "
+                             "use it before the put, or put it last" % (obj, pline),
+                             [(path, (pline, o - src.starts[pline - 1]),
+                               "reference to '%s' dropped here (%s)" % (obj, name))])
+
+    def published_here(self, f, chunk, obj):
+        """Whether chunk initialises obj's count and then publishes it (a
+        store to a global, a handoff): whoever found it there took a
+        reference of their own (rule 1), which the put leaves."""
+        i = [o for name, args, o, _e in calls_in(chunk)
+             if (name == "kref_init" or name in self.prog.init_w) and args
+             and self.same_obj(f, obj_of(args[0]), obj)]
+        if not i:
+            return False
+        rest = chunk[min(i):]
+        if self.hands_off(f, rest, obj):
+            return True
+        return any(m.group(1) in self.prog.globals for m in re.finditer(
+            r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*%s\s*;" % re.escape(obj), rest))
+
+    def first_use_after(self, f, src, start, obj):
+        """Offset of the first use of obj in the rest of the block that
+        starts at offset start, up to a reassignment or a jump out."""
+        text = src.clean
+        depth, i = 0, start
+        while i > f.body_start:         # the enclosing block's end
+            i -= 1
+            if text[i] == "}":
+                depth += 1
+            elif text[i] == "{":
+                if depth == 0:
+                    break
+                depth -= 1
+        end = min(match_close(text, i, "{", "}") - 1, f.end)
+        rest = text[start:end]
+        base = re.split(r"->|\.", obj)[0]
+        stop = re.search(r"(?<![\w.>])(%s|%s)\s*=(?!=)" % (re.escape(obj), re.escape(base)), rest)
+        if stop:
+            rest = rest[:stop.start()]
+        d = 0
+        for m in re.finditer(r"[{}]|\b(return|goto|break|continue)\b[^;]*;", rest):
+            if m.group(0) == "{":
+                d += 1
+            elif m.group(0) == "}":
+                d -= 1
+            elif d == 0 and re.search(r"(^|[;{}])$", squeeze(rest[max(0, m.start() - 12):m.start()])):
+                rest = rest[:m.end()]   # a jump of its own, not one branch's
+                break
+        m = re.search(r"(?<![\w.>])%s\s*(->|\.)|(?<![\w.>])%s(?!\s*(->|\.|\w|\[))"
+                      % (re.escape(obj), re.escape(obj)) if obj == base else
+                      r"(?<![\w.>])%s(?!\s*=[^=])" % r"\s*(?:->|\.)\s*".join(map(re.escape, re.split(r"->|\.", obj))),
+                      rest)
+        hits = []
+        if m:
+            hits.append(start + m.start())
+        for name, args, co, _ce in calls_in(rest, start):
+            if obj == base:
+                continue
+            callee = self.prog.funcs.get(name, [None])[0]
+            if callee is None:
+                continue
+            for k, a in enumerate(args[:len(callee.params)]):
+                if norm(a) == base and re.search(
+                        r"(?<![\w.>])%s\s*->\s*%s\b(?!\s*=[^=])" % (re.escape(callee.params[k]),
+                                                                  re.escape(obj[len(base):].lstrip("->."))),
+                        callee.body):
+                    hits.append(co)
+        hits = [h for h in hits if not self.benign_use(text, h, obj)]
+        return min(hits) if hits else None
+
+    def benign_use(self, text, off, obj):
+        """A use that does not touch the object: a comparison of the
+        pointer, a put or free of it (another check's business)."""
+        after = squeeze(text[off:off + len(obj) + 8])
+        if re.match(r"^%s(==|!=)" % re.escape(squeeze(obj)), after):
+            return True
+        before = squeeze(text[max(0, off - 30):off])
+        if re.search(r"(==|!=)$", before):
+            return True
+        m = re.search(r"([A-Za-z_]\w*)\($", before)
+        if m and (self.put_object(m.group(1), [obj]) is not None or m.group(1) in FREE_FNS or
+                  m.group(1) in self.prog.free_w or m.group(1) in REF_LOOKUP_PUTS):
+            return True
+        return False
+
+    DISCARD_BEFORE = re.compile(r"(\bif\(!?|\bwhile\(!?|[;{}]|&&!?|\|\|!?|\(void\))$")
+    DISCARD_AFTER = re.compile(r"^(\)|;|&&|\|\|)")
+
+    def rule2_discarded(self):
+        """A call that returns a new reference, its result only tested or
+        thrown away: nothing is left to put it with, so it leaks."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure:
+                    continue
+                for name, _args, o, e in f.calls:
+                    if not (self.ref_lookup(name) or
+                            (name in p.getter and not p.foreign(name, path))):
+                        continue
+                    before = squeeze(src.clean[max(f.body_start, o - 40):o])
+                    after = squeeze(src.clean[e:e + 10])
+                    if not (self.DISCARD_BEFORE.search(before) and self.DISCARD_AFTER.match(after)):
+                        continue
+                    line = line_of(src.starts, o)
+                    pos = (line, o - src.starts[line - 1])
+                    self.add(path, pos, 2,
+                             "%s() returns its object with a reference, but the result is only "
+                             "tested, never kept: the reference leaks; keep the pointer and put "
+                             "it once tested" % name,
+                             [(path, pos, "reference taken here (%s)" % name)])
+
+    def puts_embedded(self, f, chunk, obj):
+        """Whether chunk puts obj through an object it embeds:
+        put_device(&pdev->dev) drops the reference to pdev."""
+        p = self.prog
+        for name, args, _o, _e in calls_in(chunk):
+            i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+            if i is None and name in REF_LOOKUP_PUTS:
+                i = 0
+            if i is not None and i < len(args) and norm(args[i]).startswith("&") and \
+                    self.loose_same(f, obj_of(args[i]), obj):
+                return True
+        return False
+
+    def ref_lookup(self, name):
+        """Whether name is one of the kernel's lookups that return a
+        reference, in a program that counts what it returns: its declared
+        result embeds a struct kref, or the program drops such references
+        (of_node_put, put_device...) somewhere."""
+        p = self.prog
+        if name in p.funcs or not REF_LOOKUP_RE.match(name):
+            return False
+        if p.struct_of_type(p.protos.get(name)) in p.structs:
+            return True
+        if not hasattr(self, "_lookup_puts"):
+            self._lookup_puts = any(n in REF_LOOKUP_PUTS for f in p.all_funcs
+                                    for n, _a, _o, _e in f.calls) or \
+                any(n in p.funcs for n in REF_LOOKUP_PUTS)
+        return self._lookup_puts
+
     @staticmethod
     def tests(cond, names):
-        """Whether the condition tests one of names for NULL or an error."""
+        """Whether the condition tests one of names for NULL or an error.
+        In a disjunction every term must: in if (!p || !p->ready) the
+        second term is taken with p valid, its reference held."""
+        parts = Rule2.disjuncts(cond)
+        if len(parts) > 1:
+            return all(Rule2.tests(c, names) for c in parts)
         for n in names:
             if re.search(r"(^|[^\w>.])!%s($|[^\w\-.(\[])" % re.escape(n), cond) or \
                     re.search(r"\b%s(==|!=)NULL|NULL(==|!=)%s\b" % (re.escape(n), re.escape(n)), cond) or \
@@ -301,6 +516,23 @@ class Rule2:
                     cond == n:
                 return True
         return False
+
+    @staticmethod
+    def disjuncts(cond):
+        """The top-level terms of a || condition (squeezed text)."""
+        parts, depth, last, i = [], 0, 0, 0
+        while i < len(cond):
+            c = cond[i]
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            elif depth == 0 and cond.startswith("||", i):
+                parts.append(cond[last:i])
+                last = i + 2
+                i += 1
+            i += 1
+        return parts + [cond[last:]]
 
     def inside_test(self, f, path, pa, pb, names):
         """Whether the exit at pb lies in a branch, or in the else, of an
