@@ -229,6 +229,8 @@ class Rule2:
         self.rule2_leaks()
         self.rule2_discarded()
         self.rule2_use_after_put()
+        self.rule2_borrowed_by_callback()
+        self.rule2_unowned_member()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -364,6 +366,123 @@ class Rule2:
                              "use it before the put, or put it last" % (obj, pline),
                              [(path, (pline, o - src.starts[pline - 1]),
                                "reference to '%s' dropped here (%s)" % (obj, name))])
+
+    STORE = r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*%s\s*=\s*([^;=][^;]*);"
+
+    def member_stores(self, s, member):
+        """(function, value, offset) of each store of a pointer to member
+        of struct s, in the program's functions."""
+        out = []
+        for g in self.prog.all_funcs:
+            if g.src.path not in self.prog.sources:
+                continue
+            for m in re.finditer(self.STORE % re.escape(member), g.body):
+                if self.decl_struct(g, m.group(1)) == s:
+                    out.append((g, norm(m.group(2)), g.body_start + m.start()))
+        return out
+
+    def rule2_unowned_member(self):
+        """A put of a pointer held in a member that holds no reference: the
+        function that stores it takes a reference for the other pointers it
+        keeps but stores this one as it was given, so whoever puts the
+        member drops a reference it never owned."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    if obj is None and args and norm(args[0]).startswith("&") and self.puts_through(name):
+                        obj = norm(norm(args[0])[1:])
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
+                    if not m:
+                        continue
+                    st = self.decl_struct(f, m.group(1))
+                    if st is None:
+                        continue
+                    store = self.borrowed_store(st, m.group(2))
+                    if store is None:
+                        continue
+                    g, v, so = store
+                    line, sline = line_of(src.starts, o), line_of(g.src.starts, so)
+                    self.add(path, (line, o - src.starts[line - 1]), 2,
+                             "put of '%s', a reference it does not own: %s() stores '%s' there "
+                             "without a get (it gets the other pointers it keeps); put the member "
+                             "that holds a reference, or take one when storing" % (obj, g.name, v),
+                             [(g.src.path, (sline, so - g.src.starts[sline - 1]),
+                               "stored here without a reference")])
+
+    def borrowed_store(self, st, member):
+        """The store that makes member of st a borrowed pointer: every
+        store of it keeps a value its function took no reference on,
+        while that function gets another pointer it stores."""
+        stores = [x for x in self.member_stores(st, member) if x[1] not in ("NULL", "0")]
+        if not stores:
+            return None
+        for g, v, so in stores:
+            if not re.match(r"^[A-Za-z_]\w*$", v) or v not in g.params:
+                return None     # made or found here: maybe its own reference
+            if self.gets_of(g, g.body, v):
+                return None
+            others = [x.group(1) for x in re.finditer(r"(?<![\w.>])[A-Za-z_]\w*\s*(?:->|\.)\s*\w+\s*=\s*([A-Za-z_]\w*)\s*;", g.body)]
+            if not any(w != v and self.gets_of(g, g.body, w) for w in others):
+                return None
+        return stores[0]
+
+    def puts_through(self, name):
+        """Whether the program's function name puts *p of its first
+        parameter p (a clear-and-put helper given &holder->member)."""
+        fn = self.prog.funcs.get(name, [None])[0]
+        return fn is not None and bool(fn.params) and self.puts_in(fn, fn.body, "*" + fn.params[0])
+
+    def puts_param(self, name):
+        """Whether the program's function name puts its first parameter."""
+        p = self.prog
+        if p.put_w.get(name) == 0 or p.put_any.get(name) == 0:
+            return True
+        fn = p.funcs.get(name, [None])[0]
+        return fn is not None and bool(fn.params) and fn.name not in p.releases and \
+            self.puts_in(fn, fn.body, fn.params[0])
+
+    def rule2_borrowed_by_callback(self):
+        """A callback registered with its data and a destroy notify that
+        puts that data: the reference belongs to the registration and is
+        dropped by the notify when it ends, so the callback only borrows
+        it.  A put in the callback is one put too many."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for g in src.funcs:
+                for _name, args, o, _e in g.calls:
+                    names = [norm(a).lstrip("&") for a in args]
+                    for j, cb in enumerate(names):
+                        fn = p.funcs.get(cb, [None])[0]
+                        if fn is None or not fn.params or fn.src.path not in p.sources:
+                            continue
+                        d = next((n for n in names[j + 2:] if n in p.funcs and self.puts_param(n)), None)
+                        if d is None or d == cb:
+                            continue
+                        self.callback_puts(fn, fn.params[-1], d, path, src, o)
+
+    def callback_puts(self, fn, data, destroy, rpath, rsrc, roff):
+        src = fn.src
+        for name, args, o, _e in fn.calls:
+            if not args or name == "kref_get":
+                continue
+            obj = self.put_object(name, args)
+            if obj is None and self.puts_param(name):
+                obj = norm(args[0])
+            if obj is None or not self.loose_same(fn, obj, data):
+                continue
+            line = line_of(src.starts, o)
+            rline = line_of(rsrc.starts, roff)
+            self.add(src.path, (line, o - src.starts[line - 1]), 2,
+                     "%s() puts the reference to its data '%s', which it only borrows: the "
+                     "registration owns it and its destroy notify %s() puts it; do not put it "
+                     "here (take a reference of your own for what you keep)"
+                     % (fn.name, obj, destroy),
+                     [(rsrc.path, (rline, roff - rsrc.starts[rline - 1]),
+                       "registered here with %s() as the destroy notify of its data" % destroy)])
 
     def published_here(self, f, chunk, obj):
         """Whether chunk initialises obj's count and then publishes it (a
