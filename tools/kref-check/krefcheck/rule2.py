@@ -231,6 +231,7 @@ class Rule2:
         self.rule2_use_after_put()
         self.rule2_borrowed_by_callback()
         self.rule2_unowned_member()
+        self.rule2_racing_member_puts()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -366,6 +367,72 @@ class Rule2:
                              "use it before the put, or put it last" % (obj, pline),
                              [(path, (pline, o - src.starts[pline - 1]),
                                "reference to '%s' dropped here (%s)" % (obj, name))])
+
+    ASYNC_PARAM = re.compile(r"\bstruct\s+(work_struct|delayed_work|timer_list|kthread_work|"
+                             r"rcu_head|tasklet_struct)\s*\*")
+    SYNC_FNS = re.compile(r"^(cancel_\w*_sync|flush_\w*work\w*|kthread_stop|del_timer_sync|"
+                          r"timer_delete_sync|timer_shutdown_sync|tasklet_kill|synchronize_\w+|"
+                          r"pthread_join|thrd_join)$")
+
+    def member_puts(self):
+        """(struct, member) -> [(function, offset of the put)] for each put
+        of a pointer read from that member: put(x->m), or p = x->m; put(p)."""
+        p = self.prog
+        out = {}
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    if not obj:
+                        continue
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
+                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
+                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                      % re.escape(obj), f.body)
+                    if not m:
+                        continue
+                    st = self.decl_struct(f, m.group(1))
+                    if st:
+                        out.setdefault((st, m.group(2)), []).append((f, o))
+        return out
+
+    def rule2_racing_member_puts(self):
+        """A work item (or timer, or thread) and another function each put
+        the reference a member holds, reading it with a plain load and
+        clearing it after: nothing makes the two exclusive (no common lock,
+        no xchg that takes the pointer out, no cancel or flush that waits
+        for the work), so both can read the same pointer and put it twice."""
+        p = self.prog
+        for (st, member), puts in sorted(self.member_puts().items(), key=lambda x: x[0]):
+            funcs = {f for f, _o in puts}
+            if len(funcs) < 2:
+                continue
+            for f, o in puts:
+                if not (any(self.ASYNC_PARAM.search(t) for t in f.ptypes) or f.name in p.thread_fns):
+                    continue
+                if self.locked_at(f, o):
+                    continue
+                others = [(g, go) for g, go in puts if g is not f and not self.locked_at(g, go)
+                          and not any(self.SYNC_FNS.match(n) for n, _a, co, _ce in g.calls if co < go)]
+                if not others:
+                    continue
+                g, go = others[0]
+                src = f.src
+                line, gline = line_of(src.starts, o), line_of(g.src.starts, go)
+                self.add(src.path, (line, o - src.starts[line - 1]), 2,
+                         "%s() puts the reference held in ->%s, and %s() may put the same one at "
+                         "the same time: take the pointer out of the member and clear it in one "
+                         "step (xchg) or under a lock both take, before the put"
+                         % (f.name, member, g.name),
+                         [(g.src.path, (gline, go - g.src.starts[gline - 1]),
+                           "the other put of ->%s (%s)" % (member, st))])
+
+    def locked_at(self, f, off):
+        src = f.src
+        line = line_of(src.starts, off)
+        return bool(self.held.get((src.path, line, off - src.starts[line - 1])))
 
     STORE = r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*%s\s*=\s*([^;=][^;]*);"
 
@@ -513,6 +580,11 @@ class Rule2:
                     break
                 depth -= 1
         end = min(match_close(text, i, "{", "}") - 1, f.end)
+        # The put was one branch of an if: its else is another path.
+        m = re.match(r"\s*else\b", text[start:end])
+        while m:
+            start = self.branch_after(src, start + m.end())[1]
+            m = re.match(r"\s*else\b", text[start:end])
         rest = text[start:end]
         base = re.split(r"->|\.", obj)[0]
         stop = re.search(r"(?<![\w.>])(%s|%s)\s*=(?!=)" % (re.escape(obj), re.escape(base)), rest)
