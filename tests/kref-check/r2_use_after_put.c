@@ -42,6 +42,6 @@ static int request_account(struct request *req)
 /* Called with the reference the request took on its connection. */
 int request_complete(struct request *req)
 {
-	connection_put(req->conn);
-	return request_account(req);	/* expect: rule 2 */
+	connection_put(req->conn);	/* expect: rule 2 */
+	return request_account(req);
 }

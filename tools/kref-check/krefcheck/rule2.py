@@ -232,6 +232,7 @@ class Rule2:
         self.rule2_borrowed_by_callback()
         self.rule2_unowned_member()
         self.rule2_racing_member_puts()
+        self.rule2_member_repointed()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -356,11 +357,21 @@ class Rule2:
                         continue        # its own reference dropped; the one it came with remains
                     if self.published_here(f, src.clean[f.body_start:o], obj):
                         continue        # made and published here: its readers hold references
-                    use = self.first_use_after(f, src, src.clean.find(";", e) + 1, obj)
+                    use, callee = self.first_use_after(f, src, src.clean.find(";", e) + 1, obj)
                     if use is None:
                         continue
                     line = line_of(src.starts, use)
                     pline = line_of(src.starts, o)
+                    if callee:
+                        # The use is out of sight, in the callee: the put
+                        # is what the reader can move.
+                        self.add(path, (pline, o - src.starts[pline - 1]), 2,
+                                 "this put of '%s' comes before %s() (line %d) reads it, and may "
+                                 "have dropped the last reference (this function took none of "
+                                 "its own): put it after that call" % (obj, callee, line),
+                                 [(path, (line, use - src.starts[line - 1]),
+                                   "%s() reads '%s' here, after the put" % (callee, obj))])
+                        continue
                     self.add(path, (line, use - src.starts[line - 1]), 2,
                              "'%s' is used after the put at line %d, which may have dropped "
                              "the last reference (this function took none of its own): "
@@ -428,6 +439,85 @@ class Rule2:
                          % (f.name, member, g.name),
                          [(g.src.path, (gline, go - g.src.starts[gline - 1]),
                            "the other put of ->%s (%s)" % (member, st))])
+
+    def member_gets(self, st, member):
+        """Functions that take a reference through holder->member of a
+        holder of struct st, with the offset of the get."""
+        out = []
+        p = self.prog
+        for g in p.all_funcs:
+            if g.src.path not in p.sources:
+                continue
+            for name, args, o, _e in g.calls:
+                if not args:
+                    continue
+                if name in ("kref_get", "kref_get_unless_zero"):
+                    obj = obj_of(args[0])
+                else:
+                    i = p.get_w.get(name, p.get_w1.get(name, p.try_w.get(name)))
+                    if i is None or i >= len(args):
+                        continue
+                    obj = norm(args[i])
+                m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)%s$" % re.escape(member), obj)
+                if m and self.decl_struct(g, m.group(1)) == st:
+                    out.append((g, o))
+        return out
+
+    def may_repoint(self, name, k, member):
+        """Whether a call of name, given the holder as argument k, may
+        store another pointer in holder->member: a function the program
+        does not define may; one it defines, if it assigns that member."""
+        p = self.prog
+        if name in p.put_w or name in p.put_w1 or name in p.get_w or name in p.get_w1 or \
+                name in FREE_FNS or name.startswith("kref_") or name in p.accessors:
+            return False
+        fn = p.funcs.get(name, [None])[0]
+        if fn is None:
+            return name in p.protos
+        if k >= len(fn.params):
+            return False
+        return bool(re.search(r"(?<![\w.>])%s\s*->\s*%s\s*=(?!=)"
+                              % (re.escape(fn.params[k]), re.escape(member)), fn.body))
+
+    def rule2_member_repointed(self):
+        """A reference taken through holder->member in one function and
+        put through holder->member in another, after the holder went to
+        code that may point the member at another object: the put may drop
+        a reference on an object nobody got, and leak the one that was."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
+                    if not m or self.gets_of(f, f.body, obj):
+                        continue
+                    base, member = m.group(1), m.group(2)
+                    st = self.decl_struct(f, base)
+                    gets = [(g, go) for g, go in self.member_gets(st, member) if g is not f] if st else []
+                    if not gets:
+                        continue
+                    chunk = src.clean[f.body_start:o]
+                    if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(base), chunk):
+                        continue
+                    via = [(c, co) for c, cargs, co, _ce in calls_in(chunk, f.body_start)
+                           for k, a in enumerate(cargs)
+                           if norm(a) == base and self.may_repoint(c, k, member)]
+                    if not via:
+                        continue
+                    c, co = via[0]
+                    g, go = gets[0]
+                    line, cline = line_of(src.starts, o), line_of(src.starts, co)
+                    gline = line_of(g.src.starts, go)
+                    self.add(path, (line, o - src.starts[line - 1]), 2,
+                             "put of '%s' through the member, after %s() (line %d) was given '%s' "
+                             "and may have pointed it at another object: the reference was "
+                             "taken in %s() on the object it held then; keep that pointer when "
+                             "the reference is taken and put it" % (obj, c, cline, base, g.name),
+                             [(g.src.path, (gline, go - g.src.starts[gline - 1]),
+                               "reference taken here through '%s'" % obj)])
 
     def locked_at(self, f, off):
         src = f.src
@@ -605,7 +695,7 @@ class Rule2:
                       rest)
         hits = []
         if m:
-            hits.append(start + m.start())
+            hits.append((start + m.start(), None))
         for name, args, co, _ce in calls_in(rest, start):
             if obj == base:
                 continue
@@ -617,9 +707,9 @@ class Rule2:
                         r"(?<![\w.>])%s\s*->\s*%s\b(?!\s*=[^=])" % (re.escape(callee.params[k]),
                                                                   re.escape(obj[len(base):].lstrip("->."))),
                         callee.body):
-                    hits.append(co)
-        hits = [h for h in hits if not self.benign_use(text, h, obj)]
-        return min(hits) if hits else None
+                    hits.append((co, name))
+        hits = [h for h in hits if not self.benign_use(text, h[0], obj)]
+        return min(hits) if hits else (None, None)
 
     def benign_use(self, text, off, obj):
         """A use that does not touch the object: a comparison of the
