@@ -6,7 +6,8 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, THREAD_START, WORK_START
+from .names import (FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
+                    WORK_START)
 from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
 
 
@@ -19,6 +20,7 @@ REF_LOOKUP_RE = re.compile(
     r"class_find_device\w*|device_find_child\w*|driver_find_device\w*|"
     r"fwnode_get_\w*(node|parent|child)\w*|pci_get_\w+|usb_get_dev|usb_get_intf|"
     r"dev_get_by_\w+|in_dev_get|in6_dev_get)$")
+READ_WRAPPERS_ALL = READ_WRAPPERS | {"INIT_LIST_HEAD", "printf", "printk", "pr_debug", "pr_info"}
 # The puts of those lookups' results.
 REF_LOOKUP_PUTS = {"of_node_put", "put_device", "fwnode_handle_put", "pci_dev_put",
                    "usb_put_dev", "usb_put_intf", "dev_put", "in_dev_put", "in6_dev_put",
@@ -233,6 +235,7 @@ class Rule2:
         self.rule2_unowned_member()
         self.rule2_racing_member_puts()
         self.rule2_member_repointed()
+        self.rule2_extra_get()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -518,6 +521,69 @@ class Rule2:
                              "the reference is taken and put it" % (obj, c, cline, base, g.name),
                              [(g.src.path, (gline, go - g.src.starts[gline - 1]),
                                "reference taken here through '%s'" % obj)])
+
+    def ctor_refs(self, name):
+        """How many references a constructor returns its object with: its
+        kref_init and the gets it adds to the object it returns."""
+        fn = self.prog.funcs.get(name, [None])[0]
+        if fn is None:
+            return 0
+        rets = {norm(m.group(1)) for m in re.finditer(r"\breturn\s+([^;]+);", fn.body)}
+        n = 0
+        for c, args, _o, _e in fn.calls:
+            if c in ("kref_init", "kref_get") and args and obj_of(args[0]) in rets:
+                n += 1
+        return n
+
+    def rule2_extra_get(self):
+        """A get on an object the function made itself, when the
+        constructor's references already cover everything the function
+        gives it to: counting the references held (the constructor's and
+        the gets) against every place that may take one (puts, handoffs,
+        stores, returns, any call given the pointer), one is left over
+        that nothing will ever put."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.ctor or f.name in p.getter:
+                    continue
+                for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\(", f.body):
+                    obj, ctor = m.group(1), m.group(2)
+                    if ctor not in p.ctor:
+                        continue
+                    held = self.ctor_refs(ctor)
+                    start = f.body_start + m.end()
+                    rest = src.clean[start:f.end]
+                    if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(obj), rest):
+                        continue
+                    gets, given = [], 0
+                    for c, args, co, _ce in calls_in(rest, start):
+                        whole = [a for a in args if norm(a) == obj or
+                                 re.match(r"^&%s(->|\.)" % re.escape(obj), norm(a))]
+                        if not whole:
+                            continue
+                        if c in ("kref_get", "kref_get_unless_zero") or c in p.get_w or c in p.try_w:
+                            gets.append((c, co))
+                        elif c.startswith("kref_") and c not in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+                            continue
+                        elif c not in p.accessors and c not in READ_WRAPPERS_ALL:
+                            given += 1
+                    given += len(re.findall(r"(?<![\w.>])[A-Za-z_][\w.>\[\]-]*\s*=\s*%s\s*;"
+                                            % re.escape(obj), rest))
+                    given += len(re.findall(r"\breturn\s+%s\s*;" % re.escape(obj), rest))
+                    if not gets or held < 1 or held + len(gets) <= given:
+                        continue
+                    c, co = gets[-1]
+                    line = line_of(src.starts, co)
+                    cline = line_of(src.starts, f.body_start + m.start())
+                    self.add(path, (line, co - src.starts[line - 1]), 2,
+                             "extra reference to '%s': %s() already returns it with %d, and "
+                             "this function gives it to only %d place%s that may keep one; "
+                             "the reference taken here is never put: drop the get"
+                             % (obj, ctor, held, given, "" if given == 1 else "s"),
+                             [(path, (cline, f.body_start + m.start() - src.starts[cline - 1]),
+                               "made here by %s(), with %d reference%s"
+                               % (ctor, held, "" if held == 1 else "s"))])
 
     def locked_at(self, f, off):
         src = f.src
