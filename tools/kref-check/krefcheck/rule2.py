@@ -16,10 +16,12 @@ from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
 # does not define them itself.
 REF_LOOKUP_RE = re.compile(
     r"^(of_find_\w+|of_parse_phandle\w*|of_get_(child|next|parent|compatible_child|"
-    r"cpu_node|node)\w*|of_graph_get_\w+|of_node_get|get_device|bus_find_device\w*|"
+    r"cpu_node)\w*|of_graph_get_\w+|bus_find_device\w*|"
     r"class_find_device\w*|device_find_child\w*|driver_find_device\w*|"
-    r"fwnode_get_\w*(node|parent|child)\w*|pci_get_\w+|usb_get_dev|usb_get_intf|"
+    r"fwnode_get_\w*(node|parent|child)\w*|pci_get_\w+|"
     r"dev_get_by_\w+|in_dev_get|in6_dev_get)$")
+# (get_device, of_node_get, usb_get_dev return their argument: a get of
+# the caller's pointer, most often stored in a member that owns it.)
 READ_WRAPPERS_ALL = READ_WRAPPERS | {"INIT_LIST_HEAD", "printf", "printk", "pr_debug", "pr_info"}
 # The puts of those lookups' results.
 REF_LOOKUP_PUTS = {"of_node_put", "put_device", "fwnode_handle_put", "pci_dev_put",
@@ -269,7 +271,8 @@ class Rule2:
             # and returns success where this path returns an error.
             kept = False
             acq = self.text(path, pa)
-            known = self.ref_lookup(acq)
+            # Stored straight into a member, the reference is the holder's.
+            known = self.ref_lookup(acq) and re.match(r"^[A-Za-z_]\w*$", obj)
             if key(path, pa) not in normal and not known and \
                     not self.puts_in(f, f.body[rel(b_off):], obj):
                 if not self.error_exit_keeps(f, path, pa, pb, obj):
@@ -346,12 +349,21 @@ class Rule2:
         p = self.prog
         for path, src in sorted(p.sources.items()):
             for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+                if f.name in p.closure or f.name in p.releases or f.name in p.releases_early:
                     continue
                 for name, args, o, e in f.calls:
+                    if name in p.put_any and name not in p.put_w and name not in p.put_w1:
+                        continue        # a teardown helper: which reference it drops is its own business
                     obj = self.put_object(name, args)
                     if not obj or not re.match(r"^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)?$", obj):
                         continue
+                    rel = self.release_of(name, args)
+                    if rel in p.funcs and not p.frees(rel):
+                        continue        # its release frees nothing: the object outlives the count
+                    if self.acquired_here(f, src.clean[f.body_start:o], obj):
+                        continue        # the reference it dropped was its own
+                    if self.own_lock_across(f, src, o, obj):
+                        continue        # a lock inside the object held across the put
                     before = squeeze(src.clean[max(f.body_start - 1, o - 12):o])
                     if not re.search(r"([;{}]|\)|\belse)$", before) or \
                             not squeeze(src.clean[e:e + 3]).startswith(";"):
@@ -707,6 +719,48 @@ class Rule2:
                      [(rsrc.path, (rline, roff - rsrc.starts[rline - 1]),
                        "registered here with %s() as the destroy notify of its data" % destroy)])
 
+    def release_of(self, name, args):
+        """The release function a put call ends in, if the program says."""
+        if name.startswith("kref_put") and len(args) > 1:
+            return norm(args[1])
+        for fn in self.prog.funcs.get(name, [])[:1]:
+            for c, a, _o, _e in fn.calls:
+                if c.startswith("kref_put") and len(a) > 1:
+                    return norm(a[1])
+        return None
+
+    def acquired_here(self, f, chunk, obj):
+        """Whether chunk takes a reference to obj: a get, an init, or a
+        call that returns one (a getter, a constructor, a known lookup)."""
+        if self.gets_of(f, chunk, obj):
+            return True
+        if any((n == "kref_init" or n in self.prog.init_w) and a and self.same_obj(f, obj_of(a[0]), obj)
+               for n, a, _o, _e in calls_in(chunk)):
+            return True
+        for m in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % re.escape(obj), chunk):
+            c = m.group(1)
+            if c in self.prog.getter or c in self.prog.ctor or self.ref_lookup(c):
+                return True
+            # A lookup of the program's that gets what it finds (the
+            # pointer it returns is another variable than the one it got).
+            for fn in self.prog.funcs.get(c, [])[:1]:
+                if "*" in fn.ret and any(n in ("kref_get", "kref_get_unless_zero") or
+                                         n in self.prog.get_w or n in self.prog.try_w
+                                         for n, _a, _o, _e in fn.calls):
+                    return True
+        return False
+
+    def own_lock_across(self, f, src, off, obj):
+        """Whether a lock inside obj is held across the put at off (it is
+        released after it): were the put final, the release would free a
+        lock still held, so the code relies on another holder's reference
+        (a remove that waits under that lock)."""
+        from .names import UNLOCK_FNS
+        inside = re.compile(r"^&%s(->|\.)" % re.escape(obj))
+        # Taken here or by the lookup that found it: released after the put.
+        return any(n in UNLOCK_FNS and a and inside.match(norm(a[0]))
+                   for n, a, _o, _e in calls_in(src.clean[off:f.end]))
+
     def published_here(self, f, chunk, obj):
         """Whether chunk initialises obj's count and then publishes it (a
         store to a global, a handoff): whoever found it there took a
@@ -786,7 +840,7 @@ class Rule2:
         before = squeeze(text[max(0, off - 30):off])
         if re.search(r"(==|!=)$", before):
             return True
-        m = re.search(r"([A-Za-z_]\w*)\($", before)
+        m = re.search(r"([A-Za-z_]\w*)\(&?$", before)
         if m and (self.put_object(m.group(1), [obj]) is not None or m.group(1) in FREE_FNS or
                   m.group(1) in self.prog.free_w or m.group(1) in REF_LOOKUP_PUTS):
             return True
