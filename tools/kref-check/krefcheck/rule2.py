@@ -6,7 +6,7 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import (FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
+from .names import (ALLOC_FNS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
                     WORK_START)
 from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
 
@@ -171,6 +171,39 @@ class Rule2:
                    for m in re.finditer(r"\bgoto\s+%s\s*;" % re.escape(lab), ladder)]
         return bool(entries) and not any(self.shares(f, path, start, e, obj, pos) for e in entries)
 
+    def balanced_since_alloc(self, f, path, pos, obj):
+        """A free of an object this function allocated and never gave to
+        anyone, whose count it only raised and lowered again (a get taken
+        so that a put in a teardown helper is not the final one): the
+        reference it drops is the one it started with."""
+        p = self.prog
+        src = self.src(path)
+        off = src.offset(pos[0], pos[1])
+        chunk = src.clean[f.body_start:off]
+        allocs = [m.end() for m in re.finditer(
+            r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?(%s)\s*\(" % (
+                re.escape(obj), "|".join(map(re.escape, sorted(ALLOC_FNS | p.alloc_w)))), chunk)]
+        if not allocs:
+            return False
+        chunk = chunk[allocs[-1]:]
+        gets = puts = 0
+        for name, args, _o, _e in calls_in(chunk):
+            if not args:
+                continue
+            if name == "kref_init" or name in p.init_w:
+                return False
+            if self.gets_of(f, "%s(%s)" % (name, ", ".join(args)), obj):
+                gets += 1
+            elif self.put_object(name, args) is not None and \
+                    self.same_obj(f, obj_of(self.put_object(name, args)), obj):
+                puts += 1
+        if gets == 0 or gets != puts or self.hands_off(f, chunk, obj):
+            return False
+        if any(n in PUBLISH_FNS for n, _a, _o, _e in calls_in(chunk)):
+            return False
+        return not any(m.group(1) in p.globals for m in re.finditer(
+            r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*%s\s*;" % re.escape(obj), chunk))
+
     def rule2(self):
         p = self.prog
         fresh = {key(path, pos[0]) for _t, path, _fn, pos in self.rec.get("FRESH", [])}
@@ -202,6 +235,8 @@ class Rule2:
                 continue
             if name in FREE_FNS and self.unshared_since_init(f, path, pos, obj):
                 continue        # the only reference: this free is the final put
+            if name in FREE_FNS and self.balanced_since_alloc(f, path, pos, obj):
+                continue        # made here, its gets undone by as many puts
             rel = self.release_for(s)
             member = (p.structs.get(s) or ["ref"])[0]
             fix = "kref_put(&%s->%s, %s)" % (obj, member, rel) if rel else "kref_put()"
