@@ -6,8 +6,27 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, THREAD_START, WORK_START
-from .source import calls_in, key, match_close, norm, obj_of, squeeze
+from .names import (ALLOC_FNS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
+                    WORK_START)
+from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
+
+
+# The kernel's lookups documented to return their result with a reference
+# the caller must drop (of_node_put, put_device, ...), when the program
+# does not define them itself.
+REF_LOOKUP_RE = re.compile(
+    r"^(of_find_\w+|of_parse_phandle\w*|of_get_(child|next|parent|compatible_child|"
+    r"cpu_node)\w*|of_graph_get_\w+|bus_find_device\w*|"
+    r"class_find_device\w*|device_find_child\w*|driver_find_device\w*|"
+    r"fwnode_get_\w*(node|parent|child)\w*|pci_get_\w+|"
+    r"dev_get_by_\w+|in_dev_get|in6_dev_get)$")
+# (get_device, of_node_get, usb_get_dev return their argument: a get of
+# the caller's pointer, most often stored in a member that owns it.)
+READ_WRAPPERS_ALL = READ_WRAPPERS | {"INIT_LIST_HEAD", "printf", "printk", "pr_debug", "pr_info"}
+# The puts of those lookups' results.
+REF_LOOKUP_PUTS = {"of_node_put", "put_device", "fwnode_handle_put", "pci_dev_put",
+                   "usb_put_dev", "usb_put_intf", "dev_put", "in_dev_put", "in6_dev_put",
+                   "platform_device_put"}
 
 
 class Rule2:
@@ -152,6 +171,39 @@ class Rule2:
                    for m in re.finditer(r"\bgoto\s+%s\s*;" % re.escape(lab), ladder)]
         return bool(entries) and not any(self.shares(f, path, start, e, obj, pos) for e in entries)
 
+    def balanced_since_alloc(self, f, path, pos, obj):
+        """A free of an object this function allocated and never gave to
+        anyone, whose count it only raised and lowered again (a get taken
+        so that a put in a teardown helper is not the final one): the
+        reference it drops is the one it started with."""
+        p = self.prog
+        src = self.src(path)
+        off = src.offset(pos[0], pos[1])
+        chunk = src.clean[f.body_start:off]
+        allocs = [m.end() for m in re.finditer(
+            r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?(%s)\s*\(" % (
+                re.escape(obj), "|".join(map(re.escape, sorted(ALLOC_FNS | p.alloc_w)))), chunk)]
+        if not allocs:
+            return False
+        chunk = chunk[allocs[-1]:]
+        gets = puts = 0
+        for name, args, _o, _e in calls_in(chunk):
+            if not args:
+                continue
+            if name == "kref_init" or name in p.init_w:
+                return False
+            if self.gets_of(f, "%s(%s)" % (name, ", ".join(args)), obj):
+                gets += 1
+            elif self.put_object(name, args) is not None and \
+                    self.same_obj(f, obj_of(self.put_object(name, args)), obj):
+                puts += 1
+        if gets == 0 or gets != puts or self.hands_off(f, chunk, obj):
+            return False
+        if any(n in PUBLISH_FNS for n, _a, _o, _e in calls_in(chunk)):
+            return False
+        return not any(m.group(1) in p.globals for m in re.finditer(
+            r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*%s\s*;" % re.escape(obj), chunk))
+
     def rule2(self):
         p = self.prog
         fresh = {key(path, pos[0]) for _t, path, _fn, pos in self.rec.get("FRESH", [])}
@@ -183,6 +235,8 @@ class Rule2:
                 continue
             if name in FREE_FNS and self.unshared_since_init(f, path, pos, obj):
                 continue        # the only reference: this free is the final put
+            if name in FREE_FNS and self.balanced_since_alloc(f, path, pos, obj):
+                continue        # made here, its gets undone by as many puts
             rel = self.release_for(s)
             member = (p.structs.get(s) or ["ref"])[0]
             fix = "kref_put(&%s->%s, %s)" % (obj, member, rel) if rel else "kref_put()"
@@ -212,6 +266,13 @@ class Rule2:
                      "call kref_put(%s, %s) instead" % (rel, arg.strip(), rel),
                      self.release_step(rel, None))
         self.rule2_leaks()
+        self.rule2_discarded()
+        self.rule2_use_after_put()
+        self.rule2_borrowed_by_callback()
+        self.rule2_unowned_member()
+        self.rule2_racing_member_puts()
+        self.rule2_member_repointed()
+        self.rule2_extra_get()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -244,14 +305,17 @@ class Rule2:
             # The normal path puts it (through an alias too), or keeps it
             # and returns success where this path returns an error.
             kept = False
-            if key(path, pa) not in normal and \
+            acq = self.text(path, pa)
+            # Stored straight into a member, the reference is the holder's.
+            known = self.ref_lookup(acq) and re.match(r"^[A-Za-z_]\w*$", obj)
+            if key(path, pa) not in normal and not known and \
                     not self.puts_in(f, f.body[rel(b_off):], obj):
                 if not self.error_exit_keeps(f, path, pa, pb, obj):
                     continue
                 kept = True
-            if self.puts_in(f, f.body[rel(c_off):rel(b_off)], obj):
+            if self.puts_in(f, f.body[rel(c_off):rel(b_off)], obj) or \
+                    self.puts_embedded(f, f.body[rel(c_off):rel(b_off)], obj):
                 continue
-            acq = self.text(path, pa)
             if (acq == "kref_init" or acq in p.init_w) and obj in f.params:
                 continue        # the caller's object: the caller undoes the init
             cond = squeeze(self.text(path, pc))
@@ -287,13 +351,600 @@ class Rule2:
             self.add(path, pb, 2,
                      "this error path leaks the reference to '%s' taken at line %d (%s); "
                      "%s: put it here too"
-                     % (obj, pa[0], acq, "the success path keeps it for later" if kept
+                     % (obj, pa[0], acq, "%s() returns it with a reference" % acq if known
+                        else "the success path keeps it for later" if kept
                         else "the normal path puts it"),
                      [(path, pa, "reference to '%s' taken here (%s)" % (obj, acq))])
 
+    def put_object(self, name, args):
+        """The object a call puts, or None if it is no put."""
+        p = self.prog
+        if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and args:
+            return obj_of(args[0])
+        i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+        if i is not None and i < len(args):
+            return norm(args[i])
+        return None
+
+    def gets_of(self, f, chunk, obj):
+        p = self.prog
+        gets = {"kref_get", "kref_get_unless_zero"}
+        for name, args, _o, _e in calls_in(chunk):
+            if name in gets and args and self.same_obj(f, obj_of(args[0]), obj):
+                return True
+            i = p.get_w.get(name, p.get_w1.get(name, p.try_w.get(name)))
+            if i is not None and i < len(args) and self.same_obj(f, args[i], obj):
+                return True
+        return False
+
+    def rule2_use_after_put(self):
+        """A put the function had no reference of its own beside: the
+        count may have reached zero there, so any use of the object after
+        it (a dereference, passing it on) may touch freed memory."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases or f.name in p.releases_early:
+                    continue
+                for name, args, o, e in f.calls:
+                    if name in p.put_any and name not in p.put_w and name not in p.put_w1:
+                        continue        # a teardown helper: which reference it drops is its own business
+                    obj = self.put_object(name, args)
+                    if not obj or not re.match(r"^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)?$", obj):
+                        continue
+                    rel = self.release_of(name, args)
+                    if rel in p.funcs and not p.frees(rel):
+                        continue        # its release frees nothing: the object outlives the count
+                    if self.acquired_here(f, src.clean[f.body_start:o], obj):
+                        continue        # the reference it dropped was its own
+                    if self.own_lock_across(f, src, o, obj):
+                        continue        # a lock inside the object held across the put
+                    before = squeeze(src.clean[max(f.body_start - 1, o - 12):o])
+                    if not re.search(r"([;{}]|\)|\belse)$", before) or \
+                            not squeeze(src.clean[e:e + 3]).startswith(";"):
+                        continue        # its result is used: the caller knows whether it freed
+                    if self.gets_of(f, src.clean[f.body_start:o], obj):
+                        continue        # its own reference dropped; the one it came with remains
+                    if self.published_here(f, src.clean[f.body_start:o], obj):
+                        continue        # made and published here: its readers hold references
+                    use, callee = self.first_use_after(f, src, src.clean.find(";", e) + 1, obj)
+                    if use is None:
+                        continue
+                    line = line_of(src.starts, use)
+                    pline = line_of(src.starts, o)
+                    if callee:
+                        # The use is out of sight, in the callee: the put
+                        # is what the reader can move.
+                        self.add(path, (pline, o - src.starts[pline - 1]), 2,
+                                 "this put of '%s' comes before %s() (line %d) reads it, and may "
+                                 "have dropped the last reference (this function took none of "
+                                 "its own): put it after that call" % (obj, callee, line),
+                                 [(path, (line, use - src.starts[line - 1]),
+                                   "%s() reads '%s' here, after the put" % (callee, obj))])
+                        continue
+                    self.add(path, (line, use - src.starts[line - 1]), 2,
+                             "'%s' is used after the put at line %d, which may have dropped "
+                             "the last reference (this function took none of its own): "
+                             "use it before the put, or put it last" % (obj, pline),
+                             [(path, (pline, o - src.starts[pline - 1]),
+                               "reference to '%s' dropped here (%s)" % (obj, name))])
+
+    ASYNC_PARAM = re.compile(r"\bstruct\s+(work_struct|delayed_work|timer_list|kthread_work|"
+                             r"rcu_head|tasklet_struct)\s*\*")
+    SYNC_FNS = re.compile(r"^(cancel_\w*_sync|flush_\w*work\w*|kthread_stop|del_timer_sync|"
+                          r"timer_delete_sync|timer_shutdown_sync|tasklet_kill|synchronize_\w+|"
+                          r"pthread_join|thrd_join)$")
+
+    def member_puts(self):
+        """(struct, member) -> [(function, offset of the put)] for each put
+        of a pointer read from that member: put(x->m), or p = x->m; put(p)."""
+        p = self.prog
+        out = {}
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    if not obj:
+                        continue
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
+                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
+                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                      % re.escape(obj), f.body)
+                    if not m:
+                        continue
+                    st = self.decl_struct(f, m.group(1))
+                    if st:
+                        out.setdefault((st, m.group(2)), []).append((f, o))
+        return out
+
+    def rule2_racing_member_puts(self):
+        """A work item (or timer, or thread) and another function each put
+        the reference a member holds, reading it with a plain load and
+        clearing it after: nothing makes the two exclusive (no common lock,
+        no xchg that takes the pointer out, no cancel or flush that waits
+        for the work), so both can read the same pointer and put it twice."""
+        p = self.prog
+        for (st, member), puts in sorted(self.member_puts().items(), key=lambda x: x[0]):
+            funcs = {f for f, _o in puts}
+            if len(funcs) < 2:
+                continue
+            for f, o in puts:
+                if not (any(self.ASYNC_PARAM.search(t) for t in f.ptypes) or f.name in p.thread_fns):
+                    continue
+                if self.locked_at(f, o):
+                    continue
+                others = [(g, go) for g, go in puts if g is not f and not self.locked_at(g, go)
+                          and not any(self.SYNC_FNS.match(n) for n, _a, co, _ce in g.calls if co < go)]
+                if not others:
+                    continue
+                g, go = others[0]
+                src = f.src
+                line, gline = line_of(src.starts, o), line_of(g.src.starts, go)
+                self.add(src.path, (line, o - src.starts[line - 1]), 2,
+                         "%s() puts the reference held in ->%s, and %s() may put the same one at "
+                         "the same time: take the pointer out of the member and clear it in one "
+                         "step (xchg) or under a lock both take, before the put"
+                         % (f.name, member, g.name),
+                         [(g.src.path, (gline, go - g.src.starts[gline - 1]),
+                           "the other put of ->%s (%s)" % (member, st))])
+
+    def member_gets(self, st, member):
+        """Functions that take a reference through holder->member of a
+        holder of struct st, with the offset of the get."""
+        out = []
+        p = self.prog
+        for g in p.all_funcs:
+            if g.src.path not in p.sources:
+                continue
+            for name, args, o, _e in g.calls:
+                if not args:
+                    continue
+                if name in ("kref_get", "kref_get_unless_zero"):
+                    obj = obj_of(args[0])
+                else:
+                    i = p.get_w.get(name, p.get_w1.get(name, p.try_w.get(name)))
+                    if i is None or i >= len(args):
+                        continue
+                    obj = norm(args[i])
+                m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)%s$" % re.escape(member), obj)
+                if m and self.decl_struct(g, m.group(1)) == st:
+                    out.append((g, o))
+        return out
+
+    def may_repoint(self, name, k, member):
+        """Whether a call of name, given the holder as argument k, may
+        store another pointer in holder->member: a function the program
+        does not define may; one it defines, if it assigns that member."""
+        p = self.prog
+        if name in p.put_w or name in p.put_w1 or name in p.get_w or name in p.get_w1 or \
+                name in FREE_FNS or name.startswith("kref_") or name in p.accessors:
+            return False
+        fn = p.funcs.get(name, [None])[0]
+        if fn is None:
+            return name in p.protos
+        if k >= len(fn.params):
+            return False
+        return bool(re.search(r"(?<![\w.>])%s\s*->\s*%s\s*=(?!=)"
+                              % (re.escape(fn.params[k]), re.escape(member)), fn.body))
+
+    def rule2_member_repointed(self):
+        """A reference taken through holder->member in one function and
+        put through holder->member in another, after the holder went to
+        code that may point the member at another object: the put may drop
+        a reference on an object nobody got, and leak the one that was."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
+                    if not m or self.gets_of(f, f.body, obj):
+                        continue
+                    base, member = m.group(1), m.group(2)
+                    st = self.decl_struct(f, base)
+                    gets = [(g, go) for g, go in self.member_gets(st, member) if g is not f] if st else []
+                    if not gets:
+                        continue
+                    chunk = src.clean[f.body_start:o]
+                    if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(base), chunk):
+                        continue
+                    via = [(c, co) for c, cargs, co, _ce in calls_in(chunk, f.body_start)
+                           for k, a in enumerate(cargs)
+                           if norm(a) == base and self.may_repoint(c, k, member)]
+                    if not via:
+                        continue
+                    c, co = via[0]
+                    g, go = gets[0]
+                    line, cline = line_of(src.starts, o), line_of(src.starts, co)
+                    gline = line_of(g.src.starts, go)
+                    self.add(path, (line, o - src.starts[line - 1]), 2,
+                             "put of '%s' through the member, after %s() (line %d) was given '%s' "
+                             "and may have pointed it at another object: the reference was "
+                             "taken in %s() on the object it held then; keep that pointer when "
+                             "the reference is taken and put it" % (obj, c, cline, base, g.name),
+                             [(g.src.path, (gline, go - g.src.starts[gline - 1]),
+                               "reference taken here through '%s'" % obj)])
+
+    def ctor_refs(self, name):
+        """How many references a constructor returns its object with: its
+        kref_init and the gets it adds to the object it returns."""
+        fn = self.prog.funcs.get(name, [None])[0]
+        if fn is None:
+            return 0
+        rets = {norm(m.group(1)) for m in re.finditer(r"\breturn\s+([^;]+);", fn.body)}
+        n = 0
+        for c, args, _o, _e in fn.calls:
+            if c in ("kref_init", "kref_get") and args and obj_of(args[0]) in rets:
+                n += 1
+        return n
+
+    def rule2_extra_get(self):
+        """A get on an object the function made itself, when the
+        constructor's references already cover everything the function
+        gives it to: counting the references held (the constructor's and
+        the gets) against every place that may take one (puts, handoffs,
+        stores, returns, any call given the pointer), one is left over
+        that nothing will ever put."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.ctor or f.name in p.getter:
+                    continue
+                for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*\(", f.body):
+                    obj, ctor = m.group(1), m.group(2)
+                    if ctor not in p.ctor:
+                        continue
+                    held = self.ctor_refs(ctor)
+                    start = f.body_start + m.end()
+                    rest = src.clean[start:f.end]
+                    if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(obj), rest):
+                        continue
+                    gets, given = [], 0
+                    for c, args, co, _ce in calls_in(rest, start):
+                        whole = [a for a in args if norm(a) == obj or
+                                 re.match(r"^&%s(->|\.)" % re.escape(obj), norm(a))]
+                        if not whole:
+                            continue
+                        if c in ("kref_get", "kref_get_unless_zero") or c in p.get_w or c in p.try_w:
+                            gets.append((c, co))
+                        elif c.startswith("kref_") and c not in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+                            continue
+                        elif c not in p.accessors and c not in READ_WRAPPERS_ALL:
+                            given += 1
+                    given += len(re.findall(r"(?<![\w.>])[A-Za-z_][\w.>\[\]-]*\s*=\s*%s\s*;"
+                                            % re.escape(obj), rest))
+                    given += len(re.findall(r"\breturn\s+%s\s*;" % re.escape(obj), rest))
+                    if not gets or held < 1 or held + len(gets) <= given:
+                        continue
+                    c, co = gets[-1]
+                    line = line_of(src.starts, co)
+                    cline = line_of(src.starts, f.body_start + m.start())
+                    self.add(path, (line, co - src.starts[line - 1]), 2,
+                             "extra reference to '%s': %s() already returns it with %d, and "
+                             "this function gives it to only %d place%s that may keep one; "
+                             "the reference taken here is never put: drop the get"
+                             % (obj, ctor, held, given, "" if given == 1 else "s"),
+                             [(path, (cline, f.body_start + m.start() - src.starts[cline - 1]),
+                               "made here by %s(), with %d reference%s"
+                               % (ctor, held, "" if held == 1 else "s"))])
+
+    def locked_at(self, f, off):
+        src = f.src
+        line = line_of(src.starts, off)
+        return bool(self.held.get((src.path, line, off - src.starts[line - 1])))
+
+    STORE = r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*%s\s*=\s*([^;=][^;]*);"
+
+    def member_stores(self, s, member):
+        """(function, value, offset) of each store of a pointer to member
+        of struct s, in the program's functions."""
+        out = []
+        for g in self.prog.all_funcs:
+            if g.src.path not in self.prog.sources:
+                continue
+            for m in re.finditer(self.STORE % re.escape(member), g.body):
+                if self.decl_struct(g, m.group(1)) == s:
+                    out.append((g, norm(m.group(2)), g.body_start + m.start()))
+        return out
+
+    def rule2_unowned_member(self):
+        """A put of a pointer held in a member that holds no reference: the
+        function that stores it takes a reference for the other pointers it
+        keeps but stores this one as it was given, so whoever puts the
+        member drops a reference it never owned."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    if obj is None and args and norm(args[0]).startswith("&") and self.puts_through(name):
+                        obj = norm(norm(args[0])[1:])
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
+                    if not m:
+                        continue
+                    st = self.decl_struct(f, m.group(1))
+                    if st is None:
+                        continue
+                    store = self.borrowed_store(st, m.group(2))
+                    if store is None:
+                        continue
+                    g, v, so = store
+                    line, sline = line_of(src.starts, o), line_of(g.src.starts, so)
+                    self.add(path, (line, o - src.starts[line - 1]), 2,
+                             "put of '%s', a reference it does not own: %s() stores '%s' there "
+                             "without a get (it gets the other pointers it keeps); put the member "
+                             "that holds a reference, or take one when storing" % (obj, g.name, v),
+                             [(g.src.path, (sline, so - g.src.starts[sline - 1]),
+                               "stored here without a reference")])
+
+    def borrowed_store(self, st, member):
+        """The store that makes member of st a borrowed pointer: every
+        store of it keeps a value its function took no reference on,
+        while that function gets another pointer it stores."""
+        stores = [x for x in self.member_stores(st, member) if x[1] not in ("NULL", "0")]
+        if not stores:
+            return None
+        for g, v, so in stores:
+            if not re.match(r"^[A-Za-z_]\w*$", v) or v not in g.params:
+                return None     # made or found here: maybe its own reference
+            if self.gets_of(g, g.body, v):
+                return None
+            others = [x.group(1) for x in re.finditer(r"(?<![\w.>])[A-Za-z_]\w*\s*(?:->|\.)\s*\w+\s*=\s*([A-Za-z_]\w*)\s*;", g.body)]
+            if not any(w != v and self.gets_of(g, g.body, w) for w in others):
+                return None
+        return stores[0]
+
+    def puts_through(self, name):
+        """Whether the program's function name puts *p of its first
+        parameter p (a clear-and-put helper given &holder->member)."""
+        fn = self.prog.funcs.get(name, [None])[0]
+        return fn is not None and bool(fn.params) and self.puts_in(fn, fn.body, "*" + fn.params[0])
+
+    def puts_param(self, name):
+        """Whether the program's function name puts its first parameter."""
+        p = self.prog
+        if p.put_w.get(name) == 0 or p.put_any.get(name) == 0:
+            return True
+        fn = p.funcs.get(name, [None])[0]
+        return fn is not None and bool(fn.params) and fn.name not in p.releases and \
+            self.puts_in(fn, fn.body, fn.params[0])
+
+    def rule2_borrowed_by_callback(self):
+        """A callback registered with its data and a destroy notify that
+        puts that data: the reference belongs to the registration and is
+        dropped by the notify when it ends, so the callback only borrows
+        it.  A put in the callback is one put too many."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for g in src.funcs:
+                for _name, args, o, _e in g.calls:
+                    names = [norm(a).lstrip("&") for a in args]
+                    for j, cb in enumerate(names):
+                        fn = p.funcs.get(cb, [None])[0]
+                        if fn is None or not fn.params or fn.src.path not in p.sources:
+                            continue
+                        d = next((n for n in names[j + 2:] if n in p.funcs and self.puts_param(n)), None)
+                        if d is None or d == cb:
+                            continue
+                        self.callback_puts(fn, fn.params[-1], d, path, src, o)
+
+    def callback_puts(self, fn, data, destroy, rpath, rsrc, roff):
+        src = fn.src
+        for name, args, o, _e in fn.calls:
+            if not args or name == "kref_get":
+                continue
+            obj = self.put_object(name, args)
+            if obj is None and self.puts_param(name):
+                obj = norm(args[0])
+            if obj is None or not self.loose_same(fn, obj, data):
+                continue
+            line = line_of(src.starts, o)
+            rline = line_of(rsrc.starts, roff)
+            self.add(src.path, (line, o - src.starts[line - 1]), 2,
+                     "%s() puts the reference to its data '%s', which it only borrows: the "
+                     "registration owns it and its destroy notify %s() puts it; do not put it "
+                     "here (take a reference of your own for what you keep)"
+                     % (fn.name, obj, destroy),
+                     [(rsrc.path, (rline, roff - rsrc.starts[rline - 1]),
+                       "registered here with %s() as the destroy notify of its data" % destroy)])
+
+    def release_of(self, name, args):
+        """The release function a put call ends in, if the program says."""
+        if name.startswith("kref_put") and len(args) > 1:
+            return norm(args[1])
+        for fn in self.prog.funcs.get(name, [])[:1]:
+            for c, a, _o, _e in fn.calls:
+                if c.startswith("kref_put") and len(a) > 1:
+                    return norm(a[1])
+        return None
+
+    def acquired_here(self, f, chunk, obj):
+        """Whether chunk takes a reference to obj: a get, an init, or a
+        call that returns one (a getter, a constructor, a known lookup)."""
+        if self.gets_of(f, chunk, obj):
+            return True
+        if any((n == "kref_init" or n in self.prog.init_w) and a and self.same_obj(f, obj_of(a[0]), obj)
+               for n, a, _o, _e in calls_in(chunk)):
+            return True
+        for m in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % re.escape(obj), chunk):
+            c = m.group(1)
+            if c in self.prog.getter or c in self.prog.ctor or self.ref_lookup(c):
+                return True
+            # A lookup of the program's that gets what it finds (the
+            # pointer it returns is another variable than the one it got).
+            for fn in self.prog.funcs.get(c, [])[:1]:
+                if "*" in fn.ret and any(n in ("kref_get", "kref_get_unless_zero") or
+                                         n in self.prog.get_w or n in self.prog.try_w
+                                         for n, _a, _o, _e in fn.calls):
+                    return True
+        return False
+
+    def own_lock_across(self, f, src, off, obj):
+        """Whether a lock inside obj is held across the put at off (it is
+        released after it): were the put final, the release would free a
+        lock still held, so the code relies on another holder's reference
+        (a remove that waits under that lock)."""
+        from .names import UNLOCK_FNS
+        inside = re.compile(r"^&%s(->|\.)" % re.escape(obj))
+        # Taken here or by the lookup that found it: released after the put.
+        return any(n in UNLOCK_FNS and a and inside.match(norm(a[0]))
+                   for n, a, _o, _e in calls_in(src.clean[off:f.end]))
+
+    def published_here(self, f, chunk, obj):
+        """Whether chunk initialises obj's count and then publishes it (a
+        store to a global, a handoff): whoever found it there took a
+        reference of their own (rule 1), which the put leaves."""
+        i = [o for name, args, o, _e in calls_in(chunk)
+             if (name == "kref_init" or name in self.prog.init_w) and args
+             and self.same_obj(f, obj_of(args[0]), obj)]
+        if not i:
+            return False
+        rest = chunk[min(i):]
+        if self.hands_off(f, rest, obj):
+            return True
+        return any(m.group(1) in self.prog.globals for m in re.finditer(
+            r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*%s\s*;" % re.escape(obj), rest))
+
+    def first_use_after(self, f, src, start, obj):
+        """Offset of the first use of obj in the rest of the block that
+        starts at offset start, up to a reassignment or a jump out."""
+        text = src.clean
+        depth, i = 0, start
+        while i > f.body_start:         # the enclosing block's end
+            i -= 1
+            if text[i] == "}":
+                depth += 1
+            elif text[i] == "{":
+                if depth == 0:
+                    break
+                depth -= 1
+        end = min(match_close(text, i, "{", "}") - 1, f.end)
+        # The put was one branch of an if: its else is another path.
+        m = re.match(r"\s*else\b", text[start:end])
+        while m:
+            start = self.branch_after(src, start + m.end())[1]
+            m = re.match(r"\s*else\b", text[start:end])
+        rest = text[start:end]
+        base = re.split(r"->|\.", obj)[0]
+        stop = re.search(r"(?<![\w.>])(%s|%s)\s*=(?!=)" % (re.escape(obj), re.escape(base)), rest)
+        if stop:
+            rest = rest[:stop.start()]
+        d = 0
+        for m in re.finditer(r"[{}]|\b(return|goto|break|continue)\b[^;]*;", rest):
+            if m.group(0) == "{":
+                d += 1
+            elif m.group(0) == "}":
+                d -= 1
+            elif d == 0 and re.search(r"(^|[;{}])$", squeeze(rest[max(0, m.start() - 12):m.start()])):
+                rest = rest[:m.end()]   # a jump of its own, not one branch's
+                break
+        m = re.search(r"(?<![\w.>])%s\s*(->|\.)|(?<![\w.>])%s(?!\s*(->|\.|\w|\[))"
+                      % (re.escape(obj), re.escape(obj)) if obj == base else
+                      r"(?<![\w.>])%s(?!\s*=[^=])" % r"\s*(?:->|\.)\s*".join(map(re.escape, re.split(r"->|\.", obj))),
+                      rest)
+        hits = []
+        if m:
+            hits.append((start + m.start(), None))
+        for name, args, co, _ce in calls_in(rest, start):
+            if obj == base:
+                continue
+            callee = self.prog.funcs.get(name, [None])[0]
+            if callee is None:
+                continue
+            for k, a in enumerate(args[:len(callee.params)]):
+                if norm(a) == base and re.search(
+                        r"(?<![\w.>])%s\s*->\s*%s\b(?!\s*=[^=])" % (re.escape(callee.params[k]),
+                                                                  re.escape(obj[len(base):].lstrip("->."))),
+                        callee.body):
+                    hits.append((co, name))
+        hits = [h for h in hits if not self.benign_use(text, h[0], obj)]
+        return min(hits) if hits else (None, None)
+
+    def benign_use(self, text, off, obj):
+        """A use that does not touch the object: a comparison of the
+        pointer, a put or free of it (another check's business)."""
+        after = squeeze(text[off:off + len(obj) + 8])
+        if re.match(r"^%s(==|!=)" % re.escape(squeeze(obj)), after):
+            return True
+        before = squeeze(text[max(0, off - 30):off])
+        if re.search(r"(==|!=)$", before):
+            return True
+        m = re.search(r"([A-Za-z_]\w*)\(&?$", before)
+        if m and (self.put_object(m.group(1), [obj]) is not None or m.group(1) in FREE_FNS or
+                  m.group(1) in self.prog.free_w or m.group(1) in REF_LOOKUP_PUTS):
+            return True
+        return False
+
+    DISCARD_BEFORE = re.compile(r"(\bif\(!?|\bwhile\(!?|[;{}]|&&!?|\|\|!?|\(void\))$")
+    DISCARD_AFTER = re.compile(r"^(\)|;|&&|\|\|)")
+
+    def rule2_discarded(self):
+        """A call that returns a new reference, its result only tested or
+        thrown away: nothing is left to put it with, so it leaks."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure:
+                    continue
+                for name, _args, o, e in f.calls:
+                    if not (self.ref_lookup(name) or
+                            (name in p.getter and not p.foreign(name, path))):
+                        continue
+                    before = squeeze(src.clean[max(f.body_start, o - 40):o])
+                    after = squeeze(src.clean[e:e + 10])
+                    if not (self.DISCARD_BEFORE.search(before) and self.DISCARD_AFTER.match(after)):
+                        continue
+                    line = line_of(src.starts, o)
+                    pos = (line, o - src.starts[line - 1])
+                    self.add(path, pos, 2,
+                             "%s() returns its object with a reference, but the result is only "
+                             "tested, never kept: the reference leaks; keep the pointer and put "
+                             "it once tested" % name,
+                             [(path, pos, "reference taken here (%s)" % name)])
+
+    def puts_embedded(self, f, chunk, obj):
+        """Whether chunk puts obj through an object it embeds:
+        put_device(&pdev->dev) drops the reference to pdev."""
+        p = self.prog
+        for name, args, _o, _e in calls_in(chunk):
+            i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
+            if i is None and name in REF_LOOKUP_PUTS:
+                i = 0
+            if i is not None and i < len(args) and norm(args[i]).startswith("&") and \
+                    self.loose_same(f, obj_of(args[i]), obj):
+                return True
+        return False
+
+    def ref_lookup(self, name):
+        """Whether name is one of the kernel's lookups that return a
+        reference, in a program that counts what it returns: its declared
+        result embeds a struct kref, or the program drops such references
+        (of_node_put, put_device...) somewhere."""
+        p = self.prog
+        if name in p.funcs or not REF_LOOKUP_RE.match(name):
+            return False
+        if p.struct_of_type(p.protos.get(name)) in p.structs:
+            return True
+        if not hasattr(self, "_lookup_puts"):
+            self._lookup_puts = any(n in REF_LOOKUP_PUTS for f in p.all_funcs
+                                    for n, _a, _o, _e in f.calls) or \
+                any(n in p.funcs for n in REF_LOOKUP_PUTS)
+        return self._lookup_puts
+
     @staticmethod
     def tests(cond, names):
-        """Whether the condition tests one of names for NULL or an error."""
+        """Whether the condition tests one of names for NULL or an error.
+        In a disjunction every term must: in if (!p || !p->ready) the
+        second term is taken with p valid, its reference held."""
+        parts = Rule2.disjuncts(cond)
+        if len(parts) > 1:
+            return all(Rule2.tests(c, names) for c in parts)
         for n in names:
             if re.search(r"(^|[^\w>.])!%s($|[^\w\-.(\[])" % re.escape(n), cond) or \
                     re.search(r"\b%s(==|!=)NULL|NULL(==|!=)%s\b" % (re.escape(n), re.escape(n)), cond) or \
@@ -301,6 +952,23 @@ class Rule2:
                     cond == n:
                 return True
         return False
+
+    @staticmethod
+    def disjuncts(cond):
+        """The top-level terms of a || condition (squeezed text)."""
+        parts, depth, last, i = [], 0, 0, 0
+        while i < len(cond):
+            c = cond[i]
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            elif depth == 0 and cond.startswith("||", i):
+                parts.append(cond[last:i])
+                last = i + 2
+                i += 1
+            i += 1
+        return parts + [cond[last:]]
 
     def inside_test(self, f, path, pa, pb, names):
         """Whether the exit at pb lies in a branch, or in the else, of an

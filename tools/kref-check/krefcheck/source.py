@@ -285,7 +285,10 @@ class Source:
                 continue
             close = match_close(h, m.end() - 1)
             rest = h[close:].strip()
-            if rest and not re.match(r"^(__attribute__\s*\(\(.*\)\)\s*|[A-Za-z_]\w*\s*)*$", rest, re.S):
+            # Annotations after the parameters: __attribute__((...)), a
+            # bare word, or sparse's __releases(lock) and its kin.
+            if rest and not re.match(r"^(__attribute__\s*\(\(.*\)\)\s*|__\w+\s*\([^()]*\)\s*|"
+                                     r"[A-Za-z_]\w*\s*)*$", rest, re.S):
                 continue
             ret = h[:m.start()].strip()
             if not ret and name.isupper():
