@@ -532,13 +532,18 @@ class Rule3:
     def rule3_fields(self):
         p = self.prog
         swapped = self.swapped_fields()
+        freed = {}
         for f in p.all_funcs:
             if f.src.path not in p.sources or f.name in p.closure:
                 continue
             for m in self.FIELD_READ.finditer(f.body):
                 v, base, fld = m.groups()
                 s = self.pointee(f, v)
-                if s not in p.structs or not self.ever_freed(s):
+                if s not in p.structs:
+                    continue
+                if s not in freed:
+                    freed[s] = self.ever_freed(s)
+                if not freed[s]:
                     continue
                 off = f.body_start + m.start()
                 state = self.lock_state(f, off)
