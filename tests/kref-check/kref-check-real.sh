@@ -32,9 +32,9 @@ at_most() {
 }
 ok "rule 1: at least 1 of 9 bugs found" at_least recall "rule 1" 1
 ok "rule 2: at least 2 of 13 bugs found" at_least recall "rule 2" 2
-ok "rule 3: at least 2 of 10 bugs found" at_least recall "rule 3" 2
-ok "in all: at least 4 of 32 found at the bug's own line" \
-	at_least "at the mark" total 4
+ok "rule 3: at least 9 of 10 bugs found" at_least recall "rule 3" 9
+ok "in all: at least 11 of 32 found at the bug's own line" \
+	at_least "at the mark" total 11
 ok "in all: at most 1 of 32 fixed twins flagged (target: 1 in 10)" \
 	at_most "fixed flagged" total 1
 echo "# target: recall 0.5; reached $(count recall total)/32"
