@@ -116,7 +116,7 @@ class Rule3:
                              % (name, obj, where, lockname),
                              found)
             elif rcu and not locks:
-                if not tryget:
+                if not tryget and not (where[:-2] in RCU_READERS and self.grace_before_put()):
                     self.add(path, pg, 3,
                              "%s on '%s' found under RCU may revive an object whose count "
                              "already reached 0: use kref_get_unless_zero() and skip it "
@@ -136,6 +136,26 @@ class Rule3:
         self.rule3_puts()
         self.rule3_unlocked_lookups()
         self.rule3_fields()
+
+    SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
+                "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
+                "synchronize_rcu_mult"}
+
+    def grace_before_put(self):
+        """Whether the program waits for a grace period before it puts a
+        pointer it unpublished: then the published pointer's reference
+        outlives every reader that found it, and a plain get under RCU is
+        safe."""
+        if not hasattr(self, "_grace"):
+            p = self.prog
+            puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+            self._grace = False
+            for f in p.all_funcs:
+                sync = [o for n, _a, o, _e in f.calls if n in self.SYNC_RCU]
+                if sync and any(n in puts and o > sync[0] for n, _a, o, _e in f.calls):
+                    self._grace = True
+                    break
+        return self._grace
 
     def wrapper_struct(self, name):
         """The struct a get wrapper's parameter points to: its call's
@@ -585,6 +605,18 @@ class Rule3:
                 unlock = o
                 break
         if unlock is None:
+            return
+        # Only a critical section that is there to read the pointer (a
+        # snapshot: the lock, a read or two, the unlock) says the lock is
+        # what kept it alive; a longer one may hold the lock for other
+        # reasons, and the pointer may live by the container's rules.
+        taken = [o for n, a, o, _e in f.calls
+                 if o < off and (n in LOCK_FNS or n in p.lock_w) and a and lock_id(a[0]) == lock]
+        if not taken:
+            return
+        inside = [n for n, _a, o, _e in f.calls if taken[-1] < o < unlock]
+        if any(n not in READ_WRAPPERS for n in inside) or \
+                f.src.clean.count(";", taken[-1], unlock) > 3:
             return
         ends = f.src.clean[f.body_start + m.end():f.end]
         stop = re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(v), ends)
