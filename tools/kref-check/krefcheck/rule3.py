@@ -574,8 +574,8 @@ class Rule3:
 
     def swapped_fields(self):
         """Fields holding a counted pointer that a writer replaces under a
-        lock and then puts the old value of: field -> (lock, writer, the
-        put's offset)."""
+        lock and then puts the old value of: (the struct that has the
+        field, field) -> (lock, writer, the put's offset)."""
         p = self.prog
         puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
         out = {}
@@ -590,9 +590,12 @@ class Rule3:
                 held = [l for l, on in self.lock_state(w, off).items() if on and l != "rcu"]
                 if not held:
                     continue
+                owner = self.pointee(w, base)
+                if owner is None:
+                    continue
                 for n, a, o, _e in w.calls:
                     if o > off and n in puts and a and norm(obj_of(a[0])) == old:
-                        out.setdefault(fld, (held[0], w, o))
+                        out.setdefault((owner, fld), (held[0], w, o))
         return out
 
     def rule3_fields(self):
@@ -613,8 +616,8 @@ class Rule3:
                     continue
                 off = f.body_start + m.start()
                 state = self.lock_state(f, off)
-                if fld in swapped and swapped[fld][1] is not f and \
-                        self.field_unlocked(f, m, v, fld, off, state, swapped[fld]):
+                sw = swapped.get((self.pointee(f, m.group(2)), fld))
+                if sw and sw[1] is not f and self.field_unlocked(f, m, v, fld, off, state, sw):
                     continue
                 self.field_after_unlock(f, m, v, fld, off, state)
 
