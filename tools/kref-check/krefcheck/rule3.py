@@ -673,6 +673,9 @@ class Rule3:
         d = re.compile(r"(?<![\w.>])%s\s*->" % re.escape(v)).search(f.src.clean, unlock, limit)
         if not d:
             return
+        if any(unlock < o < d.start() and (n in LOCK_FNS or n in p.lock_w) and a and
+               lock_id(a[0]) == lock for n, a, o, _e in f.calls):
+            return      # used under the lock again
         # A get or a handoff before the use, or a put anywhere after the
         # read: the code counts this pointer by some means.
         puts = set(p.put_w) | set(p.put_any) | {"kref_put", "kref_put_mutex", "kref_put_lock"}
