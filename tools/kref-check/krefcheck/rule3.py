@@ -36,8 +36,6 @@ class Rule3:
         # its writer may drop the last reference as soon as it swaps it.
         if m and m.group(1) in RCU_READERS:
             return "%s()" % m.group(1)
-        if m and self.walk_lookup(m.group(1)):
-            return "%s()" % m.group(1)
         r = p.root(e)
         if r in p.globals and r not in p.funcs and not e.startswith("&"):
             return "'%s'" % r
@@ -83,7 +81,6 @@ class Rule3:
             if g in p.globals:
                 gets.setdefault(key(path, pg), (path, pg, py, "'%s'" % g, pg))
         self.locked_lookup = {}
-        self.listed = set()     # structs some locked lookup finds by a list walk
         for k, (path, pg, py, where, pr) in sorted(gets.items()):
             f = self.func(path, pg)
             if f is None or f.name in p.closure:
@@ -136,8 +133,6 @@ class Rule3:
                     # Paired with the puts of the same struct: of an
                     # unknown type, no put can be said to be this one's.
                     self.locked_lookup.setdefault(s, (locks, path, pg))
-                    if self.walks_list(where):
-                        self.listed.add(s)
         self.rule3_puts()
         self.rule3_unlocked_lookups()
         self.rule3_fields()
@@ -161,43 +156,6 @@ class Rule3:
                     self._grace = True
                     break
         return self._grace
-
-    def walk_lookup(self, name):
-        """Whether the program's function name is a lookup that returns
-        what it found with no reference (see lookup_lock)."""
-        memo = self.__dict__.setdefault("_walk", {})
-        if name not in memo:
-            memo[name] = any(self.lookup_lock(f) is not None
-                             for f in self.prog.funcs.get(name, []))
-        return memo[name]
-
-    def walks_list(self, where):
-        """Whether a lookup's source (as raw_read or the iteration check
-        name it) is a walk with a list iteration, directly or in the
-        lookup function it calls."""
-        if where.startswith("the list ("):
-            return True
-        name = where[:-2] if where.endswith("()") else None
-        return any(self.is_iteration(n) for f in self.prog.funcs.get(name, [])
-                   for n, _a, _o, _e in f.calls)
-
-    UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|splice|move|cut)(_|$)", re.I)
-
-    def unlinked_somewhere(self, s):
-        """Whether any code outside the release functions takes objects
-        of struct s (or of a type not known) out of a list or table."""
-        p = self.prog
-        for f in p.all_funcs:
-            if f.name in p.closure:
-                continue
-            for n, a, _o, _e in f.calls:
-                if n in self.UNLINK_FNS or self.UNLINK_RE.search(n):
-                    if not a:
-                        return True
-                    x = obj_of(a[0])
-                    if not re.match(r"^[A-Za-z_]\w*$", x) or self.pointee(f, x) in (s, None):
-                        return True
-        return False
 
     def wrapper_struct(self, name):
         """The struct a get wrapper's parameter points to: its call's
@@ -318,12 +276,8 @@ class Rule3:
                 p.put_macro_plain.get(name)
             locks, lpath, lpos = self.locked_lookup[s]
             unlinks, rel_locks = self.release_unlinks(rel)
-            # Objects that nothing ever unlinks leave the structure only
-            # when freed: it holds no reference that a removal drops.
-            if not unlinks and (s not in self.listed or self.unlinked_somewhere(s)):
-                continue        # the structure holds a reference
-            if rel_locks and not self.locks_match(rel_locks, locks):
-                continue        # another scheme
+            if not unlinks or (rel_locks and not self.locks_match(rel_locks, locks)):
+                continue        # the structure holds a reference, or another scheme
             if self.held_at(path, pos) - {"rcu"}:
                 continue
             if self.initialised_here(f, path, pos, po):
