@@ -5,12 +5,22 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 
 import re
 
-from .names import FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, READ_WRAPPERS
-from .source import calls_in, key, lock_id, norm, squeeze
+from .names import (FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
+    RCU_UNLOCK_FNS, READ_WRAPPERS, UNLOCK_FNS)
+from .source import calls_in, key, line_of, lock_id, norm, obj_of, squeeze
+
+
+RCU_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
+               "rcu_dereference_check", "rcu_dereference_raw", "srcu_dereference"}
+RCU_READ_RE = re.compile(r"\b(%s)\s*\(" % "|".join(sorted(RCU_READERS)))
 
 
 class Rule3:
     """The checks of rule 3 (a mixin of Checker)."""
+
+    def get_names(self):
+        p = self.prog
+        return {"kref_get", "kref_get_unless_zero"} | set(p.get_w) | set(p.try_w)
 
     # -- rule 3 -------------------------------------------------------------
     def raw_read(self, f, rhs, depth=0):
@@ -21,6 +31,10 @@ class Rule3:
         e = norm(rhs)
         m = re.match(r"^([A-Za-z_]\w*)\((.*)\)$", e)
         if m and (m.group(1) in RAW_LOOKUP_FNS or m.group(1) in p.rawlookup):
+            return "%s()" % m.group(1)
+        # A pointer published for RCU readers is shared whatever holds it:
+        # its writer may drop the last reference as soon as it swaps it.
+        if m and m.group(1) in RCU_READERS:
             return "%s()" % m.group(1)
         r = p.root(e)
         if r in p.globals and r not in p.funcs and not e.startswith("&"):
@@ -56,6 +70,12 @@ class Rule3:
             if re.search(r"for_each|foreach|FOR_EACH|FOREACH", it) or \
                     (m is not None and re.search(r"\b(for|while)\s*\(", m.body)):
                 gets.setdefault(key(path, pg), (path, pg, py, "the list (%s)" % it, pi))
+        # rcu_dereference() inside the get's own argument.
+        for (path, _l, _c), op in self.ops.items():
+            if op.name in self.get_names() and \
+                    RCU_READ_RE.search(self.text(path, op.obj_pos)):
+                gets.setdefault(key(path, op.pos), (path, op.pos, op.obj_pos,
+                                                    "rcu_dereference()", op.pos))
         for _t, path, _fn, (pg, py) in self.rec.get("GG", []):
             g = norm(self.text(path, py))
             if g in p.globals:
@@ -72,7 +92,8 @@ class Rule3:
             held = self.held_at(path, pg, since=pr)
             rcu = "rcu" in held
             locks = held - {"rcu"}
-            s = self.struct_at(path, pg) or self.type_at(path, pg)
+            s = self.struct_at(path, pg) or self.type_at(path, pg) or \
+                self.wrapper_struct(name)
             if s in self.prog.structs and not self.ever_freed(s):
                 continue        # nothing ever puts or frees one: it cannot die
             put_locks = self.final_put_locks(s)
@@ -95,7 +116,7 @@ class Rule3:
                              % (name, obj, where, lockname),
                              found)
             elif rcu and not locks:
-                if not tryget:
+                if not tryget and not (where[:-2] in RCU_READERS and self.grace_before_put()):
                     self.add(path, pg, 3,
                              "%s on '%s' found under RCU may revive an object whose count "
                              "already reached 0: use kref_get_unless_zero() and skip it "
@@ -113,6 +134,40 @@ class Rule3:
                     # unknown type, no put can be said to be this one's.
                     self.locked_lookup.setdefault(s, (locks, path, pg))
         self.rule3_puts()
+        self.rule3_unlocked_lookups()
+        self.rule3_fields()
+
+    SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
+                "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
+                "synchronize_rcu_mult"}
+
+    def grace_before_put(self):
+        """Whether the program waits for a grace period before it puts a
+        pointer it unpublished: then the published pointer's reference
+        outlives every reader that found it, and a plain get under RCU is
+        safe."""
+        if not hasattr(self, "_grace"):
+            p = self.prog
+            puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+            self._grace = False
+            for f in p.all_funcs:
+                sync = [o for n, _a, o, _e in f.calls if n in self.SYNC_RCU]
+                if sync and any(n in puts and o > sync[0] for n, _a, o, _e in f.calls):
+                    self._grace = True
+                    break
+        return self._grace
+
+    def wrapper_struct(self, name):
+        """The struct a get wrapper's parameter points to: its call's
+        argument is the bare object, with no kref member to name it."""
+        p = self.prog
+        i = p.get_w.get(name, p.try_w.get(name))
+        for w in p.funcs.get(name, []):
+            if i is not None and i < len(w.ptypes):
+                t = p.struct_of_type(w.ptypes[i])
+                if t in p.structs:
+                    return t
+        return None
 
     def initialised_here(self, f, path, pos, po):
         """The object was kref_init'ed (or made by a constructor) earlier
@@ -232,10 +287,364 @@ class Rule3:
                 args = ["&%s->%s" % (norm(args[0]) if args else "obj",
                                      (p.structs.get(s) or ["ref"])[0]), p.put_macro_plain[name]]
             self.add(path, pos, 3,
-                     "objects of %s are looked up under %s with kref_get (line %d), but "
+                     "objects of %s are looked up under %s with %s (line %d), but "
                      "this put does not take it: a lookup can find the object after its "
                      "count reached 0; use kref_put_mutex(%s, %s, &%s) or hold %s "
                      "around the put"
-                     % (s, lk, lpos[0], args[0] if args else "...",
+                     % (s, lk, self.text(lpath, lpos), lpos[0], args[0] if args else "...",
                         args[1] if len(args) > 1 else "release", lk, lk),
                      [(lpath, lpos, "a lookup gets an object of %s here, under %s" % (s, lk))])
+
+    # -- lookups that hand back what they found after dropping the lock ----
+    ITER_RE = re.compile(r"for_each|foreach", re.I)
+
+    def at(self, src, off, length):
+        """The (line, col, line_end, col_end) of length characters at off."""
+        line = line_of(src.starts, off)
+        col = off - src.starts[line - 1]
+        return (line, col, line, col + length)
+
+    def lock_named(self, args):
+        """The lock id of a lock call's arguments, remembering how the code
+        spells it, for the messages."""
+        if not args:
+            return "?"
+        lid = lock_id(args[0])
+        self.__dict__.setdefault("_lock_text", {}).setdefault(lid, norm(args[0]).lstrip("&"))
+        return lid
+
+    def lname(self, lid):
+        return getattr(self, "_lock_text", {}).get(lid, lid.lstrip("."))
+
+    def is_iteration(self, name):
+        m = self.prog.macros.get(name)
+        return bool(self.ITER_RE.search(name)) or \
+            (m is not None and re.search(r"\b(for|while)\s*\(", m.body) is not None)
+
+    def lookup_lock(self, f):
+        """The lock a function takes and drops inside itself, if it is a
+        lookup that returns what it found without a reference: a list
+        walk (or a library table lookup) whose cursor it returns, or
+        stores through a pointer parameter, with no kref operation of its
+        own.  (lock or None, struct, where the cursor leaves, out param
+        index or None); None when it is not such a lookup."""
+        p = self.prog
+        acq = self.get_names() | set(p.get_w1) | p.getter | p.ctor | set(p.init_w)
+        if any(n.startswith("kref_") or n in acq for n, _a, _o, _e in f.calls):
+            return None
+        cursors = set()
+        for n, a, _o, _e in f.calls:
+            if a and self.is_iteration(n):
+                cursors.add(norm(a[0]))
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?(\w+)\s*\(", f.body):
+            if m.group(2) in RAW_LOOKUP_FNS:
+                cursors.add(m.group(1))
+        if not cursors:
+            return None
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*;", f.body):
+            if m.group(2) in cursors:
+                cursors.add(m.group(1))
+        leave, out, s = None, None, None
+        if "*" in f.ret and p.struct_of_type(f.ret) in p.structs:
+            for m in re.finditer(r"\breturn\s+([A-Za-z_]\w*)\s*;", f.body):
+                if m.group(1) in cursors:
+                    leave, s = m.start(), p.struct_of_type(f.ret)
+                    break
+        if leave is None:
+            for i, (name, t) in enumerate(zip(f.params, f.ptypes)):
+                if t.count("*") != 2 or p.struct_of_type(t) not in p.structs:
+                    continue
+                m = re.search(r"\*\s*%s\s*=\s*([A-Za-z_]\w*)\s*;" % re.escape(name), f.body)
+                if m and m.group(1) in cursors:
+                    r = re.compile(r"\breturn\b").search(f.body, m.end())
+                    if r:
+                        leave, out, s = r.start(), i, p.struct_of_type(t)
+                        break
+        if leave is None:
+            return None
+        # The lock state where the cursor leaves: the last lock operation
+        # before it.
+        last, lock, taken = None, None, False
+        for n, a, o, _e in f.calls:
+            o -= f.body_start
+            is_lock = n in LOCK_FNS or n in p.lock_w or n in RCU_LOCK_FNS
+            is_unlock = n in UNLOCK_FNS or n in p.unlock_w or n in RCU_UNLOCK_FNS
+            if is_lock:
+                taken = True
+                lock = "rcu" if n in RCU_LOCK_FNS else self.lock_named(a)
+            if (is_lock or is_unlock) and o < leave:
+                last = "lock" if is_lock else "unlock"
+        if taken and last != "unlock":
+            return None         # it returns with the lock held: the caller's to drop
+        return (lock if taken else None), s, f.body_start + leave, out
+
+    def rule3_unlocked_lookups(self):
+        p = self.prog
+        lookups = {}
+        for f in p.all_funcs:
+            if f.name in p.closure:
+                continue
+            r = self.lookup_lock(f)
+            if r is None:
+                continue
+            lock, s, _leave, _out = r
+            if lock is None:
+                # It walks with no lock: only wrong when the objects' final
+                # put takes a lock that lookups must hold, and its callers
+                # do not hold it.
+                plocks = {l for l in self.final_put_locks(s) if l not in ("?", "rcu")}
+                if not plocks or not any(n in p.put_locks.get(s, ()) for n in plocks):
+                    continue
+                lock = sorted(plocks)[0]
+                lookups[f.name] = (f, r, lock, False)
+            else:
+                lookups[f.name] = (f, r, lock, True)
+        if not lookups:
+            return
+        for f in p.all_funcs:
+            path = f.src.path
+            if path not in p.sources or f.name in p.closure:
+                continue
+            for name, args, off, end in f.calls:
+                if name not in lookups or lookups[name][0] is f:
+                    continue
+                pos = self.at(f.src, off, len(name))
+                if self.held_at(path, pos):
+                    continue
+                if self.single_threaded(path, pos):
+                    continue
+                lf, (_l, s, leave, out), lock, dropped = lookups[name]
+                obj = self.lookup_result(f, args, off, out)
+                if obj:
+                    self.follow_lookup(f, obj, end, name, lf, leave, lock, dropped, pos)
+
+    def lookup_result(self, f, args, off, out):
+        """What the caller calls the object the lookup found."""
+        if out is not None:
+            if out >= len(args):
+                return None
+            a = norm(args[out])
+            if a.startswith("&"):
+                return norm(a[1:]) if re.match(r"^[A-Za-z_]\w*$", norm(a[1:])) else None
+            return "*" + a if a in f.params else None
+        before = f.src.clean[max(f.body_start, off - 120):off]
+        m = re.search(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?$", before)
+        return m.group(1) if m else None
+
+    def follow_lookup(self, f, obj, end, name, lf, leave, lock, dropped, pos):
+        """The first thing the caller does with the object: a get (too
+        late), a call that gets it (as late), or a use with none."""
+        p = self.prog
+        path = f.src.path
+        body = f.src.clean[end:f.end]
+        re_obj = r"(?<![\w.>])%s" % (r"\(\s*\*\s*%s\s*\)" % re.escape(obj[1:]) if obj.startswith("*")
+                                      else re.escape(obj))
+        stop = re.search(re_obj + r"\s*=(?!=)", body)
+        limit = end + (stop.start() if stop else len(body))
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        for n, a, o, _e in f.calls:
+            if o < end or o >= limit or not a:
+                continue
+            if n in puts and norm(obj_of(a[0])) == obj:
+                return          # it puts what it found: the lookup's result counts as held
+        site = None
+        for n, a, o, _e in f.calls:
+            if o < end or o >= limit or not a:
+                continue
+            if n in self.get_names() and norm(obj_of(a[0])) == obj:
+                site = (path, self.at(f.src, o, len(n)), n)
+                break
+            g = self.param_get(n, [norm(x) for x in a].index(obj)) if obj in [norm(x) for x in a] else None
+            if g:
+                site = g
+                break
+        where = "%s() found it under %s and dropped %s before returning it" % (
+            name, self.lname(lock), self.lname(lock)) if dropped else \
+            "%s() walked the objects with no lock, and their final put takes %s" % (
+                name, self.lname(lock))
+        lk = "rcu_read_lock() (with kref_get_unless_zero)" if lock == "rcu" else self.lname(lock)
+        steps = [(path, pos, "'%s' returned by %s() here, with no reference" % (obj, name)),
+                 (lf.src.path, self.at(lf.src, leave, 6), "%s() lets it go here" % name)]
+        if site:
+            spath, spos, gname = site
+            self.add(spath, spos, 3,
+                     "%s on '%s' comes too late: %s, so a final put may have freed it "
+                     "already; take the reference inside the lookup, under %s"
+                     % (gname, obj, where, lk), steps)
+            return
+        m = re.search(re_obj + r"\s*->", body[:limit - end])
+        if not m:
+            return
+        dpos = self.at(f.src, end + m.start(), len(obj))
+        self.add(path, dpos, 3,
+                 "'%s' is used with no reference: %s, so a final put may free it "
+                 "while it is in use; take a reference inside the lookup under %s, "
+                 "and put it when done" % (obj, where, lk), steps)
+
+    def param_get(self, name, i):
+        """Where the program's function name takes a reference on its
+        parameter i with no lock held (its callers must hold one)."""
+        p = self.prog
+        for g in p.funcs.get(name, []):
+            if g.src.path not in p.sources or i >= len(g.params) or name in p.get_w:
+                continue
+            for n, a, o, _e in g.calls:
+                if n in ("kref_get", "kref_get_unless_zero") or n in p.get_w:
+                    if a and norm(obj_of(a[0])) == g.params[i]:
+                        pos = self.at(g.src, o, len(n))
+                        if not self.held_at(g.src.path, pos):
+                            return (g.src.path, pos, n)
+        return None
+
+    # -- a counted pointer read from another object's field ------------------
+    def lock_state(self, f, off):
+        """Per lock id, whether the function holds it at offset off, by the
+        last lock or unlock of it before off in the text."""
+        p = self.prog
+        state = {}
+        for n, a, o, _e in f.calls:
+            if o >= off:
+                break
+            if n in LOCK_FNS or n in p.lock_w:
+                state[self.lock_named(a)] = True
+            elif n in UNLOCK_FNS or n in p.unlock_w:
+                state[lock_id(a[0]) if a else "?"] = False
+            elif n in RCU_LOCK_FNS:
+                state["rcu"] = True
+            elif n in RCU_UNLOCK_FNS:
+                state["rcu"] = False
+        return state
+
+    def pointee(self, f, v):
+        """The counted struct a local or parameter of f points to."""
+        p = self.prog
+        if v in f.params:
+            t = f.ptypes[f.params.index(v)]
+            return p.struct_of_type(t) if t.count("*") == 1 else None
+        m = re.search(r"\b((?:struct\s+)?[A-Za-z_]\w*)\s+(?:[^;(){}]*,\s*)?\*\s*%s\s*[;,=)]" % re.escape(v), f.body)
+        return p.struct_of_type(m.group(1)) if m else None
+
+    FIELD_READ = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)\s*;")
+
+    def swapped_fields(self):
+        """Fields holding a counted pointer that a writer replaces under a
+        lock and then puts the old value of: (the struct that has the
+        field, field) -> (lock, writer, the put's offset)."""
+        p = self.prog
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        out = {}
+        for w in p.all_funcs:
+            if w.src.path not in p.sources:
+                continue
+            for m in self.FIELD_READ.finditer(w.body):
+                old, base, fld = m.groups()
+                if not re.search(r"(?<![\w.>])%s\s*->\s*%s\s*=(?!=)" % (re.escape(base), fld), w.body[m.end():]):
+                    continue
+                off = w.body_start + m.start()
+                held = [l for l, on in self.lock_state(w, off).items() if on and l != "rcu"]
+                if not held:
+                    continue
+                owner = self.pointee(w, base)
+                if owner is None:
+                    continue
+                for n, a, o, _e in w.calls:
+                    if o > off and n in puts and a and norm(obj_of(a[0])) == old:
+                        out.setdefault((owner, fld), (held[0], w, o))
+        return out
+
+    def rule3_fields(self):
+        p = self.prog
+        swapped = self.swapped_fields()
+        freed = {}
+        for f in p.all_funcs:
+            if f.src.path not in p.sources or f.name in p.closure:
+                continue
+            for m in self.FIELD_READ.finditer(f.body):
+                v, base, fld = m.groups()
+                s = self.pointee(f, v)
+                if s not in p.structs:
+                    continue
+                if s not in freed:
+                    freed[s] = self.ever_freed(s)
+                if not freed[s]:
+                    continue
+                off = f.body_start + m.start()
+                state = self.lock_state(f, off)
+                sw = swapped.get((self.pointee(f, m.group(2)), fld))
+                if sw and sw[1] is not f and self.field_unlocked(f, m, v, fld, off, state, sw):
+                    continue
+                self.field_after_unlock(f, m, v, fld, off, state)
+
+    def field_unlocked(self, f, m, v, fld, off, state, swap):
+        """A read of a swapped field without the writer's lock; whether
+        the read was without it (a read under it is judged by its use)."""
+        lock, w, po = swap
+        if state.get(lock) or state.get("rcu") or self.caller_held(f, 0):
+            return False
+        path = f.src.path
+        pos = self.at(f.src, off, len(v))
+        if self.single_threaded(path, pos):
+            return True
+        self.add(path, pos, 3,
+                 "'%s' read from '%s->%s' without %s: %s() replaces that field under "
+                 "%s and puts the object it held, which may be freed while this one "
+                 "uses it; read it and take a reference under %s, and put it when done"
+                 % (v, m.group(2), fld, self.lname(lock), w.name, self.lname(lock),
+                    self.lname(lock)),
+                 [(w.src.path, self.at(w.src, po, 1), "%s() puts the old '%s' here" % (w.name, fld))])
+        return True
+
+    def field_after_unlock(self, f, m, v, fld, off, state):
+        """A pointer read under a lock, used after the unlock with no
+        reference: the lock was what kept it alive."""
+        p = self.prog
+        held = [l for l, on in state.items() if on and l != "rcu"]
+        if len(held) != 1:
+            return
+        lock = held[0]
+        unlock = None
+        for n, a, o, _e in f.calls:
+            if o > off and (n in UNLOCK_FNS or n in p.unlock_w) and a and lock_id(a[0]) == lock:
+                unlock = o
+                break
+        if unlock is None:
+            return
+        # Only a critical section that is there to read the pointer (a
+        # snapshot: the lock, a read or two, the unlock) says the lock is
+        # what kept it alive; a longer one may hold the lock for other
+        # reasons, and the pointer may live by the container's rules.
+        taken = [o for n, a, o, _e in f.calls
+                 if o < off and (n in LOCK_FNS or n in p.lock_w) and a and lock_id(a[0]) == lock]
+        if not taken:
+            return
+        inside = [n for n, _a, o, _e in f.calls if taken[-1] < o < unlock]
+        if any(n not in READ_WRAPPERS for n in inside) or \
+                f.src.clean.count(";", taken[-1], unlock) > 3:
+            return
+        ends = f.src.clean[f.body_start + m.end():f.end]
+        stop = re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(v), ends)
+        limit = f.body_start + m.end() + (stop.start() if stop else len(ends))
+        d = re.compile(r"(?<![\w.>])%s\s*->" % re.escape(v)).search(f.src.clean, unlock, limit)
+        if not d:
+            return
+        if any(unlock < o < d.start() and (n in LOCK_FNS or n in p.lock_w) and a and
+               lock_id(a[0]) == lock for n, a, o, _e in f.calls):
+            return      # used under the lock again
+        # A get or a handoff before the use, or a put anywhere after the
+        # read: the code counts this pointer by some means.
+        puts = set(p.put_w) | set(p.put_any) | {"kref_put", "kref_put_mutex", "kref_put_lock"}
+        acq = self.get_names() | set(p.getter) | set(p.hand_w) | self.valid["handoff"]
+        for n, a, o, _e in f.calls:
+            if off < o < limit and ((n in acq and o < d.start()) or n in puts) and \
+                    any(norm(obj_of(x)) == v for x in a):
+                return
+        path = f.src.path
+        pos = self.at(f.src, d.start(), len(v))
+        if self.single_threaded(path, pos):
+            return
+        self.add(path, pos, 3,
+                 "'%s' is used after %s is dropped with no reference: it was read from "
+                 "'%s->%s' under %s, which only kept it alive while held; take a "
+                 "reference before the unlock, and put it when done"
+                 % (v, self.lname(lock), m.group(2), fld, self.lname(lock)),
+                 [(path, self.at(f.src, off, len(v)), "'%s' read here, under %s" % (v, self.lname(lock)))])
