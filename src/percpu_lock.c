@@ -77,8 +77,16 @@ void kref_lock(struct kref_lock *l)
 void kref_unlock(struct kref_lock *l)
 {
 	kref_vg_happens_before(l);
-	/* seq_cst (a release at least, for the next holder): see kref_lock(). */
-	atomic_store(&l->owner, 0);
+	/*
+	 * seq_cst (a release at least, for the next holder): see kref_lock().
+	 * An exchange, though a seq_cst store would do in C11 and on AArch64
+	 * (STLR then LDAR are not reordered): QEMU's TCG on an x86 host
+	 * translates that pair to a plain store and load, which the host's
+	 * store buffer reorders, so a waiter could sleep unwoken (the likely
+	 * cause of test_stress_debug's hang under make check-system).  A
+	 * read-modify-write is a locked instruction there: nothing passes it.
+	 */
+	atomic_exchange(&l->owner, 0);
 	if (atomic_load(&l->waiters)) {
 		/* seq_cst: a sleeper that read the old value sleeps no more. */
 		atomic_fetch_add(&l->wake, 1);
