@@ -14,11 +14,12 @@
 #include <kref.h>
 
 struct ebpt_node { void *key; };
-struct dict { const char *name; pthread_rwlock_t rwlock; void *values; };
+struct eb_root { void *b[2]; };
+struct dict { const char *name; pthread_rwlock_t rwlock; struct eb_root values; };
 struct dict_entry { struct ebpt_node value; struct kref refcount; size_t len; };
 
 /* Returns the node now in the tree for the key: the new one or an existing one. */
-struct ebpt_node *__dict_insert(struct dict *d, struct dict_entry *de);
+struct ebpt_node *ebis_insert(struct eb_root *root, struct ebpt_node *new);
 /* Lookup under the read lock, returning a referenced entry or NULL. */
 struct dict_entry *dict_lookup_get(struct dict *d, const char *s);
 void free_dict_entry(struct dict_entry *de);
@@ -48,7 +49,7 @@ struct dict_entry *dict_insert(struct dict *d, char *s)
 		return NULL;
 
 	pthread_rwlock_wrlock(&d->rwlock);
-	n = __dict_insert(d, de);
+	n = ebis_insert(&d->values, &de->value);
 	pthread_rwlock_unlock(&d->rwlock);
 	if (n != &de->value) {
 		/* somebody else inserted the same key first */
