@@ -445,8 +445,11 @@ class Rule1:
             r"(?<![\w.>])%s\s*=(?!=)\s*([^;]+);" % re.escape(obj), f.body)]
         if not assigned:
             return False
+        # A copy of a parameter (a callback's void *data cast to its type)
+        # borrows what the parameter does.
         return all(re.match(r"^(container_of|list_entry|hlist_entry|caa_container_of)\(", a)
-                   or re.match(r"^[A-Za-z_]\w*(\s*(->|\.)\s*\w+)+$", a) for a in assigned)
+                   or re.match(r"^[A-Za-z_]\w*(\s*(->|\.)\s*\w+)+$", a)
+                   or (a in f.params and not self.consumed_param(f, a)) for a in assigned)
 
     def consumed_param(self, f, obj):
         """Whether parameter obj carries a reference the callee owns: every
