@@ -6,6 +6,7 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 import re
 
 from .names import FREE_FNS, NORETURN, THREAD_START, WORK_START
+from .rule2 import REF_LOOKUP_RE
 from .source import calls_in, f_end, key, line_of, match_close, norm, obj_of, squeeze
 
 
@@ -439,13 +440,44 @@ class Rule1:
         """Whether f's pointer obj is one it holds no reference of its own
         on: a parameter, or read from a field or a container_of."""
         if obj in f.params:
-            return True
+            return not self.consumed_param(f, obj)
         assigned = [norm(a.group(1)) for a in re.finditer(
             r"(?<![\w.>])%s\s*=(?!=)\s*([^;]+);" % re.escape(obj), f.body)]
         if not assigned:
             return False
+        # A copy of a parameter (a callback's void *data cast to its type)
+        # borrows what the parameter does.
         return all(re.match(r"^(container_of|list_entry|hlist_entry|caa_container_of)\(", a)
-                   or re.match(r"^[A-Za-z_]\w*(\s*(->|\.)\s*\w+)+$", a) for a in assigned)
+                   or re.match(r"^[A-Za-z_]\w*(\s*(->|\.)\s*\w+)+$", a)
+                   or (a in f.params and not self.consumed_param(f, a)) for a in assigned)
+
+    def consumed_param(self, f, obj):
+        """Whether parameter obj carries a reference the callee owns: every
+        call of f in the program passes, in its place, a pointer the caller
+        acquired before the call and does not put after it, so the caller's
+        reference is transferred with the pointer."""
+        i = f.params.index(obj)
+        sites = [(g, norm(args[i]), off, end) for g in self.prog.all_funcs
+                 for name, args, off, end in g.calls if name == f.name and i < len(args)]
+        if not sites:
+            return False
+        for g, a, off, end in sites:
+            if not re.match(r"^[A-Za-z_]\w*$", a) or a in g.params:
+                return False
+            if not any(o < off for o in self.acquisitions(g, a) + self.ref_lookups(g, a)):
+                return False
+            for n, args, o, _e in g.calls:
+                p = self.put_arg(n, args) if o > end else None
+                if p is not None and self.same_obj(g, p, a):
+                    return False
+        return True
+
+    def ref_lookups(self, g, a):
+        """Offsets where g sets a from a library lookup that returns a held
+        object (dev_get_by_index, of_find_node_by_name, ...)."""
+        return [g.body_start + m.start() for m in re.finditer(
+            r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % re.escape(a), g.body)
+            if m.group(1) not in self.prog.funcs and REF_LOOKUP_RE.match(m.group(1))]
 
     STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+|\s*\[[^\]]*\])*)"
                           r"\s*(?:->|\.)\s*(\w+)\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*;")
