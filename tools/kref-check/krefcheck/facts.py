@@ -49,6 +49,7 @@ class Program:
         self.globals = set()
         self.protos = {}
         self.structs = {}
+        self.embeds = {}
         self.typedefs = {}
         self.lock_structs = set()
         checked = {os.path.normpath(p) for p in paths}
@@ -77,6 +78,7 @@ class Program:
             self.globals |= src.globals
             self.protos.update(src.protos)
             self.structs.update(src.structs)
+            self.embeds.update(src.embeds)
             self.typedefs.update(src.typedefs)
             self.lock_structs |= src.lock_structs
         self.globals -= set(self.funcs)
@@ -191,6 +193,7 @@ class Program:
         self.get_w, self.get_w1 = {}, {}
         self.try_w, self.put_w, self.put_w1 = {}, {}, {}
         self.init_w, self.free_w, self.hand_w = {}, {}, {}
+        self.init_hand = set()                  # init wrappers that also publish
         self.put_any = {}                       # function -> its parameter it puts
         self.lock_w, self.unlock_w = {}, {}     # name -> ('param', i) | ('fixed', id)
         self.lock0, self.unlock0 = {}, {}       # name -> id
@@ -224,9 +227,16 @@ class Program:
                 for kind, table in (("get", self.get_w), ("tryget", self.try_w),
                                     ("put", self.put_w), ("init", self.init_w)):
                     other = puts | hand if kind != "put" else gets | hand
+                    # An init that then registers the object (the kernel's
+                    # device_register) still leaves the caller the first
+                    # reference: a failed registration must be put.
+                    if kind == "init":
+                        other = puts
                     idx = sorted(eff.get(kind, set()) - other)
-                    if idx and small:
+                    if idx and (small or kind == "init" and len(w.calls) <= 4):
                         table[w.name] = idx[0]
+                        if kind == "init" and idx[0] in hand:
+                            self.init_hand.add(w.name)
                 if eff.get("free") and w.name not in self.releases_early:
                     table = self.free_w
                     table[w.name] = sorted(eff["free"])[0]

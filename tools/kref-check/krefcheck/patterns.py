@@ -195,6 +195,12 @@ FRAGMENTS = {
         "kref_put(&%s->__g, ...)" % e,
         "kref_put_mutex(&%s->__g, ...)" % e,
         "kref_put_lock(&%s->__g, ...)" % e,
+        # A wrapper given the object's embedded member (the kernel's
+        # device_register(&x->dev)) initialises or counts the object too;
+        # first, so that the plain forms do not bind the member instead.
+        "initw(&%s->__g, ...)" % e,
+        "getw(&%s->__g, ...)" % e,
+        "putw(&%s->__g, ...)" % e,
         "initw(%s, ...)" % e,
         "getw(%s, ...)" % e,
         "putw(%s, ...)" % e,

@@ -63,6 +63,31 @@ class Rule2:
                 return s or "an object with a struct kref"
         return None
 
+    def embedded_kref(self, path, pos):
+        """The counted struct that the freed pointer's struct holds by
+        value, or None."""
+        t = self.types.get(key(path, pos))
+        if not t or t.count("*") > 1:
+            return None
+        for _m, inner in self.prog.embeds.get(self.prog.struct_of_type(t), ()):
+            if inner in self.prog.structs:
+                return inner
+        return None
+
+    def embedded_put(self, path, pos, inner, obj):
+        """For a free of an object that holds the counted struct inner by
+        value: the put to call on that member, and the step naming it."""
+        t = self.types.get(key(path, pos))
+        p = self.prog
+        member = next((m for m, st in p.embeds.get(p.struct_of_type(t), ()) if st == inner), None)
+        for name, i in sorted(p.put_w.items()):
+            for w in p.funcs.get(name, [])[:1]:
+                if member and i < len(w.ptypes) and p.struct_of_type(w.ptypes[i]) == inner:
+                    return ("%s(&%s->%s)" % (name, obj, member),
+                            [(w.src.path, (w.line, 0), "%s() puts %s, freeing it through its "
+                              "release function at the last reference" % (name, inner))])
+        return None
+
     def graveyard(self):
         """Members the release functions park a released object in
         (t->dead = obj), for a free after a grace period or at teardown."""
@@ -109,7 +134,8 @@ class Rule2:
         p = self.prog
         src = self.src(path)
         chunk = src.clean[lo:hi]
-        hand = set(THREAD_START) | set(WORK_START) | p.handoff_names() | PUBLISH_FNS
+        hand = set(THREAD_START) | set(WORK_START) | p.handoff_names() | PUBLISH_FNS | \
+            p.init_hand
         gets = {"kref_get", "kref_get_unless_zero"} | set(p.get_w) | set(p.try_w)
         at_free = self.held.get(key(path, pfree), {})
         for name, args, o, e in calls_in(chunk, lo):
@@ -220,13 +246,19 @@ class Rule2:
                 if w is not None and w.ptypes:
                     t = p.struct_of_type(w.ptypes[p.free_w[name]])
                     s = t if t in p.structs else None
+            k = key(path, pos)
+            if not s:
+                # An object holding a counted struct by value lives and dies
+                # by that struct's count, once a kref op on the member made
+                # it live (no such op: a plain struct freed, not judged).
+                s = self.embedded_kref(path, pos) if k in live else None
             if not s:
                 continue
             obj = norm(self.text(path, po))
+            via = self.embedded_put(path, pos, s, obj) if s != self.kref_obj(path, pos, po, f) else None
             # Inside a free helper, its callers' frees are what count.
             if obj in f.params and f.name in p.free_w and p.callers.get(f.name):
                 continue
-            k = key(path, pos)
             if k in fresh and k not in live:
                 continue        # never initialised: an allocation failure path
             if self.from_graveyard(f, obj):
@@ -240,13 +272,15 @@ class Rule2:
             rel = self.release_for(s)
             member = (p.structs.get(s) or ["ref"])[0]
             fix = "kref_put(&%s->%s, %s)" % (obj, member, rel) if rel else "kref_put()"
+            if via:
+                fix = via[0]
             what = "%s()" % name
             if name in p.free_w:
                 what = "%s(), which frees it," % name
             self.add(path, pos, 2,
                      "%s of '%s' outside its release function (%s embeds a struct kref; "
                      "others may still hold references): drop your reference with %s instead"
-                     % (what, obj, s, fix), self.release_step(rel, s))
+                     % (what, obj, s, fix), via[1] if via else self.release_step(rel, s))
         for _t, path, _fn, (pos,) in self.rec.get("RELCALL", []):
             f = self.func(path, pos)
             if f is None or f.name in p.closure:

@@ -192,6 +192,7 @@ class Source:
         self.structs = {}       # struct key -> [kref member names]
         self.typedefs = {}      # typedef name -> struct key
         self.lock_structs = set()   # structs with a lock member
+        self.embeds = {}        # struct key -> [(member, struct key)] held by value
         self.ignored = set()
         self.cpp_lines = set()
         for i, line in enumerate(self.lines, 1):
@@ -336,6 +337,10 @@ class Source:
                         self.typedefs[t] = key
             if key and members:
                 self.structs[key] = members
+            if key:
+                inner = re.findall(r"\bstruct\s+([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*;", body)
+                if inner:
+                    self.embeds[key] = [(mb, "struct " + t) for t, mb in inner if t != "kref"]
             if key and LOCK_MEMBER_RE.search(body):
                 self.lock_structs.add(key)
         if s.startswith("typedef"):
