@@ -90,7 +90,7 @@ class Rule3:
             name = self.text(path, pg)
             tryget = name == "kref_get_unless_zero" or name in p.try_w
             held = self.held_at(path, pg, since=pr)
-            rcu = "rcu" in held
+            rcu = "rcu" in held or self.rcu_by_caller(f, where)
             locks = held - {"rcu"}
             s = self.struct_at(path, pg) or self.type_at(path, pg) or \
                 self.wrapper_struct(name)
@@ -137,6 +137,17 @@ class Rule3:
         self.rule3_unlocked_lookups()
         self.rule3_fields()
         self.rule3_get_after_unlock()
+
+    RCU_ONLY_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
+                        "srcu_dereference"}
+
+    def rcu_by_caller(self, f, where):
+        """A pointer read with rcu_dereference() in a function that never
+        enters an RCU read section itself: that reader is only legal inside
+        one, so the function runs in its caller's."""
+        if where[:-2] not in self.RCU_ONLY_READERS:
+            return False
+        return not any(n in RCU_LOCK_FNS or n in RCU_UNLOCK_FNS for n, _a, _o, _e in f.calls)
 
     SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
                 "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
