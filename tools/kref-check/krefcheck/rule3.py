@@ -727,7 +727,17 @@ class Rule3:
         if not re.match(r"^[A-Za-z_]\w*$", obj):
             return
         hit = self.found_in(f, obj, to, uo)
-        if hit is None or self.found_in(f, obj, uo, o) is not None:
+        obj_found = obj
+        late = self.found_in(f, obj, uo, o)
+        if hit is None and late is not None:
+            # Copied after the unlock out of a local query record that a
+            # call filled in inside the section (lookup(&q); obj = q.value).
+            m = re.match(r"^([A-Za-z_]\w*)\s*\.\s*\w+$", norm(late[1]))
+            q = self.found_in(f, m.group(1), to, uo) if m else None
+            if q is not None and self.found_in(f, m.group(1), uo, late[0]) is None:
+                hit, late = q, None
+                obj_found = m.group(1)
+        if hit is None or late is not None:
             return
         fo, rhs = hit
         rhs = norm(rhs)
@@ -755,5 +765,6 @@ class Rule3:
                  "that kept it alive, and a final put may free it between the unlock and "
                  "the get; take the reference before the unlock"
                  % (n, obj, lk, obj, lk),
-                 [(path, self.at(f.src, fo, len(obj)), "'%s' found here, under %s" % (obj, lk)),
+                 [(path, self.at(f.src, fo, len(obj_found) + 1),
+                   "'%s' found here, under %s" % (obj_found, lk)),
                   (path, self.at(f.src, uo, ulen), "%s dropped here" % lk)])
