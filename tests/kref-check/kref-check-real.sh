@@ -34,6 +34,7 @@ ok "rule 1: at least 7 of 9 bugs found" at_least recall "rule 1" 7
 ok "rule 1: at least 7 of 9 found at the bug's own line" at_least "at the mark" "rule 1" 7
 ok "rule 2: at least 13 of 13 bugs found" at_least recall "rule 2" 13
 ok "rule 3: at least 9 of 10 bugs found" at_least recall "rule 3" 9
+ok "rule 3: at least 9 of 10 found at the bug's own line" at_least "at the mark" "rule 3" 9
 ok "in all: at least 27 of 32 found at the bug's own line" \
 	at_least "at the mark" total 27
 ok "in all: at most 0 of 32 fixed twins flagged (target: 1 in 10)" \
