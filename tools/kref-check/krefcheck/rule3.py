@@ -5,7 +5,7 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 
 import re
 
-from .names import (FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
+from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
     RCU_UNLOCK_FNS, READ_WRAPPERS, UNLOCK_FNS)
 from .source import calls_in, key, line_of, lock_id, norm, obj_of, squeeze
 
@@ -90,7 +90,7 @@ class Rule3:
             name = self.text(path, pg)
             tryget = name == "kref_get_unless_zero" or name in p.try_w
             held = self.held_at(path, pg, since=pr)
-            rcu = "rcu" in held
+            rcu = "rcu" in held or self.rcu_by_caller(f, where)
             locks = held - {"rcu"}
             s = self.struct_at(path, pg) or self.type_at(path, pg) or \
                 self.wrapper_struct(name)
@@ -136,6 +136,18 @@ class Rule3:
         self.rule3_puts()
         self.rule3_unlocked_lookups()
         self.rule3_fields()
+        self.rule3_get_after_unlock()
+
+    RCU_ONLY_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
+                        "srcu_dereference"}
+
+    def rcu_by_caller(self, f, where):
+        """A pointer read with rcu_dereference() in a function that never
+        enters an RCU read section itself: that reader is only legal inside
+        one, so the function runs in its caller's."""
+        if where[:-2] not in self.RCU_ONLY_READERS:
+            return False
+        return not any(n in RCU_LOCK_FNS or n in RCU_UNLOCK_FNS for n, _a, _o, _e in f.calls)
 
     SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
                 "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
@@ -648,3 +660,111 @@ class Rule3:
                  "reference before the unlock, and put it when done"
                  % (v, self.lname(lock), m.group(2), fld, self.lname(lock)),
                  [(path, self.at(f.src, off, len(v)), "'%s' read here, under %s" % (v, self.lname(lock)))])
+
+    # -- a get after the critical section that found the pointer ----------
+    def lock_events(self, f):
+        """The function's lock and unlock calls in text order: (offset,
+        taken?, lock id, the call's length)."""
+        p = self.prog
+        out = []
+        for n, a, o, _e in f.calls:
+            if n in LOCK_FNS or n in p.lock_w:
+                out.append((o, True, self.lock_named(a), len(n)))
+            elif n in UNLOCK_FNS or n in p.unlock_w:
+                out.append((o, False, lock_id(a[0]) if a else "?", len(n)))
+            elif n in RCU_LOCK_FNS:
+                out.append((o, True, "rcu", len(n)))
+            elif n in RCU_UNLOCK_FNS:
+                out.append((o, False, "rcu", len(n)))
+        return out
+
+    def found_in(self, f, obj, start, stop):
+        """Where the code between start and stop sets obj: an assignment,
+        or a call that writes it through &obj (a lookup's out-parameter)."""
+        text = f.src.clean
+        r = re.escape(obj)
+        m = re.compile(r"(?<![\w.>])%s\s*=(?!=)\s*([^;]*)" % r).search(text, start, stop)
+        if m:
+            return m.start(), m.group(1)
+        m = re.compile(r"[(,]\s*(?:\([^()]*\)\s*)?&\s*%s\s*[,)]" % r).search(text, start, stop)
+        if m:
+            return m.start() + text[m.start():m.end()].index("&"), "&" + obj
+        return None
+
+    def rule3_get_after_unlock(self):
+        """A get on a pointer that the code found inside a critical section
+        it has already left: the lock was all that kept the object alive,
+        and a final put may run between the unlock and the get."""
+        p = self.prog
+        fresh = set(p.ctor) | set(p.getter) | set(p.alloc_w)
+        for f in p.all_funcs:
+            if f.src.path not in p.sources or f.name in p.closure:
+                continue
+            events = None
+            for n, a, o, _e in f.calls:
+                if not a or n not in self.get_names():
+                    continue
+                if events is None:
+                    events = self.lock_events(f)
+                if not events:
+                    break
+                self.get_after_unlock(f, n, a, o, events, fresh)
+
+    def get_after_unlock(self, f, n, a, o, events, fresh):
+        p = self.prog
+        before = [e for e in events if e[0] < o]
+        state = {}
+        for _eo, on, lid, _l in before:
+            state[lid] = on
+        if any(state.values()) or not before or before[-1][1]:
+            return              # a lock is held at the get, or none was dropped
+        uo, _on, lock, ulen = before[-1]
+        taken = [e for e in before if e[1] and e[2] == lock and e[0] < uo]
+        if not taken or lock in ("?", "rcu"):
+            return
+        to = taken[-1][0]
+        obj = norm(obj_of(a[0]))
+        if not re.match(r"^[A-Za-z_]\w*$", obj):
+            return
+        hit = self.found_in(f, obj, to, uo)
+        obj_found = obj
+        late = self.found_in(f, obj, uo, o)
+        if hit is None and late is not None:
+            # Copied after the unlock out of a local query record that a
+            # call filled in inside the section (lookup(&q); obj = q.value).
+            m = re.match(r"^([A-Za-z_]\w*)\s*\.\s*\w+$", norm(late[1]))
+            q = self.found_in(f, m.group(1), to, uo) if m else None
+            if q is not None and self.found_in(f, m.group(1), uo, late[0]) is None:
+                hit, late = q, None
+                obj_found = m.group(1)
+        if hit is None or late is not None:
+            return
+        fo, rhs = hit
+        rhs = norm(rhs)
+        m = re.match(r"^(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(", rhs)
+        if rhs in ("NULL", "0") or (m and (m.group(1) in fresh or m.group(1) in ALLOC_FNS)):
+            return              # a new object, or one returned with a reference
+        path = f.src.path
+        pos = self.at(f.src, o, len(n))
+        tryget = n == "kref_get_unless_zero" or n in p.try_w
+        s = self.struct_at(path, pos) or self.type_at(path, pos) or self.wrapper_struct(n)
+        if s not in p.structs and n != "kref_get" and not tryget:
+            return              # not known to be a counted object
+        if tryget and lock not in self.final_put_locks(s):
+            return              # tryget fails on a dying object: the unlocked put is fine
+        for g, ga, go, _e in f.calls:
+            if to < go < uo and g in self.get_names() | set(p.getter) and ga and \
+                    norm(obj_of(ga[0])) == obj:
+                return          # it took its reference inside the section
+        # Path by path: an unlock on an early exit does not end the section.
+        if self.held_at(path, pos) or self.single_threaded(path, pos):
+            return
+        lk = self.lname(lock)
+        self.add(path, pos, 3,
+                 "%s on '%s' after %s is dropped: '%s' was found under %s, which was all "
+                 "that kept it alive, and a final put may free it between the unlock and "
+                 "the get; take the reference before the unlock"
+                 % (n, obj, lk, obj, lk),
+                 [(path, self.at(f.src, fo, len(obj_found) + 1),
+                   "'%s' found here, under %s" % (obj_found, lk)),
+                  (path, self.at(f.src, uo, ulen), "%s dropped here" % lk)])
