@@ -6,8 +6,10 @@
 #   real/      32 bugs, the set kref-check was developed on;
 #   heldout/   15 bugs written later by someone who had not read the
 #              checker, then used for a second round of work;
-#   heldout2/  15 bugs written last, never used to change the checker:
-#              its figure is the honest estimate of recall on new code.
+#   heldout2/  15 bugs written last; one of its shapes (a get after the
+#              unlock of an out-parameter lookup) was described to the
+#              second round, nothing else of it was used: its figure is
+#              the nearest estimate of recall on new code.
 # The targets (recall 0.5, at most 1 fixed twin in 10 flagged) are printed
 # beside what each set reaches.
 . tests/common/tap.sh
@@ -48,11 +50,11 @@ ok "real: in all, at least 27 of 32 found at the bug's own line" at_least real "
 ok "real: in all, no fixed twin flagged" at_most real "fixed flagged" total 0
 
 score heldout
-ok "heldout: in all, at least 4 of 15 found at the bug's own line" at_least heldout "at the mark" total 4
-ok "heldout: in all, at most 2 of 15 fixed twins flagged" at_most heldout "fixed flagged" total 2
+ok "heldout: in all, at least 6 of 15 found at the bug's own line" at_least heldout "at the mark" total 6
+ok "heldout: in all, no fixed twin flagged" at_most heldout "fixed flagged" total 0
 
 score heldout2
-ok "heldout2: in all, at least 1 of 15 found at the bug's own line" at_least heldout2 "at the mark" total 1
+ok "heldout2: in all, at least 3 of 15 found at the bug's own line" at_least heldout2 "at the mark" total 3
 ok "heldout2: in all, no fixed twin flagged" at_most heldout2 "fixed flagged" total 0
 
 echo "# target: recall 0.5; reached $(count real recall total)/32 (real), $(count heldout recall total)/15 (heldout), $(count heldout2 recall total)/15 (heldout2, never tuned on)"
