@@ -563,11 +563,10 @@ class Rule2:
         return bool(re.search(r"(?<![\w.>])%s\s*->\s*%s\s*=(?!=)"
                               % (re.escape(fn.params[k]), re.escape(member)), fn.body))
 
-    def rule2_member_repointed(self):
-        """A reference taken through holder->member in one function and
-        put through holder->member in another, after the holder went to
-        code that may point the member at another object: the put may drop
-        a reference on an object nobody got, and leak the one that was."""
+    def puts_through_member(self, with_address):
+        """Every put of holder->member (with_address: of &holder->member
+        too, through a put that reaches the kref inside) outside release
+        code: (path, src, function, offset, object, holder, member)."""
         p = self.prog
         for path, src in sorted(p.sources.items()):
             for f in src.funcs:
@@ -575,33 +574,44 @@ class Rule2:
                     continue
                 for name, args, o, _e in f.calls:
                     obj = self.put_object(name, args)
+                    if obj is None and with_address and args and \
+                            norm(args[0]).startswith("&") and self.puts_through(name):
+                        obj = norm(norm(args[0])[1:])
                     m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
-                    if not m or self.gets_of(f, f.body, obj):
-                        continue
-                    base, member = m.group(1), m.group(2)
-                    st = self.decl_struct(f, base)
-                    gets = [(g, go) for g, go in self.member_gets(st, member) if g is not f] if st else []
-                    if not gets:
-                        continue
-                    chunk = src.clean[f.body_start:o]
-                    if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(base), chunk):
-                        continue
-                    via = [(c, co) for c, cargs, co, _ce in calls_in(chunk, f.body_start)
-                           for k, a in enumerate(cargs)
-                           if norm(a) == base and self.may_repoint(c, k, member)]
-                    if not via:
-                        continue
-                    c, co = via[0]
-                    g, go = gets[0]
-                    line, cline = line_of(src.starts, o), line_of(src.starts, co)
-                    gline = line_of(g.src.starts, go)
-                    self.add(path, (line, o - src.starts[line - 1]), 2,
-                             "put of '%s' through the member, after %s() (line %d) was given '%s' "
-                             "and may have pointed it at another object: the reference was "
-                             "taken in %s() on the object it held then; keep that pointer when "
-                             "the reference is taken and put it" % (obj, c, cline, base, g.name),
-                             [(g.src.path, (gline, go - g.src.starts[gline - 1]),
-                               "reference taken here through '%s'" % obj)])
+                    if m:
+                        yield path, src, f, o, obj, m.group(1), m.group(2)
+
+    def rule2_member_repointed(self):
+        """A reference taken through holder->member in one function and
+        put through holder->member in another, after the holder went to
+        code that may point the member at another object: the put may drop
+        a reference on an object nobody got, and leak the one that was."""
+        for path, src, f, o, obj, base, member in self.puts_through_member(with_address=False):
+            if self.gets_of(f, f.body, obj):
+                continue
+            st = self.decl_struct(f, base)
+            gets = [(g, go) for g, go in self.member_gets(st, member) if g is not f] if st else []
+            if not gets:
+                continue
+            chunk = src.clean[f.body_start:o]
+            if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(base), chunk):
+                continue
+            via = [(c, co) for c, cargs, co, _ce in calls_in(chunk, f.body_start)
+                   for k, a in enumerate(cargs)
+                   if norm(a) == base and self.may_repoint(c, k, member)]
+            if not via:
+                continue
+            c, co = via[0]
+            g, go = gets[0]
+            line, cline = line_of(src.starts, o), line_of(src.starts, co)
+            gline = line_of(g.src.starts, go)
+            self.add(path, (line, o - src.starts[line - 1]), 2,
+                     "put of '%s' through the member, after %s() (line %d) was given '%s' "
+                     "and may have pointed it at another object: the reference was "
+                     "taken in %s() on the object it held then; keep that pointer when "
+                     "the reference is taken and put it" % (obj, c, cline, base, g.name),
+                     [(g.src.path, (gline, go - g.src.starts[gline - 1]),
+                       "reference taken here through '%s'" % obj)])
 
     def ctor_refs(self, name):
         """How many references a constructor returns its object with: its
@@ -690,32 +700,21 @@ class Rule2:
         function that stores it takes a reference for the other pointers it
         keeps but stores this one as it was given, so whoever puts the
         member drops a reference it never owned."""
-        p = self.prog
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
-                    continue
-                for name, args, o, _e in f.calls:
-                    obj = self.put_object(name, args)
-                    if obj is None and args and norm(args[0]).startswith("&") and self.puts_through(name):
-                        obj = norm(norm(args[0])[1:])
-                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
-                    if not m:
-                        continue
-                    st = self.decl_struct(f, m.group(1))
-                    if st is None:
-                        continue
-                    store = self.borrowed_store(st, m.group(2))
-                    if store is None:
-                        continue
-                    g, v, so = store
-                    line, sline = line_of(src.starts, o), line_of(g.src.starts, so)
-                    self.add(path, (line, o - src.starts[line - 1]), 2,
-                             "put of '%s', a reference it does not own: %s() stores '%s' there "
-                             "without a get (it gets the other pointers it keeps); put the member "
-                             "that holds a reference, or take one when storing" % (obj, g.name, v),
-                             [(g.src.path, (sline, so - g.src.starts[sline - 1]),
-                               "stored here without a reference")])
+        for path, src, f, o, obj, base, member in self.puts_through_member(with_address=True):
+            st = self.decl_struct(f, base)
+            if st is None:
+                continue
+            store = self.borrowed_store(st, member)
+            if store is None:
+                continue
+            g, v, so = store
+            line, sline = line_of(src.starts, o), line_of(g.src.starts, so)
+            self.add(path, (line, o - src.starts[line - 1]), 2,
+                     "put of '%s', a reference it does not own: %s() stores '%s' there "
+                     "without a get (it gets the other pointers it keeps); put the member "
+                     "that holds a reference, or take one when storing" % (obj, g.name, v),
+                     [(g.src.path, (sline, so - g.src.starts[sline - 1]),
+                       "stored here without a reference")])
 
     def borrowed_store(self, st, member):
         """The store that makes member of st a borrowed pointer: every
