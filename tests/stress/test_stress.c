@@ -16,17 +16,15 @@
 #define MAILBOX		256
 #define CHECK(id)	((id) * 2654435761u)
 
+#include "mailbox.h"
+
 struct obj {
 	struct kref ref;
 	unsigned int id;
 	unsigned int check;	/* CHECK(id), written before the first handoff */
 };
 
-struct mailbox {
-	pthread_mutex_t lock;
-	unsigned int head, tail;
-	struct obj *slot[MAILBOX];
-} mailbox[THREADS];
+static struct mailbox mailbox[THREADS];
 
 static atomic_long created, released, bad_release, bad_check, ops, handoffs;
 static atomic_int producing = THREADS;
@@ -41,30 +39,6 @@ static void obj_release(struct kref *ref)
 	o->check = 0;
 	free(o);
 	atomic_fetch_add(&released, 1);
-}
-
-static int mailbox_push(struct mailbox *m, struct obj *o)
-{
-	int pushed = 0;
-
-	pthread_mutex_lock(&m->lock);
-	if (m->tail - m->head < MAILBOX) {
-		m->slot[m->tail++ % MAILBOX] = o;
-		pushed = 1;
-	}
-	pthread_mutex_unlock(&m->lock);
-	return pushed;
-}
-
-static struct obj *mailbox_pop(struct mailbox *m)
-{
-	struct obj *o = NULL;
-
-	pthread_mutex_lock(&m->lock);
-	if (m->head != m->tail)
-		o = m->slot[m->head++ % MAILBOX];
-	pthread_mutex_unlock(&m->lock);
-	return o;
 }
 
 /* Use what others handed us: verify, take and drop extra references, put. */

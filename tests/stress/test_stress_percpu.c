@@ -43,6 +43,8 @@
 #define GOOD		0x600dU
 #define POISON		0xdeadU
 
+#include "mailbox.h"
+
 enum state { LIVE, DYING, RELEASED };
 
 static struct obj {
@@ -52,11 +54,7 @@ static struct obj {
 	atomic_long kills, releases;
 } objs[OBJS];
 
-static struct mailbox {
-	pthread_mutex_t lock;
-	unsigned int head, tail;
-	struct obj *slot[MAILBOX];
-} mailbox[WORKERS];
+static struct mailbox mailbox[WORKERS];
 
 static atomic_int stop, tids[WORKERS];
 static atomic_long bad_release, poison_seen, lookups, handoffs, handled,
@@ -133,30 +131,6 @@ static void handler(int sig)
 		percpu_ref_put(&other->ref);
 	}
 	atomic_fetch_add_explicit(&handled, 1, memory_order_relaxed);
-}
-
-static bool mailbox_push(struct mailbox *m, struct obj *o)
-{
-	bool pushed = false;
-
-	pthread_mutex_lock(&m->lock);
-	if (m->tail - m->head < MAILBOX) {
-		m->slot[m->tail++ % MAILBOX] = o;
-		pushed = true;
-	}
-	pthread_mutex_unlock(&m->lock);
-	return pushed;
-}
-
-static struct obj *mailbox_pop(struct mailbox *m)
-{
-	struct obj *o = NULL;
-
-	pthread_mutex_lock(&m->lock);
-	if (m->head != m->tail)
-		o = m->slot[m->head++ % MAILBOX];
-	pthread_mutex_unlock(&m->lock);
-	return o;
 }
 
 static void *worker(void *arg)
