@@ -5,8 +5,9 @@
 # and the ABI (check-abi, abi-baseline).
 
 # kref-check's recall on reconstructed real bugs, and the fixed twins it
-# flags, set by set: real/ (developed on), heldout/, heldout2/ (never
-# tuned on); tests/kref-check/real/score.sh, a few minutes.
+# flags, set by set: real/ (developed on), heldout/ (worked on in a
+# second round), heldout2/ (written last; one of its shapes modelled);
+# tests/kref-check/real/score.sh, a few minutes.
 score-real:
 	for set in real heldout heldout2; do \
 		echo "# $$set"; \

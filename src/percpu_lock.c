@@ -81,8 +81,8 @@ void kref_unlock(struct kref_lock *l)
 	 * seq_cst (a release at least, for the next holder): see kref_lock().
 	 * An exchange, though a seq_cst store would do in C11 and on AArch64
 	 * (STLR then LDAR are not reordered): QEMU's TCG on an x86 host
-	 * translates that pair to a plain store and load, which the host's
-	 * store buffer reorders, so a waiter could sleep unwoken (the likely
+	 * puts no fence between that store and the later load, which the
+	 * host's store buffer then reorders, so a waiter could sleep unwoken (the likely
 	 * cause of test_stress_debug's hang under make check-system).  A
 	 * read-modify-write is a locked instruction there: nothing passes it.
 	 */

@@ -151,6 +151,16 @@ class CheckerBase:
             return lock_id(args[w[1]]) if w[1] < len(args) else "?"
         return lock_id(args[0]) if args else "?"
 
+    def pointee(self, f, name):
+        """The struct a local or parameter of f points to, from its
+        declaration (rules 1 and 3)."""
+        if name in f.params:
+            i = f.params.index(name)
+            return self.prog.struct_of_type(f.ptypes[i]) if i < len(f.ptypes) else None
+        m = re.search(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:const\s+)?"
+                      r"(?:\w+\s*(?:=[^,;]*)?,\s*\*?\s*)*%s\b" % re.escape(name), f.body)
+        return self.prog.struct_of_type(m.group(1)) if m else None
+
     def add(self, path, pos, rule, msg, steps=()):
         """Record a finding at pos; steps are (path, pos, note) of the
         operations it pairs with, each printed as a note."""

@@ -23,7 +23,8 @@ class Step:
 @dataclasses.dataclass
 class Finding:
     """One finding: where, which rule, the message with its fix, and the
-    steps that lead to it (in source order; the finding is the last)."""
+    steps it pairs with (sorted by file and position; a SARIF flow ends
+    at the finding)."""
     path: str
     line: int
     col: int

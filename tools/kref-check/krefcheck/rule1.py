@@ -347,15 +347,6 @@ class Rule1:
         ln = line_of(src.starts, off)
         return (ln, off - src.starts[ln - 1])
 
-    def pointee(self, f, name):
-        """The struct a local or parameter points to, from its declaration."""
-        if name in f.params:
-            i = f.params.index(name)
-            return self.prog.struct_of_type(f.ptypes[i]) if i < len(f.ptypes) else None
-        m = re.search(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:const\s+)?"
-                      r"(?:\w+\s*(?:=[^,;]*)?,\s*\*?\s*)*%s\b" % re.escape(name), f.body)
-        return self.prog.struct_of_type(m.group(1)) if m else None
-
     def put_arg(self, name, args):
         """The object a call puts, or None."""
         if not args:

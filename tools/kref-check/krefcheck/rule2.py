@@ -240,7 +240,7 @@ class Rule2:
             f = self.func(path, pos)
             if f is None or f.name in p.closure or f.name in p.releases:
                 continue
-            s = self.kref_obj(path, pos, po, f)
+            s = direct = self.kref_obj(path, pos, po, f)
             if name in p.free_w and not s:
                 w = p.funcs.get(name, [None])[0]
                 if w is not None and w.ptypes:
@@ -255,7 +255,7 @@ class Rule2:
             if not s:
                 continue
             obj = norm(self.text(path, po))
-            via = self.embedded_put(path, pos, s, obj) if s != self.kref_obj(path, pos, po, f) else None
+            via = self.embedded_put(path, pos, s, obj) if s != direct else None
             # Inside a free helper, its callers' frees are what count.
             if obj in f.params and f.name in p.free_w and p.callers.get(f.name):
                 continue

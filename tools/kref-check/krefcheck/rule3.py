@@ -527,15 +527,6 @@ class Rule3:
                 state["rcu"] = False
         return state
 
-    def pointee(self, f, v):
-        """The counted struct a local or parameter of f points to."""
-        p = self.prog
-        if v in f.params:
-            t = f.ptypes[f.params.index(v)]
-            return p.struct_of_type(t) if t.count("*") == 1 else None
-        m = re.search(r"\b((?:struct\s+)?[A-Za-z_]\w*)\s+(?:[^;(){}]*,\s*)?\*\s*%s\s*[;,=)]" % re.escape(v), f.body)
-        return p.struct_of_type(m.group(1)) if m else None
-
     FIELD_READ = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)\s*;")
 
     def swapped_fields(self):
