@@ -271,16 +271,19 @@ class Rule2:
                 continue        # made here, its gets undone by as many puts
             rel = self.release_for(s)
             member = (p.structs.get(s) or ["ref"])[0]
-            fix = "kref_put(&%s->%s, %s)" % (obj, member, rel) if rel else "kref_put()"
+            fix = ("kref_put(&%s->%s, %s)" % (obj, member, rel) if rel
+                   else "kref_put() and its release function")
             if via:
                 fix = via[0]
             what = "%s()" % name
             if name in p.free_w:
                 what = "%s(), which frees it," % name
             self.add(path, pos, 2,
-                     "%s of '%s' outside its release function (%s embeds a struct kref; "
+                     "%s of '%s' outside its release function (%s; "
                      "others may still hold references): drop your reference with %s instead"
-                     % (what, obj, s, fix), via[1] if via else self.release_step(rel, s))
+                     % (what, obj, "%s embeds a struct kref" % s if s in p.structs
+                        else "this function counts it with kref operations", fix),
+                     via[1] if via else self.release_step(rel, s))
         for _t, path, _fn, (pos,) in self.rec.get("RELCALL", []):
             f = self.func(path, pos)
             if f is None or f.name in p.closure:
