@@ -80,7 +80,9 @@ def name_sets(prog):
     }
 
 
-ASSIGNED_RE = re.compile(r"(?<![=!<>+\-*/%&|^])=(?!=)([^;]*)")
+# Every assignment, up to the end of its statement; overlapping, so that
+# each of "T a = f(), b = g();" is an assignment of its own.
+ASSIGNED_RE = re.compile(r"(?<![=!<>+\-*/%&|^])=(?!=)(?=([^;]*))")
 CALLED_RE = re.compile(r"([A-Za-z_]\w*)\s*\(")
 IDENT_RE = re.compile(r"[A-Za-z_]\w*")
 # Every X = Y between two names (a cast, container_of between them too):
