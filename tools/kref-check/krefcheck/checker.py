@@ -49,6 +49,7 @@ class CheckerBase:
             set(prog.get_w) | set(prog.get_w1) | set(prog.try_w) | \
             set(prog.init_w) | prog.ctor | prog.getter
         self.acq_not = names["acqf!"]
+        self.acq_calls = names["acqf"]
         for tag, path, fn, pos in records:
             if self.matches_program(tag.split(" ")[0], path, pos):
                 self.rec.setdefault(tag.split(" ")[0], []).append((tag, path, fn, pos))
@@ -85,7 +86,8 @@ class CheckerBase:
             if self.prog.foreign(name, path):
                 return False
             if role == "acq":
-                if name not in self.acq_named and name in self.acq_not:
+                if name not in self.acq_named and (name in self.acq_not or
+                                                   name not in self.acq_calls):
                     return False
             elif name not in self.valid[role]:
                 return False
@@ -323,6 +325,20 @@ class Checker(Rule1, Rule2, Rule3, CheckerBase):
             if t and t not in self.prog.structs and t not in out:
                 out[t] = (path, pos[0])
         return out
+
+    # Per struct, walks over every operation of the program: asked once
+    # per get or lookup, they were quadratic on a large program.
+    def ever_freed(self, s):
+        memo = self.__dict__.setdefault("_ever_freed", {})
+        if s not in memo:
+            memo[s] = super().ever_freed(s)
+        return memo[s]
+
+    def final_put_locks(self, s):
+        memo = self.__dict__.setdefault("_final_put_locks", {})
+        if s not in memo:
+            memo[s] = frozenset(super().final_put_locks(s))
+        return set(memo[s])
 
     def run(self):
         self.rule1()

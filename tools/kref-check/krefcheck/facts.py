@@ -35,6 +35,9 @@ def accessor_expr(body):
     return norm(b)
 
 
+STORED_RE = re.compile(r"(?==\s*(?:\([^()]*\)\s*)?\b(\w+)\s*;)")
+
+
 class Program:
     def __init__(self, paths, flags=lambda path: ((), ())):
         """The program made of the files at paths (checked); flags(path)
@@ -164,12 +167,30 @@ class Program:
                         i = pidx(args[k], False)
                         if i is not None:
                             add(kind, i)
-        # Stores of a parameter to a global: a publication.
-        for p in params:
-            for m in re.finditer(r"([A-Za-z_]\w*)\s*(\[[^\]]*\]|(->|\.)\s*\w+)*\s*=\s*(\([^()]*\)\s*)?\b%s\b\s*;" % re.escape(p), body):
-                if m.group(1) in self.globals:
-                    add("handoff", params.index(p))
+        for i in self._published(w, body, params):
+            add("handoff", i)
         return eff
+
+    def _published(self, w, body, params):
+        """The parameters w stores to a global (a publication).  The same
+        for every round of _wrappers' fixed point: computed once (the
+        scan of the body per parameter was most of the facts' time)."""
+        memo = self.__dict__.setdefault("_published_memo", {})
+        k = (id(w), tuple(params))
+        if k not in memo:
+            out = []
+            # Any match ends in "= p;" (a cast between): most parameters
+            # have none, and the whole expression is slow to try at
+            # every offset.
+            stored = set(STORED_RE.findall(body))
+            for p in params:
+                if p not in stored:
+                    continue
+                for m in re.finditer(r"([A-Za-z_]\w*)\s*(\[[^\]]*\]|(->|\.)\s*\w+)*\s*=\s*(\([^()]*\)\s*)?\b%s\b\s*;" % re.escape(p), body):
+                    if m.group(1) in self.globals:
+                        out.append(params.index(p))
+            memo[k] = (w, out)     # w kept alive: its id stays its own
+        return memo[k][1]
 
     def object_param(self, w, i):
         """Whether parameter i can be a counted object (a pointer to a
@@ -533,11 +554,16 @@ class Program:
 
     # -- for the patterns ---------------------------------------------------
     def handoff_names(self):
-        names = set()
-        for f in self.all_funcs:
-            for name, _a, _o, _e in f.calls:
-                if self.is_handoff_name(name):
-                    names.add(name)
-        names |= set(self.hand_w)
-        names -= set(THREAD_START)
-        return names
+        # Asked for by every rule, hundreds of times on a large program:
+        # each distinct name judged once, the answer kept while the
+        # wrapper tables it depends on stay the same.
+        memo = self.__dict__.setdefault("_handoff_memo", {})
+        k = (frozenset(self.get_w), frozenset(self.put_w), frozenset(self.try_w),
+             frozenset(self.hand_w), len(self.all_funcs))
+        if k not in memo:
+            called = {name for f in self.all_funcs for name, _a, _o, _e in f.calls}
+            names = {n for n in called if self.is_handoff_name(n)}
+            names |= set(self.hand_w)
+            names -= set(THREAD_START)
+            memo[k] = names
+        return set(memo[k])
