@@ -4,6 +4,7 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 """
 
 import re
+from dataclasses import dataclass
 
 from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
     RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS)
@@ -13,6 +14,25 @@ from .source import calls_in, key, line_of, lock_id, norm, obj_of, split_args, s
 RCU_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
                "rcu_dereference_check", "rcu_dereference_raw", "srcu_dereference"}
 RCU_READ_RE = re.compile(r"\b(%s)\s*\(" % "|".join(sorted(RCU_READERS)))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A critical section: offsets of its lock and unlock calls."""
+    lock_at: int
+    unlock_at: int
+    lock: str
+    unlock_len: int
+
+
+@dataclass(frozen=True)
+class Find:
+    """A pointer a find in a shared container returned inside a section."""
+    section: Section
+    at: int             # where the pointer handed on got its value
+    finder: str         # the find called
+    container: str      # the container given to it
+    local: str          # the local the section set
 
 
 class Rule3:
@@ -400,7 +420,7 @@ class Rule3:
                 continue
             if secs is None:
                 secs = self.sections(f)
-            if any(self.section_find(f, v, to, uo) for to, uo, _l, _n in secs):
+            if any(self.section_find(f, v, sec.lock_at, sec.unlock_at) for sec in secs):
                 cursors.add(v)
         if not cursors:
             return None
@@ -813,9 +833,7 @@ class Rule3:
 
     # -- a pointer found under a lock, handed on after the unlock ----------
     def sections(self, f):
-        """The function's critical sections, in text order: (offset of the
-        lock, offset of its unlock, lock id, the unlock call's length).
-        RCU sections are left out: what RCU protects is judged elsewhere."""
+        """The function's critical sections, by unlock (Section).  RCU sections are left out: what RCU protects is judged elsewhere."""
         out, open_ = [], {}
         for o, on, lid, ln in self.lock_events(f):
             if lid in ("?", "rcu"):
@@ -823,7 +841,7 @@ class Rule3:
             if on:
                 open_.setdefault(lid, o)
             elif lid in open_:
-                out.append((open_.pop(lid), o, lid, ln))
+                out.append(Section(open_.pop(lid), o, lid, ln))
         return out
 
     def container_arg(self, f, args):
@@ -882,17 +900,16 @@ class Rule3:
         """Whether var, as it stands at offset upto, points at what a find
         inside an already closed section returned: set inside it, or set
         after its unlock from a local that was (container_of(n, ...)).
-        (section, where var got its value, the find, its container, the
-        local the section set) or None."""
+        A Find, or None."""
         for sec in reversed(secs):
-            to, uo, _lid, _ln = sec
+            to, uo = sec.lock_at, sec.unlock_at
             if uo >= upto:
                 continue
             later = self.found_in(f, var, uo, upto)
             if later is None:
                 r = self.section_find(f, var, to, uo)
                 if r:
-                    return sec, r[0], r[1], r[2], var
+                    return Find(sec, r[0], r[1], r[2], var)
                 continue
             lo, rhs = later
             if self.found_in(f, var, lo + 1, upto) is not None:
@@ -902,7 +919,7 @@ class Rule3:
                     self.found_in(f, src, uo, lo) is None:
                 r = self.section_find(f, src, to, uo)
                 if r:
-                    return sec, lo, r[1], r[2], src
+                    return Find(sec, lo, r[1], r[2], src)
             return None
         return None
 
@@ -948,7 +965,8 @@ class Rule3:
 
     def report_borrowed_return(self, f, v, ro, d, owned):
         p = self.prog
-        (to, uo, lid, ulen), fo, find, cont, local = d
+        to, uo, lid, ulen = d.section.lock_at, d.section.unlock_at, d.section.lock, d.section.unlock_len
+        fo, find, cont, local = d.at, d.finder, d.container, d.local
         path = f.src.path
         names = self.get_names() | set(p.getter)
         for n, a, o, _e in f.calls:
@@ -1063,7 +1081,8 @@ class Rule3:
 
     def report_borrowed_store(self, f, lhs, v, so, d):
         p = self.prog
-        (to, uo, lid, ulen), _fo, find, cont, local = d
+        to, uo, lid, ulen = d.section.lock_at, d.section.unlock_at, d.section.lock, d.section.unlock_len
+        find, cont, local = d.finder, d.container, d.local
         names = self.get_names() | set(p.getter) | set(p.hand_w) | self.valid["handoff"]
         for n, a, o, _e in f.calls:
             if o > to and n in names and any(re.search(
