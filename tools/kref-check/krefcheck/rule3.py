@@ -988,6 +988,7 @@ class Rule3:
                  (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk),
                  (path, self.at(f.src, oo, len(v)),
                   "here %s() hands its caller a reference from %s()" % (f.name, oname))]
+        steps += self.final_put_step(f, p.struct_of_type(f.ret))
         self.add(path, pos, 3,
                  "'%s' is returned with no reference: %s() found it in '%s' under %s, "
                  "which was dropped before the return, while %s()'s other paths hand "
@@ -1014,16 +1015,21 @@ class Rule3:
                     break
             if len(steps) == 1:
                 break
+        return steps + self.final_put_step(f, s)
+
+    def final_put_step(self, f, s):
+        """A note at a put of struct s outside f, with the locks it holds."""
+        p = self.prog
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w)
         for (path, _l, _c), (name, _p, _fn, pos, _po) in sorted(self.ops.items()):
             if name in puts and self.struct_at(path, pos) == s and self.func(path, pos) is not f:
                 held = self.held_at(path, pos) - {"rcu"}
                 args = self.call_args(path, pos)
                 if name in ("kref_put_mutex", "kref_put_lock") and len(args) > 2:
                     held.add(lock_id(args[2]))
-                steps.append((path, pos, "a final put here, %s" % (
-                    "under " + ", ".join(sorted(self.lname(l) for l in held)) if held else "with no lock")))
-                break
-        return steps
+                return [(path, pos, "a final put here, %s" % (
+                    "under " + ", ".join(sorted(self.lname(l) for l in held)) if held else "with no lock"))]
+        return []
 
     R3_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*([A-Za-z_]\w*)\s*;")
 
@@ -1105,4 +1111,5 @@ class Rule3:
                  "take a reference with the lookup, before dropping %s"
                  % (v, lhs, find, cont, lk, lhs, lk),
                  [(path, self.at(f.src, to, 1), "%s taken here" % lk),
-                  (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk)])
+                  (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk)]
+                 + self.final_put_step(f, self.pointee(f, v)))
