@@ -833,7 +833,9 @@ class Rule3:
 
     # -- a pointer found under a lock, handed on after the unlock ----------
     def sections(self, f):
-        """The function's critical sections, by unlock (Section).  RCU sections are left out: what RCU protects is judged elsewhere."""
+        """The function's critical sections (Section), in the order of
+        their unlocks.  RCU sections are left out: what RCU protects is
+        judged elsewhere."""
         out, open_ = [], {}
         for o, on, lid, ln in self.lock_events(f):
             if lid in ("?", "rcu"):
@@ -1031,7 +1033,8 @@ class Rule3:
                     "under " + ", ".join(sorted(self.lname(l) for l in held)) if held else "with no lock"))]
         return []
 
-    R3_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*=\s*([A-Za-z_]\w*)\s*;")
+    R3_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)"
+                             r"\s*=\s*([A-Za-z_]\w*)\s*;")
 
     def owned_fields(self):
         """Fields (and globals) the program puts what they hold from:
