@@ -4,15 +4,35 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 """
 
 import re
+from dataclasses import dataclass
 
 from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
-    RCU_UNLOCK_FNS, READ_WRAPPERS, UNLOCK_FNS)
-from .source import calls_in, key, line_of, lock_id, norm, obj_of, squeeze
+    RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS)
+from .source import calls_in, key, line_of, lock_id, norm, obj_of, split_args, squeeze
 
 
 RCU_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
                "rcu_dereference_check", "rcu_dereference_raw", "srcu_dereference"}
 RCU_READ_RE = re.compile(r"\b(%s)\s*\(" % "|".join(sorted(RCU_READERS)))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A critical section: offsets of its lock and unlock calls."""
+    lock_at: int
+    unlock_at: int
+    lock: str
+    unlock_len: int
+
+
+@dataclass(frozen=True)
+class Find:
+    """A pointer a find in a shared container returned inside a section."""
+    section: Section
+    at: int             # where the pointer handed on got its value
+    finder: str         # the find called
+    container: str      # the container given to it
+    local: str          # the local the section set
 
 
 class Rule3:
@@ -36,6 +56,10 @@ class Rule3:
         # its writer may drop the last reference as soon as it swaps it.
         if m and m.group(1) in RCU_READERS:
             return "%s()" % m.group(1)
+        if m and depth == 0:
+            where = self.container_find(m.group(1), m.group(2))
+            if where:
+                return where
         r = p.root(e)
         if r in p.globals and r not in p.funcs and not e.startswith("&"):
             return "'%s'" % r
@@ -53,6 +77,38 @@ class Rule3:
         if r and r != e and m and m.group(1) in READ_WRAPPERS and r in p.globals:
             return "'%s'" % r
         return None
+
+    # A library's find in a container the program shares: a function the
+    # program only declares, given a global container, whose result the
+    # caller then gets.  What it returns is the container's, not a
+    # reference of the caller's.
+    CONCURRENT_INCLUDE = re.compile(
+        r"^\s*#\s*include\s*[<\"](pthread\.h|threads\.h|stdatomic\.h|linux/|glib\.h|uv\.h)", re.M)
+
+    def container_find(self, fn, argtext):
+        p = self.prog
+        if fn in p.funcs or fn in p.getter or fn in p.ctor or fn in p.alloc_w or \
+                fn in self.get_names() or fn in ALLOC_FNS or fn in READ_WRAPPERS:
+            return None
+        for a in split_args(argtext):
+            g = norm(a).lstrip("&")
+            if re.match(r"^[A-Za-z_]\w*$", g) and g in p.globals and g not in p.funcs \
+                    and not re.search(r"lock|mutex|sem", g, re.I) and self.concurrent():
+                return "%s() in the shared '%s'" % (fn, g)
+        return None
+
+    def concurrent(self):
+        """Whether the program shows it runs on more than one thread:
+        it starts one, takes a lock, or is built on a threading library
+        or the kernel.  A find without a lock in a single-threaded
+        program races with nothing."""
+        if not hasattr(self, "_concurrent"):
+            p = self.prog
+            self._concurrent = bool(p.thread_start_sites) or any(
+                n in LOCK_FNS or n in p.lock_w or n in THREAD_START
+                for f in p.all_funcs for n, _a, _o, _e in f.calls) or any(
+                self.CONCURRENT_INCLUDE.search(src.text) for src in p.sources.values())
+        return self._concurrent
 
     def rule3(self):
         p = self.prog
@@ -99,6 +155,8 @@ class Rule3:
             put_locks = self.final_put_locks(s)
             obj = norm(self.text(path, py))
             found = [(path, pr, "'%s' read from %s here" % (obj, where))] if pr != pg else []
+            if " in the shared " in where:
+                found += self.shared_put_steps(f, s, where.split("'")[-2])
             lockname = " or ".join(sorted(l.lstrip(".") for l in put_locks)) or "a lock"
             if not locks and not rcu:
                 if tryget:
@@ -137,6 +195,8 @@ class Rule3:
         self.rule3_unlocked_lookups()
         self.rule3_fields()
         self.rule3_get_after_unlock()
+        self.rule3_borrowed_returns()
+        self.rule3_borrowed_stores()
 
     RCU_ONLY_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
                         "srcu_dereference"}
@@ -351,6 +411,17 @@ class Rule3:
         for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?(\w+)\s*\(", f.body):
             if m.group(2) in RAW_LOOKUP_FNS:
                 cursors.add(m.group(1))
+        # A find in a shared container inside a critical section, its
+        # result (or the query record it fills) copied to a local.
+        secs = None
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=(?!=)", f.body):
+            v = m.group(1)
+            if v in cursors or v in f.params:
+                continue
+            if secs is None:
+                secs = self.sections(f)
+            if any(self.section_find(f, v, sec.lock_at, sec.unlock_at) for sec in secs):
+                cursors.add(v)
         if not cursors:
             return None
         for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*;", f.body):
@@ -759,3 +830,289 @@ class Rule3:
                  [(path, self.at(f.src, fo, len(obj_found) + 1),
                    "'%s' found here, under %s" % (obj_found, lk)),
                   (path, self.at(f.src, uo, ulen), "%s dropped here" % lk)])
+
+    # -- a pointer found under a lock, handed on after the unlock ----------
+    def sections(self, f):
+        """The function's critical sections (Section), in the order of
+        their unlocks.  RCU sections are left out: what RCU protects is
+        judged elsewhere."""
+        out, open_ = [], {}
+        for o, on, lid, ln in self.lock_events(f):
+            if lid in ("?", "rcu"):
+                continue
+            if on:
+                open_.setdefault(lid, o)
+            elif lid in open_:
+                out.append(Section(open_.pop(lid), o, lid, ln))
+        return out
+
+    def container_arg(self, f, args):
+        """An argument that names a shared container: a global, or a member
+        of a parameter or a global (&rt->processes, &d->values)."""
+        p = self.prog
+        for a in args:
+            e = norm(a).lstrip("&")
+            r = p.root(e)
+            if r in p.globals and r not in p.funcs and not re.search(r"lock|mutex", e, re.I):
+                return e
+            if r in f.params and re.search(r"(->|\.)", e) and not re.search(r"lock|mutex", e, re.I):
+                return e
+        return None
+
+    def section_find(self, f, var, to, uo):
+        """How var came to point at an object found in a shared container
+        inside the section [to, uo): assigned the result of a find given
+        the container, or a member of a query record that such a find
+        filled in.  (offset, the find's name, the container) or None."""
+        p = self.prog
+        fresh = set(p.ctor) | set(p.getter) | set(p.alloc_w) | self.get_names() | ALLOC_FNS
+        hit = self.found_in(f, var, to, uo)
+        if hit is None:
+            return None
+        fo, rhs = hit
+        e = norm(rhs)
+        m = re.match(r"^(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\((.*)\)$", e)
+        if m and m.group(1) not in fresh and not self.counts(m.group(1)):
+            c = self.container_arg(f, split_args(m.group(2)))
+            if c:
+                return fo, m.group(1), c
+        m = re.match(r"^([A-Za-z_]\w*)\s*(?:\.|->)\s*\w+$", e)
+        if m and m.group(1) not in f.params and m.group(1) not in p.globals:
+            q = re.escape(m.group(1))
+            for n, a, o, _e in f.calls:
+                if to < o < fo and n not in fresh and not self.counts(n) and \
+                        any(re.match(r"^&\s*%s$" % q, norm(x)) for x in a):
+                    c = self.container_arg(f, [x for x in a if not re.match(r"^&\s*%s$" % q, norm(x))])
+                    if c:
+                        return fo, n, c
+        return None
+
+    def counts(self, name):
+        """Whether the program's function name does any kref operation
+        (directly or through its wrappers): then what it returns may be
+        counted, and it is no plain find."""
+        p = self.prog
+        ops = self.get_names() | set(p.put_w) | set(p.init_w) | p.getter | p.ctor
+        for g in p.funcs.get(name, []):
+            if any(n.startswith("kref_") or n in ops for n, _a, _o, _e in g.calls):
+                return True
+        return False
+
+    def derived_find(self, f, var, upto, secs):
+        """Whether var, as it stands at offset upto, points at what a find
+        inside an already closed section returned: set inside it, or set
+        after its unlock from a local that was (container_of(n, ...)).
+        A Find, or None."""
+        for sec in reversed(secs):
+            to, uo = sec.lock_at, sec.unlock_at
+            if uo >= upto:
+                continue
+            later = self.found_in(f, var, uo, upto)
+            if later is None:
+                r = self.section_find(f, var, to, uo)
+                if r:
+                    return Find(sec, r[0], r[1], r[2], var)
+                continue
+            lo, rhs = later
+            if self.found_in(f, var, lo + 1, upto) is not None:
+                return None     # assigned again: judge the last assignment only
+            src = self.prog.root(norm(rhs))
+            if src and src != var and re.match(r"^[A-Za-z_]\w*$", src) and \
+                    self.found_in(f, src, uo, lo) is None:
+                r = self.section_find(f, src, to, uo)
+                if r:
+                    return Find(sec, lo, r[1], r[2], src)
+            return None
+        return None
+
+    def rule3_borrowed_returns(self):
+        """A function that hands its caller a reference on some paths (an
+        object it made or got) and, on another, an object it found in a
+        shared container under a lock it has dropped, with no get: the
+        caller puts it as its own, and nothing kept it alive after the
+        unlock."""
+        p = self.prog
+        owned_fns = set(p.ctor) | set(p.getter) | set(p.alloc_w)
+        for f in p.all_funcs:
+            if f.src.path not in p.sources or f.name in p.closure:
+                continue
+            s = p.struct_of_type(f.ret) if "*" in f.ret else None
+            if s not in p.structs:
+                continue
+            secs = self.sections(f)
+            if not secs:
+                continue
+            rets = [(m.start(), m.group(1)) for m in
+                    re.finditer(r"\breturn\s+([A-Za-z_]\w*)\s*;", f.body)]
+            owned = self.owned_return(f, rets, owned_fns)
+            if owned is None:
+                continue
+            for ro, v in rets:
+                ro += f.body_start
+                d = self.derived_find(f, v, ro, secs)
+                if d is None:
+                    continue
+                self.report_borrowed_return(f, v, ro, d, owned)
+                break
+
+    def owned_return(self, f, rets, owned_fns):
+        """Where one of f's returns hands over a reference: the returned
+        local was assigned a new or got object.  (offset, callee) or None."""
+        for _ro, v in rets:
+            for m in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % re.escape(v),
+                                 f.body):
+                if m.group(1) in owned_fns:
+                    return f.body_start + m.start(), m.group(1)
+        return None
+
+    def report_borrowed_return(self, f, v, ro, d, owned):
+        p = self.prog
+        to, uo, lid, ulen = d.section.lock_at, d.section.unlock_at, d.section.lock, d.section.unlock_len
+        fo, find, cont, local = d.at, d.finder, d.container, d.local
+        path = f.src.path
+        names = self.get_names() | set(p.getter)
+        for n, a, o, _e in f.calls:
+            if to < o < ro and n in names and a and any(re.search(
+                    r"(?<![\w.>])%s\b" % re.escape(x), norm(a[0])) for x in (v, local)):
+                return          # it took the reference
+        held = [e for e in self.lock_events(f) if e[0] < ro]
+        state = {}
+        for _o, on, l, _ln in held:
+            state[l] = on
+        if any(on for l, on in state.items() if l != "rcu"):
+            return
+        pos = self.at(f.src, fo, len(v))
+        if self.single_threaded(path, pos):
+            return
+        lk = self.lname(lid)
+        oo, oname = owned
+        steps = [(path, self.at(f.src, to, 1), "%s taken here" % lk),
+                 (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk),
+                 (path, self.at(f.src, oo, len(v)),
+                  "here %s() hands its caller a reference from %s()" % (f.name, oname))]
+        steps += self.final_put_step(f, p.struct_of_type(f.ret))
+        self.add(path, pos, 3,
+                 "'%s' is returned with no reference: %s() found it in '%s' under %s, "
+                 "which was dropped before the return, while %s()'s other paths hand "
+                 "the caller a reference it will put; take one with the lookup, "
+                 "before dropping %s" % (v, find, cont, lk, f.name, lk), steps)
+
+    def shared_put_steps(self, f, s, cont):
+        """Notes for a find in a shared container: where another function
+        takes objects out of it, and the final put of its struct, each
+        with the locks it holds."""
+        p = self.prog
+        steps = []
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w)
+        for g in p.all_funcs:
+            if g is f or g.src.path not in p.sources:
+                continue
+            for n, a, o, _e in g.calls:
+                if any(norm(x).lstrip("&") == cont for x in a) and n not in self.get_names():
+                    pos = self.at(g.src, o, len(n))
+                    held = self.held_at(g.src.path, pos) - {"rcu"}
+                    steps.append((g.src.path, pos, "%s() changes '%s' here, %s" % (
+                        g.name, cont, "under " + ", ".join(sorted(self.lname(l) for l in held))
+                        if held else "with no lock")))
+                    break
+            if len(steps) == 1:
+                break
+        return steps + self.final_put_step(f, s)
+
+    def final_put_step(self, f, s):
+        """A note at a put of struct s outside f, with the locks it holds."""
+        p = self.prog
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w)
+        for (path, _l, _c), (name, _p, _fn, pos, _po) in sorted(self.ops.items()):
+            if name in puts and self.struct_at(path, pos) == s and self.func(path, pos) is not f:
+                held = self.held_at(path, pos) - {"rcu"}
+                args = self.call_args(path, pos)
+                if name in ("kref_put_mutex", "kref_put_lock") and len(args) > 2:
+                    held.add(lock_id(args[2]))
+                return [(path, pos, "a final put here, %s" % (
+                    "under " + ", ".join(sorted(self.lname(l) for l in held)) if held else "with no lock"))]
+        return []
+
+    R3_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)"
+                             r"\s*=\s*([A-Za-z_]\w*)\s*;")
+
+    def owned_fields(self):
+        """Fields (and globals) the program puts what they hold from:
+        put(x->f), kref_put(&x->f->ref, ...).  A pointer stored there is
+        handed a reference."""
+        if not hasattr(self, "_owned_fields"):
+            p = self.prog
+            puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+            out = set()
+            for f in p.all_funcs:
+                if f.src.path not in p.sources:
+                    continue
+                for n, a, _o, _e in f.calls:
+                    if n in puts and a:
+                        e = norm(obj_of(a[0]))
+                        m = re.search(r"(?:->|\.)\s*([A-Za-z_]\w*)$", e)
+                        if m:
+                            out.add("." + m.group(1))
+                        elif e in p.globals:
+                            out.add(e)
+            self._owned_fields = out
+        return self._owned_fields
+
+    def rule3_borrowed_stores(self):
+        """A pointer found in a shared container under a lock, stored after
+        the unlock in a field whose holder the program puts, with no get:
+        the field claims a reference nobody took, and the lock that kept
+        the object alive is gone."""
+        p = self.prog
+        owned = None
+        for f in p.all_funcs:
+            if f.src.path not in p.sources or f.name in p.closure:
+                continue
+            secs = None
+            for m in self.R3_STORE_RE.finditer(f.body):
+                lhs, v = squeeze(m.group(1)), m.group(2)
+                fld = re.search(r"(?:->|\.)([A-Za-z_]\w*)$", lhs)
+                if not fld and lhs not in p.globals:
+                    continue
+                if owned is None:
+                    owned = self.owned_fields()
+                if ("." + fld.group(1) if fld else lhs) not in owned:
+                    continue
+                if secs is None:
+                    secs = self.sections(f)
+                if not secs:
+                    break
+                so = f.body_start + m.start()
+                d = self.derived_find(f, v, so, secs)
+                if d is None or self.pointee(f, v) not in p.structs:
+                    continue
+                self.report_borrowed_store(f, lhs, v, so, d)
+
+    def report_borrowed_store(self, f, lhs, v, so, d):
+        p = self.prog
+        to, uo, lid, ulen = d.section.lock_at, d.section.unlock_at, d.section.lock, d.section.unlock_len
+        find, cont, local = d.finder, d.container, d.local
+        names = self.get_names() | set(p.getter) | set(p.hand_w) | self.valid["handoff"]
+        for n, a, o, _e in f.calls:
+            if o > to and n in names and any(re.search(
+                    r"(?<![\w.>])%s\b" % re.escape(x), norm(y)) for x in (v, local) for y in a):
+                return          # counted (or judged) by the get it takes
+        state = {}
+        for _o, on, l, _ln in self.lock_events(f):
+            if _o < so:
+                state[l] = on
+        if any(on for l, on in state.items() if l != "rcu"):
+            return
+        path = f.src.path
+        pos = self.at(f.src, so, len(lhs))
+        if self.single_threaded(path, pos):
+            return
+        lk = self.lname(lid)
+        self.add(path, pos, 3,
+                 "'%s' is kept in '%s' with no reference: %s() found it in '%s' under %s, "
+                 "which was dropped before the store, and the program puts what '%s' holds; "
+                 "take a reference with the lookup, before dropping %s"
+                 % (v, lhs, find, cont, lk, lhs, lk),
+                 [(path, self.at(f.src, to, 1), "%s taken here" % lk),
+                  (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk)]
+                 + self.final_put_step(f, self.pointee(f, v)))
