@@ -12,6 +12,7 @@ from .source import key, line_of, lock_id, match_close, norm, split_args, squeez
 from .patterns import name_sets
 from .rule1 import Rule1
 from .rule2 import Rule2
+from .rule2_owned import Rule2Owned
 from .rule3 import Rule3
 from .report import Finding, Step
 
@@ -309,7 +310,7 @@ class CheckerBase:
         return held
 
 
-class Checker(Rule1, Rule2, Rule3, CheckerBase):
+class Checker(Rule1, Rule2, Rule2Owned, Rule3, CheckerBase):
     """One program checked against the three rules."""
 
     def unseen_structs(self):

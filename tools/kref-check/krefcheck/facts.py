@@ -19,6 +19,7 @@ from .names import (ACCESSOR_FNS,
     THREAD_START,
     UNLOCK_FNS,
     WORK_START)
+from . import contracts
 from .source import IDENT, Source, TU, blank_lines, lock_id, norm, obj_of, split_args
 
 
@@ -86,6 +87,7 @@ class Program:
             self.lock_structs |= src.lock_structs
         self.globals -= set(self.funcs)
         self.all_funcs = [f for fs in self.funcs.values() for f in fs]
+        self.contracts = contracts.read(list(self.sources.values()) + list(self.headers.values()))
         self._callers()
         self._wrappers()
         self._releases()

@@ -310,6 +310,7 @@ class Rule2:
         self.rule2_racing_member_puts()
         self.rule2_member_repointed()
         self.rule2_extra_get()
+        self.rule2_owned()
 
     def release_step(self, rel, s):
         """The note naming the release function, the one place that frees."""
@@ -430,7 +431,10 @@ class Rule2:
                     if not obj or not re.match(r"^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)?$", obj):
                         continue
                     rel = self.release_of(name, args)
-                    if rel in p.funcs and not p.frees(rel):
+                    # What the release frees beside (or instead of) the
+                    # object: a use of a copy of that member is a use too.
+                    members_only = rel in p.funcs and not p.frees(rel)
+                    if members_only and not self.release_frees_members(rel):
                         continue        # its release frees nothing: the object outlives the count
                     if self.acquired_here(f, src.clean[f.body_start:o], obj):
                         continue        # the reference it dropped was its own
@@ -444,7 +448,20 @@ class Rule2:
                         continue        # its own reference dropped; the one it came with remains
                     if self.published_here(f, src.clean[f.body_start:o], obj):
                         continue        # made and published here: its readers hold references
-                    use, callee = self.first_use_after(f, src, src.clean.find(";", e) + 1, obj)
+                    after = src.clean.find(";", e) + 1
+                    use, callee = (None, None) if members_only else self.first_use_after(f, src, after, obj)
+                    held = self.freed_member_use(f, src, after, obj, rel)
+                    if held and (use is None or held[0] < use):
+                        hline, pline = line_of(src.starts, held[0]), line_of(src.starts, o)
+                        self.add(path, (hline, held[0] - src.starts[hline - 1]), 2,
+                                 "'%s' (%s->%s) is used after the put at line %d, whose release "
+                                 "%s() frees %s->%s: the put may have dropped the last reference "
+                                 "(this function took none of its own): use it before the put"
+                                 % (held[1], obj, held[2], pline, rel, obj, held[2]),
+                                 [(path, (pline, o - src.starts[pline - 1]),
+                                   "reference to '%s' dropped here (%s)" % (obj, name))]
+                                 + self.release_step(rel, None))
+                        continue
                     if use is None:
                         continue
                     line = line_of(src.starts, use)

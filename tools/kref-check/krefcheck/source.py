@@ -352,6 +352,11 @@ class Source:
             m = re.match(r"typedef\s+(struct|union)\s+([A-Za-z_]\w*)\s*\**\s*([A-Za-z_]\w*)\s*$", s)
             if m:
                 self.typedefs[m.group(3)] = "struct " + m.group(2)
+                return
+            # typedef Base Alias; of a named type (GObject-style subtypes).
+            m = re.match(r"typedef\s+([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*$", s)
+            if m and m.group(1) not in TYPE_WORDS:
+                self.typedefs[m.group(2)] = m.group(1)
             return
         # Declarations of a macro's object: static DEFINE_MUTEX(x); LIST_HEAD(q);
         m = re.match(r"^(?:static\s+)?([A-Z_][A-Z0-9_]*)\s*\(\s*([A-Za-z_]\w*)\s*(?:,.*)?\)$", s, re.S)
