@@ -25,7 +25,7 @@ HANDLE_PUTS = {"put_device", "of_node_put", "usb_put_dev", "usb_put_intf", "pci_
                "platform_device_put"}
 # Thread creators by the name the program or its library gives them: a
 # call that is given a function and its data and runs it on a new thread.
-THREAD_NAME_RE = re.compile(r"thread_create|create_thread|thread_new|thread_start|"
+THREAD_NAME_RE = re.compile(r"thread_?create|create_?thread|thread_new|thread_start|beginthread|"
                             r"(^|_)spawn($|_)|^g_thread_try_new$|^SDL_CreateThread$", re.I)
 # Containers by the name of the call that puts an entry in.
 INSERT_RE = re.compile(r"(^|_)(insert|add|put|push|cache|set|store|append|enqueue|"

@@ -340,6 +340,7 @@ class Rule1:
         fields = self.owning_fields()
         self.member_types = ownership.member_types(self.prog)
         self.handle_owned = ownership.put_fields(self.prog)
+        self.long_lived = {}    # struct -> counted or released
         for src in self.prog.sources.values():
             for f in src.funcs:
                 self.rule1_field_stores(f, fields)
@@ -833,7 +834,23 @@ class Rule1:
     FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*->\s*(\w+)\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
                                 r"(&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)\s*;")
 
-    def borrow_reason(self, f, rhs):
+    def caller_puts_after(self, f, i):
+        """(caller, argument) of a call of f whose caller puts what it
+        passed as parameter i after the call, or None."""
+        for g, off in self.prog.callers.get(f.name, []):
+            for name, args, o, end in g.calls:
+                if o != off or i >= len(args) or not re.match(r"^[A-Za-z_]\w*$", norm(args[i])):
+                    continue
+                a = norm(args[i])
+                for n2, a2, o2, _e in g.calls:
+                    put = self.put_arg(n2, a2) if o2 > end else None
+                    if put is None and o2 > end and n2 in ownership.HANDLE_PUTS and a2:
+                        put = norm(a2[0])
+                    if put is not None and self.same_obj(g, put, a):
+                        return g.name, a
+        return None
+
+    def borrow_reason(self, f, rhs, caller_put=False):
         """Why f holds no reference of its own for the pointer rhs (a
         parameter its caller keeps, a loop cursor, a lookup's result,
         another object's member), or None."""
@@ -851,6 +868,12 @@ class Rule1:
                             ownership.loop_iterated(g, norm(args[i])):
                         return ("a parameter: %s() passes its loop cursor '%s', whose "
                                 "reference the loop's next step drops" % (g.name, norm(args[i])))
+            if caller_put:
+                put = self.caller_puts_after(f, i)
+                if put:
+                    return ("a parameter: %s() puts its own reference to '%s' after the call"
+                            % put)
+                return None
             if not self.consumed_param(f, rhs):
                 return "a parameter, whose reference stays with the caller"
             return None
@@ -878,7 +901,9 @@ class Rule1:
                     rhs in p.funcs or holder in p.globals:
                 continue        # an owning field is rule1_field_stores'
             sh = self.pointee(f, holder)
-            if not sh or not (ownership.counted(p, sh) or ownership.released(p, sh)):
+            if sh and sh not in self.long_lived:
+                self.long_lived[sh] = ownership.counted(p, sh) or ownership.released(p, sh)
+            if not sh or not self.long_lived[sh]:
                 continue        # the holder is not a long-lived counted object
             sp = self.member_types.get(sh, {}).get(field)
             if sp is None and re.match(r"^[A-Za-z_]\w*$", rhs):
@@ -888,7 +913,15 @@ class Rule1:
             base = ownership.base_ident(p, rhs)
             if base == holder or self.same_obj(f, base, holder):
                 continue
-            why = self.borrow_reason(f, rhs)
+            # Linking a chain (it->next = q->head): the container's lock and
+            # its owner's references govern it, not the link.
+            if sp == sh and (re.search(r"->|\.", rhs) or re.search(
+                    r"(^|_)(next|prev|head|tail|first|last)(_|$)", field)):
+                continue
+            # A parameter counts only when a caller is seen to end its own
+            # reference after the call: a driver's bound device or a
+            # parent handed down outlives what the callee builds.
+            why = self.borrow_reason(f, rhs, caller_put=True)
             if why is None:
                 continue
             so = f.body_start + m.start()
@@ -941,7 +974,10 @@ class Rule1:
                 continue
             if not self.insert_call(name):
                 continue
-            listy = name.startswith(("list_add", "hlist_add"))
+            # add(&entry->node, head): the entry is linked by its member
+            listy = name.startswith(("list_add", "hlist_add")) or (
+                re.match(r"^&\s*[A-Za-z_]\w*\s*(->|\.)\s*\w+$", norm(args[0])) is not None and
+                self.pointee(f, obj_of(args[0])) in p.structs)
             items = [args[0]] if listy else [a for a in args[1:] if re.match(r"^[A-Za-z_]\w*$", norm(a))]
             conts = args[1:] if listy else args[:1]
             shared = [c for c in conts if self.shared_container(f, c)]
@@ -952,14 +988,20 @@ class Rule1:
                 if listy:
                     if not obj.startswith("&"):
                         continue
-                    obj = p.root(obj)
+                    obj = obj_of(obj)   # &entry->node: the entry
+                    if any(p.root(c) == obj for c in conts):
+                        continue
                 if obj in p.globals or obj not in f.params and not re.match(r"^\w+$", obj):
                     continue
                 s = self.pointee(f, obj)
                 if s not in p.structs or self.unlinks(s) is not False:
                     continue        # not counted, or the release takes it out itself
                 why = self.borrow_reason(f, obj)
-                if why is None or self.acquisitions(f, obj):
+                if why is None:
+                    why = self.own_put_after(f, obj, off)
+                elif self.acquisitions(f, obj):
+                    continue
+                if why is None:
                     continue
                 if any(o > off and UNLINK_RE.search(n) and any(p.root(a) == obj for a in a2)
                        for n, a2, o, _e2 in f.calls):
@@ -1095,3 +1137,24 @@ class Rule1:
         return bool(ownership.INSERT_RE.search(name)) and (
             p.is_handoff_name(name) or name.startswith(("list_add", "hlist_add")) or
             name not in p.funcs)
+
+    def own_put_after(self, f, obj, off):
+        """For an object the function created (its one reference) and then
+        inserted at off: a put of that reference later in the function,
+        with no other get and no removal, leaves the container with none."""
+        acq = self.acquisitions(f, obj)
+        if len(acq) != 1 or acq[0] > off:
+            return None
+        for name, args, o, _e in f.calls:
+            if o <= off:
+                continue
+            if UNLINK_RE.search(name) and any(self.prog.root(a) == obj for a in args):
+                return None
+            put = self.put_arg(name, args)
+            if put is not None and self.same_obj(f, put, obj):
+                between = f.src.clean[off:o]
+                if re.search(r"\b(return|goto)\b", between):
+                    return None     # the put may be on a failure path only
+                return ("created by this function with one reference, which it puts at line %d"
+                        % line_of(f.src.starts, o))
+        return None
