@@ -828,8 +828,13 @@ class Rule1:
             if o < off and a is not None and \
                     self.same_obj(g, ownership.base_ident(self.prog, a), data):
                 return True
+        # A join, or a wait for the thread to say it started (it got its
+        # reference by then, while the creator still held its own).
         return bool(re.search(r"\b(pthread_join|thrd_join|kthread_stop|qemu_thread_join|"
-                              r"g_thread_join)\s*\(", g.src.clean[off:g.end]))
+                              r"g_thread_join|wait_for_completion\w*|pthread_cond_wait|"
+                              r"pthread_cond_timedwait|sem_wait|qemu_sem_wait|qemu_event_wait|"
+                              r"g_cond_wait|cnd_wait|pthread_barrier_wait)\s*\(",
+                              g.src.clean[off:g.end]))
 
     FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*->\s*(\w+)\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
                                 r"(&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)\s*;")
