@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .names import RAW_LOOKUP_FNS, READ_WRAPPERS, THREAD_START
+from .rule2 import REF_LOOKUP_RE
 from .source import norm, split_args
 
 # The kernel's counted handles whose get/put pairs the checks know
@@ -178,6 +179,11 @@ def raw_lookup_result(prog, f, obj):
     for m in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(" % re.escape(obj),
                          f.body):
         if m.group(1) in RAW_LOOKUP_FNS or m.group(1) in prog.rawlookup:
+            return True
+        # The kernel's __ variant of a referencing lookup takes none
+        # (__dev_get_by_index under RTNL).
+        if m.group(1).startswith("__") and m.group(1) not in prog.funcs and \
+                REF_LOOKUP_RE.match(m.group(1)[2:]):
             return True
     return False
 

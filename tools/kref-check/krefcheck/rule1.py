@@ -836,7 +836,8 @@ class Rule1:
                               r"g_cond_wait|cnd_wait|pthread_barrier_wait)\s*\(",
                               g.src.clean[off:g.end]))
 
-    FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*->\s*(\w+)\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
+    FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
+                                r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
                                 r"(&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)\s*;")
 
     def caller_puts_after(self, f, i):
@@ -901,16 +902,19 @@ class Rule1:
         src = f.src
         handle_owned = self.handle_owned
         for m in self.FIELD_STORE_RE.finditer(f.body):
-            holder, field, rhs = m.group(1), m.group(2), norm(m.group(3))
+            hexpr, field, rhs = norm(m.group(1)), m.group(2), norm(m.group(3))
+            holder = p.root(hexpr)
             if field in fields or field in handle_owned or rhs in ("NULL", "nullptr") or rhs in p.globals or \
                     rhs in p.funcs or holder in p.globals:
                 continue        # an owning field is rule1_field_stores'
-            sh = self.pointee(f, holder)
-            if sh and sh not in self.long_lived:
-                self.long_lived[sh] = ownership.counted(p, sh) or ownership.released(p, sh)
-            if not sh or not self.long_lived[sh]:
-                continue        # the holder is not a long-lived counted object
-            sp = self.member_types.get(sh, {}).get(field)
+            if "->" not in m.group(0).split("=")[0] and hexpr == holder:
+                continue        # a local struct's member
+            so = f.body_start + m.start()
+            sh = self.pointee(f, holder) if hexpr == holder else None
+            lives = self.outlives(f, hexpr, sh, so)
+            if lives is None:
+                continue        # the holder is not known to outlive the function
+            sp = self.member_types.get(sh, {}).get(field) if sh else None
             if sp is None and re.match(r"^[A-Za-z_]\w*$", rhs):
                 sp = self.pointee(f, rhs)
             if not ownership.counted(p, sp):
@@ -929,8 +933,7 @@ class Rule1:
             why = self.borrow_reason(f, rhs, caller_put=True)
             if why is None:
                 continue
-            so = f.body_start + m.start()
-            copy = "%s->%s" % (holder, field)
+            copy = m.group(0).split("=")[0].strip()
             if self.field_got(f, so, rhs, copy, holder, field):
                 continue
             steps = [(src.path, self.pos_of(src, so), "'%s' is %s" % (rhs, why))]
@@ -940,10 +943,35 @@ class Rule1:
                 steps = [(g.src.path, self.pos_of(g.src, g.start),
                           "the release of %s never puts '%s'" % (sh, field))]
             self.add(src.path, self.pos_of(src, so), 1,
-                     "'%s' keeps '%s' (%s) in a field of a counted %s that outlives this "
-                     "function, and no reference is taken for it: its owner may put it while "
-                     "'%s' still points to it: get it for the field (and put the field in "
-                     "the release)" % (copy, rhs, why, sh, copy), steps)
+                     "'%s' keeps '%s' (%s) in a field of %s, and no reference is taken "
+                     "for it: its owner may put it while '%s' still points to it: get it for "
+                     "the field (and put the field in the release)"
+                     % (copy, rhs, why, lives, copy), steps)
+
+    def outlives(self, f, hexpr, sh, so):
+        """Why the object holding the field outlives the function (a text
+        for the finding), or None: it is counted or has a release
+        function, it is reached through a counted object's member (its
+        private data), or it is registered or added somewhere after the
+        store."""
+        p = self.prog
+        if sh:
+            if sh not in self.long_lived:
+                self.long_lived[sh] = ownership.counted(p, sh) or ownership.released(p, sh)
+            if self.long_lived[sh]:
+                return "a counted %s that outlives this function" % sh
+        holder = p.root(hexpr)
+        for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*\w+\s*;"
+                             % re.escape(holder), f.body):
+            if ownership.counted(p, self.pointee(f, a.group(1))):
+                return ("'%s', reached through the counted '%s' and living as long as it"
+                        % (holder, a.group(1)))
+        if holder in f.params and hexpr != holder:
+            for name, args, off, _e in f.calls:
+                if off > so and (self.insert_call(name) or name in self.prog.hand_w) and \
+                        any(norm(x).lstrip("&") == hexpr for x in args):
+                    return "'%s', which %s() publishes after the store" % (hexpr, name)
+        return None
 
     def field_got(self, f, so, rhs, copy, holder, field):
         """Whether a reference for the stored pointer is taken: a get of
