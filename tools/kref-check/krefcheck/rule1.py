@@ -968,7 +968,7 @@ class Rule1:
                         % (holder, a.group(1)))
         if holder in f.params and hexpr != holder:
             for name, args, off, _e in f.calls:
-                if off > so and (self.insert_call(name) or name in self.prog.hand_w) and \
+                if off > so and (self.insert_call(name) or p.is_handoff_name(name)) and \
                         any(norm(x).lstrip("&") == hexpr for x in args):
                     return "'%s', which %s() publishes after the store" % (hexpr, name)
         return None
