@@ -901,6 +901,8 @@ class Rule1:
         p = self.prog
         src = f.src
         handle_owned = self.handle_owned
+        if f.name in p.closure:
+            return      # a release path: the object is going, no reference to take
         for m in self.FIELD_STORE_RE.finditer(f.body):
             hexpr, field, rhs = norm(m.group(1)), m.group(2), norm(m.group(3))
             holder = p.root(hexpr)
@@ -911,7 +913,7 @@ class Rule1:
                 continue        # a local struct's member
             so = f.body_start + m.start()
             sh = self.pointee(f, holder) if hexpr == holder else None
-            lives = self.outlives(f, hexpr, sh, so)
+            lives = self.outlives(f, hexpr, sh, so, rhs)
             if lives is None:
                 continue        # the holder is not known to outlive the function
             sp = self.member_types.get(sh, {}).get(field) if sh else None
@@ -948,7 +950,7 @@ class Rule1:
                      "the field (and put the field in the release)"
                      % (copy, rhs, why, lives, copy), steps)
 
-    def outlives(self, f, hexpr, sh, so):
+    def outlives(self, f, hexpr, sh, so, rhs):
         """Why the object holding the field outlives the function (a text
         for the finding), or None: it is counted or has a release
         function, it is reached through a counted object's member (its
@@ -963,7 +965,8 @@ class Rule1:
         holder = p.root(hexpr)
         for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*\w+\s*;"
                              % re.escape(holder), f.body):
-            if ownership.counted(p, self.pointee(f, a.group(1))):
+            if ownership.counted(p, self.pointee(f, a.group(1))) and \
+                    not self.same_obj(f, ownership.base_ident(p, rhs), a.group(1)):
                 return ("'%s', reached through the counted '%s' and living as long as it"
                         % (holder, a.group(1)))
         if holder in f.params and hexpr != holder:
