@@ -5,9 +5,10 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 
 import re
 
-from .names import FREE_FNS, NORETURN, THREAD_START, WORK_START
+from .names import FREE_FNS, NORETURN, NOT_HANDOFF, THREAD_START, WORK_START
+from . import ownership
 from .rule2 import REF_LOOKUP_RE
-from .source import calls_in, f_end, key, line_of, match_close, norm, obj_of, squeeze
+from .source import calls_in, f_end, split_args, key, line_of, match_close, norm, obj_of, squeeze
 
 
 # Arming a timer or a work item whose callback runs once.
@@ -74,6 +75,7 @@ class Rule1:
                      % (obj, what, ph[0]),
                      [(path, ph, "'%s' handed off here, with no reference taken for it yet" % obj)])
         self.rule1_thread_self_get(later)
+        self.rule1_thread_entry_get()
         self.rule1_failure()
         self.rule1_fallthrough()
         self.rule1_copies()
@@ -336,9 +338,15 @@ class Rule1:
     # -- long-lived copies, callbacks and armings (text of the functions) ----
     def rule1_copies(self):
         fields = self.owning_fields()
+        self.member_types = ownership.member_types(self.prog)
+        self.handle_owned = ownership.put_fields(self.prog)
+        self.long_lived = {}    # struct -> counted or released
         for src in self.prog.sources.values():
             for f in src.funcs:
                 self.rule1_field_stores(f, fields)
+                self.rule1_borrowed_field(f, fields)
+                self.rule1_container_no_ref(f)
+                self.rule1_container_takes_only_ref(f)
                 self.rule1_publish_return(f)
                 self.rule1_callback_then_put(f)
                 self.rule1_pending_test(f)
@@ -534,6 +542,8 @@ class Rule1:
         for g in self.prog.funcs.get(name, []):
             for n, a, _o, _e in g.calls:
                 obj = self.get_arg(n, a)
+                if obj is None and n in ownership.HANDLE_GETS and a:
+                    obj = norm(a[0])
                 if obj and re.search(r"(->|\.)\s*%s$" % re.escape(field), obj):
                     return True
         return False
@@ -762,3 +772,425 @@ class Rule1:
                           (src.path, self.pos_of(src, gets[0][0]),
                            "reference taken here, on that test")])
                 break
+
+    # -- general shapes: threads, long-lived fields, shared containers -------
+    def rule1_thread_entry_get(self):
+        """A thread function whose first act on the object it was handed is
+        a get: until then it holds nothing, and its creator (the
+        program's own thread-start wrappers included) may put the last
+        reference before the thread is scheduled."""
+        p = self.prog
+        for ts in ownership.thread_starts(p):
+            data = ownership.base_ident(p, ts.data)
+            if not data:
+                continue
+            for tf in p.funcs.get(ts.fn, []):
+                if not tf.params or tf.src.path not in p.sources:
+                    continue
+                got = self.entry_get(tf, tf.params[-1])
+                if got is None:
+                    continue
+                g = ts.caller
+                if self.creator_holds(g, ts.off, data):
+                    continue
+                gsrc = g.src
+                self.add(tf.src.path, self.pos_of(tf.src, got), 1,
+                         "the thread %s() takes its own reference to '%s' (the data %s() "
+                         "handed it) only once it runs; its creator %s() took none for it, "
+                         "so the last reference may be put before the thread is scheduled: "
+                         "take the reference in %s(), before starting the thread"
+                         % (ts.fn, tf.params[-1], ts.name, g.name, g.name),
+                         [(gsrc.path, self.pos_of(gsrc, ts.off),
+                           "'%s' handed to the thread %s() here with no reference taken "
+                           "for it" % (ts.data, ts.fn))])
+
+    def entry_get(self, tf, param):
+        """Offset of a get on param (or a pointer cast from it) that the
+        thread makes before any put of it, or None."""
+        for name, args, off, _e in tf.calls:
+            if self.put_arg(name, args) is not None and \
+                    self.same_obj(tf, ownership.base_ident(self.prog, self.put_arg(name, args)), param):
+                return None
+            if name == "kref_init" or name in self.prog.init_w:
+                continue
+            a = self.get_arg(name, args)
+            if a is not None and self.same_obj(tf, ownership.base_ident(self.prog, a), param):
+                return off
+        return None
+
+    def creator_holds(self, g, off, data):
+        """The creator took a reference on data before starting the thread,
+        or waits for the thread (a join) while it holds its own."""
+        for name, args, o, _e in g.calls:
+            if name == "kref_init" or name in self.prog.init_w:
+                continue
+            a = self.get_arg(name, args)
+            if o < off and a is not None and \
+                    self.same_obj(g, ownership.base_ident(self.prog, a), data):
+                return True
+        # A join, or a wait for the thread to say it started (it got its
+        # reference by then, while the creator still held its own).
+        return bool(re.search(r"\b(pthread_join|thrd_join|kthread_stop|qemu_thread_join|"
+                              r"g_thread_join|wait_for_completion\w*|pthread_cond_wait|"
+                              r"pthread_cond_timedwait|sem_wait|qemu_sem_wait|qemu_event_wait|"
+                              r"g_cond_wait|cnd_wait|pthread_barrier_wait)\s*\(",
+                              g.src.clean[off:g.end]))
+
+    FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
+                                r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
+                                r"(&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)*)\s*;")
+
+    def caller_puts_after(self, f, i):
+        """(caller, argument) of a call of f whose caller puts what it
+        passed as parameter i after the call, or None."""
+        for g, off in self.prog.callers.get(f.name, []):
+            for name, args, o, end in g.calls:
+                if o != off or i >= len(args) or not re.match(r"^[A-Za-z_]\w*$", norm(args[i])):
+                    continue
+                a = norm(args[i])
+                for n2, a2, o2, _e in g.calls:
+                    put = self.put_arg(n2, a2) if o2 > end else None
+                    if put is None and o2 > end and n2 in ownership.HANDLE_PUTS and a2:
+                        put = norm(a2[0])
+                    if put is not None and self.same_obj(g, put, a):
+                        return g.name, a
+        return None
+
+    def borrow_reason(self, f, rhs, caller_put=False):
+        """Why f holds no reference of its own for the pointer rhs (a
+        parameter its caller keeps, a loop cursor, a lookup's result,
+        another object's member), or None."""
+        p = self.prog
+        if rhs.startswith("&"):
+            return "the address of an object embedded in '%s'" % p.root(rhs)
+        if re.search(r"->|\.", rhs):
+            return "read from another object's member"
+        if rhs in f.params:
+            i = f.params.index(rhs)
+            for g, _o in p.callers.get(f.name, []):
+                for name, args, _o2, _e in g.calls:
+                    if name == f.name and i < len(args) and \
+                            re.match(r"^[A-Za-z_]\w*$", norm(args[i])) and \
+                            ownership.loop_iterated(g, norm(args[i])):
+                        return ("a parameter: %s() passes its loop cursor '%s', whose "
+                                "reference the loop's next step drops" % (g.name, norm(args[i])))
+            if caller_put:
+                put = self.caller_puts_after(f, i)
+                if put:
+                    return ("a parameter: %s() puts its own reference to '%s' after the call"
+                            % put)
+                return None
+            if not self.consumed_param(f, rhs):
+                return "a parameter, whose reference stays with the caller"
+            return None
+        if ownership.loop_iterated(f, rhs):
+            return "a loop cursor, whose reference the loop's next step drops"
+        if ownership.raw_lookup_result(p, f, rhs):
+            return "the result of a lookup that returns no reference"
+        if self.ref_lookups(f, rhs):
+            return None
+        if self.borrowed(f, rhs):
+            return "read from another object"
+        return None
+
+    def rule1_borrowed_field(self, f, fields):
+        """A long-lived field of a counted object filled with a counted
+        pointer the function holds no reference for, and no get for the
+        field anywhere on the way: the holder outlives the function and
+        keeps using a pointer whose owner may put it."""
+        p = self.prog
+        src = f.src
+        handle_owned = self.handle_owned
+        if f.name in p.closure:
+            return      # a release path: the object is going, no reference to take
+        for m in self.FIELD_STORE_RE.finditer(f.body):
+            hexpr, field, rhs = norm(m.group(1)), m.group(2), norm(m.group(3))
+            holder = p.root(hexpr)
+            if field in fields or field in handle_owned or rhs in ("NULL", "nullptr") or rhs in p.globals or \
+                    rhs in p.funcs or holder in p.globals:
+                continue        # an owning field is rule1_field_stores'
+            if "->" not in m.group(0).split("=")[0] and hexpr == holder:
+                continue        # a local struct's member
+            so = f.body_start + m.start()
+            sh = self.pointee(f, holder) if hexpr == holder else None
+            lives = self.outlives(f, hexpr, sh, so, rhs)
+            if lives is None:
+                continue        # the holder is not known to outlive the function
+            sp = self.member_types.get(sh, {}).get(field) if sh else None
+            if sp is None and re.match(r"^[A-Za-z_]\w*$", rhs):
+                sp = self.pointee(f, rhs)
+            if not ownership.counted(p, sp):
+                continue
+            base = ownership.base_ident(p, rhs)
+            if base == holder or self.same_obj(f, base, holder):
+                continue
+            # Linking a chain (it->next = q->head): the container's lock and
+            # its owner's references govern it, not the link.
+            if sp == sh and (re.search(r"->|\.", rhs) or re.search(
+                    r"(^|_)(next|prev|head|tail|first|last)(_|$)", field)):
+                continue
+            # A parameter counts only when a caller is seen to end its own
+            # reference after the call: a driver's bound device or a
+            # parent handed down outlives what the callee builds.
+            why = self.borrow_reason(f, rhs, caller_put=True)
+            if why is None:
+                continue
+            copy = m.group(0).split("=")[0].strip()
+            if self.field_got(f, so, rhs, copy, holder, field):
+                continue
+            steps = [(src.path, self.pos_of(src, so), "'%s' is %s" % (rhs, why))]
+            rel = [r for r, st in p.release_struct.items() if st == sh and r in p.funcs]
+            if rel:
+                g = p.funcs[rel[0]][0]
+                steps = [(g.src.path, self.pos_of(g.src, g.start),
+                          "the release of %s never puts '%s'" % (sh, field))]
+            self.add(src.path, self.pos_of(src, so), 1,
+                     "'%s' keeps '%s' (%s) in a field of %s, and no reference is taken "
+                     "for it: its owner may put it while '%s' still points to it: get it for "
+                     "the field (and put the field in the release)"
+                     % (copy, rhs, why, lives, copy), steps)
+
+    def outlives(self, f, hexpr, sh, so, rhs):
+        """Why the object holding the field outlives the function (a text
+        for the finding), or None: it is counted or has a release
+        function, it is reached through a counted object's member (its
+        private data), or it is registered or added somewhere after the
+        store."""
+        p = self.prog
+        if sh:
+            if sh not in self.long_lived:
+                self.long_lived[sh] = ownership.counted(p, sh) or ownership.released(p, sh)
+            if self.long_lived[sh]:
+                return "a counted %s that outlives this function" % sh
+        holder = p.root(hexpr)
+        for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*\w+\s*;"
+                             % re.escape(holder), f.body):
+            if ownership.counted(p, self.pointee(f, a.group(1))) and \
+                    not self.same_obj(f, ownership.base_ident(p, rhs), a.group(1)):
+                return ("'%s', reached through the counted '%s' and living as long as it"
+                        % (holder, a.group(1)))
+        if holder in f.params and hexpr != holder:
+            for name, args, off, _e in f.calls:
+                if off > so and (self.insert_call(name) or p.is_handoff_name(name)) and \
+                        any(norm(x).lstrip("&") == hexpr for x in args):
+                    return "'%s', which %s() publishes after the store" % (hexpr, name)
+        return None
+
+    def field_got(self, f, so, rhs, copy, holder, field):
+        """Whether a reference for the stored pointer is taken: a get of
+        it in the function (before or after the store), or by a callee
+        the holder is handed to (get(x->field) in its body)."""
+        p = self.prog
+        base = ownership.base_ident(p, rhs)
+        for name, args, off, _e in f.calls:
+            a = self.get_arg(name, args)
+            if a is None and name in ownership.HANDLE_GETS and args:
+                a = norm(args[0])
+            if a is not None and (norm(a) == rhs or self.same_obj(f, a, rhs) or
+                                  (re.match(r"^[A-Za-z_]\w*$", rhs) and
+                                   self.same_obj(f, ownership.base_ident(p, a), base)) or
+                                  squeeze(a) == squeeze(copy)):
+                return True
+            if off > so and any(p.root(x) == holder for x in args) and self.gets_field(name, field):
+                return True
+        if re.match(r"^[A-Za-z_]\w*$", rhs) and self.acquisitions(f, rhs):
+            return True
+        return False
+
+    def rule1_container_no_ref(self, f):
+        """A pointer the function holds no reference for (its caller's,
+        one read from elsewhere) inserted into a shared container (a
+        global, or a member of an object others reach) with no get for the
+        container, when the object's release does not take it out: the
+        container keeps a pointer whose owner may put the last reference."""
+        p = self.prog
+        src = f.src
+        for name, args, off, _e in f.calls:
+            if name in THREAD_START or name in WORK_START or len(args) < 2:
+                continue
+            if not self.insert_call(name):
+                continue
+            # add(&entry->node, head): the entry is linked by its member
+            listy = name.startswith(("list_add", "hlist_add")) or (
+                re.match(r"^&\s*[A-Za-z_]\w*\s*(->|\.)\s*\w+$", norm(args[0])) is not None and
+                self.pointee(f, obj_of(args[0])) in p.structs)
+            items = [args[0]] if listy else [a for a in args[1:] if re.match(r"^[A-Za-z_]\w*$", norm(a))]
+            conts = args[1:] if listy else args[:1]
+            shared = [c for c in conts if self.shared_container(f, c)]
+            if not shared:
+                continue
+            for it in items:
+                obj = norm(it)
+                if listy:
+                    if not obj.startswith("&"):
+                        continue
+                    obj = obj_of(obj)   # &entry->node: the entry
+                    if any(p.root(c) == obj for c in conts):
+                        continue
+                if obj in p.globals or obj not in f.params and not re.match(r"^\w+$", obj):
+                    continue
+                s = self.pointee(f, obj)
+                if s not in p.structs or self.unlinks(s) is not False:
+                    continue        # not counted, or the release takes it out itself
+                why = self.borrow_reason(f, obj)
+                if why is None:
+                    why = self.own_put_after(f, obj, off)
+                elif self.acquisitions(f, obj):
+                    continue
+                if why is None:
+                    continue
+                if any(o > off and UNLINK_RE.search(n) and any(p.root(a) == obj for a in a2)
+                       for n, a2, o, _e2 in f.calls):
+                    continue        # taken out again before the function returns
+                rel = self.release_for(s)
+                steps = []
+                if rel and rel in p.funcs:
+                    g = p.funcs[rel][0]
+                    steps.append((g.src.path, self.pos_of(g.src, g.start),
+                                  "the release of %s does not take it out of the container"
+                                  % s))
+                self.add(src.path, self.pos_of(src, off), 1,
+                         "'%s' (%s) is published in the shared container '%s' by %s() with "
+                         "no reference taken for the container; the object's release does not "
+                         "take it out, so the container keeps a pointer its owner may put: "
+                         "get it for the container (and put it when it is removed)"
+                         % (obj, why, norm(shared[0]).lstrip("&"), name), steps)
+                break
+
+    def shared_container(self, f, c):
+        """A container others reach: a global, or a member of a parameter
+        or of a global."""
+        p = self.prog
+        r = p.root(c)
+        if r in p.globals:
+            return True
+        return r in f.params and bool(re.search(r"->|\.", norm(c).lstrip("&")))
+
+    CTOR_CALL_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
+
+    def rule1_container_takes_only_ref(self, f):
+        """A new object, built from the caller's data, published in a shared
+        container whose eviction puts its entries, with its one reference:
+        the container owns it and nobody else holds one, but the caller goes
+        on using the data the object now owns: an eviction can free it under
+        the caller.  A reference for the caller (handed back) is missing."""
+        p = self.prog
+        src = f.src
+        for m in self.CTOR_CALL_RE.finditer(f.body):
+            x, ctor = m.group(1), m.group(2)
+            if ctor not in p.ctor or self.pointee(f, x) not in p.structs:
+                continue
+            co = f.body_start + m.start(2)
+            cargs = next((a for n, a, o, _e in f.calls if o == co), [])
+            given = [i for i, a in enumerate(cargs) if p.root(a) in f.params and self.adopts(ctor, i)]
+            if not given:
+                continue
+            if [o for o in self.acquisitions(f, x) if o != f.body_start + m.start()]:
+                continue
+            if re.search(r"\breturn\s+%s\s*;|\*\s*[A-Za-z_]\w*\s*=\s*%s\s*;|->\s*\w+\s*=\s*%s\s*;"
+                         % ((re.escape(x),) * 3), f.body):
+                continue        # a reference or the pointer goes back to the caller
+            for name, args, off, _e in f.calls:
+                if off < co or not self.insert_call(name):
+                    continue
+                if not any(norm(a) == x for a in args):
+                    continue
+                conts = [a for a in args if norm(a) != x and self.shared_container(f, a)
+                         and re.search(r"(->|\.)\s*(\w+)$", norm(a))]
+                if not conts:
+                    continue
+                member = re.search(r"(->|\.)\s*(\w+)$", norm(conts[0])).group(2)
+                evict = self.evicts(member)
+                if evict is None:
+                    continue
+                param = p.root(cargs[given[0]])
+                use = self.caller_uses_after(f, param)
+                if use is None:
+                    continue
+                g, uo = use
+                self.add(src.path, self.pos_of(src, off), 1,
+                         "'%s', built from the caller's '%s', is published in '%s' by %s() "
+                         "with its only reference, the container's, and none is taken for the "
+                         "caller, which still uses that data: an eviction can put the entry "
+                         "and free it meanwhile: take a reference for the caller and hand it "
+                         "back, to be put when the caller is done"
+                         % (x, param, norm(conts[0]).lstrip("&"), name),
+                         [(evict[0].src.path, self.pos_of(evict[0].src, evict[1]),
+                           "an eviction from '%s' puts the entry here" % member),
+                          (g.src.path, self.pos_of(g.src, uo),
+                           "%s() still uses the data after the call" % g.name)])
+                break
+
+    def adopts(self, ctor, i):
+        """Whether the constructor keeps its parameter i's data in the new
+        object (copies the struct in, or stores the pointer)."""
+        for g in self.prog.funcs.get(ctor, []):
+            if i >= len(g.params):
+                continue
+            prm = re.escape(g.params[i])
+            if re.search(r"\b(memcpy|memmove)\s*\(\s*&?\s*\w+\s*->\s*\w+\s*,\s*%s\s*," % prm, g.body) or \
+                    re.search(r"\w+\s*->\s*\w+\s*=\s*\*?\s*%s\s*;" % prm, g.body):
+                return True
+        return False
+
+    def evicts(self, member):
+        """(function, offset) of a put of an entry taken out of a container
+        in a member of that name, elsewhere in the program, or None."""
+        for g in self.prog.all_funcs:
+            for a in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?\w+\s*\([^;]*"
+                                 r"(?:->|\.)\s*%s\b[^;]*;" % re.escape(member), g.body):
+                v = a.group(1)
+                for n, args, o, _e in g.calls:
+                    if o > g.body_start + a.start():
+                        put = self.put_arg(n, args)
+                        if put is not None and self.same_obj(g, put, v):
+                            return g, o
+        return None
+
+    def caller_uses_after(self, f, param):
+        """(caller, offset) of a use, after a call of f, of what the caller
+        passed as param, or None."""
+        i = f.params.index(param)
+        for g, off in self.prog.callers.get(f.name, []):
+            for name, args, o, end in g.calls:
+                if o != off or i >= len(args):
+                    continue
+                r = self.prog.root(args[i])
+                if not r:
+                    continue
+                use = re.search(r"(?<![\w.>])%s\b" % re.escape(r), g.src.clean[end:g.end])
+                if use:
+                    return g, end + use.start()
+        return None
+
+    def insert_call(self, name):
+        """A call whose name says it puts an entry into a container."""
+        p = self.prog
+        if name in NOT_HANDOFF or name in self.valid["get"] or name in p.put_w or \
+                name in p.put_w1 or name in p.put_any or name in FREE_FNS or \
+                re.match(r"^(atomic|refcount|kref|percpu|__atomic|__sync)", name):
+            return False
+        return bool(ownership.INSERT_RE.search(name)) and (
+            p.is_handoff_name(name) or name.startswith(("list_add", "hlist_add")) or
+            name not in p.funcs)
+
+    def own_put_after(self, f, obj, off):
+        """For an object the function created (its one reference) and then
+        inserted at off: a put of that reference later in the function,
+        with no other get and no removal, leaves the container with none."""
+        acq = self.acquisitions(f, obj)
+        if len(acq) != 1 or acq[0] > off:
+            return None
+        for name, args, o, _e in f.calls:
+            if o <= off:
+                continue
+            if UNLINK_RE.search(name) and any(self.prog.root(a) == obj for a in args):
+                return None
+            put = self.put_arg(name, args)
+            if put is not None and self.same_obj(f, put, obj):
+                between = f.src.clean[off:o]
+                if re.search(r"\b(return|goto)\b", between):
+                    return None     # the put may be on a failure path only
+                return ("created by this function with one reference, which it puts at line %d"
+                        % line_of(f.src.starts, o))
+        return None
