@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reconstruction (own code) of a real bug: solettaproject/soletta PR #1891
- * "coap: fix leaks on error cases [v2]" (Coverity CID 144066),
+ * Reconstruction (own code) of a real bug: solettaproject/soletta commit
+ * e8ba03a4f40150ac7279d12711fbc59e050ccdff "coap: fix leaks on error cases"
+ * (PR #1891, Coverity CID 144066),
  * src/lib/comms/sol-coap.c, well_known_get().  The handler of
  * /.well-known/core builds a response packet (a new reference from
  * sol_coap_packet_new()) and, when setting its header code or reading its

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reconstruction (own code) of a real bug: 78/tenbox PR #119 "fix:
- * use-after-free in MacHiResTimer event handler", the macOS
- * MacHiResTimer.  When the timer callback returns 0 (one-shot), the event
+ * Reconstruction (own code) of a real bug: 78/tenbox commit
+ * 9079f16af4bab31e61c67bfa0e62afe47fc3666c "fix: use-after-free in
+ * MacHiResTimer event handler" (PR #119), src/core/util/hires_timer_mac.cpp.  When the timer callback returns 0 (one-shot), the event
  * handler cancels the dispatch source, whose cancel handler releases it
  * (dispatch_release: the last reference), but source_ still points at
  * it; a later Arm() -> Stop() cancels the freed source (SIGSEGV in
  * LocalApic::ArmTimer).  The fix clears source_ under the mutex when the
- * handler cancels.  The dispatch object's count written with struct kref,
+ * handler cancels itself.  The dispatch object's count written with struct kref,
  * the class as a struct and its methods as functions.
  */
 #include <stdlib.h>
@@ -53,9 +53,12 @@ void mac_hires_timer_on_event(struct mac_hires_timer *t)
 		return;
 	pthread_mutex_lock(&t->mutex);
 	src = t->source_;
-	t->source_ = NULL;
 	pthread_mutex_unlock(&t->mutex);
 	dispatch_source_cancel(src);
+	pthread_mutex_lock(&t->mutex);
+	if (t->source_ == src)
+		t->source_ = NULL;
+	pthread_mutex_unlock(&t->mutex);
 	mac_hires_timer_on_cancel(t, src);
 }
 
