@@ -146,10 +146,11 @@ class Rule3:
             name = self.text(path, pg)
             tryget = name == "kref_get_unless_zero" or name in p.try_w
             held = self.held_at(path, pg, since=pr)
-            rcu = "rcu" in held or self.rcu_by_caller(f, where)
-            locks = held - {"rcu"}
             s = self.struct_at(path, pg) or self.type_at(path, pg) or \
                 self.wrapper_struct(name)
+            # Under QSBR RCU with no read-side markers, every lookup is a reader.
+            rcu = "rcu" in held or self.rcu_by_caller(f, where) or self.qsbr_reader(s)
+            locks = held - {"rcu"}
             if s in self.prog.structs and not self.ever_freed(s):
                 continue        # nothing ever puts or frees one: it cannot die
             put_locks = self.final_put_locks(s)
@@ -208,6 +209,53 @@ class Rule3:
         if where[:-2] not in self.RCU_ONLY_READERS:
             return False
         return not any(n in RCU_LOCK_FNS or n in RCU_UNLOCK_FNS for n, _a, _o, _e in f.calls)
+
+    # Quiescent-state-based RCU (Open vSwitch's ovsrcu, liburcu's QSBR
+    # flavour): readers mark no section, a thread reads until it quiesces.
+    QSBR_API = re.compile(r"^(ovsrcu_\w+|urcu_qsbr_\w+|rcu_quiescent_state|"
+                          r"rcu_thread_(online|offline))$")
+    QSBR_INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"](urcu-qsbr\.h|urcu/qsbr\.h|"
+                              r"ovs-rcu\.h|openvswitch/ovs-rcu\.h)", re.M)
+    GRACE_DEFER = re.compile(r"^(call_rcu|kv?free_rcu|defer_rcu|ovsrcu_postpone_*|"
+                             r"urcu_\w+_(call|defer)_rcu|(urcu_\w+_)?synchronize_rcu|"
+                             r"ovsrcu_synchronize)$")
+
+    def qsbr_reader(self, s):
+        """Whether a lookup of struct s runs as an RCU reader with nothing
+        to show it: the program uses a quiescent-state-based RCU, enters
+        no read-side section anywhere, and the release of s waits for a
+        grace period before the free."""
+        p = self.prog
+        if s is None or not self.qsbr():
+            return False
+        rels = [r for r, t in p.release_struct.items() if t == s]
+        return any(self.defers_to_grace(r) for r in rels)
+
+    def qsbr(self):
+        if not hasattr(self, "_qsbr"):
+            p = self.prog
+            called = {n for f in p.all_funcs for n, _a, _o, _e in f.calls}
+            marked = any(n in RCU_LOCK_FNS or p.lock0.get(n) == "rcu" for n in called)
+            uses = any(self.QSBR_API.match(n) for n in called) or any(
+                self.QSBR_INCLUDE.search(src.text) for src in p.sources.values())
+            self._qsbr = uses and not marked
+        return self._qsbr
+
+    def defers_to_grace(self, name):
+        """The release function, or what it calls, defers the free past a
+        grace period (call_rcu, ovsrcu_postpone, synchronize_rcu...)."""
+        p = self.prog
+        seen, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for f in p.funcs.get(n, []):
+                if any(self.GRACE_DEFER.match(c) for c, _a, _o, _e in f.calls):
+                    return True
+                todo += list(p.refs.get(f, ()))
+        return False
 
     SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
                 "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
