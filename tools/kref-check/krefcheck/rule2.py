@@ -322,7 +322,10 @@ class Rule2:
 
     def rule2_leaks(self):
         p = self.prog
-        normal = {key(path, pos[0]) for _t, path, _fn, pos in self.rec.get("NORMAL", [])}
+        # Keyed by the object too: x->m = keep(y) acquires both x->m and y,
+        # and a put of y says nothing of the path of x->m.
+        normal = {(key(path, pos[0]), key(path, pos[1]))
+                  for _t, path, _fn, pos in self.rec.get("NORMAL", [])}
         for _t, path, _fn, (pa, po, pc, pb) in self.rec.get("LEAK", []):
             f = self.func(path, pa)
             if f is None or f.name == "main" or f.name in p.closure:
@@ -346,7 +349,7 @@ class Rule2:
             acq = self.text(path, pa)
             # Stored straight into a member, the reference is the holder's.
             known = self.ref_lookup(acq) and re.match(r"^[A-Za-z_]\w*$", obj)
-            if key(path, pa) not in normal and not known and \
+            if (key(path, pa), key(path, po)) not in normal and not known and \
                     not self.puts_in(f, f.body[rel(b_off):], obj):
                 if not self.error_exit_keeps(f, path, pa, pb, obj):
                     continue
@@ -364,6 +367,10 @@ class Rule2:
             if any(n in PUBLISH_FNS and any(self.same_obj(f, norm(x), obj) for x in a)
                    for n, a, _o, _e in calls_in(f.body[rel(a_off):rel(b_off)])):
                 continue        # the device (its drvdata) keeps the reference
+            if self.owned_by_returned(f, a_off, b_off, path, pb, obj, names):
+                continue        # a constructor returns the object that owns the reference
+            if not kept and self.left_with_caller(f, a_off, b_off, path, pb, names):
+                continue        # the object went to the caller's out-parameter first
             exit_text = self.stmt(path, pb)
             m = re.match(r"^return(.*)$", exit_text)
             if m:
@@ -393,6 +400,77 @@ class Rule2:
                         else "the success path keeps it for later" if kept
                         else "the normal path puts it"),
                      [(path, pa, "reference to '%s' taken here (%s)" % (obj, acq))])
+
+    def exit_tail(self, f, path, pb):
+        """The body offsets of what runs from the exit at pb to its
+        return: the exit itself, or a goto's label up to its return."""
+        src = self.src(path)
+        b = src.offset(pb[0], pb[1]) - f.body_start
+        m = re.match(r"goto\s+([A-Za-z_]\w*)", f.body[b:])
+        if m:
+            lab = re.search(r"(?m)^\s*%s\s*:(?!:)" % re.escape(m.group(1)), f.body)
+            if lab is None:
+                return b, b
+            b = lab.end()
+        r = re.compile(r"\breturn\b[^;]*;").search(f.body, b)
+        return b, r.end() if r else len(f.body)
+
+    def roots(self, f, names):
+        """names, and what they were read from: device = pd->device
+        gives pd too (the holder of pd holds device)."""
+        out = set(names)
+        for n in names:
+            for m in re.finditer(r"(?<![\w.>])%s\s*=\s*&?\s*([A-Za-z_]\w*)\s*(->|\.|;|,)"
+                                 % re.escape(n), f.body):
+                out.add(m.group(1))
+        return out
+
+    def owned_by_returned(self, f, a_off, b_off, path, pb, obj, names):
+        """A constructor's success exit: it returns x, made by a call
+        before the reference was taken, x holds the object (x->m = obj,
+        or what obj was read from), and every put of it in the function
+        is on a failure path that returns an error.  The reference taken
+        while building x is x's, not this path's to put."""
+        m = re.match(r"^return\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*;?$", self.stmt(path, pb))
+        if not m or m.group(1) in names or m.group(1) in ("NULL", "nullptr"):
+            return False
+        x = re.escape(m.group(1))
+        a, b = a_off - f.body_start, b_off - f.body_start
+        made = [c for c in re.finditer(r"(?<![\w.>])%s\s*=\s*(\([^()]*\)\s*)?[A-Za-z_]\w*\s*\("
+                                       % x, f.body[:a])]
+        if not made:
+            return False
+        held = "|".join(re.escape(r) for r in self.roots(f, names))
+        if not re.search(r"(?<![\w.>])%s\s*(->|\.)\s*\w+\s*=\s*&?\s*(%s)\s*;" % (x, held),
+                         f.body[made[-1].end():b]):
+            return False
+        for name, args, _o, e in calls_in(f.body[a:], a):
+            if name in ("kref_get", "kref_get_unless_zero") or not \
+                    self.puts_in(f, "%s(%s)" % (name, ",".join(args)), obj):
+                continue
+            r = re.compile(r"\breturn\s*([^;]*);").search(f.body, e)
+            if not r or not self.ERROR_VALUE.match(squeeze(r.group(1))):
+                return False
+        return True
+
+    def left_with_caller(self, f, a_off, b_off, path, pb, names):
+        """The exit leaves the object in the caller's out-parameter: the
+        function made it (p = f(...)), stored it in *param before taking
+        this extra reference, and nothing cleared *param since.  The
+        object went to the caller, whose error handling puts it."""
+        a, b = a_off - f.body_start, b_off - f.body_start
+        alt = "|".join(re.escape(n) for n in names)
+        outs = "|".join(re.escape(q) for q in f.params) or "$^"
+        stores = list(re.finditer(r"(?<![\w.>])\*\s*(%s)\s*=\s*(%s)\s*;" % (outs, alt), f.body[:a]))
+        if not stores:
+            return False
+        st = stores[-1]
+        if not re.search(r"(?<![\w.>])(%s)\s*=\s*(\([^()]*\)\s*)?[A-Za-z_]\w*\s*\(" % alt,
+                         f.body[:st.start()]):
+            return False
+        t0, t1 = self.exit_tail(f, path, pb)
+        reset = re.compile(r"(?<![\w.>])\*\s*%s\s*=(?!=)" % re.escape(st.group(1)))
+        return not reset.search(f.body[st.end():b]) and not reset.search(f.body[t0:t1])
 
     def put_object(self, name, args):
         """The object a call puts, or None if it is no put."""
