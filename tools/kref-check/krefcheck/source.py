@@ -129,6 +129,17 @@ def obj_of(expr):
     return e
 
 
+def kref_owner(expr):
+    """The object whose kref an argument designates, through structs
+    embedded by value: &X->a.ref and &X->a.b.ref are X, as &X->ref is."""
+    e = obj_of(expr)
+    if not re.search(r"\.\s*[A-Za-z_]\w*\s*$", norm(expr)) or "->" not in e:
+        return e
+    while re.search(r"\.[A-Za-z_]\w*$", e):
+        e = norm(re.sub(r"\.[A-Za-z_]\w*$", "", e))
+    return norm(re.sub(r"->[A-Za-z_]\w*$", "", e))
+
+
 def lock_id(expr, params=()):
     """A name for a lock expression: a global's name, or .member for a lock
     inside some object (the object's name differs from caller to caller)."""
