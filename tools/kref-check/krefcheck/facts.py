@@ -39,6 +39,20 @@ def accessor_expr(body):
 STORED_RE = re.compile(r"(?==\s*(?:\([^()]*\)\s*)?\b(\w+)\s*;)")
 
 
+def _call_end(e, i):
+    """The offset just past the parenthesis that closes the call whose
+    name ends at i, or None."""
+    depth = 0
+    for j in range(i, len(e)):
+        if e[j] == "(":
+            depth += 1
+        elif e[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
+
+
 class Program:
     def __init__(self, paths, flags=lambda path: ((), ())):
         """The program made of the files at paths (checked); flags(path)
@@ -416,6 +430,29 @@ class Program:
                     for a in assigned):
                 self.rawlookup.add(f.name)
                 return
+
+    def expand(self, expr, depth=3):
+        """expr with the program's own function-like macros at its head
+        replaced by their bodies, the arguments put in textually
+        (G_REF_STRING_IMPL_FROM_STR(res) -> container_of((res), ...)):
+        what the expression names is what the body names."""
+        e = norm(expr)
+        for _ in range(depth):
+            m = re.match(r"^([&*]?\s*)([A-Za-z_]\w*)\s*\((.*)\)(.*)$", e)
+            mac = self.macros.get(m.group(2)) if m else None
+            if mac is None or not mac.params:
+                break
+            close = _call_end(e, m.end(2))
+            if close is None:
+                break
+            args = split_args(e[e.index("(", m.end(2)) + 1:close - 1])
+            if len(args) != len(mac.params):
+                break
+            body = mac.body
+            subst = dict(zip(mac.params, args))
+            body = re.sub(r"\b[A-Za-z_]\w*\b", lambda w: subst.get(w.group(0), w.group(0)), body)
+            e = norm(m.group(1) + "(" + body.strip() + ")" + e[close:])
+        return e
 
     def root(self, expr):
         """The leading identifier of an expression, through the readers

@@ -247,7 +247,7 @@ def decls(progs):
     of their names."""
     sets = union_sets(progs)
     lines = [
-        "identifier __f, __g, __h;",
+        "identifier __f, __g, __h, __m1, __m2;",
         "expression __e1, __e2, __e3, __e4;",
         "type __t;",
         "position __px, __pe;",
@@ -365,6 +365,19 @@ def used_decls(lines, body):
     return "\n".join(out)
 
 
+# A kref operation's argument, &OBJ->ref, also as the kref of a struct
+# embedded in OBJ by value (&surface->base.reference, &p->a.b.ref): the
+# object is OBJ either way, and the patterns bind the kref's member name.
+KREF_ARG_RE = re.compile(r"\b(kref_\w+(?:@\w+)?)\(&([A-Za-z_]\w*(?:@\w+)?)->(__[fg])\b")
+
+
+def nested_members(text):
+    return KREF_ARG_RE.sub(
+        lambda m: "%s(&\\(%s->%s\\|%s->__m1.%s\\|%s->__m1.__m2.%s\\)" % (
+            m.group(1), m.group(2), m.group(3), m.group(2), m.group(3),
+            m.group(2), m.group(3)), text)
+
+
 def expand(template, progs):
     lines = decls(progs).split("\n")
 
@@ -374,7 +387,7 @@ def expand(template, progs):
             return MARK
         args = [a.strip() for a in (m.group(2) or "").split(",") if a.strip()]
         return FRAGMENTS[name](*args)
-    text = FRAG_RE.sub(sub, template)
+    text = nested_members(FRAG_RE.sub(sub, template))
     out, pos = [], 0
     while True:
         i = text.find(MARK, pos)

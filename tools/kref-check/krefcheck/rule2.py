@@ -8,7 +8,7 @@ import re
 
 from .names import (ALLOC_FNS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
                     WORK_START)
-from .source import calls_in, key, line_of, match_close, norm, obj_of, squeeze
+from .source import calls_in, key, kref_owner, line_of, match_close, norm, obj_of, squeeze
 
 
 # The kernel's lookups documented to return their result with a reference
@@ -181,7 +181,7 @@ class Rule2:
         chunk = text[f.body_start:off]
         inits = [o for name, args, o, _e in calls_in(chunk, f.body_start)
                  if (name == "kref_init" or name in self.prog.init_w) and args
-                 and self.same_obj(f, obj_of(args[0]), obj)]
+                 and self.same_obj(f, kref_owner(args[0]), obj)]
         ctor = r"(?<![\w.>])%s\s*=\s*(%s)\s*\(" % (
             re.escape(obj), "|".join(map(re.escape, sorted(self.prog.ctor))) or "$^")
         inits += [f.body_start + m.start() for m in re.finditer(ctor, chunk)]
@@ -933,7 +933,7 @@ class Rule2:
         reference of their own (rule 1), which the put leaves."""
         i = [o for name, args, o, _e in calls_in(chunk)
              if (name == "kref_init" or name in self.prog.init_w) and args
-             and self.same_obj(f, obj_of(args[0]), obj)]
+             and self.same_obj(f, kref_owner(args[0]), obj)]
         if not i:
             return False
         rest = chunk[min(i):]

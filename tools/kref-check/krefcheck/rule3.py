@@ -16,6 +16,10 @@ RCU_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
 RCU_READ_RE = re.compile(r"\b(%s)\s*\(" % "|".join(sorted(RCU_READERS)))
 
 
+ATOMIC_LOADS = {"__atomic_load_n", "atomic_load", "atomic_load_explicit",
+                "smp_load_acquire"}
+
+
 @dataclass(frozen=True)
 class Section:
     """A critical section: offsets of its lock and unlock calls."""
@@ -46,9 +50,17 @@ class Rule3:
     def raw_read(self, f, rhs, depth=0):
         """Whether rhs reads a pointer from a shared place (a global, a
         table, a list), and which; through one local (a node read first,
-        then its container)."""
-        p = self.prog
+        then its container).  A call of the program's own macro reads
+        what the macro's body reads, when the call says nothing itself."""
         e = norm(rhs)
+        where = self.raw_read1(f, e, depth)
+        x = self.prog.expand(e)
+        if where is None and x != e:
+            where = self.raw_read1(f, x, depth)
+        return where
+
+    def raw_read1(self, f, e, depth):
+        p = self.prog
         m = re.match(r"^([A-Za-z_]\w*)\((.*)\)$", e)
         if m and (m.group(1) in RAW_LOOKUP_FNS or m.group(1) in p.rawlookup):
             return "%s()" % m.group(1)
@@ -56,8 +68,8 @@ class Rule3:
         # its writer may drop the last reference as soon as it swaps it.
         if m and m.group(1) in RCU_READERS:
             return "%s()" % m.group(1)
-        if m and depth == 0:
-            where = self.container_find(m.group(1), m.group(2))
+        if m:
+            where = self.container_find(m.group(1), m.group(2), f)
             if where:
                 return where
         r = p.root(e)
@@ -76,7 +88,48 @@ class Rule3:
                     return where
         if r and r != e and m and m.group(1) in READ_WRAPPERS and r in p.globals:
             return "'%s'" % r
+        # An atomic load of a member (__atomic_load_n(&as->current_map)):
+        # the load itself says another thread writes that member.
+        if m and m.group(1) in ATOMIC_LOADS and split_args(m.group(2)) and \
+                re.search(r"(->|\.)", norm(split_args(m.group(2))[0])):
+            return "%s()" % m.group(1)
         return None
+
+    def macro_gets(self):
+        """Gets whose object is one of the program's macros given a local
+        (kref_get(&IMPL_FROM_STR(res)->ref)): the macro's body names the
+        object through the local, so the local's last assignment before
+        the get is the read to judge.  key -> (path, pg, py, where, pr)."""
+        p = self.prog
+        out = {}
+        for (path, _l, _c), op in self.ops.items():
+            if op.name not in self.get_names():
+                continue
+            obj = norm(self.text(path, op.obj_pos))
+            m = re.match(r"^([A-Za-z_]\w*)\s*\(", obj)
+            if not m or m.group(1) not in p.macros:
+                continue
+            f = self.func(path, op.pos)
+            var = p.root(p.expand(obj))
+            if f is None or not var or var in f.params or var in p.globals:
+                continue
+            src = self.src(path)
+            at = src.offset(op.pos[0], op.pos[1])
+            hit, start = None, f.body_start
+            while True:         # the last assignment before the get
+                h = self.found_in(f, var, start, at)
+                if h is None:
+                    break
+                hit, start = h, h[0] + 1
+            if hit is None:
+                continue
+            where = self.raw_read(f, hit[1])
+            if where:
+                ln = line_of(src.starts, hit[0])
+                col = hit[0] - src.starts[ln - 1]
+                pr = (ln, col, ln, col + len(var))
+                out[key(path, op.pos)] = (path, op.pos, op.obj_pos, where, pr)
+        return out
 
     # A library's find in a container the program shares: a function the
     # program only declares, given a global container, whose result the
@@ -85,7 +138,7 @@ class Rule3:
     CONCURRENT_INCLUDE = re.compile(
         r"^\s*#\s*include\s*[<\"](pthread\.h|threads\.h|stdatomic\.h|linux/|glib\.h|uv\.h)", re.M)
 
-    def container_find(self, fn, argtext):
+    def container_find(self, fn, argtext, f=None):
         p = self.prog
         if fn in p.funcs or fn in p.getter or fn in p.ctor or fn in p.alloc_w or \
                 fn in self.get_names() or fn in ALLOC_FNS or fn in READ_WRAPPERS:
@@ -95,6 +148,14 @@ class Rule3:
             if re.match(r"^[A-Za-z_]\w*$", g) and g in p.globals and g not in p.funcs \
                     and not re.search(r"lock|mutex|sem", g, re.I) and self.concurrent():
                 return "%s() in the shared '%s'" % (fn, g)
+            # A table in a parameter's structure that has a lock of its
+            # own (&res->surface_cache): shared as the lock says.
+            r = p.root(g)
+            if f is not None and r in f.params and r != g and re.search(r"(->|\.)", g) and \
+                    not re.search(r"lock|mutex|sem", g, re.I) and self.concurrent():
+                t = p.struct_of_type(f.ptypes[f.params.index(r)])
+                if t in p.lock_structs and t not in p.structs:
+                    return "%s() in the shared '%s'" % (fn, g)
         return None
 
     def concurrent(self):
@@ -120,6 +181,8 @@ class Rule3:
             src = self.raw_read(f, self.text(path, pe))
             if src:
                 gets.setdefault(key(path, pg), (path, pg, py, src, pr))
+        for k, g in self.macro_gets().items():
+            gets.setdefault(k, g)
         for _t, path, _fn, (pi, pg, py) in self.rec.get("IG", []):
             it = self.text(path, pi)
             m = p.macros.get(it)
@@ -137,6 +200,7 @@ class Rule3:
             if g in p.globals:
                 gets.setdefault(key(path, pg), (path, pg, py, "'%s'" % g, pg))
         self.locked_lookup = {}
+        self.lookup_table = {}      # struct -> the table its locked lookup searched
         for k, (path, pg, py, where, pr) in sorted(gets.items()):
             f = self.func(path, pg)
             if f is None or f.name in p.closure:
@@ -192,6 +256,9 @@ class Rule3:
                     # Paired with the puts of the same struct: of an
                     # unknown type, no put can be said to be this one's.
                     self.locked_lookup.setdefault(s, (locks, path, pg))
+                    c = re.search(r" in the shared '([^']*)'", where)
+                    if c:
+                        self.lookup_table.setdefault(s, re.findall(r"\w+", c.group(1))[-1])
         self.rule3_puts()
         self.rule3_unlocked_lookups()
         self.rule3_fields()
@@ -313,7 +380,7 @@ class Rule3:
                   "cds_list_del_rcu", "g_hash_table_remove", "tdelete",
                   "rhashtable_remove_fast", "hash_del", "hash_del_rcu"}
 
-    def release_unlinks(self, rel):
+    def release_unlinks(self, rel, table=None):
         """Whether the release function rel (and what it calls) takes the
         object out of where lookups find it, and which locks it takes.  If
         it unlinks, the lookup structure holds no reference of its own and
@@ -330,6 +397,13 @@ class Rule3:
             for f in p.funcs.get(name, []):
                 for c, a, _o, _e in f.calls:
                     if c in self.UNLINK_FNS:
+                        unlinks = True
+                    # The table the lookup searched, given to a library
+                    # function (_mesa_hash_table_remove(res->cache, he)):
+                    # the release takes the object out of it.
+                    if table and c not in p.funcs and any(
+                            re.search(r"(^|->|\.)\s*%s$" % re.escape(table), norm(x).lstrip("&"))
+                            for x in a):
                         unlinks = True
                     if (c in LOCK_FNS or c in p.lock_w) and a:
                         locks.add(lock_id(a[0]))
@@ -395,7 +469,7 @@ class Rule3:
             rel = norm(args[1]) if name == "kref_put" and len(args) > 1 else \
                 p.put_macro_plain.get(name)
             locks, lpath, lpos = self.locked_lookup[s]
-            unlinks, rel_locks = self.release_unlinks(rel)
+            unlinks, rel_locks = self.release_unlinks(rel, self.lookup_table.get(s))
             if not unlinks or (rel_locks and not self.locks_match(rel_locks, locks)):
                 continue        # the structure holds a reference, or another scheme
             if self.held_at(path, pos) - {"rcu"}:

@@ -129,6 +129,17 @@ def obj_of(expr):
     return e
 
 
+def kref_owner(expr):
+    """The object whose kref an argument designates, through structs
+    embedded by value: &X->a.ref and &X->a.b.ref are X, as &X->ref is."""
+    e = obj_of(expr)
+    if not re.search(r"\.\s*[A-Za-z_]\w*\s*$", norm(expr)) or "->" not in e:
+        return e
+    while re.search(r"\.[A-Za-z_]\w*$", e):
+        e = norm(re.sub(r"\.[A-Za-z_]\w*$", "", e))
+    return norm(re.sub(r"->[A-Za-z_]\w*$", "", e))
+
+
 def lock_id(expr, params=()):
     """A name for a lock expression: a global's name, or .member for a lock
     inside some object (the object's name differs from caller to caller)."""
@@ -197,6 +208,7 @@ class Source:
         self.structs = {}       # struct key -> [kref member names]
         self.typedefs = {}      # typedef name -> struct key
         self.lock_structs = set()   # structs with a lock member
+        self.lock_types = set()     # the program's typedef names of a lock type
         self.embeds = {}        # struct key -> [(member, struct key)] held by value
         self.ignored = set()
         self.cpp_lines = set()
@@ -346,9 +358,14 @@ class Source:
                 inner = re.findall(r"\bstruct\s+([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*;", body)
                 if inner:
                     self.embeds[key] = [(mb, "struct " + t) for t, mb in inner if t != "kref"]
-            if key and LOCK_MEMBER_RE.search(body):
+            if key and (LOCK_MEMBER_RE.search(body) or any(
+                    re.search(r"\b%s\s+\w+\s*[;,\[]" % t, body) for t in self.lock_types)):
                 self.lock_structs.add(key)
         if s.startswith("typedef"):
+            # typedef pthread_mutex_t simple_mtx_t;: a lock by another name.
+            m = LOCK_MEMBER_RE.match(s[len("typedef"):].strip() + ";")
+            if m:
+                self.lock_types.add(re.findall(r"\w+", s)[-1])
             m = re.match(r"typedef\s+(struct|union)\s+([A-Za-z_]\w*)\s*\**\s*([A-Za-z_]\w*)\s*$", s)
             if m:
                 self.typedefs[m.group(3)] = "struct " + m.group(2)
