@@ -5,7 +5,7 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 
 import re
 
-from .names import FREE_FNS, NORETURN, NOT_HANDOFF, THREAD_START, WORK_START
+from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, NORETURN, NOT_HANDOFF, THREAD_START, WORK_START
 from . import ownership
 from .rule2 import REF_LOOKUP_RE
 from .source import calls_in, f_end, split_args, key, line_of, match_close, norm, obj_of, squeeze
@@ -350,6 +350,9 @@ class Rule1:
                 self.rule1_publish_return(f)
                 self.rule1_callback_then_put(f)
                 self.rule1_pending_test(f)
+                self.rule1_record_handoff(f)
+                self.rule1_callback_gives_borrowed(f)
+        self.rule1_async_work()
 
     def pos_of(self, src, off):
         ln = line_of(src.starts, off)
@@ -737,6 +740,192 @@ class Rule1:
                            "put here" % obj)])
                 break
 
+    def held_before(self, f, obj, off):
+        """Whether f takes or creates a reference on obj before offset off:
+        the program's gets and constructors, or the kernel's handle gets
+        (dev_hold, get_device) given it."""
+        if [o for o in self.acquisitions(f, obj) if o < off]:
+            return True
+        for name, args, o, _e in f.calls:
+            if o >= off or name in ("container_of", "from_timer"):
+                continue
+            if name in ownership.HANDLE_GETS and any(
+                    self.same_obj(f, obj_of(a), obj) for a in args):
+                return True
+        return False
+
+    def field_put_anywhere(self, field):
+        """Whether some code puts what a member named field holds (the
+        program's puts, or the kernel's handle puts)."""
+        if field in self.field_putters:
+            return True
+        return any(name in ownership.HANDLE_PUTS and args and
+                   re.search(r"(->|\.)\s*%s$" % re.escape(field), norm(args[0]))
+                   for g in self.prog.all_funcs for name, args, _o, _e in g.calls)
+
+    def fresh(self, f, var):
+        """Whether f's local var is set from an allocator (a record of its
+        own nobody else sees yet)."""
+        return any(re.search(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?%s\s*\(" % (re.escape(var), re.escape(a)),
+                             f.body) for a in ALLOC_FNS)
+
+    def record_handoff(self, f, rec, after):
+        """The first place after offset `after` where f hands its fresh
+        record rec to another context: to a function with a callback
+        (a function pointer and rec as its data), to a queue or list
+        call, by its own work item, or by storing it where others find
+        it.  (offset, text) or None."""
+        p = self.prog
+        for name, args, off, _e in f.calls:
+            if off < after:
+                continue
+            sq = [squeeze(a) for a in args]
+            data = [a for a in sq if a == rec or re.match(r"^&%s->\w+$" % re.escape(rec), a)]
+            if not data:
+                continue
+            if name in WORK_START:
+                return off, "%s()" % name
+            if any(a.lstrip("&") in p.funcs for a in sq) and rec in sq:
+                return off, "%s(), with a callback" % name
+            if HANDOFF_RE.search(name) and name not in NOT_HANDOFF and any(
+                    p.root(a) and p.root(a) != rec and not self.fresh(f, p.root(a))
+                    for a in args if squeeze(a) not in data):
+                return off, "%s()" % name
+        rel = max(0, after - f.body_start)
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.)\s*[\w.>\-]*?\s*=\s*%s\s*;"
+                             % re.escape(rec), f.body[rel:]):
+            holder = m.group(1)
+            if holder == rec or self.fresh(f, holder):
+                continue
+            return f.body_start + rel + m.start(), "the store into '%s'" % holder
+        return None
+
+    def rule1_record_handoff(self, f):
+        """A borrowed counted object (a parameter) stored in a record the
+        function just allocated, and the record handed to another context
+        (a callback's data, a queue, another thread's list) with no
+        reference taken for it: the record outlives the call, and the
+        caller's reference may be put before the other side uses it.
+        Silent when some code puts that field (the record is then meant
+        to own a reference, which the field-store checks see to), when the
+        function takes or creates any reference on the object or its
+        callers hand theirs over, and when it waits for the other side or
+        frees the record itself."""
+        p = self.prog
+        src = f.src
+        for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*;",
+                             f.body):
+            rec, field, obj = m.groups()
+            if obj not in f.params or obj == rec or not self.fresh(f, rec):
+                continue
+            s = self.pointee(f, obj)
+            if not s or not ownership.counted(p, s):
+                continue
+            if self.field_put_anywhere(field) or self.consumed_param(f, obj):
+                continue
+            off = f.body_start + m.start()
+            h = self.record_handoff(f, rec, off)
+            if h is None or self.held_before(f, obj, h[0]):
+                continue
+            rest = src.clean[h[0]:f_end(f)]
+            if re.search(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
+                         r"wait_for_completion\w*|flush_workqueue|g_thread_join)\s*\(", rest) or \
+                    re.search(r"\b(free|kfree|g_free)\s*\(\s*%s\s*\)" % re.escape(rec), rest):
+                continue
+            self.add(src.path, self.pos_of(src, off), 1,
+                     "'%s' is stored in '%s->%s' with no reference taken for it, and the record "
+                     "is handed off (%s, line %d) to run later elsewhere: the caller's "
+                     "reference may be put before then: take a reference for the record "
+                     "and put it when the record is done"
+                     % (obj, rec, field, h[1], line_of(src.starts, h[0])),
+                     [(src.path, self.pos_of(src, h[0]), "the record '%s' is handed off here" % rec)])
+
+    def consumes_param(self, g, i):
+        """How many references g drops on its parameter i beyond those it
+        takes, counting its own puts and the puts of the functions it hands
+        the parameter to (one level), and whether its last act is a put of
+        it: a function that takes ownership of what it is given."""
+        if i >= len(g.params):
+            return 0, False
+        par = g.params[i]
+        net, last = 0, None
+        for name, args, off, end in g.calls:
+            a = self.put_arg(name, args)
+            if a is not None and self.same_obj(g, a, par):
+                net += 1
+                last = end
+                continue
+            a = self.get_arg(name, args)
+            if a is not None and self.same_obj(g, a, par):
+                net -= 1
+                continue
+            for j, x in enumerate(args):
+                if norm(x) != par:
+                    continue
+                for h in self.prog.funcs.get(name, []):
+                    if h is not g and j < len(h.params) and any(
+                            self.put_arg(n2, a2) is not None and self.same_obj(h, self.put_arg(n2, a2), h.params[j])
+                            for n2, a2, _o2, _e2 in h.calls):
+                        net += 1
+        tail = g.src.clean[last:f_end(g)] if last is not None else ""
+        return net, last is not None and re.match(r"^\s*\)?\s*;\s*\}?\s*$", tail) is not None
+
+    def registered_without_ref(self, f):
+        """Whether f is registered as a callback (its name given to a call
+        with a data pointer) by a function that passes, as the data, a
+        parameter of its own it takes no reference on and was not given
+        one for: the callback then holds none."""
+        found = False
+        for g in self.prog.all_funcs:
+            for name, args, off, _e in g.calls:
+                if name == f.name or not any(norm(a).lstrip("&") == f.name for a in args):
+                    continue
+                data = [norm(a) for a in args if norm(a) in g.params]
+                if not data:
+                    return False
+                for d in data:
+                    if self.held_before(g, d, off) or self.consumed_param(g, d):
+                        return False
+                found = True
+        return found
+
+    def rule1_callback_gives_borrowed(self, f):
+        """A callback passes the object it was given as its data (which its
+        registrant keeps) to a function that takes ownership of it (puts
+        more than it gets, last of all): the callback gives away a
+        reference it does not hold."""
+        p = self.prog
+        if not self.registered_without_ref(f):
+            return
+        for name, args, off, _e in f.calls:
+            if self.put_arg(name, args) is not None and all(
+                    self.put_arg(n2, a2) is not None for g in p.funcs.get(name, [None])[:1]
+                    for n2, a2, _o2, _e2 in (g.calls if g else [("", [], 0, 0)])):
+                continue        # a plain put, not a consumer: a different check's concern
+            for g in p.funcs.get(name, [])[:1]:
+                for i, a in enumerate(args):
+                    obj = norm(a)
+                    if not re.match(r"^[A-Za-z_]\w*$", obj):
+                        continue
+                    if not any(self.same_obj(f, obj, q) for q in f.params):
+                        continue
+                    s = self.pointee(f, obj)
+                    if not s or not ownership.counted(p, s):
+                        continue
+                    net, last = self.consumes_param(g, i)
+                    if net < 1 or not last:
+                        continue
+                    if self.held_before(f, obj, off):
+                        continue
+                    self.add(f.src.path, self.pos_of(f.src, off), 1,
+                             "the callback %s() hands '%s', the data it was given and holds no "
+                             "reference on, to %s(), which takes ownership of it (puts it last, "
+                             "%d more time(s) than it gets it): take a reference before the call"
+                             % (f.name, obj, name, net),
+                             [(g.src.path, self.pos_of(g.src, g.start),
+                               "%s() puts its parameter '%s'" % (name, g.params[i]))])
+                    return
+
     def rule1_pending_test(self, f):
         """The reference for a timer or work item is taken on a separate
         "not pending" test made before the arming call: the callback can
@@ -772,6 +961,128 @@ class Rule1:
                           (src.path, self.pos_of(src, gets[0][0]),
                            "reference taken here, on that test")])
                 break
+
+    # -- asynchronous handoffs: a counted object's own work item or timer ----
+    def work_handlers(self):
+        """(struct, member) -> handler functions: INIT_WORK/timer_setup
+        pairs, and functions that find their object with container_of (or
+        from_timer) on that member."""
+        p = self.prog
+        out = {}
+        for f in p.all_funcs:
+            for name, args, _o, _e in f.calls:
+                if name in ("container_of", "from_timer", "timer_container_of") and len(args) == 3:
+                    if name == "container_of":
+                        s = p.struct_of_type(args[1])
+                    else:
+                        var = norm(args[0])
+                        s = self.pointee(f, var)
+                    mem = squeeze(args[2]).split(".")[0]
+                    if s:
+                        out.setdefault((s, mem), set()).add(f.name)
+        for f in p.all_funcs:
+            for name, args, _o, _e in f.calls:
+                if not re.match(r"^(INIT_(DELAYED_)?WORK|timer_setup|setup_timer|INIT_RCU_WORK|"
+                                r"kthread_init_work)$", name) or len(args) < 2:
+                    continue
+                m = re.match(r"^&\s*([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)", squeeze(args[0]))
+                if not m:
+                    continue
+                s = self.pointee(f, m.group(1))
+                fn = norm(args[1]).lstrip("&")
+                if s and fn in p.funcs:
+                    out.setdefault((s, m.group(2)), set()).add(fn)
+        return out
+
+    def waited_members(self):
+        """Members some code cancels or flushes synchronously, and the
+        workqueues some code flushes or destroys: the teardown waits for
+        the callback, which then needs no reference of its own."""
+        members, queues = set(), set()
+        for f in self.prog.all_funcs:
+            for name, args, _o, _e in f.calls:
+                if not args:
+                    continue
+                if re.match(r"^(cancel_(delayed_)?work_sync|flush_(delayed_)?work|del_timer_sync|"
+                            r"timer_delete_sync|timer_shutdown_sync|del_timer|timer_delete|"
+                            r"timer_shutdown|cancel_delayed_work|cancel_work|kthread_cancel_work_sync|"
+                            r"kthread_flush_work|cancel_rcu_work|flush_rcu_work|"
+                            r"kthread_cancel_delayed_work_sync|disable_work_sync|"
+                            r"disable_delayed_work_sync)$", name):
+                    m = re.search(r"(?:->|\.)\s*([A-Za-z_]\w*)\s*(?:\.\s*\w+\s*)?$", squeeze(args[0]))
+                    if m:
+                        members.add(m.group(1))
+                elif re.match(r"^(flush_workqueue|destroy_workqueue|drain_workqueue)$", name):
+                    queues.add(norm(args[0]))
+        return members, queues
+
+    def handler_puts(self, fn, s):
+        """Whether the handler fn (or what it calls in the program, one
+        level) puts an object of struct s, or any object at all by the
+        program's put wrappers, or frees one: its queuer is then meant to
+        hold one, or the callback finishes a release."""
+        p = self.prog
+        for g in p.funcs.get(fn, []):
+            for name, args, _o, _e in g.calls:
+                if self.put_arg(name, args) is not None or name in FREE_FNS:
+                    return True
+                for h in p.funcs.get(name, []):
+                    if h is g:
+                        continue
+                    for n2, a2, _o2, _e2 in h.calls:
+                        if n2 in FREE_FNS or self.put_arg(n2, a2) is not None and \
+                                self.put_struct(n2, a2) in (s, None):
+                            return True
+        return False
+
+    def rule1_async_work(self):
+        """A counted object's own work item or timer armed with no
+        reference taken for the callback: the callback finds the object
+        with container_of and uses it when it runs, after the arming
+        path has returned, and the last holder may have put it by then.
+        Silent when the teardown waits for the callback (a synchronous
+        cancel or flush of that member, or of the workqueue), when the
+        callback puts (its queuer holds one for it), or when the function
+        took or created a reference before the arming."""
+        p = self.prog
+        handlers = self.work_handlers()
+        members, queues = self.waited_members()
+        for src in p.sources.values():
+            for f in src.funcs:
+                for name, args, off, _end in f.calls:
+                    i = WORK_START.get(name)
+                    if i is None and name in ("mod_timer", "add_timer", "timer_reduce", "add_timer_on"):
+                        i = 0
+                    if i is None or i >= len(args):
+                        continue
+                    m = re.match(r"^&\s*([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)(\s*\.\s*\w+)?$",
+                                 squeeze(args[i]))
+                    if not m:
+                        continue
+                    obj, mem = m.group(1), m.group(2)
+                    s = self.pointee(f, obj)
+                    if not s or not ownership.counted(p, s) or mem in members:
+                        continue
+                    if i > 0 and norm(args[0]) in queues:
+                        continue
+                    fns = sorted(handlers.get((s, mem), ()))
+                    if not fns or any(fn == f.name for fn in fns) or f.name in p.release_struct:
+                        continue        # re-armed by its own callback, or finishing a release
+                    if any(self.handler_puts(fn, s) for fn in fns):
+                        continue
+                    if self.held_before(f, obj, off):
+                        continue
+                    h = p.funcs[fns[0]][0]
+                    self.add(src.path, self.pos_of(src, off), 1,
+                             "'%s' is handed to %s() through its own member '%s' with no "
+                             "reference taken for the callback %s(), which uses it later and "
+                             "puts nothing, and nothing cancels or flushes '%s' synchronously: "
+                             "the last put may free it before the callback runs: take a "
+                             "reference before arming it and put it at the end of the callback"
+                             % (obj, name, mem, fns[0], mem),
+                             [(h.src.path, self.pos_of(h.src, h.start),
+                               "the callback %s() finds the object from '%s' and holds no "
+                               "reference on it" % (fns[0], mem))])
 
     # -- general shapes: threads, long-lived fields, shared containers -------
     def rule1_thread_entry_get(self):
@@ -1064,6 +1375,14 @@ class Rule1:
         r = p.root(c)
         if r in p.globals:
             return True
+        if r and r not in f.params:
+            # r = param->member...: a local that points where the parameter does
+            m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(->|\.)[^;()]*;" % re.escape(r), f.body)
+            if not m or m.group(1) not in f.params and m.group(1) not in p.globals:
+                return False
+            r = m.group(1)
+            if r in p.globals:
+                return True
         return r in f.params and bool(re.search(r"->|\.", norm(c).lstrip("&")))
 
     CTOR_CALL_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
