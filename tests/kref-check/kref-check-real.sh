@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: MIT
 # kref-check-real.sh - kref-check on reconstructions of real bugs, scored
 # by tests/kref-check/real/score.sh, so that a change that loses a real
-# bug, or flags a fixed twin, fails here.  Three sets:
+# bug, or flags a fixed twin, fails here.  Five sets, told apart by how much
+# each shaped the checker (SOURCES.md of each says more):
 #   real/      32 bugs, the set kref-check was developed on;
-#   heldout/   15 bugs written later by someone who had not read the
-#              checker, then used for a second round of work;
-#   heldout2/  15 bugs written last; one of its shapes (a get after the
-#              unlock of an out-parameter lookup) was described to the
-#              second round, and its five rule 2 bugs were the examples
-#              of a third round: its rules 1 and 3 are the nearest
-#              estimate of recall on new code.
+#   heldout/   15 bugs, used for the second round of work;
+#   heldout2/  15 bugs, the examples of the third round;
+#   heldout3/  18 bugs, scored before and after the third round, then
+#              used for the fourth (its flagged fixed twins, its misses);
+#   heldout4/  18 bugs, written during the fourth round and never used:
+#              its figure is the estimate of recall on code kref-check
+#              has not seen.
 # The targets (recall 0.5, at most 1 fixed twin in 10 flagged) are printed
 # beside what each set reaches.
 . tests/common/tap.sh
@@ -52,15 +53,25 @@ ok "real: in all, at least 27 of 32 found at the bug's own line" at_least real "
 ok "real: in all, no fixed twin flagged" at_most real "fixed flagged" total 0
 
 score heldout
-ok "heldout: in all, at least 8 of 15 bugs found" at_least heldout recall total 8
-ok "heldout: in all, at least 7 of 15 found at the bug's own line" at_least heldout "at the mark" total 7
+ok "heldout: in all, at least 11 of 15 bugs found" at_least heldout recall total 11
+ok "heldout: in all, at least 10 of 15 found at the bug's own line" at_least heldout "at the mark" total 10
 ok "heldout: in all, no fixed twin flagged" at_most heldout "fixed flagged" total 0
 
 score heldout2
-ok "heldout2: rule 2, at least 5 of 5 found at the bug's own line" at_least heldout2 "at the mark" "rule 2" 5
-ok "heldout2: in all, at least 8 of 15 bugs found" at_least heldout2 recall total 8
-ok "heldout2: in all, at least 8 of 15 found at the bug's own line" at_least heldout2 "at the mark" total 8
+ok "heldout2: in all, 15 of 15 found at the bug's own line" at_least heldout2 "at the mark" total 15
 ok "heldout2: in all, no fixed twin flagged" at_most heldout2 "fixed flagged" total 0
 
-echo "# target: recall 0.5; reached $(count real recall total)/32 (real), $(count heldout recall total)/15 (heldout), $(count heldout2 recall total)/15 (heldout2, its rule 2 bugs and one other shape modelled)"
+score heldout3
+ok "heldout3: rule 1, 6 of 6 bugs found" at_least heldout3 recall "rule 1" 6
+ok "heldout3: in all, at least 11 of 18 bugs found" at_least heldout3 recall total 11
+ok "heldout3: in all, at least 8 of 18 found at the bug's own line" at_least heldout3 "at the mark" total 8
+ok "heldout3: in all, no fixed twin flagged" at_most heldout3 "fixed flagged" total 0
+
+# heldout4 is never worked on: these pin today's figures against a
+# regression, they are not what the set is for (the estimate on new code).
+score heldout4
+ok "heldout4: in all, at least 4 of 18 bugs found" at_least heldout4 recall total 4
+ok "heldout4: in all, at most 3 of 18 fixed twins flagged" at_most heldout4 "fixed flagged" total 3
+
+echo "# target: recall 0.5, at most 1 fixed twin in 10 flagged; on heldout4 (never worked on) $(count heldout4 recall total)/18 found, $(count heldout4 "fixed flagged" total)/18 fixed twins flagged"
 done_testing

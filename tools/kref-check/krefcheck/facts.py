@@ -557,8 +557,9 @@ class Program:
                         if m:
                             todo += [h for h in handlers.get(m.group(1), ()) if h in self.funcs]
 
-    def frees(self, name):
-        """Whether the function, or what it calls, frees memory."""
+    def calls_reach(self, name, pred):
+        """Whether the function, or what it calls, makes a call whose name
+        satisfies pred."""
         seen, todo = set(), [name]
         while todo:
             n = todo.pop()
@@ -566,12 +567,14 @@ class Program:
                 continue
             seen.add(n)
             for f in self.funcs.get(n, []):
-                for c, _a, _o, _e in f.calls:
-                    if c in FREE_FNS or c == "call_rcu":
-                        return True
-                for callee in self.refs.get(f, ()):
-                    todo.append(callee)
+                if any(pred(c) for c, _a, _o, _e in f.calls):
+                    return True
+                todo += self.refs.get(f, ())
         return False
+
+    def frees(self, name):
+        """Whether the function, or what it calls, frees memory."""
+        return self.calls_reach(name, lambda c: c in FREE_FNS or c == "call_rcu")
 
     def _threads(self):
         self.thread_fns = set()

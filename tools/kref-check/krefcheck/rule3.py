@@ -311,18 +311,7 @@ class Rule3:
     def defers_to_grace(self, name):
         """The release function, or what it calls, defers the free past a
         grace period (call_rcu, ovsrcu_postpone, synchronize_rcu...)."""
-        p = self.prog
-        seen, todo = set(), [name]
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            for f in p.funcs.get(n, []):
-                if any(self.GRACE_DEFER.match(c) for c, _a, _o, _e in f.calls):
-                    return True
-                todo += list(p.refs.get(f, ()))
-        return False
+        return self.prog.calls_reach(name, self.GRACE_DEFER.match)
 
     SYNC_RCU = {"synchronize_rcu", "synchronize_rcu_expedited", "synchronize_srcu",
                 "synchronize_net", "synchronize_sched", "urcu_memb_synchronize_rcu",
