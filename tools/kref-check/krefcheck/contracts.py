@@ -69,11 +69,14 @@ RETURNISH = re.compile(r"\b(return|returns|returned|Return:|gives\s+back|hands\s
 
 
 def comments(src):
-    """(start, end, text) of each comment in the raw text."""
-    out = []
-    for m in re.finditer(r"/\*.*?\*/|//[^\n]*", src.text, re.S):
-        out.append((m.start(), m.end(), m.group(0)))
-    return out
+    """(start, end, text) of each comment in the raw text (string and
+    character literals are matched too, so that "//" in one is skipped)."""
+    return [(m.start(), m.end(), m.group(0))
+            for m in COMMENT_OR_LITERAL.finditer(src.text) if m.group(0)[0] == "/"]
+
+
+COMMENT_OR_LITERAL = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
+                                r"|/\*.*?\*/|//[^\n]*", re.S)
 
 
 DECL = re.compile(r"([A-Za-z_]\w*)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)")

@@ -14,6 +14,10 @@ import re
 from .names import FREE_FNS, THREAD_START, WORK_START
 from .source import calls_in, line_of, norm
 
+# Calls that write or read a struct's bytes: a later put of one of its
+# members was not handed back by them.
+MEMORY_FNS = re.compile(r"^(mem(set|cpy|move|cmp)|bzero|explicit_bzero|memset_s)$")
+
 
 # Calls that by their name drop a reference on their argument, when the
 # program does not say (a library's unref, a subsystem's put).
@@ -74,7 +78,7 @@ class Rule2Owned:
             if f.src.path not in p.sources:
                 continue
             for name, args, _o, e in f.calls:
-                if name in out or name in p.funcs:
+                if name in out or name in p.funcs or MEMORY_FNS.match(name):
                     continue
                 for i, a in enumerate(args):
                     m = re.match(r"^&([A-Za-z_]\w*)$", norm(a))
@@ -343,7 +347,7 @@ class Rule2Owned:
         if any(a.var == obj for a in self.handed_refs(g) if a.off < ro):
             return True
         if obj not in g.params:
-            return not re.search(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?%s\b"
+            return not re.search(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?(?:%s)\b"
                                  % (re.escape(obj), "|".join(re.escape(x) for x in g.params) or "$^"),
                                  chunk)
         i = g.params.index(obj)
