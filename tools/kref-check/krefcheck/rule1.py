@@ -23,11 +23,13 @@ SYNC_CALLBACK_RE = re.compile(r"(^|_)(for_?each|each|iterate|walk|visit|traverse
                               r"^(pthread_once|call_once|qsort|qsort_r|bsearch|lfind|lsearch|tsearch|tfind|twalk|"
                               r"twalk_r|tdelete|scandir|ftw|nftw)$", re.I)
 # Waiting for the other side (a thread, a work item, a timer, a loop).
-WAIT_RE = re.compile(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
-                     r"wait_for_completion\w*|flush_workqueue|g_thread_join|del_timer_sync|"
-                     r"timer_delete_sync|cancel_delayed_work_sync|pthread_cond_wait|"
-                     r"pthread_cond_timedwait|sem_wait|g_cond_wait|cnd_wait|"
-                     r"pthread_barrier_wait|g_main_loop_run|g_main_context_iteration)\s*\(")
+# Joins and waits by their common names: any library's thread_join,
+# sem_wait, event_wait or cond_wait.
+WAIT_RE = re.compile(r"\b(\w*thread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
+                     r"wait_for_completion\w*|flush_workqueue|del_timer_sync|"
+                     r"timer_delete_sync|cancel_delayed_work_sync|\w*cond_wait|"
+                     r"\w*cond_timedwait|\w*sem_wait|\w*event_wait|cnd_wait|"
+                     r"\w*barrier_wait|g_main_loop_run|g_main_context_iteration)\s*\(")
 # Taking an object out of a list, table or tree.
 UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
                        r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")
@@ -355,6 +357,7 @@ class Rule1:
         self.handle_owned = ownership.put_fields(self.prog)
         self.long_lived = {}    # struct -> counted or released
         self.starters = ownership.thread_starters(self.prog)
+        self.registrations = self.registrations_of()
         self.stopped_members = self.stopped_of()
         for src in self.prog.sources.values():
             for f in src.funcs:
@@ -374,6 +377,12 @@ class Rule1:
     def pos_of(self, src, off):
         ln = line_of(src.starts, off)
         return (ln, off - src.starts[ln - 1])
+
+    def add_in(self, src, off, msg, notes=()):
+        """A rule 1 finding at offset off of src, with its notes, each an
+        (offset, text) in the same file."""
+        self.add(src.path, self.pos_of(src, off), 1, msg,
+                 [(src.path, self.pos_of(src, o), t) for o, t in notes])
 
     def put_arg(self, name, args):
         """The object a call puts, or None."""
@@ -774,11 +783,7 @@ class Rule1:
     def field_put_anywhere(self, field):
         """Whether some code puts what a member named field holds (the
         program's puts, or the kernel's handle puts)."""
-        if field in self.field_putters:
-            return True
-        return any(name in ownership.HANDLE_PUTS and args and
-                   re.search(r"(->|\.)\s*%s$" % re.escape(field), norm(args[0]))
-                   for g in self.prog.all_funcs for name, args, _o, _e in g.calls)
+        return field in self.field_putters or field in self.handle_owned
 
     def fresh(self, f, var):
         """Whether f's local var is set from an allocator (a record of its
@@ -845,17 +850,16 @@ class Rule1:
             if h is None or self.held_before(f, obj, h[0]):
                 continue
             rest = src.clean[h[0]:f_end(f)]
-            if re.search(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
-                         r"wait_for_completion\w*|flush_workqueue|g_thread_join)\s*\(", rest) or \
+            if WAIT_RE.search(rest) or \
                     re.search(r"\b(free|kfree|g_free)\s*\(\s*%s\s*\)" % re.escape(rec), rest):
                 continue
-            self.add(src.path, self.pos_of(src, off), 1,
-                     "'%s' is stored in '%s->%s' with no reference taken for it, and the record "
-                     "is handed off (%s, line %d) to run later elsewhere: the caller's "
-                     "reference may be put before then: take a reference for the record "
-                     "and put it when the record is done"
-                     % (obj, rec, field, h[1], line_of(src.starts, h[0])),
-                     [(src.path, self.pos_of(src, h[0]), "the record '%s' is handed off here" % rec)])
+            self.add_in(src, off,
+                        "'%s' is stored in '%s->%s' with no reference taken for it, and the record "
+                        "is handed off (%s, line %d) to run later elsewhere: the caller's "
+                        "reference may be put before then: take a reference for the record "
+                        "and put it when the record is done"
+                        % (obj, rec, field, h[1], line_of(src.starts, h[0])),
+                        [(h[0], "the record '%s' is handed off here" % rec)])
 
     def consumes_param(self, g, i):
         """How many references g drops on its parameter i beyond those it
@@ -893,18 +897,29 @@ class Rule1:
         parameter of its own it takes no reference on and was not given
         one for: the callback then holds none."""
         found = False
+        for g, name, args, off in self.registrations.get(f.name, ()):
+            if name == f.name:
+                continue
+            data = [norm(a) for a in args if norm(a) in g.params]
+            if not data:
+                return False
+            for d in data:
+                if self.held_before(g, d, off) or self.consumed_param(g, d):
+                    return False
+            found = True
+        return found
+
+    def registrations_of(self):
+        """Function name -> the calls given it as an argument (a callback
+        registered): (caller, call name, arguments, offset)."""
+        out = {}
+        funcs = self.prog.funcs
         for g in self.prog.all_funcs:
             for name, args, off, _e in g.calls:
-                if name == f.name or not any(norm(a).lstrip("&") == f.name for a in args):
-                    continue
-                data = [norm(a) for a in args if norm(a) in g.params]
-                if not data:
-                    return False
-                for d in data:
-                    if self.held_before(g, d, off) or self.consumed_param(g, d):
-                        return False
-                found = True
-        return found
+                for fn in {norm(a).lstrip("&") for a in args}:
+                    if fn in funcs:
+                        out.setdefault(fn, []).append((g, name, args, off))
+        return out
 
     def rule1_callback_gives_borrowed(self, f):
         """A callback passes the object it was given as its data (which its
@@ -1090,16 +1105,14 @@ class Rule1:
                     continue
                 if not any(squeeze(a) == arg for a in args):
                     continue
-                self.add(src.path, self.pos_of(src, off), 1,
-                         "the reference for %s() is taken at line %d on a separate %s() test: "
-                         "the callback can run and put between the test and the arming, "
-                         "which then has no reference: take the reference on %s()'s own "
-                         "result (it says whether it armed an idle one)"
-                         % (name, line_of(src.starts, gets[0][0]), m.group(1), name),
-                         [(src.path, self.pos_of(src, f.body_start + m.start()),
-                           "%s() tested here" % m.group(1)),
-                          (src.path, self.pos_of(src, gets[0][0]),
-                           "reference taken here, on that test")])
+                self.add_in(src, off,
+                            "the reference for %s() is taken at line %d on a separate %s() test: "
+                            "the callback can run and put between the test and the arming, "
+                            "which then has no reference: take the reference on %s()'s own "
+                            "result (it says whether it armed an idle one)"
+                            % (name, line_of(src.starts, gets[0][0]), m.group(1), name),
+                            [(f.body_start + m.start(), "%s() tested here" % m.group(1)),
+                             (gets[0][0], "reference taken here, on that test")])
                 break
 
     # -- asynchronous handoffs: a counted object's own work item or timer ----
@@ -1281,11 +1294,7 @@ class Rule1:
                 return True
         # A join, or a wait for the thread to say it started (it got its
         # reference by then, while the creator still held its own).
-        return bool(re.search(r"\b(pthread_join|thrd_join|kthread_stop|qemu_thread_join|"
-                              r"g_thread_join|wait_for_completion\w*|pthread_cond_wait|"
-                              r"pthread_cond_timedwait|sem_wait|qemu_sem_wait|qemu_event_wait|"
-                              r"g_cond_wait|cnd_wait|pthread_barrier_wait)\s*\(",
-                              g.src.clean[off:g.end]))
+        return bool(WAIT_RE.search(g.src.clean[off:g.end]))
 
     FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
                                 r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
