@@ -26,8 +26,8 @@ HANDLE_PUTS = {"put_device", "of_node_put", "usb_put_dev", "usb_put_intf", "pci_
                "platform_device_put"}
 # Thread creators by the name the program or its library gives them: a
 # call that is given a function and its data and runs it on a new thread.
-THREAD_NAME_RE = re.compile(r"thread_?create|create_?thread|thread_new|thread_start|beginthread|"
-                            r"(^|_)spawn($|_)|^g_thread_try_new$|^SDL_CreateThread$", re.I)
+THREAD_NAME_RE = re.compile(r"thread_?create|create_?thread|thread_(try_)?new|thread_start|beginthread|"
+                            r"(^|_)spawn($|_)", re.I)
 # Containers by the name of the call that puts an entry in.
 INSERT_RE = re.compile(r"(^|_)(insert|add|put|push|cache|set|store|append|enqueue|"
                        r"add_tail|add_head)(_|$)|^list_add|^hlist_add", re.I)
@@ -47,28 +47,16 @@ class ThreadStart:
 
 def member_types(prog):
     """struct key -> {member: struct key it points to} for every pointer
-    member of a struct defined in the program's files or headers."""
+    member of a struct defined in the program's files or headers (as
+    source.py parsed them)."""
     out = {}
     for src in list(prog.sources.values()) + list(prog.headers.values()):
-        text = src.clean
-        for m in re.finditer(r"\b(typedef\s+)?(struct|union)\s+([A-Za-z_]\w*)?\s*\{", text):
-            depth, i = 1, m.end()
-            while i < len(text) and depth:
-                depth += {"{": 1, "}": -1}.get(text[i], 0)
-                i += 1
-            body = text[m.end():i - 1]
-            key = "struct " + m.group(3) if m.group(3) else None
-            if key is None:
-                t = re.match(r"\s*([A-Za-z_]\w*)", text[i:])
-                key = t.group(1) if t else None
-            if not key:
-                continue
+        for key, mems in src.member_ptrs.items():
             mem = out.setdefault(key, {})
-            for d in re.finditer(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:__rcu\s+)?([A-Za-z_]\w*)\s*;",
-                                 body):
-                s = prog.struct_of_type(d.group(1))
+            for name, t in mems.items():
+                s = prog.struct_of_type(t)
                 if s:
-                    mem[d.group(2)] = s
+                    mem[name] = s
     return out
 
 
@@ -130,7 +118,10 @@ def thread_starters(prog):
             if THREAD_NAME_RE.search(name):
                 names.add(name)
     names |= {n for n in prog.protos if THREAD_NAME_RE.search(n)}
-    for _round in range(2):
+    # Wrappers of wrappers, to a fixed point.
+    grew = True
+    while grew:
+        grew = False
         for f in prog.all_funcs:
             if f.name in names:
                 continue
@@ -138,6 +129,8 @@ def thread_starters(prog):
                 if name in names and any(norm(a).lstrip("&") in f.params for a in args) and \
                         any(re.search(r"\(\s*\*", t) for t in f.ptypes):
                     names.add(f.name)
+                    grew = True
+                    break
     return names
 
 

@@ -5,7 +5,8 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 
 import re
 
-from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, NORETURN, NOT_HANDOFF, THREAD_START, WORK_START
+from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, NORETURN, NOT_HANDOFF, RAW_LOOKUP_FNS, THREAD_START, \
+    WORK_START
 from . import ownership
 from .rule2 import REF_LOOKUP_RE
 from .source import calls_in, f_end, split_args, key, line_of, match_close, norm, obj_of, squeeze
@@ -15,6 +16,20 @@ from .source import calls_in, f_end, split_args, key, line_of, match_close, norm
 ARMING = {"mod_timer", "add_timer", "timer_reduce", "mod_delayed_work", "queue_work",
           "schedule_work", "queue_delayed_work", "schedule_delayed_work", "queue_work_on",
           "mod_delayed_work_on", "queue_delayed_work_on"}
+# Calls given a callback that they run at once, over something they
+# iterate or search (not a registration for later).
+SYNC_CALLBACK_RE = re.compile(r"(^|_)(for_?each|each|iterate|walk|visit|traverse|sort|search|"
+                              r"find|lookup|sync|wait|map|filter|reduce|apply)(_|$)|"
+                              r"^(pthread_once|call_once|qsort|qsort_r|bsearch|lfind|lsearch|tsearch|tfind|twalk|"
+                              r"twalk_r|tdelete|scandir|ftw|nftw)$", re.I)
+# Waiting for the other side (a thread, a work item, a timer, a loop).
+# Joins and waits by their common names: any library's thread_join,
+# sem_wait, event_wait or cond_wait.
+WAIT_RE = re.compile(r"\b(\w*thread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
+                     r"wait_for_completion\w*|flush_workqueue|del_timer_sync|"
+                     r"timer_delete_sync|cancel_delayed_work_sync|\w*cond_wait|"
+                     r"\w*cond_timedwait|\w*sem_wait|\w*event_wait|cnd_wait|"
+                     r"\w*barrier_wait|g_main_loop_run|g_main_context_iteration)\s*\(")
 # Taking an object out of a list, table or tree.
 UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
                        r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")
@@ -341,10 +356,14 @@ class Rule1:
         self.member_types = ownership.member_types(self.prog)
         self.handle_owned = ownership.put_fields(self.prog)
         self.long_lived = {}    # struct -> counted or released
+        self.starters = ownership.thread_starters(self.prog)
+        self.registrations = self.registrations_of()
+        self.stopped_members = self.stopped_of()
         for src in self.prog.sources.values():
             for f in src.funcs:
                 self.rule1_field_stores(f, fields)
                 self.rule1_borrowed_field(f, fields)
+                self.rule1_borrowed_field_call(f, fields)
                 self.rule1_container_no_ref(f)
                 self.rule1_container_takes_only_ref(f)
                 self.rule1_publish_return(f)
@@ -352,11 +371,18 @@ class Rule1:
                 self.rule1_pending_test(f)
                 self.rule1_record_handoff(f)
                 self.rule1_callback_gives_borrowed(f)
+                self.rule1_callback_borrowed_data(f)
         self.rule1_async_work()
 
     def pos_of(self, src, off):
         ln = line_of(src.starts, off)
         return (ln, off - src.starts[ln - 1])
+
+    def add_in(self, src, off, msg, notes=()):
+        """A rule 1 finding at offset off of src, with its notes, each an
+        (offset, text) in the same file."""
+        self.add(src.path, self.pos_of(src, off), 1, msg,
+                 [(src.path, self.pos_of(src, o), t) for o, t in notes])
 
     def put_arg(self, name, args):
         """The object a call puts, or None."""
@@ -757,11 +783,7 @@ class Rule1:
     def field_put_anywhere(self, field):
         """Whether some code puts what a member named field holds (the
         program's puts, or the kernel's handle puts)."""
-        if field in self.field_putters:
-            return True
-        return any(name in ownership.HANDLE_PUTS and args and
-                   re.search(r"(->|\.)\s*%s$" % re.escape(field), norm(args[0]))
-                   for g in self.prog.all_funcs for name, args, _o, _e in g.calls)
+        return field in self.field_putters or field in self.handle_owned
 
     def fresh(self, f, var):
         """Whether f's local var is set from an allocator (a record of its
@@ -828,17 +850,16 @@ class Rule1:
             if h is None or self.held_before(f, obj, h[0]):
                 continue
             rest = src.clean[h[0]:f_end(f)]
-            if re.search(r"\b(pthread_join|thrd_join|kthread_stop|flush_work|cancel_work_sync|"
-                         r"wait_for_completion\w*|flush_workqueue|g_thread_join)\s*\(", rest) or \
+            if WAIT_RE.search(rest) or \
                     re.search(r"\b(free|kfree|g_free)\s*\(\s*%s\s*\)" % re.escape(rec), rest):
                 continue
-            self.add(src.path, self.pos_of(src, off), 1,
-                     "'%s' is stored in '%s->%s' with no reference taken for it, and the record "
-                     "is handed off (%s, line %d) to run later elsewhere: the caller's "
-                     "reference may be put before then: take a reference for the record "
-                     "and put it when the record is done"
-                     % (obj, rec, field, h[1], line_of(src.starts, h[0])),
-                     [(src.path, self.pos_of(src, h[0]), "the record '%s' is handed off here" % rec)])
+            self.add_in(src, off,
+                        "'%s' is stored in '%s->%s' with no reference taken for it, and the record "
+                        "is handed off (%s, line %d) to run later elsewhere: the caller's "
+                        "reference may be put before then: take a reference for the record "
+                        "and put it when the record is done"
+                        % (obj, rec, field, h[1], line_of(src.starts, h[0])),
+                        [(h[0], "the record '%s' is handed off here" % rec)])
 
     def consumes_param(self, g, i):
         """How many references g drops on its parameter i beyond those it
@@ -876,18 +897,29 @@ class Rule1:
         parameter of its own it takes no reference on and was not given
         one for: the callback then holds none."""
         found = False
+        for g, name, args, off in self.registrations.get(f.name, ()):
+            if name == f.name:
+                continue
+            data = [norm(a) for a in args if norm(a) in g.params]
+            if not data:
+                return False
+            for d in data:
+                if self.held_before(g, d, off) or self.consumed_param(g, d):
+                    return False
+            found = True
+        return found
+
+    def registrations_of(self):
+        """Function name -> the calls given it as an argument (a callback
+        registered): (caller, call name, arguments, offset)."""
+        out = {}
+        funcs = self.prog.funcs
         for g in self.prog.all_funcs:
             for name, args, off, _e in g.calls:
-                if name == f.name or not any(norm(a).lstrip("&") == f.name for a in args):
-                    continue
-                data = [norm(a) for a in args if norm(a) in g.params]
-                if not data:
-                    return False
-                for d in data:
-                    if self.held_before(g, d, off) or self.consumed_param(g, d):
-                        return False
-                found = True
-        return found
+                for fn in {norm(a).lstrip("&") for a in args}:
+                    if fn in funcs:
+                        out.setdefault(fn, []).append((g, name, args, off))
+        return out
 
     def rule1_callback_gives_borrowed(self, f):
         """A callback passes the object it was given as its data (which its
@@ -926,6 +958,129 @@ class Rule1:
                                "%s() puts its parameter '%s'" % (name, g.params[i]))])
                     return
 
+    def callback_arg(self, a):
+        """The program function an argument passes as a callback (cb, &cb,
+        (type) cb, MACRO(cb)), or None."""
+        e = norm(a).lstrip("&")
+        e = re.sub(r"^\([^()]*\)\s*", "", e)
+        m = re.match(r"^[A-Z][A-Z0-9_]*\(\s*([A-Za-z_]\w*)\s*\)$", e)
+        if m:
+            e = m.group(1)
+        return e if e in self.prog.funcs else None
+
+    def data_arg(self, a):
+        """The variable an argument passes as plain data (x, (void *) x)."""
+        e = re.sub(r"^\([^()]*\)\s*", "", norm(a))
+        return e if re.match(r"^[A-Za-z_]\w*$", e) else None
+
+    def runs_at_once(self, name, i):
+        """Whether the program's function name calls the callback it is
+        given as parameter i itself (a synchronous iteration), rather than
+        keeping it for later."""
+        for g in self.prog.funcs.get(name, []):
+            if i < len(g.params) and re.search(r"(?<![\w.>])\(?\s*\*?\s*%s\s*\)?\s*\("
+                                               % re.escape(g.params[i]), g.body):
+                return True
+        return False
+
+    def registration_kept(self, f, obj, args, end):
+        """Whether the object keeps the registration itself, so that its
+        teardown can stop it before the last put: the call is made on a
+        member of the object that code elsewhere stops or frees (its own
+        request, port or timer), or on a local handed, after the call,
+        to a call with a member of the object (anchored to a list of its
+        pending requests)."""
+        for a in args:
+            e = norm(a).lstrip("&")
+            m = re.match(r"^%s\s*(?:->|\.)\s*([A-Za-z_]\w*)$" % re.escape(obj), e)
+            if m and m.group(1) in self.stopped_members:
+                return True
+            if re.match(r"^[A-Za-z_]\w*$", e) and e != obj and e not in self.prog.funcs:
+                for name, a2, o, _e in f.calls:
+                    if o > end and any(norm(x) == e for x in a2) and any(
+                            re.match(r"^&?\s*%s\s*(->|\.)" % re.escape(obj), norm(x)) for x in a2):
+                        return True
+        return False
+
+    STOP_RE = re.compile(r"(^|_)(free|destroy|kill|cancel|stop|poison|shutdown|del|delete|"
+                         r"remove|unregister)(_|$)")
+
+    def stopped_of(self):
+        """Members some code stops or frees what they hold in (a call
+        named for it given x->member)."""
+        out = set()
+        for g in self.prog.all_funcs:
+            for name, args, _o, _e in g.calls:
+                if not (self.STOP_RE.search(name) or name in FREE_FNS):
+                    continue
+                for a in args:
+                    m = re.search(r"(?:->|\.)\s*([A-Za-z_]\w*)$", norm(a))
+                    if m:
+                        out.add(m.group(1))
+        return out
+
+    def rule1_callback_borrowed_data(self, f):
+        """A counted object the function holds no reference on (its
+        caller's, or read from elsewhere) given as the data of a callback
+        registration (a call given one of the program's functions and the
+        object) that keeps the callback for later, with no reference taken
+        for it: the callback neither puts nor frees anything, nothing gives
+        the registration a destructor that does, and the function does not
+        wait for the callback, so the last put may come first.  Calls that
+        iterate over something at once (sort, foreach, walk, search, or the
+        program's own functions that call the callback they are given) and
+        threads and work items (their own checks) are left out."""
+        p = self.prog
+        if f.name in p.closure or f.name in p.release_struct:
+            return
+        src = f.src
+        for name, args, off, end in f.calls:
+            if name in THREAD_START or name in WORK_START or name in ARMING or \
+                    name in self.starters or name in NOT_HANDOFF or SYNC_CALLBACK_RE.search(name):
+                continue
+            cbs = [(i, c) for i, c in enumerate(self.callback_arg(a) for a in args) if c]
+            if not cbs or any(c == f.name for _i, c in cbs):
+                continue        # no callback, or a callback re-arming itself
+            if any(self.runs_at_once(name, i) for i, _c in cbs):
+                continue
+            # The callback's data: the argument next to it (after it, else
+            # before it), as callback registrations pass them.
+            i = cbs[0][0]
+            near = [args[j] for j in (i + 1, i - 1) if 0 <= j < len(args)]
+            for a in near[:1] if near and self.data_arg(near[0]) else near[1:]:
+                obj = self.data_arg(a)
+                if not obj or obj in p.funcs or obj in p.globals:
+                    continue
+                s = self.pointee(f, obj)
+                if not s or not ownership.counted(p, s):
+                    continue
+                if not self.borrowed(f, obj) or self.held_before(f, obj, end):
+                    continue
+                # The callback (or the registration's destroy notify) puts or
+                # frees: the registration is meant to hold a reference, and
+                # the handoff of one is another check's concern.
+                if any(self.handler_puts(c, s) for _i, c in cbs):
+                    continue
+                rest = src.clean[end:f_end(f)]
+                if WAIT_RE.search(rest):
+                    continue
+                if self.registration_kept(f, obj, args, end):
+                    continue
+                cb = cbs[0][1]
+                g = p.funcs[cb][0]
+                # At the data argument: the pointer handed off.
+                at = [m.start() for m in re.finditer(r"(?<![\w.>])%s\b" % re.escape(obj),
+                                                     src.clean[off:end])]
+                self.add(src.path, self.pos_of(src, off + at[-1] if at else off), 1,
+                         "'%s' is given to %s() as the data of the callback %s(), which runs "
+                         "later and holds no reference on it (it puts nothing), and this "
+                         "function holds none of its own to give: the last put may free "
+                         "'%s' before the callback runs: take a reference for the callback "
+                         "(and put it at its end)" % (obj, name, cb, obj),
+                         [(g.src.path, self.pos_of(g.src, g.start),
+                           "the callback %s() uses its data with no reference of its own" % cb)])
+                break
+
     def rule1_pending_test(self, f):
         """The reference for a timer or work item is taken on a separate
         "not pending" test made before the arming call: the callback can
@@ -950,16 +1105,14 @@ class Rule1:
                     continue
                 if not any(squeeze(a) == arg for a in args):
                     continue
-                self.add(src.path, self.pos_of(src, off), 1,
-                         "the reference for %s() is taken at line %d on a separate %s() test: "
-                         "the callback can run and put between the test and the arming, "
-                         "which then has no reference: take the reference on %s()'s own "
-                         "result (it says whether it armed an idle one)"
-                         % (name, line_of(src.starts, gets[0][0]), m.group(1), name),
-                         [(src.path, self.pos_of(src, f.body_start + m.start()),
-                           "%s() tested here" % m.group(1)),
-                          (src.path, self.pos_of(src, gets[0][0]),
-                           "reference taken here, on that test")])
+                self.add_in(src, off,
+                            "the reference for %s() is taken at line %d on a separate %s() test: "
+                            "the callback can run and put between the test and the arming, "
+                            "which then has no reference: take the reference on %s()'s own "
+                            "result (it says whether it armed an idle one)"
+                            % (name, line_of(src.starts, gets[0][0]), m.group(1), name),
+                            [(f.body_start + m.start(), "%s() tested here" % m.group(1)),
+                             (gets[0][0], "reference taken here, on that test")])
                 break
 
     # -- asynchronous handoffs: a counted object's own work item or timer ----
@@ -1141,11 +1294,7 @@ class Rule1:
                 return True
         # A join, or a wait for the thread to say it started (it got its
         # reference by then, while the creator still held its own).
-        return bool(re.search(r"\b(pthread_join|thrd_join|kthread_stop|qemu_thread_join|"
-                              r"g_thread_join|wait_for_completion\w*|pthread_cond_wait|"
-                              r"pthread_cond_timedwait|sem_wait|qemu_sem_wait|qemu_event_wait|"
-                              r"g_cond_wait|cnd_wait|pthread_barrier_wait)\s*\(",
-                              g.src.clean[off:g.end]))
+        return bool(WAIT_RE.search(g.src.clean[off:g.end]))
 
     FIELD_STORE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
                                 r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?"
@@ -1244,6 +1393,8 @@ class Rule1:
             # reference after the call: a driver's bound device or a
             # parent handed down outlives what the callee builds.
             why = self.borrow_reason(f, rhs, caller_put=True)
+            if why is None and rhs in f.params and not self.consumed_param(f, rhs):
+                why = self.sibling_owned(f, hexpr, field, rhs, sh, sp)
             if why is None:
                 continue
             copy = m.group(0).split("=")[0].strip()
@@ -1261,6 +1412,97 @@ class Rule1:
                      "the field (and put the field in the release)"
                      % (copy, rhs, why, lives, copy), steps)
 
+    def sibling_owned(self, f, hexpr, field, rhs, sh, sp):
+        """For a parameter stored in hexpr->field: the reason it counts as
+        borrowed when the same function takes a reference for another
+        counted pointer it keeps in the same holder (the holder owns what
+        it keeps, by the function's own doing), or None.  Only a sibling of
+        another type counts: one of the same type kept with a reference
+        beside one kept without is a choice (a cursor holding the track it
+        plays and borrowing the next one)."""
+        p = self.prog
+        for m in self.FIELD_STORE_RE.finditer(f.body):
+            if norm(m.group(1)) != hexpr or m.group(2) == field:
+                continue
+            other = norm(m.group(3))
+            if other == rhs or not re.match(r"^[A-Za-z_]\w*$", other):
+                continue
+            so = self.pointee(f, other)
+            if not ownership.counted(p, so) or so == sp:
+                continue
+            if self.acquisitions(f, other) or self.held_before(f, other, f.end):
+                return ("a parameter whose reference stays with the caller, while '%s->%s' "
+                        "beside it gets a reference of its own" % (hexpr, m.group(2)))
+        for m in self.FIELD_CALL_RE.finditer(f.body):
+            if norm(m.group(1)) != hexpr or m.group(2) == field:
+                continue
+            name = m.group(3)
+            so = self.member_types.get(sh, {}).get(m.group(2)) if sh else None
+            if not ownership.counted(p, so) or so == sp:
+                continue
+            if name in self.valid["get"] or name in p.get_w or name in ownership.HANDLE_GETS or \
+                    name in p.ctor or name in p.getter:
+                return ("a parameter whose reference stays with the caller, while '%s->%s' "
+                        "beside it gets a reference of its own (%s())" % (hexpr, m.group(2), name))
+        return None
+
+    FIELD_CALL_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
+                               r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
+    # Accessors by the common libraries' naming (g_object_get_data,
+    # soup_session_get_context): the middle "get" reads what the object
+    # holds and gives no reference; ref, dup, new, copy give one.
+    ACCESSOR_RE = re.compile(r"^[A-Za-z]\w*?_get_(?!.*(?:^|_)(ref|dup|new|copy|create|alloc|take|"
+                             r"find|lookup|open|by|next|prev|parent|child|first|last)(?:_|$))\w+$")
+
+    def borrowing_call(self, name):
+        """Why a call's result is a pointer the caller holds no reference
+        for (a lookup of the program's that takes none, an accessor of a
+        library's), or None."""
+        p = self.prog
+        if name in p.rawlookup or name in RAW_LOOKUP_FNS:
+            return "the result of %s(), a lookup that returns no reference" % name
+        if name in p.funcs or name in ownership.HANDLE_GETS or name in p.getter or name in p.ctor or \
+                name in self.valid["get"] or REF_LOOKUP_RE.match(name):
+            return None
+        if self.ACCESSOR_RE.match(name):
+            return "the result of %s(), an accessor that gives no reference" % name
+        return None
+
+    def rule1_borrowed_field_call(self, f, fields):
+        """A long-lived field filled with a counted pointer read by a call
+        that gives no reference (an accessor, a raw lookup), and no get for
+        the field anywhere: as rule1_borrowed_field, for a call's result."""
+        p = self.prog
+        src = f.src
+        if f.name in p.closure:
+            return
+        for m in self.FIELD_CALL_RE.finditer(f.body):
+            hexpr, field, name = norm(m.group(1)), m.group(2), m.group(3)
+            holder = p.root(hexpr)
+            if field in fields or field in self.handle_owned or holder in p.globals:
+                continue
+            if "->" not in m.group(0).split("=")[0] and hexpr == holder:
+                continue
+            why = self.borrowing_call(name)
+            if why is None:
+                continue
+            so = f.body_start + m.start()
+            sh = self.pointee(f, holder) if hexpr == holder else None
+            sp = self.member_types.get(sh, {}).get(field) if sh else None
+            if not ownership.counted(p, sp) or sp == sh:
+                continue
+            lives = self.outlives(f, hexpr, sh, so, "")
+            if lives is None:
+                continue
+            copy = m.group(0).split("=")[0].strip()
+            if self.field_got(f, so, copy, copy, holder, field):
+                continue
+            self.add(src.path, self.pos_of(src, so), 1,
+                     "'%s' keeps %s, in a field of %s, and no reference is taken for it: "
+                     "its owner may put it while '%s' still points to it: get it for the "
+                     "field (and put the field when the holder goes)"
+                     % (copy, why, lives, copy), [])
+
     def outlives(self, f, hexpr, sh, so, rhs):
         """Why the object holding the field outlives the function (a text
         for the finding), or None: it is counted or has a release
@@ -1274,6 +1516,9 @@ class Rule1:
             if self.long_lived[sh]:
                 return "a counted %s that outlives this function" % sh
         holder = p.root(hexpr)
+        if hexpr == holder and self.fresh(f, holder) and \
+                re.search(r"\breturn\s+%s\s*;" % re.escape(holder), f.body):
+            return "'%s', allocated here and returned to the caller" % holder
         for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*\w+\s*;"
                              % re.escape(holder), f.body):
             if ownership.counted(p, self.pointee(f, a.group(1))) and \

@@ -79,6 +79,8 @@ def split_args(s):
 
 IDENT = re.compile(r"[A-Za-z_]\w*")
 CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+# A pointer member of a struct body: its type and its name.
+MEMBER_PTR_RE = re.compile(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:__rcu\s+)?([A-Za-z_]\w*)\s*;")
 
 
 def calls_in(s, offset=0):
@@ -210,6 +212,7 @@ class Source:
         self.lock_structs = set()   # structs with a lock member
         self.lock_types = set()     # the program's typedef names of a lock type
         self.embeds = {}        # struct key -> [(member, struct key)] held by value
+        self.member_ptrs = {}   # struct key -> {pointer member: its pointee's type}
         self.ignored = set()
         self.cpp_lines = set()
         for i, line in enumerate(self.lines, 1):
@@ -354,6 +357,9 @@ class Source:
                         self.typedefs[t] = key
             if key and members:
                 self.structs[key] = members
+            if key:
+                self.member_ptrs.setdefault(key, {}).update(
+                    (d.group(2), d.group(1)) for d in MEMBER_PTR_RE.finditer(body))
             if key:
                 inner = re.findall(r"\bstruct\s+([A-Za-z_]\w*)\s+([A-Za-z_]\w*)\s*;", body)
                 if inner:
