@@ -367,6 +367,34 @@ class Rule3:
                     return lk, fld.group(1)
         return None
 
+    def get_rechecks_liveness(self, path, pos):
+        """The get at pos holds a lock of the object's own (or of the
+        object it reaches through), taken after the lookup, and a test of
+        a field of that object under it comes first; another function
+        writes that field under the same lock before it puts.  A dying
+        object is marked before its last put and the get skips it."""
+        f = self.func(path, pos)
+        if f is None:
+            return False
+        go = self.src(path).offset(pos[0], pos[1])
+        for n, a, o, _e in f.calls:
+            if o >= go or not a or not (n in LOCK_FNS or n in self.prog.lock_w):
+                continue
+            mm = re.match(r"^&?\s*([A-Za-z_]\w*)\s*->\s*(\w+)$", norm(a[0]))
+            if not mm:
+                continue        # (an unlock on the failing branch is fine)
+            x, lk = mm.group(1), "." + mm.group(2)
+            for t in re.finditer(r"\bif\s*\(", f.src.clean[o:go]):
+                i, depth = t.end(), 1
+                text = f.src.clean[o:go]
+                while i < len(text) and depth:
+                    depth += {"(": 1, ")": -1}.get(text[i], 0)
+                    i += 1
+                fld = re.search(r"(?<![\w.>])%s\s*->\s*(\w+)" % re.escape(x), text[t.end():i])
+                if fld and fld.group(1) != mm.group(2) and self.writes_under(f, lk, fld.group(1)):
+                    return True
+        return False
+
     def writes_under(self, g, lock, fld):
         """Whether a function other than g writes ->fld while holding
         lock, and puts a reference."""
@@ -581,6 +609,8 @@ class Rule3:
                 continue
             if self.initialised_here(f, path, pos, po):
                 continue        # never published: nobody can look it up
+            if self.get_rechecks_liveness(lpath, lpos):
+                continue        # the lookup gets only an object still live
             lk = sorted(l.lstrip(".") for l in locks)[0]
             if rel_locks:
                 self.revived_at_get(s, locks, lpath, lpos, path, pos, rel)
@@ -1253,7 +1283,10 @@ class Rule3:
             state[l] = on
         if any(on for l, on in state.items() if l != "rcu"):
             return False
-        pos = self.at(f.src, ro, 6)
+        # Reported where the pointer, with no reference, becomes what is
+        # returned: the return, or a copy made after the unlock (a return
+        # shared with the owned paths says nothing of this one).
+        pos = self.at(f.src, fo, len(v)) if fo > uo else self.at(f.src, ro, 6)
         if self.single_threaded(path, pos):
             return False
         lk = self.lname(lid)
