@@ -47,7 +47,7 @@ struct conn *conn_by_fd(struct registry *reg, int fd)
 	pthread_mutex_lock(&reg->guard);
 	c = fdmap_lookup(reg->by_fd, fd);
 	if (c != NULL)
-		kref_get(&c->hdr.life.count);
+		kref_get(&c->hdr.life.count);	/* expect: rule 3 */
 	pthread_mutex_unlock(&reg->guard);
 	return c;
 }

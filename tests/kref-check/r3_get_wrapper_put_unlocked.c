@@ -44,7 +44,7 @@ struct volume *volume_lookup(int id)
 	spin_lock(&volumes_lock);
 	list_for_each_entry(v, &volumes, link) {
 		if (v->id == id) {
-			volume_hold(v);
+			volume_hold(v);	/* expect: rule 3 */
 			found = v;
 			break;
 		}

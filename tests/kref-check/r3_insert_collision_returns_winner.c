@@ -49,13 +49,13 @@ struct flow *flow_insert(struct flow_table *tbl, u32 id)
 	if (!fl)
 		return NULL;
 	spin_lock(&tbl->lock);
-	old = xa_cmpxchg(&tbl->flows, id, NULL, fl, GFP_ATOMIC);	/* expect: rule 3 */
+	old = xa_cmpxchg(&tbl->flows, id, NULL, fl, GFP_ATOMIC);
 	if (!old)
 		kref_get(&fl->kref);	/* the table's reference */
 	spin_unlock(&tbl->lock);
 	if (old) {
 		flow_put(fl);
-		return old;
+		return old;	/* expect: rule 3 */
 	}
 	return fl;
 }

@@ -40,7 +40,7 @@ const char *name_intern_lookup(const char *key)
 	pthread_mutex_lock(&names_mu);
 	h = strset_find(names, key);
 	if (h)
-		kref_get(&NODE_OF(h)->users);
+		kref_get(&NODE_OF(h)->users);	/* expect: rule 3 */
 	pthread_mutex_unlock(&names_mu);
 	return h;
 }

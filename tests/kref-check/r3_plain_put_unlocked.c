@@ -34,7 +34,7 @@ struct client *client_lookup(int id)
 	pthread_mutex_lock(&clients_lock);
 	for (c = clients; c; c = c->next)
 		if (c->id == id) {
-			kref_get(&c->ref);
+			kref_get(&c->ref);	/* expect: rule 3 */
 			break;
 		}
 	pthread_mutex_unlock(&clients_lock);

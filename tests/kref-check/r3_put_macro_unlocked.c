@@ -27,7 +27,7 @@ struct waiter *waiter_find(int tag)
 	spin_lock(&waiters_lock);
 	list_for_each_entry(w, &waiters, node) {
 		if (w->tag == tag) {
-			kref_get(&w->kref);
+			kref_get(&w->kref);	/* expect: rule 3 */
 			spin_unlock(&waiters_lock);
 			return w;
 		}

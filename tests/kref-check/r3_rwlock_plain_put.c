@@ -25,7 +25,7 @@ struct doc *doc_find(int id)
 	pthread_rwlock_rdlock(&docs_lock);
 	for (d = docs; d; d = d->next)
 		if (d->id == id) {
-			kref_get(&d->ref);
+			kref_get(&d->ref);	/* expect: rule 3 */
 			break;
 		}
 	pthread_rwlock_unlock(&docs_lock);

@@ -37,7 +37,7 @@ struct nbd_session *session_get_by_handle(int handle)
 	spin_lock(&sessions_lock);
 	list_for_each_entry(s, &sessions, entry) {
 		if (s->handle == handle) {
-			kref_get(&s->kref);
+			kref_get(&s->kref);	/* expect: rule 3 */
 			found = s;
 			break;
 		}

@@ -36,6 +36,12 @@ def accessor_expr(body):
     return norm(b)
 
 
+# The RCU readers (not rcu_dereference_protected, which the updater uses
+# under its lock).
+RCU_READER_CALL = re.compile(r"^(rcu_dereference(_bh|_sched|_check|_raw)?|srcu_dereference)\(")
+RCU_UNPUBLISH = {"rcu_assign_pointer", "RCU_INIT_POINTER", "rcu_replace_pointer",
+                 "xchg", "cmpxchg", "list_del_rcu", "hlist_del_rcu", "hlist_del_init_rcu",
+                 "list_del_init", "list_del"}
 STORED_RE = re.compile(r"(?==\s*(?:\([^()]*\)\s*)?\b(\w+)\s*;)")
 
 
@@ -307,6 +313,7 @@ class Program:
             self.ctor, self.getter, self.rawlookup, self.alloc_w = \
                 (k | n for k, n in zip(kept, new))
         self._fact_paths()
+        self._borrowed_results()
         # Accessors: a function or macro that only computes container_of
         # (func_to_printer(f), to_foo(dev)) returns the caller's own pointer,
         # not a reference.
@@ -422,6 +429,13 @@ class Program:
             if any(re.match(r"^(\([^()]*\))?(%s)\(" % "|".join(ALLOC_FNS), a) for a in assigned):
                 self.alloc_w.add(f.name)
                 return
+            # A pointer read with an RCU reader, and left published (the
+            # function unpublishes nothing): it hands on no reference,
+            # whatever its name says, as it does no kref operation.
+            if rtype in self.structs and any(RCU_READER_CALL.match(a) for a in assigned) and \
+                    not any(n in RCU_UNPUBLISH for n, _a, _o, _e in f.calls):
+                self.rawlookup.add(f.name)
+                return
             if re.search(r"(^|_)(pop|dequeue|shift|take|steal|detach|remove|del|unlink|get)", f.name, re.I):
                 return
             if rtype in self.structs and any(
@@ -430,6 +444,40 @@ class Program:
                     for a in assigned):
                 self.rawlookup.add(f.name)
                 return
+
+    def _borrowed_results(self):
+        """Functions whose result the program's callers take a reference on
+        themselves, at once (x = f(...); ... kref_get(&x->ref), nothing
+        put or reassigned between): f hands on no reference, and neither
+        does the call whose result f returns unchanged.  A get can only be
+        the caller's own if the pointer came with none."""
+        self.borrowed = set()
+        gets = {"kref_get"} | set(self.get_w)
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(self.put_w)
+        owned = self.ctor | self.getter | self.alloc_w | set(ALLOC_FNS)
+        for f in self.all_funcs:
+            for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?"
+                                 r"([A-Za-z_]\w*)\s*\(", f.body):
+                v, fn = m.groups()
+                if fn not in self.funcs or fn in owned or fn in self.borrowed:
+                    continue
+                after = f.body_start + m.end()
+                stop = re.compile(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(v)).search(f.body, m.end())
+                end = f.body_start + stop.start() if stop else f.end
+                for n, a, o, _e in f.calls:
+                    if o < after or o >= end or not a or obj_of(a[0]) != v:
+                        continue
+                    if n in gets:
+                        self.borrowed.add(fn)
+                    if n in gets or n in puts:
+                        break
+        for fn in list(self.borrowed):
+            for g in self.funcs.get(fn, []):
+                for r in re.finditer(r"\breturn\s+([A-Za-z_]\w*)\s*;", g.body):
+                    for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\("
+                                         % re.escape(r.group(1)), g.body):
+                        if a.group(1) not in owned and a.group(1) not in self.funcs:
+                            self.borrowed.add(a.group(1))
 
     def expand(self, expr, depth=3):
         """expr with the program's own function-like macros at its head

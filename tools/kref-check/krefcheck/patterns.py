@@ -69,7 +69,7 @@ def name_sets(prog):
         # reference (the driver checks that a put follows): the calls the
         # driver could keep a leak of (acquirers), less these.
         "acqf!": ALLOC_FNS | prog.alloc_w | READ_WRAPPERS | RAW_LOOKUP_FNS |
-        prog.rawlookup | prog.ctor | prog.getter | prog.accessors,
+        prog.rawlookup | prog.ctor | prog.getter | prog.accessors | prog.borrowed,
         "acqf": acquirers(prog),
         "lockw": LOCK_FNS | set(prog.lock_w),
         "unlockw": UNLOCK_FNS | set(prog.unlock_w),

@@ -178,7 +178,8 @@ class Rule3:
             f = self.func(path, pg)
             if f is None:
                 continue
-            src = self.raw_read(f, self.text(path, pe))
+            src = self.raw_read(f, self.text(path, pe)) or \
+                self.rcu_section_find(f, path, pr, self.text(path, pe))
             if src:
                 gets.setdefault(key(path, pg), (path, pg, py, src, pr))
         for k, g in self.macro_gets().items():
@@ -207,6 +208,8 @@ class Rule3:
                 continue
             if self.single_threaded(path, pg):
                 continue
+            if self.rechecked_alive(f, path, pr, pg, where):
+                continue
             name = self.text(path, pg)
             tryget = name == "kref_get_unless_zero" or name in p.try_w
             held = self.held_at(path, pg, since=pr)
@@ -224,7 +227,18 @@ class Rule3:
                 found += self.shared_put_steps(f, s, where.split("'")[-2])
             lockname = " or ".join(sorted(l.lstrip(".") for l in put_locks)) or "a lock"
             if not locks and not rcu:
-                if tryget:
+                if tryget and not self.memory_freed(s):
+                    continue    # a tryget on memory nothing shown frees fails safely
+                if where.endswith("(called under RCU)"):
+                    self.add(path, pg, 3,
+                             "%s on '%s' after the RCU read section in which %s found it "
+                             "has ended: RCU was all that kept it alive, and a final put may "
+                             "already have dropped the last reference (a lock of the object's "
+                             "own, taken after the lookup, does not prevent that); take the "
+                             "reference inside the section with kref_get_unless_zero(), or "
+                             "check under the object's lock that it is still live"
+                             % (name, obj, where.split(" ")[0]), found)
+                elif tryget:
                     self.add(path, pg, 3,
                              "%s on '%s', just read from %s with no lock or RCU held: the "
                              "memory may already be freed; hold %s (which the final put "
@@ -265,6 +279,136 @@ class Rule3:
         self.rule3_get_after_unlock()
         self.rule3_borrowed_returns()
         self.rule3_borrowed_stores()
+        self.rule3_used_after_unlock()
+
+    def memory_freed(self, s):
+        """Whether the program shows the memory of an object of struct s
+        given back: its release frees it (or defers the free past a grace
+        period), or it is freed elsewhere.  A release that only hands the
+        object to code not shown (a deferred reaper, a cache) does not
+        show it.  Unknown struct or no release known: assumed freed."""
+        p = self.prog
+        rels = [r for r, t in p.release_struct.items() if t == s]
+        if s is None or not rels:
+            return True
+        if any(p.frees(r) or self.defers_to_grace(r) or
+               p.calls_reach(r, lambda c: c in p.free_w) for r in rels):
+            return True
+        for (path, _l, _c), (name, _p, _fn, pos, _po) in self.ops.items():
+            if (name in FREE_FNS or name in p.free_w) and self.struct_at(path, pos) == s:
+                return True
+        return False
+
+    def rcu_section_find(self, f, path, pr, rhs):
+        """A call made inside an RCU read section of a function that
+        returns no reference (not a getter, constructor or allocator, no
+        kref operation of its own): the section says what it returns is
+        only RCU-protected, whatever the function's name."""
+        p = self.prog
+        m = re.match(r"^(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(", norm(rhs))
+        if not m:
+            return None
+        fn = m.group(1)
+        if fn in p.ctor or fn in p.getter or fn in p.alloc_w or fn in ALLOC_FNS or \
+                fn in self.get_names() or fn in p.accessors or fn in READ_WRAPPERS or \
+                self.counts(fn):
+            return None
+        src = self.src(path)
+        if not self.lock_state(f, src.offset(pr[0], pr[1])).get("rcu"):
+            return None
+        return "%s() (called under RCU)" % fn
+
+    def rechecked_alive(self, f, path, pr, pg, where):
+        """The lookup (a function of the program) returns the object with
+        its own lock taken, after testing a field of it under that lock and
+        failing when the test fails; and a put path writes that field under
+        the same lock.  Holding the object's lock with the field tested,
+        the reference the put path drops is still there: a get under that
+        lock (not dropped since the lookup) is safe."""
+        p = self.prog
+        m = re.match(r"^([A-Za-z_]\w*)\(\)", where)
+        if not m or m.group(1) not in p.funcs:
+            return False
+        for g in p.funcs[m.group(1)]:
+            r = self.liveness_test(g)
+            if r is None:
+                continue
+            lock, fld = r
+            src = self.src(path)
+            a, b = src.offset(pr[0], pr[1]), src.offset(pg[0], pg[1])
+            if any(a < o < b and (n in UNLOCK_FNS or n in p.unlock_w) and x and
+                   lock_id(x[0]) == lock for n, x, o, _e in f.calls):
+                continue    # the object's lock was dropped before the get
+            if self.writes_under(g, lock, fld):
+                return True
+        return False
+
+    def liveness_test(self, g):
+        """(lock, field) when g locks a member lock of the object it
+        returns (spin_lock(&v->lock)), then tests v->field and returns
+        NULL when the test says so, and returns v with the lock held."""
+        rets = re.findall(r"\breturn\s+([A-Za-z_]\w*)\s*;", g.body)
+        for n, a, o, _e in g.calls:
+            if not a or not (n in LOCK_FNS or n in self.prog.lock_w):
+                continue
+            mm = re.match(r"^&?\s*([A-Za-z_]\w*)\s*->\s*(\w+)$", norm(a[0]))
+            if not mm or mm.group(1) not in rets:
+                continue
+            v, lk = mm.group(1), "." + mm.group(2)
+            tail = g.src.clean[o:g.end]
+            for t in re.finditer(r"\bif\s*\(", tail):
+                depth, i = 1, t.end()
+                while i < len(tail) and depth:
+                    depth += {"(": 1, ")": -1}.get(tail[i], 0)
+                    i += 1
+                fld = re.search(r"(?<![\w.>])%s\s*->\s*(\w+)" % re.escape(v), tail[t.end():i])
+                then = re.match(r"\s*\{?[^{}]*?\breturn\s+(?:NULL|0|nullptr)\s*;", tail[i:])
+                if fld and then and fld.group(1) != mm.group(2):
+                    return lk, fld.group(1)
+        return None
+
+    def get_rechecks_liveness(self, path, pos):
+        """The get at pos holds a lock of the object's own (or of the
+        object it reaches through), taken after the lookup, and a test of
+        a field of that object under it comes first; another function
+        writes that field under the same lock before it puts.  A dying
+        object is marked before its last put and the get skips it."""
+        f = self.func(path, pos)
+        if f is None:
+            return False
+        go = self.src(path).offset(pos[0], pos[1])
+        for n, a, o, _e in f.calls:
+            if o >= go or not a or not (n in LOCK_FNS or n in self.prog.lock_w):
+                continue
+            mm = re.match(r"^&?\s*([A-Za-z_]\w*)\s*->\s*(\w+)$", norm(a[0]))
+            if not mm:
+                continue        # (an unlock on the failing branch is fine)
+            x, lk = mm.group(1), "." + mm.group(2)
+            for t in re.finditer(r"\bif\s*\(", f.src.clean[o:go]):
+                i, depth = t.end(), 1
+                text = f.src.clean[o:go]
+                while i < len(text) and depth:
+                    depth += {"(": 1, ")": -1}.get(text[i], 0)
+                    i += 1
+                fld = re.search(r"(?<![\w.>])%s\s*->\s*(\w+)" % re.escape(x), text[t.end():i])
+                if fld and fld.group(1) != mm.group(2) and self.writes_under(f, lk, fld.group(1)):
+                    return True
+        return False
+
+    def writes_under(self, g, lock, fld):
+        """Whether a function other than g writes ->fld while holding
+        lock, and puts a reference."""
+        p = self.prog
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        for h in p.all_funcs:
+            if h is g or h.src.path not in p.sources:
+                continue
+            if not any(n in puts for n, _a, _o, _e in h.calls):
+                continue
+            for w in re.finditer(r"(?:->|\.)\s*%s\s*(?:[|&^+\-]?=)(?!=)" % re.escape(fld), h.body):
+                if self.lock_state(h, h.body_start + w.start()).get(lock):
+                    return True
+        return False
 
     RCU_ONLY_READERS = {"rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched",
                         "srcu_dereference"}
@@ -465,7 +609,11 @@ class Rule3:
                 continue
             if self.initialised_here(f, path, pos, po):
                 continue        # never published: nobody can look it up
+            if self.get_rechecks_liveness(lpath, lpos):
+                continue        # the lookup gets only an object still live
             lk = sorted(l.lstrip(".") for l in locks)[0]
+            if rel_locks:
+                self.revived_at_get(s, locks, lpath, lpos, path, pos, rel)
             if name != "kref_put":
                 args = ["&%s->%s" % (norm(args[0]) if args else "obj",
                                      (p.structs.get(s) or ["ref"])[0]), p.put_macro_plain[name]]
@@ -477,6 +625,26 @@ class Rule3:
                      % (s, lk, self.text(lpath, lpos), lpos[0], args[0] if args else "...",
                         args[1] if len(args) > 1 else "release", lk, lk),
                      [(lpath, lpos, "a lookup gets an object of %s here, under %s" % (s, lk))])
+
+    def revived_at_get(self, s, locks, lpath, lpos, path, pos, rel):
+        """The final put drops the count with no lock and only then does
+        its release take the lookup's lock to unlink: between the two, a
+        lookup under that lock finds an object whose count is 0, and its
+        plain get revives it (both threads then release it).  The get that
+        revives it is one half of the race, the put outside the lock the
+        other: the get is reported too (once per struct)."""
+        done = self.__dict__.setdefault("_revived", set())
+        if s in done:
+            return
+        done.add(s)
+        lk = self.lname(sorted(locks)[0])
+        self.add(lpath, lpos, 3,
+                 "%s on an object of %s found under %s can revive one whose count "
+                 "already reached 0: its final put drops the count without %s, and "
+                 "only then does %s() take %s to unlink it; use kref_get_unless_zero() "
+                 "and treat a failure as not found (or make the put take %s: "
+                 "kref_put_mutex)" % (self.text(lpath, lpos), s, lk, lk, rel, lk, lk),
+                 [(path, pos, "a final put here, without %s" % lk)])
 
     # -- lookups that hand back what they found after dropping the lock ----
     ITER_RE = re.compile(r"for_each|foreach", re.I)
@@ -979,9 +1147,14 @@ class Rule3:
         fresh = set(p.ctor) | set(p.getter) | set(p.alloc_w) | self.get_names() | ALLOC_FNS
         hit = self.found_in(f, var, to, uo)
         if hit is None:
-            return None
+            return self.iteration_find(f, var, to, uo)
         fo, rhs = hit
         e = norm(rhs)
+        if re.match(r"^[A-Za-z_]\w*$", e) and e != var:
+            # The match a walk over the container stopped at (found = pos).
+            r = self.iteration_find(f, e, to, fo)
+            if r:
+                return fo, r[1], r[2]
         m = re.match(r"^(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\((.*)\)$", e)
         if m and m.group(1) not in fresh and not self.counts(m.group(1)):
             c = self.container_arg(f, split_args(m.group(2)))
@@ -996,6 +1169,17 @@ class Rule3:
                     c = self.container_arg(f, [x for x in a if not re.match(r"^&\s*%s$" % q, norm(x))])
                     if c:
                         return fo, n, c
+        return None
+
+    def iteration_find(self, f, var, to, uo):
+        """var as the cursor of a walk over a shared container inside the
+        section (list_for_each_entry(var, &head, node)): where the walk
+        stops, it points at one of the container's objects."""
+        for n, a, o, _e in f.calls:
+            if to < o < uo and len(a) > 1 and norm(a[0]) == var and self.is_iteration(n):
+                c = self.container_arg(f, a[1:2])
+                if c:
+                    return o, n, c
         return None
 
     def counts(self, name):
@@ -1063,8 +1247,8 @@ class Rule3:
                 d = self.derived_find(f, v, ro, secs)
                 if d is None:
                     continue
-                self.report_borrowed_return(f, v, ro, d, owned)
-                break
+                if self.report_borrowed_return(f, v, ro, d, owned):
+                    break
 
     def owned_return(self, f, rets, owned_fns):
         """Where one of f's returns hands over a reference: the returned
@@ -1074,6 +1258,13 @@ class Rule3:
                                  f.body):
                 if m.group(1) in owned_fns:
                     return f.body_start + m.start(), m.group(1)
+        # A get (or a tryget that succeeded) on the returned pointer before
+        # one of its returns: that path hands the caller a reference.
+        names = self.get_names() | set(self.prog.get_w1)
+        for ro, v in rets:
+            for n, a, o, _e in f.calls:
+                if o < f.body_start + ro and n in names and a and norm(obj_of(a[0])) == v:
+                    return o, n
         return None
 
     def report_borrowed_return(self, f, v, ro, d, owned):
@@ -1085,19 +1276,23 @@ class Rule3:
         for n, a, o, _e in f.calls:
             if to < o < ro and n in names and a and any(re.search(
                     r"(?<![\w.>])%s\b" % re.escape(x), norm(a[0])) for x in (v, local)):
-                return          # it took the reference
+                return False    # it took the reference
         held = [e for e in self.lock_events(f) if e[0] < ro]
         state = {}
         for _o, on, l, _ln in held:
             state[l] = on
         if any(on for l, on in state.items() if l != "rcu"):
-            return
-        pos = self.at(f.src, fo, len(v))
+            return False
+        # Reported where the pointer, with no reference, becomes what is
+        # returned: the return, or a copy made after the unlock (a return
+        # shared with the owned paths says nothing of this one).
+        pos = self.at(f.src, fo, len(v)) if fo > uo else self.at(f.src, ro, 6)
         if self.single_threaded(path, pos):
-            return
+            return False
         lk = self.lname(lid)
         oo, oname = owned
-        steps = [(path, self.at(f.src, to, 1), "%s taken here" % lk),
+        steps = [(path, self.at(f.src, fo, len(v)), "'%s' found here by %s(), under %s" % (v, find, lk)),
+                 (path, self.at(f.src, to, 1), "%s taken here" % lk),
                  (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk),
                  (path, self.at(f.src, oo, len(v)),
                   "here %s() hands its caller a reference from %s()" % (f.name, oname))]
@@ -1107,6 +1302,7 @@ class Rule3:
                  "which was dropped before the return, while %s()'s other paths hand "
                  "the caller a reference it will put; take one with the lookup, "
                  "before dropping %s" % (v, find, cont, lk, f.name, lk), steps)
+        return True
 
     def shared_put_steps(self, f, s, cont):
         """Notes for a find in a shared container: where another function
@@ -1227,3 +1423,121 @@ class Rule3:
                  [(path, self.at(f.src, to, 1), "%s taken here" % lk),
                   (path, self.at(f.src, uo, ulen), "%s dropped here, with no reference on it" % lk)]
                  + self.final_put_step(f, self.pointee(f, v)))
+
+    # -- a pointer found under a lock, used after the unlock --------------
+    USE_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*->")
+
+    def rule3_used_after_unlock(self):
+        """A pointer found in a shared container inside a critical section
+        and dereferenced after the unlock, with no reference taken: when
+        the final put of its objects (or a removal from that container)
+        runs under the same lock, that lock was all that kept it alive."""
+        p = self.prog
+        for f in p.all_funcs:
+            if f.src.path not in p.sources or f.name in p.closure:
+                continue
+            secs, done = None, set()
+            for m in self.USE_RE.finditer(f.body):
+                v = m.group(1)
+                if v in done or v in f.params or v in p.globals:
+                    continue
+                if secs is None:
+                    secs = self.sections(f)
+                if not secs:
+                    break
+                use = f.body_start + m.start()
+                d = self.derived_find(f, v, use, secs)
+                if d is None or not self.falls_through(f, d.section.unlock_at, use):
+                    continue
+                s = self.pointee(f, v)
+                if s not in p.structs or not self.ever_freed(s):
+                    continue
+                if self.used_with_reference(f, v, d, use):
+                    done.add(v)
+                    continue
+                guard = self.lock_guards(f, s, d.section.lock, d.container)
+                if guard is None:
+                    continue
+                done.add(v)
+                self.report_used_after_unlock(f, v, use, d, guard)
+
+    def falls_through(self, f, uo, use):
+        """Whether the code after the unlock at uo reaches use by falling
+        through: not when the unlock ends a block (an early exit) that
+        returns or jumps before the use's block."""
+        text = f.src.clean
+        depth, start = 0, uo
+        for i in range(uo, use):
+            c = text[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth < 0:
+                    if re.search(r"\b(return|goto|break|continue)\b", text[start:i]):
+                        return False
+                    depth, start = 0, i
+        return True
+
+    def used_with_reference(self, f, v, d, use):
+        """Whether the code counts the pointer between its find and the
+        use (a get, a getter, a handoff), holds the lock again at the use,
+        or holds any lock there."""
+        p = self.prog
+        names = self.get_names() | set(p.getter) | set(p.get_w1) | set(p.hand_w) | \
+            self.valid["handoff"]
+        alias = {v, d.local}
+        hit = self.found_in(f, d.local, d.section.lock_at, d.section.unlock_at)
+        if hit and re.match(r"^[A-Za-z_]\w*$", norm(hit[1])):
+            alias.add(norm(hit[1]))     # found = pos: a get on pos counts
+        for n, a, o, _e in f.calls:
+            if d.section.lock_at < o < use and n in names and any(re.search(
+                    r"(?<![\w.>])%s\b" % re.escape(x), norm(y)) for x in alias for y in a):
+                return True
+        # A put of it after the find: the code holds it as its own (a find
+        # that takes the object out of the container hands over its count).
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        if any(o > d.at and n in puts and a and norm(obj_of(a[0])) in alias
+               for n, a, o, _e in f.calls):
+            return True
+        state = self.lock_state(f, use)
+        return any(on for l, on in state.items() if l != "rcu")
+
+    def lock_guards(self, f, s, lock, cont):
+        """Where the program shows that lock keeps objects of struct s
+        alive: their final put runs under it, or another function takes
+        objects out of cont under it and puts them.  A note, or None."""
+        p = self.prog
+        if lock in self.final_put_locks(s):
+            return self.final_put_step(f, s) or [(f.src.path, self.at(f.src, f.body_start, 1),
+                                                  "the final put of %s takes it" % s)]
+        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        for g in p.all_funcs:
+            if g is f or g.src.path not in p.sources:
+                continue
+            if not any(n in puts for n, _a, _o, _e in g.calls):
+                continue
+            for n, a, o, _e in g.calls:
+                if n in self.get_names() or not any(norm(x).lstrip("&") == cont for x in a):
+                    continue
+                if self.lock_state(g, o).get(lock):
+                    return [(g.src.path, self.at(g.src, o, len(n)),
+                             "%s() takes objects out of '%s' here, under %s, and puts them"
+                             % (g.name, cont, self.lname(lock)))]
+        return None
+
+    def report_used_after_unlock(self, f, v, use, d, guard):
+        path = f.src.path
+        pos = self.at(f.src, use, len(v))
+        if self.single_threaded(path, pos):
+            return
+        lk = self.lname(d.section.lock)
+        self.add(path, pos, 3,
+                 "'%s' is used after %s is dropped, with no reference: %s() found it in "
+                 "'%s' under %s, which was all that kept it alive; take a reference "
+                 "before the unlock, and put it when done"
+                 % (v, lk, d.finder, d.container, lk),
+                 [(path, self.at(f.src, d.at, len(d.local)),
+                   "'%s' found here, under %s" % (d.local, lk)),
+                  (path, self.at(f.src, d.section.unlock_at, d.section.unlock_len),
+                   "%s dropped here" % lk)] + guard)
