@@ -580,25 +580,9 @@ class Rule2:
     def member_puts(self):
         """(struct, member) -> [(function, offset of the put)] for each put
         of a pointer read from that member: put(x->m), or p = x->m; put(p)."""
-        p = self.prog
         out = {}
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
-                    continue
-                for name, args, o, _e in f.calls:
-                    obj = self.put_object(name, args)
-                    if not obj:
-                        continue
-                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
-                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
-                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                      % re.escape(obj), f.body)
-                    if not m:
-                        continue
-                    st = self.decl_struct(f, m.group(1))
-                    if st:
-                        out.setdefault((st, m.group(2)), []).append((f, o))
+        for st, member, f, o, _holder in self.member_put_sites():
+            out.setdefault((st, member), []).append((f, o))
         return out
 
     def rule2_racing_member_puts(self):
@@ -622,15 +606,12 @@ class Rule2:
                 if not others:
                     continue
                 g, go = others[0]
-                src = f.src
-                line, gline = line_of(src.starts, o), line_of(g.src.starts, go)
-                self.add(src.path, (line, o - src.starts[line - 1]), 2,
-                         "%s() puts the reference held in ->%s, and %s() may put the same one at "
-                         "the same time: take the pointer out of the member and clear it in one "
-                         "step (xchg) or under a lock both take, before the put"
-                         % (f.name, member, g.name),
-                         [(g.src.path, (gline, go - g.src.starts[gline - 1]),
-                           "the other put of ->%s (%s)" % (member, st))])
+                self.add_paired(f.src, o, g.src, go,
+                                "%s() puts the reference held in ->%s, and %s() may put the same one at "
+                                "the same time: take the pointer out of the member and clear it in one "
+                                "step (xchg) or under a lock both take, before the put"
+                                % (f.name, member, g.name),
+                                "the other put of ->%s (%s)" % (member, st))
 
     def member_gets(self, st, member):
         """Functions that take a reference through holder->member of a
@@ -737,7 +718,7 @@ class Rule2:
                     m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
                     if not m and re.match(r"^[A-Za-z_]\w*$", obj):
                         m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                      % re.escape(obj), f.body[:o - f.body_start])
+                                      % re.escape(obj), f.body)
                     if not m:
                         continue
                     st = self.decl_struct(f, m.group(1))
@@ -794,13 +775,12 @@ class Rule2:
             if not guard:
                 continue
             g, go = guard[0]
-            self.add(f.src.path, self.pos_of(f.src, o), 2,
-                     "this put of the reference held in %s->%s leaves the pointer in the member, "
-                     "and %s() puts ->%s whenever it is set: the stale pointer is put (or used) "
-                     "again after the object may be freed; set %s->%s to NULL with the put"
-                     % (holder, member, g.name, member, holder, member),
-                     [(g.src.path, self.pos_of(g.src, go),
-                       "the other put of ->%s (%s), which trusts a set member" % (member, st))])
+            self.add_paired(f.src, o, g.src, go,
+                            "this put of the reference held in %s->%s leaves the pointer in the member, "
+                            "and %s() puts ->%s whenever it is set: the stale pointer is put (or used) "
+                            "again after the object may be freed; set %s->%s to NULL with the put"
+                            % (holder, member, g.name, member, holder, member),
+                            "the other put of ->%s (%s), which trusts a set member" % (member, st))
 
     def returns_new_ref(self, name, path):
         p = self.prog
@@ -847,6 +827,12 @@ class Rule2:
                              "reference leaks; put the old object first" % (lhs, name, dpos[0]),
                              [(path, dpos,
                                "'%s' points at an object here" % lhs)])
+
+    def add_paired(self, src, off, other_src, other_off, message, note):
+        """A rule 2 finding at src's offset off, with its one note at
+        other_src's offset other_off."""
+        self.add(src.path, self.pos_of(src, off), 2, message,
+                 [(other_src.path, self.pos_of(other_src, other_off), note)])
 
     def ctor_refs(self, name):
         """How many references a constructor returns its object with: its
