@@ -750,6 +750,22 @@ class Rule2:
                 return True
         return False
 
+    def holder_dies_in_callers(self, f, holder):
+        """Whether f (a helper that tears down the holder's members) is
+        only called by functions that free or put the holder they gave it,
+        after the call."""
+        if holder not in f.params:
+            return False
+        k = f.params.index(holder)
+        calls = [(g, co) for g, co in self.prog.callers.get(f.name, [])]
+        if not calls:
+            return False
+        for g, co in calls:
+            args = next((a for n, a, o, _e in g.calls if o == co), None)
+            if args is None or k >= len(args) or not self.holder_dies(g, co + 1, norm(args[k])):
+                return False
+        return True
+
     def rule2_put_leaves_member(self):
         """A put of the reference held in holder->member that leaves the
         pointer in the member, while another function puts that member only
@@ -761,7 +777,7 @@ class Rule2:
         for st, member, f, o, holder in sites:
             if f.name in p.free_w or re.search(self.member_re(holder, member) + r"\s*=(?!=)", f.body):
                 continue        # the member is cleared or pointed elsewhere here
-            if self.holder_dies(f, o, holder):
+            if self.holder_dies(f, o, holder) or self.holder_dies_in_callers(f, holder):
                 continue        # the holder goes with it: no one reads the member again
             others = [(g, go, h) for s2, m2, g, go, h in sites
                       if s2 == st and m2 == member and g is not f]
