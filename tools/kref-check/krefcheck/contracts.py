@@ -14,7 +14,7 @@ it), and its sentences become facts the rules use.
 import dataclasses
 import re
 
-from .source import IDENT, split_args
+from .source import IDENT, line_of, split_args
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,8 +112,14 @@ def documented(src, start, end):
     return None
 
 
+# Words that are part of a parameter's type, never its name.
+TYPE_WORDS = {"const", "volatile", "restrict", "register", "signed", "unsigned", "short",
+              "long", "int", "char", "float", "double", "void", "_Bool", "bool"}
+
+
 def param_names(plist):
-    """The parameter names of a prototype's parameter list."""
+    """The parameter names of a prototype's parameter list ("" where a
+    parameter is unnamed: void f(struct foo *), void f(int))."""
     out = []
     for p in split_args(plist):
         p = re.sub(r"\[[^\]]*\]", "", p)
@@ -121,8 +127,17 @@ def param_names(plist):
         if fp:
             out.append(fp.group(1))
             continue
-        ids = IDENT.findall(p)
-        out.append(ids[-1] if len(ids) > 1 or "*" in p else "")
+        # A struct, union or enum tag is the type's, not the name.
+        p, tagged = re.subn(r"\b(struct|union|enum)\s+[A-Za-z_]\w*", " ", p)
+        ids = list(IDENT.finditer(p))
+        last = ids[-1] if ids else None
+        if last is None or last.group(0) in TYPE_WORDS:
+            out.append("")
+        elif "*" in p:
+            # The name follows the last '*' (a typedef's name precedes it).
+            out.append(last.group(0) if last.start() > p.rfind("*") else "")
+        else:
+            out.append(last.group(0) if len(ids) > 1 or tagged else "")
     return out
 
 
@@ -151,7 +166,7 @@ def read(sources):
                     continue
                 d = (k.group(1), "", m.group(1))
             name, ret, plist = d
-            line = src.text.count("\n", 0, start) + 1
+            line = line_of(src.starts, start)
             dbl = {i for i, a in enumerate(split_args(plist)) if re.search(r"\*\s*\*", a)}
             learn(c, name, ret, param_names(plist), text, src.path, line, dbl)
     return c

@@ -6,9 +6,9 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import (ALLOC_FNS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
+from .names import (ALLOC_FNS, C_KEYWORDS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
                     WORK_START)
-from .source import calls_in, key, kref_owner, line_of, match_close, norm, obj_of, squeeze
+from .source import calls_in, key, kref_owner, line_of, match_close, norm, obj_of, split_args, squeeze
 
 
 # The kernel's lookups documented to return their result with a reference
@@ -309,6 +309,8 @@ class Rule2:
         self.rule2_unowned_member()
         self.rule2_racing_member_puts()
         self.rule2_member_repointed()
+        self.rule2_put_leaves_member()
+        self.rule2_member_overwritten()
         self.rule2_extra_get()
         self.rule2_owned()
 
@@ -516,17 +518,25 @@ class Rule2:
                         continue        # its release frees nothing: the object outlives the count
                     if self.acquired_here(f, src.clean[f.body_start:o], obj):
                         continue        # the reference it dropped was its own
-                    if self.own_lock_across(f, src, o, obj):
+                    # if (put(x)) ...: the result only says whether this put
+                    # freed it; either way the caller's reference is gone.
+                    tested = self.tested_put(f, src, o, e)
+                    if tested is None and self.own_lock_across(f, src, o, obj):
                         continue        # a lock inside the object held across the put
-                    before = squeeze(src.clean[max(f.body_start - 1, o - 12):o])
-                    if not re.search(r"([;{}]|\)|\belse)$", before) or \
-                            not squeeze(src.clean[e:e + 3]).startswith(";"):
+                    before = squeeze(src.clean[max(f.body_start - 1, o - 60):o])
+                    if tested is None and (not re.search(r"([;{}]|\)|\belse|(^|[;{}])[A-Za-z_]\w*:)$", before) or
+                                           not squeeze(src.clean[e:e + 3]).startswith(";")):
                         continue        # its result is used: the caller knows whether it freed
                     if self.gets_of(f, src.clean[f.body_start:o], obj):
                         continue        # its own reference dropped; the one it came with remains
                     if self.published_here(f, src.clean[f.body_start:o], obj):
                         continue        # made and published here: its readers hold references
-                    after = src.clean.find(";", e) + 1
+                    after = src.clean.find(";", e) + 1 if tested is None else tested
+                    if not members_only and self.double_put(f, src, path, o, after, obj, name):
+                        continue
+                    if any(co >= after and self.put_object(n, a) is not None and
+                           self.same_obj(f, self.put_object(n, a), obj) for n, a, co, _ce in f.calls):
+                        continue        # put again later: it holds one of its own till then
                     use, callee = (None, None) if members_only else self.first_use_after(f, src, after, obj)
                     held = self.freed_member_use(f, src, after, obj, rel)
                     if held and (use is None or held[0] < use):
@@ -570,25 +580,9 @@ class Rule2:
     def member_puts(self):
         """(struct, member) -> [(function, offset of the put)] for each put
         of a pointer read from that member: put(x->m), or p = x->m; put(p)."""
-        p = self.prog
         out = {}
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
-                    continue
-                for name, args, o, _e in f.calls:
-                    obj = self.put_object(name, args)
-                    if not obj:
-                        continue
-                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
-                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
-                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                      % re.escape(obj), f.body)
-                    if not m:
-                        continue
-                    st = self.decl_struct(f, m.group(1))
-                    if st:
-                        out.setdefault((st, m.group(2)), []).append((f, o))
+        for st, member, f, o, _holder in self.member_put_sites():
+            out.setdefault((st, member), []).append((f, o))
         return out
 
     def rule2_racing_member_puts(self):
@@ -612,15 +606,12 @@ class Rule2:
                 if not others:
                     continue
                 g, go = others[0]
-                src = f.src
-                line, gline = line_of(src.starts, o), line_of(g.src.starts, go)
-                self.add(src.path, (line, o - src.starts[line - 1]), 2,
-                         "%s() puts the reference held in ->%s, and %s() may put the same one at "
-                         "the same time: take the pointer out of the member and clear it in one "
-                         "step (xchg) or under a lock both take, before the put"
-                         % (f.name, member, g.name),
-                         [(g.src.path, (gline, go - g.src.starts[gline - 1]),
-                           "the other put of ->%s (%s)" % (member, st))])
+                self.add_paired(f.src, o, g.src, go,
+                                "%s() puts the reference held in ->%s, and %s() may put the same one at "
+                                "the same time: take the pointer out of the member and clear it in one "
+                                "step (xchg) or under a lock both take, before the put"
+                                % (f.name, member, g.name),
+                                "the other put of ->%s (%s)" % (member, st))
 
     def member_gets(self, st, member):
         """Functions that take a reference through holder->member of a
@@ -710,6 +701,154 @@ class Rule2:
                      "the reference is taken and put it" % (obj, c, cline, base, g.name),
                      [(g.src.path, (gline, go - g.src.starts[gline - 1]),
                        "reference taken here through '%s'" % obj)])
+
+    def member_put_sites(self):
+        """(struct, member, function, offset of the put, holder) for each
+        put of a pointer read from holder->member: put(h->m), or
+        p = h->m; put(p).  Release code left out."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for name, args, o, _e in f.calls:
+                    obj = self.put_object(name, args)
+                    if not obj:
+                        continue
+                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
+                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
+                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                      % re.escape(obj), f.body)
+                    if not m:
+                        continue
+                    st = self.decl_struct(f, m.group(1))
+                    if st:
+                        yield st, m.group(2), f, o, m.group(1)
+
+    @staticmethod
+    def member_re(holder, member):
+        return r"(?<![\w.>])%s\s*(?:->|\.)\s*%s\b" % (re.escape(holder), re.escape(member))
+
+    def clears_member(self, g, holder, member):
+        return bool(re.search(self.member_re(holder, member) + r"\s*=\s*(NULL|0|\(\s*void\s*\*\s*\)\s*0)\s*;",
+                              g.body))
+
+    def tests_member(self, g, holder, member):
+        """if (h->m) or if (h->m != NULL) in g: a set member is one that
+        holds a reference."""
+        return bool(re.search(r"\bif\s*\(\s*%s\s*(!=\s*NULL\s*)?\)" % self.member_re(holder, member), g.body))
+
+    def holder_dies(self, f, after, holder):
+        """Whether f frees or puts the holder itself after offset after."""
+        p = self.prog
+        for name, args, o, _e in f.calls:
+            if o < after or not args:
+                continue
+            if (name in FREE_FNS or name in p.free_w) and norm(args[0]) == holder:
+                return True
+            if self.put_object(name, args) == holder:
+                return True
+        return False
+
+    def holder_dies_in_callers(self, f, holder):
+        """Whether f (a helper that tears down the holder's members) is
+        only called by functions that free or put the holder they gave it,
+        after the call."""
+        if holder not in f.params:
+            return False
+        k = f.params.index(holder)
+        calls = [(g, co) for g, co in self.prog.callers.get(f.name, [])]
+        if not calls:
+            return False
+        for g, co in calls:
+            args = next((a for n, a, o, _e in g.calls if o == co), None)
+            if args is None or k >= len(args) or not self.holder_dies(g, co + 1, norm(args[k])):
+                return False
+        return True
+
+    def rule2_put_leaves_member(self):
+        """A put of the reference held in holder->member that leaves the
+        pointer in the member, while another function puts that member only
+        when it is set (if (h->m) put(h->m)) or clears it after its put:
+        there a set member means a reference held, so the stale pointer left
+        here is put (or used) again once the object may be freed."""
+        p = self.prog
+        sites = list(self.member_put_sites())
+        for st, member, f, o, holder in sites:
+            if f.name in p.free_w or re.search(self.member_re(holder, member) + r"\s*=(?!=)", f.body):
+                continue        # the member is cleared or pointed elsewhere here
+            if self.holder_dies(f, o, holder) or self.holder_dies_in_callers(f, holder):
+                continue        # the holder goes with it: no one reads the member again
+            others = [(g, go, h) for s2, m2, g, go, h in sites
+                      if s2 == st and m2 == member and g is not f]
+            guard = [(g, go) for g, go, h in others if self.clears_member(g, h, member)]
+            # The holder lives on past this put: f uses it after, or the
+            # other put site clears the member for a later reader.
+            used_after = re.search(r"(?<![\w.>])%s(?!\s*=[^=])\b" % re.escape(holder),
+                                   f.src.clean[f.src.clean.find(";", o) + 1:f.end])
+            if not guard and used_after:
+                guard = [(g, go) for g, go, h in others if self.tests_member(g, h, member)]
+            if not guard:
+                continue
+            g, go = guard[0]
+            self.add_paired(f.src, o, g.src, go,
+                            "this put of the reference held in %s->%s leaves the pointer in the member, "
+                            "and %s() puts ->%s whenever it is set: the stale pointer is put (or used) "
+                            "again after the object may be freed; set %s->%s to NULL with the put"
+                            % (holder, member, g.name, member, holder, member),
+                            "the other put of ->%s (%s), which trusts a set member" % (member, st))
+
+    def returns_new_ref(self, name, path):
+        p = self.prog
+        return name in p.getter or name in p.ctor or bool(self.returns_ref_why(name, path))
+
+    def rule2_member_overwritten(self):
+        """holder->member = call() with a call that returns a new reference,
+        while the member still points at an object this function used
+        (dereferenced) before and did not put: the reference the member
+        held is lost, a leak."""
+        p = self.prog
+        store = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)\s*=\s*"
+                           r"(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name in p.closure or f.name in p.releases:
+                    continue
+                for m in store.finditer(f.body):
+                    lhs, name = squeeze(m.group(1)), m.group(2)
+                    if name in C_KEYWORDS or not self.returns_new_ref(name, path):
+                        continue
+                    so = f.body_start + m.start()
+                    call_end = match_close(src.clean, f.body_start + m.end() - 1)
+                    if any(norm(a) == lhs for a in split_args(src.clean[f.body_start + m.end():call_end - 1])):
+                        continue        # the old one is handed to the call (a cursor it puts)
+                    # Before the store, its call's arguments included.
+                    before = src.clean[f.body_start:call_end]
+                    parts = [re.escape(x) for x in re.split(r"->|\.", lhs)]
+                    lre = r"(?<![\w.>])" + r"\s*(?:->|\.)\s*".join(parts)
+                    deref = re.search(lre + r"\s*->", before)
+                    if not deref:
+                        continue        # not known to point at anything yet
+                    rest = before[deref.start():]
+                    rest = rest[:len(rest) - (call_end - so)] if deref.start() < so - f.body_start else ""
+                    if re.search(lre + r"\s*=(?!=)", rest) or re.search(r"=\s*" + lre + r"\s*;", rest):
+                        continue        # stored again, or the old pointer kept to put later
+                    if any(self.put_object(n, a) is not None and
+                           squeeze(self.put_object(n, a)) == lhs for n, a, _o, _e in calls_in(rest)):
+                        continue
+                    dpos = self.pos_of(src, f.body_start + deref.start())
+                    self.add(path, self.pos_of(src, so), 2,
+                             "'%s' is overwritten with a new reference from %s() while it still "
+                             "points at the object used at line %d, whose reference it held: that "
+                             "reference leaks; put the old object first" % (lhs, name, dpos[0]),
+                             [(path, dpos,
+                               "'%s' points at an object here" % lhs)])
+
+    def add_paired(self, src, off, other_src, other_off, message, note):
+        """A rule 2 finding at src's offset off, with its one note at
+        other_src's offset other_off."""
+        self.add(src.path, self.pos_of(src, off), 2, message,
+                 [(other_src.path, self.pos_of(other_src, other_off), note)])
 
     def ctor_refs(self, name):
         """How many references a constructor returns its object with: its
@@ -942,12 +1081,58 @@ class Rule2:
         return any(m.group(1) in self.prog.globals for m in re.finditer(
             r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*%s\s*;" % re.escape(obj), rest))
 
-    def first_use_after(self, f, src, start, obj):
+    def tested_put(self, f, src, o, e):
+        """For a put that is the whole condition of an if (if (put(x)),
+        if (!put(x)), if (put(x) == 0)): the offset where the code after the put starts
+        (the branch, or past it when the branch only leaves); else None."""
+        before = squeeze(src.clean[max(f.body_start - 1, o - 12):o])
+        if not re.search(r"\bif\(!?$", before):
+            return None
+        m = re.match(r"\s*(?:(?:==|!=)\s*(?:0|1|false|true)\s*)?\)", src.clean[e:])
+        if not m:
+            return None
+        close = e + m.end()
+        bs, be = self.branch_after(src, close)
+        if src.clean[bs:bs + 1] != "{" and re.match(r"(return|goto|break|continue)\b", src.clean[bs:be]):
+            return be
+        return close
+
+    def double_put(self, f, src, path, o, after, obj, name):
+        """A second put of obj after the put at o, with no get between and
+        none before (acquired_here and gets_of said so): this function
+        drops two references where it held one at most."""
+        use, callee = self.first_use_after(f, src, after, obj, keep_puts=True)
+        if use is None or callee:
+            return False
+        first = next((a for n, a, co, _ce in f.calls if co == o), None)
+        second, sname = next(((a, n) for n, a, co, ce in f.calls if co < use < ce and self.put_object(n, a) is not None
+                              and self.same_obj(f, self.put_object(n, a), obj)), (None, None))
+        if first is None or second is None:
+            return False
+        # The second put does again what the first did (the same put, or
+        # a teardown that calls it): not a put of the function's own
+        # reference after another holder's (a cleanup, then the final put).
+        if sname != name and not self.prog.calls_reach(sname, lambda c: c == name):
+            return False
+        if norm(first[0]).startswith("&") and norm(second[0]).startswith("&") and \
+                norm(first[0]) != norm(second[0]):
+            return False        # two counts inside one object (&x->a, &x->b)
+        ppos = self.pos_of(src, o)
+        self.add(path, self.pos_of(src, use), 2,
+                 "'%s' is put again here after the put at line %d (%s), and this function "
+                 "took no second reference: a double put, which drops a reference someone "
+                 "else holds (or underflows the count); put it once"
+                 % (obj, ppos[0], name),
+                 [(path, ppos,
+                   "first put of '%s' (%s)" % (obj, name))])
+        return True
+
+    def first_use_after(self, f, src, start, obj, keep_puts=False):
         """Offset of the first use of obj in the rest of the block that
         starts at offset start, up to a reassignment or a jump out."""
         text = src.clean
         depth, i = 0, start
-        while i > f.body_start:         # the enclosing block's end
+        while i >= f.body_start:        # the enclosing block's end (the body's '{' at body_start - 1)
             i -= 1
             if text[i] == "}":
                 depth += 1
@@ -994,10 +1179,10 @@ class Rule2:
                                                                   re.escape(obj[len(base):].lstrip("->."))),
                         callee.body):
                     hits.append((co, name))
-        hits = [h for h in hits if not self.benign_use(text, h[0], obj)]
+        hits = [h for h in hits if not self.benign_use(text, h[0], obj, keep_puts)]
         return min(hits) if hits else (None, None)
 
-    def benign_use(self, text, off, obj):
+    def benign_use(self, text, off, obj, keep_puts=False):
         """A use that does not touch the object: a comparison of the
         pointer, a put or free of it (another check's business)."""
         after = squeeze(text[off:off + len(obj) + 8])
@@ -1007,6 +1192,8 @@ class Rule2:
         if re.search(r"(==|!=)$", before):
             return True
         m = re.search(r"([A-Za-z_]\w*)\(&?$", before)
+        if m and keep_puts and self.put_object(m.group(1), [obj]) is not None:
+            return False
         if m and (self.put_object(m.group(1), [obj]) is not None or m.group(1) in FREE_FNS or
                   m.group(1) in self.prog.free_w or m.group(1) in REF_LOOKUP_PUTS):
             return True

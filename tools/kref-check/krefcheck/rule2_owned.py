@@ -12,7 +12,7 @@ import dataclasses
 import re
 
 from .names import FREE_FNS, THREAD_START, WORK_START
-from .source import calls_in, line_of, norm
+from .source import calls_in, norm
 
 # Calls that write or read a struct's bytes: a later put of one of its
 # members was not handed back by them.
@@ -85,15 +85,14 @@ class Rule2Owned:
                     if not m:
                         continue
                     s = m.group(1)
-                    for n2, a2, o2, _e2 in calls_in(f.src.clean[e:f.end], e):
+                    for n2, a2, o2, _e2 in (c for c in f.calls if c[2] >= e):
                         if not a2 or not (self.known_put(n2) or PUT_NAME.search(n2)):
                             continue
                         pm = re.match(r"^%s(?:\.|->)([A-Za-z_]\w*)$" % re.escape(s), norm(a2[0]))
                         if pm:
-                            line = line_of(f.src.starts, o2)
                             out.setdefault(name, []).append(
                                 (i, pm.group(1), "%s() puts what it fills in at %s:%d"
-                                 % (f.name, f.src.path, line)))
+                                 % (f.name, f.src.path, self.pos_of(f.src, o2)[0])))
         self._out_refs = out
         return out
 
@@ -219,8 +218,7 @@ class Rule2Owned:
                     # before being found again.
                     if self.disposed(f, src.clean[f.body_start:a.off], f.body_start, a.var):
                         continue
-                    line = line_of(src.starts, a.off)
-                    pos = (line, a.off - src.starts[line - 1])
+                    pos = self.pos_of(src, a.off)
                     self.add(path, pos, 2,
                              "the reference %s() hands back in '%s' is never put: no path to the "
                              "end of %s() puts it, keeps it or passes it on (%s() hands it back "
@@ -229,8 +227,10 @@ class Rule2Owned:
                              [(path, pos, "reference taken here (%s)" % a.call)])
 
     # -- puts of references not owned --------------------------------------
-    def put_arg(self, name, args):
-        """The object a call puts, the program's puts and by name."""
+    def owned_put_arg(self, name, args):
+        """The object a call puts, the program's puts and by name (beside
+        put_arg's: the kernel's lookup puts, and functions that put a
+        parameter)."""
         obj = self.put_object(name, args)
         if obj is not None:
             return obj
@@ -258,22 +258,21 @@ class Rule2Owned:
                     if not m:
                         continue
                     var = m.group(1)
-                    for n2, a2, o2, _e2 in calls_in(src.clean[e:f.end], e):
-                        obj = self.put_arg(n2, a2)
+                    for n2, a2, o2, _e2 in (c for c in f.calls if c[2] >= e):
+                        obj = self.owned_put_arg(n2, a2)
                         if obj is None or norm(obj) != var:
                             continue
                         between = src.clean[e:o2]
                         if self.gets_of(f, between, var) or re.search(
                                 r"(?<![\w.>])%s\s*=(?!=)" % re.escape(var), between):
                             break
-                        line, aline = line_of(src.starts, o2), line_of(src.starts, o)
                         bpath, bline = borrowed[name]
-                        self.add(path, (line, o2 - src.starts[line - 1]), 2,
+                        self.add(path, self.pos_of(src, o2), 2,
                                  "put of '%s', which %s() returned without a reference (%s:%d "
                                  "says it is borrowed): this drops a reference the function does "
                                  "not own; do not put it, or take one with a get first"
                                  % (var, name, bpath, bline),
-                                 [(path, (aline, o - src.starts[aline - 1]),
+                                 [(path, self.pos_of(src, o),
                                    "borrowed pointer returned here (%s)" % name)])
                         break
 
@@ -321,20 +320,17 @@ class Rule2Owned:
             local |= {m.group(1) for m in re.finditer(
                 r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?%s\s*;" % re.escape(q), fn.body)}
             for n, a, o, _e in fn.calls:
-                put = self.put_arg(n, a)
+                put = self.owned_put_arg(n, a)
                 if put is None or norm(put) not in local:
                     continue
                 if self.gets_of(fn, fn.src.clean[fn.body_start:o], norm(put)):
                     break
-                src = fn.src
-                line, rline = line_of(src.starts, o), line_of(g.src.starts, ro)
-                self.add(src.path, (line, o - src.starts[line - 1]), 2,
-                         "%s() puts '%s', the object it is called back with, but no reference "
-                         "was taken for it: %s() registers it with %s() without a get (nor did "
-                         "its callers); the callback only borrows it: do not put it here, or "
-                         "take a reference before registering" % (fn.name, norm(put), g.name, reg),
-                         [(g.src.path, (rline, ro - g.src.starts[rline - 1]),
-                           "registered here with '%s', no reference taken for the callback" % obj)])
+                self.add_paired(fn.src, o, g.src, ro,
+                                "%s() puts '%s', the object it is called back with, but no reference "
+                                "was taken for it: %s() registers it with %s() without a get (nor did "
+                                "its callers); the callback only borrows it: do not put it here, or "
+                                "take a reference before registering" % (fn.name, norm(put), g.name, reg),
+                                "registered here with '%s', no reference taken for the callback" % obj)
                 return
 
     def owned_when_registered(self, g, ro, obj):
@@ -400,9 +396,8 @@ class Rule2Owned:
                     paths = self.embed_paths(st) if st else []
                     if not paths or st in p.structs:
                         continue
-                    chunk = src.clean[f.body_start:o]
                     put = None
-                    for n, a, po, _pe in calls_in(chunk, f.body_start):
+                    for n, a, po, _pe in (c for c in f.calls if c[2] < o):
                         if WAITS.match(n):
                             put = None
                             continue
@@ -420,14 +415,12 @@ class Rule2Owned:
                     n, po, member = put
                     member, inner = next((mp, s) for mp, s in paths
                                          if mp == member or mp.startswith(member + "."))
-                    line, pline = line_of(src.starts, o), line_of(src.starts, po)
-                    self.add(path, (line, o - src.starts[line - 1]), 2,
-                             "%s() of '%s' outside its release function: it holds %s (->%s) by "
-                             "value, whose count %s() at line %d dropped a reference that may not "
-                             "be the last; free it in the release function of that count"
-                             % (name, obj, inner, member, n, pline),
-                             [(path, (pline, po - src.starts[pline - 1]),
-                               "reference dropped here (%s); others may still hold one" % n)])
+                    self.add_paired(src, o, src, po,
+                                    "%s() of '%s' outside its release function: it holds %s (->%s) by "
+                                    "value, whose count %s() at line %d dropped a reference that may not "
+                                    "be the last; free it in the release function of that count"
+                                    % (name, obj, inner, member, n, self.pos_of(src, po)[0]),
+                                    "reference dropped here (%s); others may still hold one" % n)
 
     # -- a use of what the release frees ------------------------------------
     def release_frees_members(self, rel):
@@ -494,8 +487,7 @@ class Rule2Owned:
         fn = empty[hit[1]]
         if f is fn:
             return
-        line = line_of(src.starts, o)
-        self.add(path, (line, o - src.starts[line - 1]), 2,
+        self.add(path, self.pos_of(src, o), 2,
                  "%s() of '%s' outside its release function: it holds a counted %s (->%s) by "
                  "value, whose release callback %s() is empty, so the memory goes here whatever "
                  "the count; free it in %s() instead" % (name, obj, hit[1], hit[0], fn.name, fn.name),
