@@ -1109,6 +1109,11 @@ class Rule2:
                               and self.same_obj(f, self.put_object(n, a), obj)), (None, None))
         if first is None or second is None:
             return False
+        # if (cancel_work_sync(&x->work)) put(x); put(x);: the call that
+        # guards the first put handed this function another holder's
+        # reference (a cancelled work's, a deleted timer's, an erased slot's).
+        if self.guard_has_call(f, src, o):
+            return False
         # The second put does again what the first did (the same put, or
         # a teardown that calls it): not a put of the function's own
         # reference after another holder's (a cleanup, then the final put).
@@ -1126,6 +1131,42 @@ class Rule2:
                  [(path, ppos,
                    "first put of '%s' (%s)" % (obj, name))])
         return True
+
+    @staticmethod
+    def guard_has_call(f, src, o):
+        """Whether the statement at offset o is governed by an if whose
+        condition calls a function: if (c) stmt, or inside if (c) { ... }."""
+        text = src.clean
+        j = o - 1
+        while j >= f.body_start and text[j].isspace():
+            j -= 1
+        if text[j] != ")":
+            depth = 0           # the innermost block still open at o
+            while j >= f.body_start - 1:
+                if text[j] == "}":
+                    depth += 1
+                elif text[j] == "{":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                j -= 1
+            j -= 1
+            while j >= f.body_start and text[j].isspace():
+                j -= 1
+            if j < f.body_start or text[j] != ")":
+                return False
+        depth, k = 0, j         # back to the '(' that opens the condition
+        while k >= f.body_start:
+            if text[k] == ")":
+                depth += 1
+            elif text[k] == "(":
+                depth -= 1
+                if depth == 0:
+                    break
+            k -= 1
+        if not re.search(r"\bif\s*$", text[max(f.body_start, k - 8):k]):
+            return False
+        return any(n not in C_KEYWORDS for n, _a, _o, _e in calls_in(text[k + 1:j]))
 
     def first_use_after(self, f, src, start, obj, keep_puts=False):
         """Offset of the first use of obj in the rest of the block that
