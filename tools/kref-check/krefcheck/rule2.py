@@ -685,9 +685,16 @@ class Rule2:
             chunk = src.clean[f.body_start:o]
             if re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(base), chunk):
                 continue
+            # A callee the program does not define is not suspected when the
+            # functions that take the reference are the ones that point the
+            # member (set and got together) and no other function sets it.
+            getfns = {g for g, _go in gets}
+            moves = self.member_set_outside(member, getfns) or \
+                not all(self.member_set_re(member).search(g.body) for g in getfns)
             via = [(c, co) for c, cargs, co, _ce in calls_in(chunk, f.body_start)
                    for k, a in enumerate(cargs)
-                   if norm(a) == base and self.may_repoint(c, k, member)]
+                   if norm(a) == base and self.may_repoint(c, k, member)
+                   and (moves or c in self.prog.funcs)]
             if not via:
                 continue
             c, co = via[0]
@@ -701,6 +708,16 @@ class Rule2:
                      "the reference is taken and put it" % (obj, c, cline, base, g.name),
                      [(g.src.path, (gline, go - g.src.starts[gline - 1]),
                        "reference taken here through '%s'" % obj)])
+
+    @staticmethod
+    def member_set_re(member):
+        return re.compile(r"(?:->|\.)\s*%s\s*=(?!=)" % re.escape(member))
+
+    def member_set_outside(self, member, skip):
+        """Whether a function other than those in skip assigns ->member."""
+        set_re = self.member_set_re(member)
+        return any(set_re.search(fn.body) for fns in self.prog.funcs.values()
+                   for fn in fns if fn not in skip)
 
     def member_put_sites(self):
         """(struct, member, function, offset of the put, holder) for each
