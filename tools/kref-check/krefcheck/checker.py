@@ -81,6 +81,15 @@ class CheckerBase:
              "RG": ((2, "get"),), "IG": ((1, "get"),), "GG": ((0, "get"),),
              "LEAK": ((0, "acq"),), "NORMAL": ((0, "acq"),)}
 
+    def funcs_outside_release(self):
+        """(path, source, function) for each function of the program that
+        is not release code (a release function or what only it calls)."""
+        p = self.prog
+        for path, src in sorted(p.sources.items()):
+            for f in src.funcs:
+                if f.name not in p.closure and f.name not in p.releases:
+                    yield path, src, f
+
     def matches_program(self, tag, path, pos):
         for i, role in self.ROLES.get(tag, ()):
             name = self.text(path, pos[i])

@@ -656,19 +656,15 @@ class Rule2:
         """Every put of holder->member (with_address: of &holder->member
         too, through a put that reaches the kref inside) outside release
         code: (path, src, function, offset, object, holder, member)."""
-        p = self.prog
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
-                    continue
-                for name, args, o, _e in f.calls:
-                    obj = self.put_object(name, args)
-                    if obj is None and with_address and args and \
-                            norm(args[0]).startswith("&") and self.puts_through(name):
-                        obj = norm(norm(args[0])[1:])
-                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
-                    if m:
-                        yield path, src, f, o, obj, m.group(1), m.group(2)
+        for path, src, f in self.funcs_outside_release():
+            for name, args, o, _e in f.calls:
+                obj = self.put_object(name, args)
+                if obj is None and with_address and args and \
+                        norm(args[0]).startswith("&") and self.puts_through(name):
+                    obj = norm(norm(args[0])[1:])
+                m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj or "")
+                if m:
+                    yield path, src, f, o, obj, m.group(1), m.group(2)
 
     def rule2_member_repointed(self):
         """A reference taken through holder->member in one function and
@@ -724,23 +720,20 @@ class Rule2:
         put of a pointer read from holder->member: put(h->m), or
         p = h->m; put(p).  Release code left out."""
         p = self.prog
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+        for path, src, f in self.funcs_outside_release():
+            for name, args, o, _e in f.calls:
+                obj = self.put_object(name, args)
+                if not obj:
                     continue
-                for name, args, o, _e in f.calls:
-                    obj = self.put_object(name, args)
-                    if not obj:
-                        continue
-                    m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
-                    if not m and re.match(r"^[A-Za-z_]\w*$", obj):
-                        m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                      % re.escape(obj), f.body)
-                    if not m:
-                        continue
-                    st = self.decl_struct(f, m.group(1))
-                    if st:
-                        yield st, m.group(2), f, o, m.group(1)
+                m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
+                if not m and re.match(r"^[A-Za-z_]\w*$", obj):
+                    m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                  % re.escape(obj), f.body)
+                if not m:
+                    continue
+                st = self.decl_struct(f, m.group(1))
+                if st:
+                    yield st, m.group(2), f, o, m.group(1)
 
     @staticmethod
     def member_re(holder, member):
@@ -824,42 +817,38 @@ class Rule2:
         while the member still points at an object this function used
         (dereferenced) before and did not put: the reference the member
         held is lost, a leak."""
-        p = self.prog
         store = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)+)\s*=\s*"
                            r"(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+        for path, src, f in self.funcs_outside_release():
+            for m in store.finditer(f.body):
+                lhs, name = squeeze(m.group(1)), m.group(2)
+                if name in C_KEYWORDS or not self.returns_new_ref(name, path):
                     continue
-                for m in store.finditer(f.body):
-                    lhs, name = squeeze(m.group(1)), m.group(2)
-                    if name in C_KEYWORDS or not self.returns_new_ref(name, path):
-                        continue
-                    so = f.body_start + m.start()
-                    call_end = match_close(src.clean, f.body_start + m.end() - 1)
-                    if any(norm(a) == lhs for a in split_args(src.clean[f.body_start + m.end():call_end - 1])):
-                        continue        # the old one is handed to the call (a cursor it puts)
-                    # Before the store, its call's arguments included.
-                    before = src.clean[f.body_start:call_end]
-                    parts = [re.escape(x) for x in re.split(r"->|\.", lhs)]
-                    lre = r"(?<![\w.>])" + r"\s*(?:->|\.)\s*".join(parts)
-                    deref = re.search(lre + r"\s*->", before)
-                    if not deref:
-                        continue        # not known to point at anything yet
-                    rest = before[deref.start():]
-                    rest = rest[:len(rest) - (call_end - so)] if deref.start() < so - f.body_start else ""
-                    if re.search(lre + r"\s*=(?!=)", rest) or re.search(r"=\s*" + lre + r"\s*;", rest):
-                        continue        # stored again, or the old pointer kept to put later
-                    if any(self.put_object(n, a) is not None and
-                           squeeze(self.put_object(n, a)) == lhs for n, a, _o, _e in calls_in(rest)):
-                        continue
-                    dpos = self.pos_of(src, f.body_start + deref.start())
-                    self.add(path, self.pos_of(src, so), 2,
-                             "'%s' is overwritten with a new reference from %s() while it still "
-                             "points at the object used at line %d, whose reference it held: that "
-                             "reference leaks; put the old object first" % (lhs, name, dpos[0]),
-                             [(path, dpos,
-                               "'%s' points at an object here" % lhs)])
+                so = f.body_start + m.start()
+                call_end = match_close(src.clean, f.body_start + m.end() - 1)
+                if any(norm(a) == lhs for a in split_args(src.clean[f.body_start + m.end():call_end - 1])):
+                    continue        # the old one is handed to the call (a cursor it puts)
+                # Before the store, its call's arguments included.
+                before = src.clean[f.body_start:call_end]
+                parts = [re.escape(x) for x in re.split(r"->|\.", lhs)]
+                lre = r"(?<![\w.>])" + r"\s*(?:->|\.)\s*".join(parts)
+                deref = re.search(lre + r"\s*->", before)
+                if not deref:
+                    continue        # not known to point at anything yet
+                rest = before[deref.start():]
+                rest = rest[:len(rest) - (call_end - so)] if deref.start() < so - f.body_start else ""
+                if re.search(lre + r"\s*=(?!=)", rest) or re.search(r"=\s*" + lre + r"\s*;", rest):
+                    continue        # stored again, or the old pointer kept to put later
+                if any(self.put_object(n, a) is not None and
+                       squeeze(self.put_object(n, a)) == lhs for n, a, _o, _e in calls_in(rest)):
+                    continue
+                dpos = self.pos_of(src, f.body_start + deref.start())
+                self.add(path, self.pos_of(src, so), 2,
+                         "'%s' is overwritten with a new reference from %s() while it still "
+                         "points at the object used at line %d, whose reference it held: that "
+                         "reference leaks; put the old object first" % (lhs, name, dpos[0]),
+                         [(path, dpos,
+                           "'%s' points at an object here" % lhs)])
 
     def add_paired(self, src, off, other_src, other_off, message, note):
         """A rule 2 finding at src's offset off, with its one note at

@@ -203,28 +203,24 @@ class Rule2Owned:
         """A reference handed to the function (by contract, a known lookup,
         or an out-parameter the program elsewhere puts) that it never puts,
         keeps or passes on: no path to the function's end drops it."""
-        p = self.prog
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+        for path, src, f in self.funcs_outside_release():
+            for a in self.handed_refs(f):
+                if re.search(r"\b%s\s+__free\s*\(" % re.escape(a.var.split(".")[0].split("-")[0]), f.body):
+                    continue    # put by its cleanup attribute
+                rest = src.clean[a.end:f.end]
+                if self.disposed(f, rest, a.end, a.var):
                     continue
-                for a in self.handed_refs(f):
-                    if re.search(r"\b%s\s+__free\s*\(" % re.escape(a.var.split(".")[0].split("-")[0]), f.body):
-                        continue    # put by its cleanup attribute
-                    rest = src.clean[a.end:f.end]
-                    if self.disposed(f, rest, a.end, a.var):
-                        continue
-                    # A loop puts it on the next round, or it is put
-                    # before being found again.
-                    if self.disposed(f, src.clean[f.body_start:a.off], f.body_start, a.var):
-                        continue
-                    pos = self.pos_of(src, a.off)
-                    self.add(path, pos, 2,
-                             "the reference %s() hands back in '%s' is never put: no path to the "
-                             "end of %s() puts it, keeps it or passes it on (%s() hands it back "
-                             "with a reference: %s); put it once done with it"
-                             % (a.call, a.var, f.name, a.call, a.why),
-                             [(path, pos, "reference taken here (%s)" % a.call)])
+                # A loop puts it on the next round, or it is put
+                # before being found again.
+                if self.disposed(f, src.clean[f.body_start:a.off], f.body_start, a.var):
+                    continue
+                pos = self.pos_of(src, a.off)
+                self.add(path, pos, 2,
+                         "the reference %s() hands back in '%s' is never put: no path to the "
+                         "end of %s() puts it, keeps it or passes it on (%s() hands it back "
+                         "with a reference: %s); put it once done with it"
+                         % (a.call, a.var, f.name, a.call, a.why),
+                         [(path, pos, "reference taken here (%s)" % a.call)])
 
     # -- puts of references not owned --------------------------------------
     def owned_put_arg(self, name, args):
@@ -246,35 +242,32 @@ class Rule2Owned:
         borrowed = p.contracts.returns_borrowed
         if not borrowed:
             return
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+        for path, src, f in self.funcs_outside_release():
+            for name, _args, o, e in f.calls:
+                if name not in borrowed:
                     continue
-                for name, _args, o, e in f.calls:
-                    if name not in borrowed:
+                m = re.search(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?$",
+                              src.clean[max(f.body_start, o - 80):o])
+                if not m:
+                    continue
+                var = m.group(1)
+                for n2, a2, o2, _e2 in (c for c in f.calls if c[2] >= e):
+                    obj = self.owned_put_arg(n2, a2)
+                    if obj is None or norm(obj) != var:
                         continue
-                    m = re.search(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?$",
-                                  src.clean[max(f.body_start, o - 80):o])
-                    if not m:
-                        continue
-                    var = m.group(1)
-                    for n2, a2, o2, _e2 in (c for c in f.calls if c[2] >= e):
-                        obj = self.owned_put_arg(n2, a2)
-                        if obj is None or norm(obj) != var:
-                            continue
-                        between = src.clean[e:o2]
-                        if self.gets_of(f, between, var) or re.search(
-                                r"(?<![\w.>])%s\s*=(?!=)" % re.escape(var), between):
-                            break
-                        bpath, bline = borrowed[name]
-                        self.add(path, self.pos_of(src, o2), 2,
-                                 "put of '%s', which %s() returned without a reference (%s:%d "
-                                 "says it is borrowed): this drops a reference the function does "
-                                 "not own; do not put it, or take one with a get first"
-                                 % (var, name, bpath, bline),
-                                 [(path, self.pos_of(src, o),
-                                   "borrowed pointer returned here (%s)" % name)])
+                    between = src.clean[e:o2]
+                    if self.gets_of(f, between, var) or re.search(
+                            r"(?<![\w.>])%s\s*=(?!=)" % re.escape(var), between):
                         break
+                    bpath, bline = borrowed[name]
+                    self.add(path, self.pos_of(src, o2), 2,
+                             "put of '%s', which %s() returned without a reference (%s:%d "
+                             "says it is borrowed): this drops a reference the function does "
+                             "not own; do not put it, or take one with a get first"
+                             % (var, name, bpath, bline),
+                             [(path, self.pos_of(src, o),
+                               "borrowed pointer returned here (%s)" % name)])
+                    break
 
     def rule2_callback_unowned_put(self):
         """A callback registered with an object (passed beside it to the
@@ -382,45 +375,42 @@ class Rule2Owned:
         not be the last (the count's release function is where the memory
         can go), and nothing between waits for the release."""
         p = self.prog
-        for path, src in sorted(p.sources.items()):
-            for f in src.funcs:
-                if f.name in p.closure or f.name in p.releases:
+        for path, src, f in self.funcs_outside_release():
+            for name, args, o, _e in f.calls:
+                if not (name in FREE_FNS or name in p.free_w) or not args:
                     continue
-                for name, args, o, _e in f.calls:
-                    if not (name in FREE_FNS or name in p.free_w) or not args:
+                obj = norm(args[0])
+                if not re.match(r"^[A-Za-z_]\w*$", obj):
+                    continue
+                st = self.decl_struct(f, obj)
+                paths = self.embed_paths(st) if st else []
+                if not paths or st in p.structs:
+                    continue
+                put = None
+                for n, a, po, _pe in (c for c in f.calls if c[2] < o):
+                    if WAITS.match(n):
+                        put = None
                         continue
-                    obj = norm(args[0])
-                    if not re.match(r"^[A-Za-z_]\w*$", obj):
-                        continue
-                    st = self.decl_struct(f, obj)
-                    paths = self.embed_paths(st) if st else []
-                    if not paths or st in p.structs:
-                        continue
-                    put = None
-                    for n, a, po, _pe in (c for c in f.calls if c[2] < o):
-                        if WAITS.match(n):
-                            put = None
+                    for i, x in enumerate(a):
+                        x = norm(x)
+                        m = re.match(r"^&%s(?:->|\.)([\w.]+?)$" % re.escape(obj), x)
+                        if not m or not any(mp == m.group(1) or mp.startswith(m.group(1) + ".")
+                                            for mp, _s in paths):
                             continue
-                        for i, x in enumerate(a):
-                            x = norm(x)
-                            m = re.match(r"^&%s(?:->|\.)([\w.]+?)$" % re.escape(obj), x)
-                            if not m or not any(mp == m.group(1) or mp.startswith(m.group(1) + ".")
-                                                for mp, _s in paths):
-                                continue
-                            if self.consumer(n, i, False) or re.search(r"unregister|_put$|^put_", n):
-                                put = (n, po, m.group(1))
-                    if put is None:
-                        self.free_with_empty_release(f, path, src, name, o, obj, paths)
-                        continue
-                    n, po, member = put
-                    member, inner = next((mp, s) for mp, s in paths
-                                         if mp == member or mp.startswith(member + "."))
-                    self.add_paired(src, o, src, po,
-                                    "%s() of '%s' outside its release function: it holds %s (->%s) by "
-                                    "value, whose count %s() at line %d dropped a reference that may not "
-                                    "be the last; free it in the release function of that count"
-                                    % (name, obj, inner, member, n, self.pos_of(src, po)[0]),
-                                    "reference dropped here (%s); others may still hold one" % n)
+                        if self.consumer(n, i, False) or re.search(r"unregister|_put$|^put_", n):
+                            put = (n, po, m.group(1))
+                if put is None:
+                    self.free_with_empty_release(f, path, src, name, o, obj, paths)
+                    continue
+                n, po, member = put
+                member, inner = next((mp, s) for mp, s in paths
+                                     if mp == member or mp.startswith(member + "."))
+                self.add_paired(src, o, src, po,
+                                "%s() of '%s' outside its release function: it holds %s (->%s) by "
+                                "value, whose count %s() at line %d dropped a reference that may not "
+                                "be the last; free it in the release function of that count"
+                                % (name, obj, inner, member, n, self.pos_of(src, po)[0]),
+                                "reference dropped here (%s); others may still hold one" % n)
 
     # -- a use of what the release frees ------------------------------------
     def release_frees_members(self, rel):
