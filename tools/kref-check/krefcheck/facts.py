@@ -446,12 +446,13 @@ class Program:
                 return
 
     def _borrowed_results(self):
-        """Functions whose result the program's callers take a reference on
-        themselves, at once (x = f(...); ... kref_get(&x->ref), nothing
-        put or reassigned between): f hands on no reference, and neither
-        does the call whose result f returns unchanged.  A get can only be
-        the caller's own if the pointer came with none."""
+        """Functions whose result every caller that keeps it takes a
+        reference on itself, at once (x = f(...); ... kref_get(&x->ref),
+        nothing put or reassigned between): f hands on no reference, and
+        neither does the call whose result f returns unchanged.  One
+        caller's get alone proves nothing: it may be an extra reference."""
         self.borrowed = set()
+        kept, got = {}, {}
         gets = {"kref_get"} | set(self.get_w)
         puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(self.put_w)
         owned = self.ctor | self.getter | self.alloc_w | set(ALLOC_FNS)
@@ -459,18 +460,20 @@ class Program:
             for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?"
                                  r"([A-Za-z_]\w*)\s*\(", f.body):
                 v, fn = m.groups()
-                if fn not in self.funcs or fn in owned or fn in self.borrowed:
+                if fn not in self.funcs or fn in owned:
                     continue
                 after = f.body_start + m.end()
                 stop = re.compile(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(v)).search(f.body, m.end())
                 end = f.body_start + stop.start() if stop else f.end
+                kept[fn] = kept.get(fn, 0) + 1
                 for n, a, o, _e in f.calls:
                     if o < after or o >= end or not a or obj_of(a[0]) != v:
                         continue
                     if n in gets:
-                        self.borrowed.add(fn)
+                        got[fn] = got.get(fn, 0) + 1
                     if n in gets or n in puts:
                         break
+        self.borrowed = {fn for fn, n in got.items() if n == kept[fn]}
         for fn in list(self.borrowed):
             for g in self.funcs.get(fn, []):
                 for r in re.finditer(r"\breturn\s+([A-Za-z_]\w*)\s*;", g.body):

@@ -150,3 +150,6 @@ TYPE_WORDS = {"const", "volatile", "static", "inline", "extern", "register",
 NO_NAME = "kref_check_no_such_name"
 # Scope-based locking (kref/cleanup.h, linux/cleanup.h).
 GUARDS = {"guard", "scoped_guard", "scoped_cond_guard"}
+# Taking an object out of a list, table or tree.
+UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
+                       r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")

@@ -5,7 +5,7 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 
 import re
 
-from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, NORETURN, NOT_HANDOFF, RAW_LOOKUP_FNS, THREAD_START, \
+from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, UNLINK_RE, NORETURN, NOT_HANDOFF, RAW_LOOKUP_FNS, THREAD_START, \
     WORK_START
 from . import ownership
 from .rule2 import REF_LOOKUP_RE
@@ -30,9 +30,6 @@ WAIT_RE = re.compile(r"\b(\w*thread_join|thrd_join|kthread_stop|flush_work|cance
                      r"timer_delete_sync|cancel_delayed_work_sync|\w*cond_wait|"
                      r"\w*cond_timedwait|\w*sem_wait|\w*event_wait|cnd_wait|"
                      r"\w*barrier_wait|g_main_loop_run|g_main_context_iteration)\s*\(")
-# Taking an object out of a list, table or tree.
-UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
-                       r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")
 
 
 class Rule1:
@@ -1449,9 +1446,9 @@ class Rule1:
     FIELD_CALL_RE = re.compile(r"(?<![\w.>])([A-Za-z_]\w*(?:\s*(?:->|\.)\s*\w+)?)\s*(?:->|\.)\s*(\w+)"
                                r"\s*=(?!=)\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\(")
     # Accessors by the common libraries' naming (g_object_get_data,
-    # soup_session_get_context): the middle "get" reads what the object
+    # gtk_widget_get_window): the middle "get" reads what the object
     # holds and gives no reference; ref, dup, new, copy give one.
-    ACCESSOR_RE = re.compile(r"^[A-Za-z]\w*?_get_(?!.*(?:^|_)(ref|dup|new|copy|create|alloc|take|"
+    ACCESSOR_RE = re.compile(r"^[A-Za-z]\w*?_get_(?!(?:\w*?_)?(ref|dup|new|copy|create|alloc|take|"
                              r"find|lookup|open|by|next|prev|parent|child|first|last)(?:_|$))\w+$")
 
     def borrowing_call(self, name):

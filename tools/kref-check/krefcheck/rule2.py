@@ -6,7 +6,7 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import (ALLOC_FNS, C_KEYWORDS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START,
+from .names import (ALLOC_FNS, C_KEYWORDS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START, UNLINK_RE,
                     WORK_START)
 from .source import calls_in, key, kref_owner, line_of, match_close, norm, obj_of, split_args, squeeze
 
@@ -1111,14 +1111,29 @@ class Rule2:
         if use is None or callee:
             return False
         first = next((a for n, a, co, _ce in f.calls if co == o), None)
-        second, sname = next(((a, n) for n, a, co, ce in f.calls if co < use < ce and self.put_object(n, a) is not None
-                              and self.same_obj(f, self.put_object(n, a), obj)), (None, None))
+        puts = [(co, ce, a, n) for n, a, co, ce in f.calls if co >= after and self.put_object(n, a) is not None
+                and self.same_obj(f, self.put_object(n, a), obj)]
+        second, sname = next(((a, n) for co, ce, a, n in puts if co < use < ce), (None, None))
+        if second is None and puts:
+            # put(x); x->closed = 1; put(x);: uses between on one straight
+            # path (no branch, jump or label, no get or new value of x).
+            co, _ce, a, n = puts[0]
+            between = src.clean[after:co]
+            if not (self.gets_of(f, between, obj) or "{" in between or "}" in between or
+                    re.search(r"\b(return|goto|else)\b|^\s*[A-Za-z_]\w*\s*:", between, re.M) or
+                    re.search(r"(?<![\w.>])%s\s*=(?!=)" % re.escape(obj), between)):
+                use, second, sname = co, a, n
         if first is None or second is None:
             return False
         # if (cancel_work_sync(&x->work)) put(x); put(x);: the call that
         # guards the first put handed this function another holder's
         # reference (a cancelled work's, a deleted timer's, an erased slot's).
         if self.guard_has_call(f, src, o):
+            return False
+        # list_del(&x->node); ... put(x); put(x);: the unlink handed this
+        # function the container's reference.
+        if any(UNLINK_RE.search(n) and any(self.prog.root(a) == obj for a in args)
+               for n, args, co, _ce in f.calls if co < o):
             return False
         # The second put does again what the first did (the same put, or
         # a teardown that calls it): not a put of the function's own

@@ -6,7 +6,7 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 import re
 from dataclasses import dataclass
 
-from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
+from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS, UNLINK_RE,
     RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS)
 from .source import calls_in, key, line_of, lock_id, norm, obj_of, split_args, squeeze
 
@@ -311,7 +311,7 @@ class Rule3:
         fn = m.group(1)
         if fn in p.ctor or fn in p.getter or fn in p.alloc_w or fn in ALLOC_FNS or \
                 fn in self.get_names() or fn in p.accessors or fn in READ_WRAPPERS or \
-                self.counts(fn):
+                self.counts(fn) or self.returns_ref_why(fn, path):
             return None
         src = self.src(path)
         if not self.lock_state(f, src.offset(pr[0], pr[1])).get("rcu"):
@@ -1499,6 +1499,11 @@ class Rule3:
         puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
         if any(o > d.at and n in puts and a and norm(obj_of(a[0])) in alias
                for n, a, o, _e in f.calls):
+            return True
+        # Taken out of the container under the lock (list_del(&v->node)):
+        # the container's reference is now this code's.
+        if any(d.section.lock_at < o < d.section.unlock_at and UNLINK_RE.search(n)
+               and any(p.root(x) in alias for x in a) for n, a, o, _e in f.calls):
             return True
         state = self.lock_state(f, use)
         return any(on for l, on in state.items() if l != "rcu")
