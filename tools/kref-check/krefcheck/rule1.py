@@ -1000,7 +1000,15 @@ class Rule1:
         return False
 
     STOP_RE = re.compile(r"(^|_)(free|destroy|kill|cancel|stop|poison|shutdown|del|delete|"
-                         r"remove|unregister)(_|$)")
+                         r"remove|unregister|close|unwatch|disconnect|detach|abort)(_|$)")
+
+    def id_kept(self, src, obj, off):
+        """obj->member = call(...): the registration's id or handle is kept
+        in a member of the object that code elsewhere stops (a source id
+        removed by the teardown)."""
+        m = re.search(r"(?<![\w.>])%s\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?$"
+                      % re.escape(obj), src.clean[max(0, off - 200):off])
+        return bool(m and m.group(1) in self.stopped_members)
 
     def stopped_of(self):
         """Members some code stops or frees what they hold in (a call
@@ -1061,7 +1069,7 @@ class Rule1:
                 rest = src.clean[end:f_end(f)]
                 if WAIT_RE.search(rest):
                     continue
-                if self.registration_kept(f, obj, args, end):
+                if self.registration_kept(f, obj, args, end) or self.id_kept(src, obj, off):
                     continue
                 cb = cbs[0][1]
                 g = p.funcs[cb][0]

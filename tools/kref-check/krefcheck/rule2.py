@@ -842,6 +842,11 @@ class Rule2:
                 if any(self.put_object(n, a) is not None and
                        squeeze(self.put_object(n, a)) == lhs for n, a, _o, _e in calls_in(rest)):
                     continue
+                test = re.search(r"\bif\s*\(\s*%s\s*(?:!=\s*NULL\s*)?\)" % lre, before)
+                if test and re.search(r"\b(return|goto)\b", before[test.end():so - f.body_start]):
+                    continue        # if (h->m) return ...;: the store runs when it is NULL
+                if self.helper_puts_member(rest, parts):
+                    continue
                 dpos = self.pos_of(src, f.body_start + deref.start())
                 self.add(path, self.pos_of(src, so), 2,
                          "'%s' is overwritten with a new reference from %s() while it still "
@@ -849,6 +854,21 @@ class Rule2:
                          "reference leaks; put the old object first" % (lhs, name, dpos[0]),
                          [(path, dpos,
                            "'%s' points at an object here" % lhs)])
+
+    def helper_puts_member(self, text, parts):
+        """Whether text calls a function of the program, given the holder
+        (parts[0] of holder->member), that puts param->member."""
+        if len(parts) != 2:
+            return False
+        holder, member = (re.sub(r"\\(.)", r"\1", x) for x in parts)
+        for n, a, _o, _e in calls_in(text):
+            for g in self.prog.funcs.get(n, [])[:1]:
+                for k, x in enumerate(a):
+                    if norm(x) == holder and k < len(g.params) and any(
+                            squeeze(self.put_object(n2, a2) or "") == "%s->%s" % (g.params[k], member)
+                            for n2, a2, _o2, _e2 in g.calls):
+                        return True
+        return False
 
     def add_paired(self, src, off, other_src, other_off, message, note):
         """A rule 2 finding at src's offset off, with its one note at
