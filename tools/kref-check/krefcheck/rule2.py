@@ -760,10 +760,11 @@ class Rule2:
                 return True
         return False
 
-    def holder_dies_in_callers(self, f, holder):
+    def holder_dies_in_callers(self, f, holder, member=None):
         """Whether f (a helper that tears down the holder's members) is
         only called by functions that free or put the holder they gave it,
-        after the call."""
+        after the call (or, given member, point holder->member elsewhere
+        after it)."""
         if holder not in f.params:
             return False
         k = f.params.index(holder)
@@ -772,7 +773,11 @@ class Rule2:
             return False
         for g, co in calls:
             args = next((a for n, a, o, _e in g.calls if o == co), None)
-            if args is None or k >= len(args) or not self.holder_dies(g, co + 1, norm(args[k])):
+            if args is None or k >= len(args):
+                return False
+            h = norm(args[k])
+            if not (self.holder_dies(g, co + 1, h) or member and re.search(
+                    self.member_re(h, member) + r"\s*=(?!=)", g.src.clean[co:g.end])):
                 return False
         return True
 
@@ -787,8 +792,8 @@ class Rule2:
         for st, member, f, o, holder in sites:
             if f.name in p.free_w or re.search(self.member_re(holder, member) + r"\s*=(?!=)", f.body):
                 continue        # the member is cleared or pointed elsewhere here
-            if self.holder_dies(f, o, holder) or self.holder_dies_in_callers(f, holder):
-                continue        # the holder goes with it: no one reads the member again
+            if self.holder_dies(f, o, holder) or self.holder_dies_in_callers(f, holder, member):
+                continue        # the holder goes with it, or its callers reset the member
             others = [(g, go, h) for s2, m2, g, go, h in sites
                       if s2 == st and m2 == member and g is not f]
             guard = [(g, go) for g, go, h in others if self.clears_member(g, h, member)]
