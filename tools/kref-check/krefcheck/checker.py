@@ -81,6 +81,12 @@ class CheckerBase:
              "RG": ((2, "get"),), "IG": ((1, "get"),), "GG": ((0, "get"),),
              "LEAK": ((0, "acq"),), "NORMAL": ((0, "acq"),)}
 
+    @staticmethod
+    def pos_of(src, off):
+        """(line, column) of offset off in src."""
+        ln = line_of(src.starts, off)
+        return (ln, off - src.starts[ln - 1])
+
     def funcs_outside_release(self):
         """(path, source, function) for each function of the program that
         is not release code (a release function or what only it calls)."""

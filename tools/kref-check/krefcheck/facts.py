@@ -7,18 +7,8 @@ what they call, its getters and lookups, its threads, its callers.
 import os
 import re
 
-from .names import (ACCESSOR_FNS,
-    ALLOC_FNS,
-    FREE_FNS,
-    HANDOFF_RE,
-    LOCK_FNS,
-    NOT_HANDOFF,
-    RCU_LOCK_FNS,
-    RCU_UNLOCK_FNS,
-    READ_WRAPPERS,
-    THREAD_START,
-    UNLOCK_FNS,
-    WORK_START)
+from .names import (ACCESSOR_FNS, ALLOC_FNS, FREE_FNS, HANDOFF_RE, KREF_PUTS, LOCK_FNS, NOT_HANDOFF,
+    RCU_LOCK_FNS, RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS, WORK_START)
 from . import contracts
 from .source import IDENT, Source, TU, blank_lines, lock_id, norm, obj_of, split_args
 
@@ -159,7 +149,7 @@ class Program:
                 add("get", i0)
             elif name == "kref_get_unless_zero" and i0 is not None:
                 add("tryget", i0)
-            elif name in ("kref_put", "kref_put_mutex", "kref_put_lock") and i0 is not None:
+            elif name in KREF_PUTS and i0 is not None:
                 add("put", i0)
                 if name != "kref_put" and len(args) > 2:
                     add("putlock", lock_id(args[2], params))
@@ -454,7 +444,7 @@ class Program:
         self.borrowed = set()
         kept, got = {}, {}
         gets = {"kref_get"} | set(self.get_w)
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(self.put_w)
+        puts = KREF_PUTS | set(self.put_w)
         owned = self.ctor | self.getter | self.alloc_w | set(ALLOC_FNS)
         for f in self.all_funcs:
             for m in re.finditer(r"(?<![\w.>])([A-Za-z_]\w*)\s*=\s*(?:\([^()]*\)\s*)?"
@@ -551,7 +541,7 @@ class Program:
         put_sites = []
         for w, calls in bodies:
             for name, args, _o, _e in calls:
-                if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and len(args) > 1:
+                if name in KREF_PUTS and len(args) > 1:
                     rel = norm(args[1])
                     if re.match(r"^[A-Za-z_]\w*$", rel):
                         self.releases.add(rel)

@@ -153,3 +153,5 @@ GUARDS = {"guard", "scoped_guard", "scoped_cond_guard"}
 # Taking an object out of a list, table or tree.
 UNLINK_RE = re.compile(r"(^|_)(del|delete|remove|erase|unlink|unhash|rcu_del)(_|$)|"
                        r"^(list|hlist)_del|^rb_erase|^idr_remove|^xa_erase|^g_hash_table_remove")
+# The kref API's puts.
+KREF_PUTS = frozenset(("kref_put", "kref_put_mutex", "kref_put_lock"))

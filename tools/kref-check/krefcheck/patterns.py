@@ -6,16 +6,8 @@ names, from the program's facts) and %%FRAGMENT(...)%%.
 import re
 import typing
 
-from .names import (ALLOC_FNS,
-    FREE_FNS,
-    LOCK_FNS,
-    NO_NAME,
-    RAW_LOOKUP_FNS,
-    RCU_LOCK_FNS,
-    RCU_UNLOCK_FNS,
-    READ_WRAPPERS,
-    THREAD_START,
-    UNLOCK_FNS)
+from .names import (ALLOC_FNS, FREE_FNS, KREF_PUTS, LOCK_FNS, NO_NAME, RAW_LOOKUP_FNS, RCU_LOCK_FNS,
+    RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS)
 from .rule2 import REF_LOOKUP_RE, Rule2
 from .source import line_of, norm
 
@@ -145,7 +137,7 @@ def acquirers(prog):
     cached = getattr(prog, "_acquirers", None)
     if cached is not None:
         return cached
-    puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(prog.put_w) | \
+    puts = KREF_PUTS | set(prog.put_w) | \
         set(prog.put_w1) | set(prog.put_any) | FREE_FNS | set(prog.free_w)
     out = set(prog.get_w) | set(prog.get_w1) | set(prog.try_w) | \
         set(prog.init_w) | prog.ctor | prog.getter

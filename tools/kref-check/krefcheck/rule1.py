@@ -5,8 +5,8 @@ if the handoff fails.  Beside its patterns, cocci/rule1.cocci.
 
 import re
 
-from .names import ALLOC_FNS, FREE_FNS, HANDOFF_RE, UNLINK_RE, NORETURN, NOT_HANDOFF, RAW_LOOKUP_FNS, THREAD_START, \
-    WORK_START
+from .names import (ALLOC_FNS, FREE_FNS, HANDOFF_RE, KREF_PUTS, NORETURN, NOT_HANDOFF, RAW_LOOKUP_FNS,
+    THREAD_START, UNLINK_RE, WORK_START)
 from . import ownership
 from .rule2 import REF_LOOKUP_RE
 from .source import calls_in, f_end, split_args, key, line_of, match_close, norm, obj_of, squeeze
@@ -232,7 +232,7 @@ class Rule1:
         for name, args, _o, _e in calls_in(chunk):
             if not args:
                 continue
-            if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and \
+            if name in KREF_PUTS and \
                     self.loose_same(f, obj_of(args[0]), obj):
                 return True
             i = self.prog.put_w.get(name, self.prog.put_w1.get(name, self.prog.put_any.get(name)))
@@ -371,10 +371,6 @@ class Rule1:
                 self.rule1_callback_borrowed_data(f)
         self.rule1_async_work()
 
-    def pos_of(self, src, off):
-        ln = line_of(src.starts, off)
-        return (ln, off - src.starts[ln - 1])
-
     def add_in(self, src, off, msg, notes=()):
         """A rule 1 finding at offset off of src, with its notes, each an
         (offset, text) in the same file."""
@@ -385,7 +381,7 @@ class Rule1:
         """The object a call puts, or None."""
         if not args:
             return None
-        if name in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+        if name in KREF_PUTS:
             return obj_of(args[0])
         p = self.prog
         i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
@@ -437,7 +433,7 @@ class Rule1:
     def put_struct(self, name, args):
         """The struct a put drops a reference on: from the release function
         it is given, or the put wrapper's parameter."""
-        if name in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+        if name in KREF_PUTS:
             return self.prog.release_struct.get(norm(args[1])) if len(args) > 1 else None
         p = self.prog
         i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))

@@ -6,8 +6,8 @@ Beside its patterns, cocci/rule2.cocci.
 import bisect
 import re
 
-from .names import (ALLOC_FNS, C_KEYWORDS, FREE_FNS, ID_ALLOC_FNS, PUBLISH_FNS, READ_WRAPPERS, THREAD_START, UNLINK_RE,
-                    WORK_START)
+from .names import (ALLOC_FNS, C_KEYWORDS, FREE_FNS, ID_ALLOC_FNS, KREF_PUTS, PUBLISH_FNS, READ_WRAPPERS,
+    THREAD_START, UNLINK_RE, WORK_START)
 from .source import calls_in, key, kref_owner, line_of, match_close, norm, obj_of, split_args, squeeze
 
 
@@ -477,7 +477,7 @@ class Rule2:
     def put_object(self, name, args):
         """The object a call puts, or None if it is no put."""
         p = self.prog
-        if name in ("kref_put", "kref_put_mutex", "kref_put_lock") and args:
+        if name in KREF_PUTS and args:
             return obj_of(args[0])
         i = p.put_w.get(name, p.put_w1.get(name, p.put_any.get(name)))
         if i is not None and i < len(args):
@@ -923,7 +923,7 @@ class Rule2:
                             continue
                         if c in ("kref_get", "kref_get_unless_zero") or c in p.get_w or c in p.try_w:
                             gets.append((c, co))
-                        elif c.startswith("kref_") and c not in ("kref_put", "kref_put_mutex", "kref_put_lock"):
+                        elif c.startswith("kref_") and c not in KREF_PUTS:
                             continue
                         elif c not in p.accessors and c not in READ_WRAPPERS_ALL:
                             given += 1

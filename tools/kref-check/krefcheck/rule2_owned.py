@@ -11,7 +11,7 @@ last; a use, after a put, of what the release function frees.
 import dataclasses
 import re
 
-from .names import FREE_FNS, THREAD_START, WORK_START
+from .names import FREE_FNS, KREF_PUTS, THREAD_START, WORK_START
 from .source import calls_in, norm
 
 # Calls that write or read a struct's bytes: a later put of one of its
@@ -99,7 +99,7 @@ class Rule2Owned:
     def known_put(self, name):
         from .rule2 import REF_LOOKUP_PUTS
         p = self.prog
-        return name in ("kref_put", "kref_put_mutex", "kref_put_lock") or name in p.put_w or \
+        return name in KREF_PUTS or name in p.put_w or \
             name in p.put_w1 or name in p.put_any or name in REF_LOOKUP_PUTS
 
     def handed_refs(self, f):

@@ -6,8 +6,8 @@ step against the final put.  Beside its patterns, cocci/rule3.cocci.
 import re
 from dataclasses import dataclass
 
-from .names import (ALLOC_FNS, FREE_FNS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS, UNLINK_RE,
-    RCU_UNLOCK_FNS, READ_WRAPPERS, THREAD_START, UNLOCK_FNS)
+from .names import (ALLOC_FNS, FREE_FNS, KREF_PUTS, LOCK_FNS, RAW_LOOKUP_FNS, RCU_LOCK_FNS, RCU_UNLOCK_FNS,
+    READ_WRAPPERS, THREAD_START, UNLINK_RE, UNLOCK_FNS)
 from .source import calls_in, key, line_of, lock_id, norm, obj_of, split_args, squeeze
 
 
@@ -45,6 +45,10 @@ class Rule3:
     def get_names(self):
         p = self.prog
         return {"kref_get", "kref_get_unless_zero"} | set(p.get_w) | set(p.try_w)
+
+    def put_names(self):
+        p = self.prog
+        return KREF_PUTS | set(p.put_w) | set(p.put_any)
 
     # -- rule 3 -------------------------------------------------------------
     def raw_read(self, f, rhs, depth=0):
@@ -399,7 +403,7 @@ class Rule3:
         """Whether a function other than g writes ->fld while holding
         lock, and puts a reference."""
         p = self.prog
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        puts = self.put_names()
         for h in p.all_funcs:
             if h is g or h.src.path not in p.sources:
                 continue
@@ -468,7 +472,7 @@ class Rule3:
         safe."""
         if not hasattr(self, "_grace"):
             p = self.prog
-            puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+            puts = self.put_names()
             self._grace = False
             for f in p.all_funcs:
                 sync = [o for n, _a, o, _e in f.calls if n in self.SYNC_RCU]
@@ -803,7 +807,7 @@ class Rule3:
                                       else re.escape(obj))
         stop = re.search(re_obj + r"\s*=(?!=)", body)
         limit = end + (stop.start() if stop else len(body))
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        puts = self.put_names()
         for n, a, o, _e in f.calls:
             if o < end or o >= limit or not a:
                 continue
@@ -884,7 +888,7 @@ class Rule3:
         lock and then puts the old value of: (the struct that has the
         field, field) -> (lock, writer, the put's offset)."""
         p = self.prog
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        puts = self.put_names()
         out = {}
         for w in p.all_funcs:
             if w.src.path not in p.sources:
@@ -985,7 +989,7 @@ class Rule3:
             return      # used under the lock again
         # A get or a handoff before the use, or a put anywhere after the
         # read: the code counts this pointer by some means.
-        puts = set(p.put_w) | set(p.put_any) | {"kref_put", "kref_put_mutex", "kref_put_lock"}
+        puts = self.put_names()
         acq = self.get_names() | set(p.getter) | set(p.hand_w) | self.valid["handoff"]
         for n, a, o, _e in f.calls:
             if off < o < limit and ((n in acq and o < d.start()) or n in puts) and \
@@ -1310,7 +1314,7 @@ class Rule3:
         with the locks it holds."""
         p = self.prog
         steps = []
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w)
+        puts = KREF_PUTS | set(p.put_w)
         for g in p.all_funcs:
             if g is f or g.src.path not in p.sources:
                 continue
@@ -1329,7 +1333,7 @@ class Rule3:
     def final_put_step(self, f, s):
         """A note at a put of struct s outside f, with the locks it holds."""
         p = self.prog
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w)
+        puts = KREF_PUTS | set(p.put_w)
         for (path, _l, _c), (name, _p, _fn, pos, _po) in sorted(self.ops.items()):
             if name in puts and self.struct_at(path, pos) == s and self.func(path, pos) is not f:
                 held = self.held_at(path, pos) - {"rcu"}
@@ -1349,7 +1353,7 @@ class Rule3:
         handed a reference."""
         if not hasattr(self, "_owned_fields"):
             p = self.prog
-            puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+            puts = self.put_names()
             out = set()
             for f in p.all_funcs:
                 if f.src.path not in p.sources:
@@ -1496,7 +1500,7 @@ class Rule3:
                 return True
         # A put of it after the find: the code holds it as its own (a find
         # that takes the object out of the container hands over its count).
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        puts = self.put_names()
         if any(o > d.at and n in puts and a and norm(obj_of(a[0])) in alias
                for n, a, o, _e in f.calls):
             return True
@@ -1516,7 +1520,7 @@ class Rule3:
         if lock in self.final_put_locks(s):
             return self.final_put_step(f, s) or [(f.src.path, self.at(f.src, f.body_start, 1),
                                                   "the final put of %s takes it" % s)]
-        puts = {"kref_put", "kref_put_mutex", "kref_put_lock"} | set(p.put_w) | set(p.put_any)
+        puts = self.put_names()
         for g in p.all_funcs:
             if g is f or g.src.path not in p.sources:
                 continue
