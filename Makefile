@@ -100,6 +100,7 @@ include mk/fuzz.mk      # make fuzz: libFuzzer
 include mk/bench.mk     # make bench, make chart
 include mk/install.mk   # make install, make uninstall
 include mk/release.mk   # dist, check-deb, check-abi, abi-baseline, lint
+include mk/analyzer.mk  # kref-check's Clang Static Analyzer plugin
 
 clean:
 	rm -rf build

@@ -19,6 +19,7 @@ from .patterns import share_patterns
 from .spatch import ParseError, run_spatch
 from .checker import Checker
 from .report import sarif, text as report_text
+from .clang import EngineMissing, run_clang
 
 
 class CommandLineError(Exception):
@@ -171,6 +172,9 @@ def main(argv=None):
                     help="text (FILE:LINE:COL: rule N: message) or sarif (SARIF 2.1.0)")
     ap.add_argument("-o", "--output", help="write the findings to this file")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="spatch processes")
+    ap.add_argument("--engine", choices=("cocci", "clang", "both"), default="cocci",
+                    help="cocci (Coccinelle patterns, the default), clang (the Clang Static "
+                    "Analyzer, path by path, each .c compiled) or both")
     ap.add_argument("--each", action="store_true",
                     help="check each file as a program of its own, its facts kept to itself")
     ap.add_argument("--timeout", type=int, default=120,
@@ -233,6 +237,8 @@ def main(argv=None):
         # The command line's -D and -U after the database's: they win.
         dirs, defines = database.get(os.path.realpath(path), ((), ()))
         return list(opts.include_dirs) + list(dirs), list(defines) + common
+    if opts.engine == "clang":
+        return report_clang(files, flags, opts, inputs.problems)
     progs = [Program([f], flags) for f in files] if opts.each else [Program(files, flags)]
     for prog in progs:
         for path, line, name in prog.missing:
@@ -260,26 +266,69 @@ def main(argv=None):
             print("%s:%d: kref-check: %s is defined in no file read (give -I DIR or "
                   "-p DIR); the checks that need its members are partial"
                   % (path, line, s), file=sys.stderr)
-    if opts.format == "sarif":
-        text = sarif(findings, errors, outcome.failed, inputs.problems) + "\n"
-    else:
-        text = report_text(findings)
-    if opts.output:
+    failed = outcome.failed
+    if opts.engine == "both":
         try:
-            with open(opts.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as e:
-            print("kref-check: -o %s: %s" % (opts.output, e.strerror or e), file=sys.stderr)
+            more, clang_failed, _ = run_clang(files, flags, opts)
+        except EngineMissing as e:
+            print("kref-check: --engine=both: %s" % e, file=sys.stderr)
             return 2
-    else:
-        sys.stdout.write(text)
+        seen = {(f.path, f.line, f.rule) for f in findings}
+        findings += [f for f in more if (f.path, f.line, f.rule) not in seen]
+        failed = dict(failed)
+        for path, why in clang_failed.items():
+            failed.setdefault(path, "clang engine: " + why)
+    if not write(findings, errors, failed, inputs.problems, opts):
+        return 2
     for path, line in errors:
         print("%s:%d: kref-check: cannot parse this code; it was not checked"
               % (path, line), file=sys.stderr)
-    for path in sorted(outcome.failed):
+    for path in sorted(failed):
         print("%s: kref-check: not checked to the end: %s; its findings are not "
-              "reported" % (path, outcome.failed[path]), file=sys.stderr)
-    if errors or outcome.failed or inputs.problems:
+              "reported" % (path, failed[path]), file=sys.stderr)
+    if errors or failed or inputs.problems:
+        return 2
+    return 1 if findings else 0
+
+
+def write(findings, errors, failed, problems, opts):
+    """The findings as text or SARIF, on stdout or -o; False when -o
+    cannot be written (said on stderr)."""
+    if opts.format == "sarif":
+        text = sarif(findings, errors, failed, problems) + "\n"
+    else:
+        text = report_text(findings)
+    if not opts.output:
+        sys.stdout.write(text)
+        return True
+    try:
+        with open(opts.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as e:
+        print("kref-check: -o %s: %s" % (opts.output, e.strerror or e), file=sys.stderr)
+        return False
+    return True
+
+
+def report_clang(files, flags, opts, problems):
+    """--engine=clang: each .c compiled and analysed path by path."""
+    try:
+        findings, failed, headers = run_clang(files, flags, opts)
+    except EngineMissing as e:
+        print("kref-check: --engine=clang: %s" % e, file=sys.stderr)
+        return 2
+    if headers:
+        print("kref-check: --engine=clang reads headers through the .c files that include "
+              "them; %d header%s not compiled on %s own: %s"
+              % (len(headers), "" if len(headers) == 1 else "s",
+                 "its" if len(headers) == 1 else "their", " ".join(headers[:3])
+                 + (" ..." if len(headers) > 3 else "")), file=sys.stderr)
+    if not write(findings, [], failed, problems, opts):
+        return 2
+    for path in sorted(failed):
+        print("%s: kref-check: not checked: %s; its findings are not reported"
+              % (path, failed[path]), file=sys.stderr)
+    if failed or problems or (headers and not [f for f in files if not f.endswith(".h")]):
         return 2
     return 1 if findings else 0
 

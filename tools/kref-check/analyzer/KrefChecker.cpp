@@ -1,0 +1,1569 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KrefChecker.cpp - the three kref rules checked path by path, as a Clang
+ * Static Analyzer plugin (clang 14).  An experiment: issue 18 asks whether
+ * a path-sensitive engine reaches recall kref-check's patterns do not.
+ *
+ * The checker follows each pointer to a counted object (a struct with a
+ * struct kref in it) along every path of a function and keeps what this
+ * path owns of it:
+ *
+ *   Param     the caller lends it (a parameter of the analysed function)
+ *   Borrowed  found by a lookup, or loaded from memory under a lock or RCU,
+ *             with no reference taken; remembers that lock
+ *   Owned(n)  n references taken on this path (kref_init, kref_get, a
+ *             function documented to return a reference); at n == 0 it
+ *             is what it was before the first get (Unknown: untracked)
+ *   Released  this path put the reference it had
+ *
+ * and reports, on the path where it happens:
+ *   rule 1  a Param, Borrowed or Released pointer stored in a field that
+ *           holds references, or handed to a call that keeps it for later
+ *           (a thread, a timer, a work item, a callback's data);
+ *   rule 2  an Owned reference that dies unput, a second put, a use after
+ *           the put, a put of a documented borrowed pointer, a field that
+ *           holds a reference overwritten while it still holds one;
+ *   rule 3  a get of a pointer found under a lock after that lock was
+ *           dropped, a use or a return of it after the unlock, a plain
+ *           kref_get of a pointer found only under RCU.
+ *
+ * The kref API and lock functions are modelled, not inlined; the program's
+ * own functions (wrappers included) are inlined by the analyzer.  What a
+ * function it only declares does is read from the comment above it.
+ */
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/StaticAnalyzer/Core/BugReporter/BugType.h"
+#include "clang/StaticAnalyzer/Core/Checker.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/CallEvent.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/CheckerContext.h"
+#include "clang/StaticAnalyzer/Frontend/CheckerRegistry.h"
+#include "llvm/ADT/StringExtras.h"
+#include <map>
+
+using namespace clang;
+using namespace ento;
+
+namespace {
+
+struct RefState {
+	enum Kind : unsigned char { Param, Borrowed, Owned, Released, Unknown };
+	Kind K;
+	Kind Base;		// Owned: what the pointer is again at n == 0
+	unsigned N;		// Owned: references taken on this path
+	bool Documented;	// Borrowed: a comment says no reference comes back
+	bool RCU;		// Borrowed: found inside an RCU read section
+	bool Escaped;		// Owned: also reachable from elsewhere, no leak report
+	bool Weak;		// Released: put through a pointer of unknown origin
+	const MemRegion *Lock;	// Borrowed: the innermost lock held when found
+	const Stmt *Where;	// the call or load that set the state
+
+	static RefState make(Kind K, const Stmt *Where)
+	{
+		return RefState{K,     Released, K == Owned ? 1u : 0u, false, false, false,
+				false, nullptr, Where};
+	}
+	bool operator==(const RefState &O) const
+	{
+		return K == O.K && Base == O.Base && N == O.N && Documented == O.Documented &&
+		       RCU == O.RCU && Escaped == O.Escaped && Weak == O.Weak && Lock == O.Lock &&
+		       Where == O.Where;
+	}
+	void Profile(llvm::FoldingSetNodeID &ID) const
+	{
+		ID.AddInteger(K);
+		ID.AddInteger(Base);
+		ID.AddInteger(N);
+		ID.AddBoolean(Documented);
+		ID.AddBoolean(RCU);
+		ID.AddBoolean(Escaped);
+		ID.AddBoolean(Weak);
+		ID.AddPointer(Lock);
+		ID.AddPointer(Where);
+	}
+};
+
+/* What the rest of the path owes an object after a store into a field. */
+struct Duty {
+	enum Kind : unsigned char { NeedGet, NeedPut };
+	Kind K;
+	const Stmt *At;		// the store
+	const MemRegion *Field;
+
+	bool operator==(const Duty &O) const { return K == O.K && At == O.At && Field == O.Field; }
+	void Profile(llvm::FoldingSetNodeID &ID) const
+	{
+		ID.AddInteger(K);
+		ID.AddPointer(At);
+		ID.AddPointer(Field);
+	}
+};
+
+} // namespace
+
+REGISTER_MAP_WITH_PROGRAMSTATE(RefMap, SymbolRef, RefState)
+REGISTER_MAP_WITH_PROGRAMSTATE(DutyMap, SymbolRef, Duty)
+REGISTER_LIST_WITH_PROGRAMSTATE(LockStack, const MemRegion *)
+REGISTER_TRAIT_WITH_PROGRAMSTATE(RCUDepth, unsigned)
+
+namespace {
+
+static const RecordDecl *objectType(const Stmt *S);
+
+/* What a release function, and what it calls two levels down, does. */
+struct ReleaseFacts {
+	llvm::DenseSet<const Decl *> Locks;	// taken or dropped
+	llvm::DenseSet<const Decl *> Writes;	// fields written
+	bool Teardown = false;			// stops a registration, a timer, a thread
+};
+
+enum class Api { None, Init, Get, TryGet, Put, Lock, Unlock, RcuLock, RcuUnlock, RcuDeref, Free };
+
+/* Where a lookup under a lock gets, and where a put happens: rule 3 pairs
+ * them across functions at the end of the translation unit. */
+struct GetSite {
+	const RecordDecl *Type;
+	const Decl *Lock;
+	const Stmt *At;
+	const Decl *Fn;
+};
+struct PutSite {
+	const RecordDecl *Type;
+	llvm::SmallVector<const Decl *, 2> Held;
+	const FunctionDecl *Release;
+	const Stmt *At;
+	const Decl *Fn;
+};
+
+class KrefChecker
+	: public Checker<eval::Call, check::PreCall, check::PostCall, check::Bind, check::Location,
+			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>,
+			 check::PreStmt<ReturnStmt>, check::DeadSymbols,
+			 check::PointerEscape, check::BeginFunction, check::EndFunction,
+			 check::EndOfTranslationUnit, check::BranchCondition, eval::Assume> {
+	BugType Rule1{this, "rule 1: get before handing off", "kref"};
+	BugType Rule2{this, "rule 2: put when done", "kref"};
+	BugType Rule3{this, "rule 3: serialise lookup and get", "kref"};
+
+	mutable llvm::DenseMap<const RecordDecl *, bool> CountedCache;
+	mutable llvm::DenseSet<const FieldDecl *> CountingFields;
+	mutable const TranslationUnitDecl *Scanned = nullptr;
+	// The node of each store that left a duty, for the report at the path's end.
+	mutable llvm::DenseMap<const Stmt *, ExplodedNode *> DutyNodes;
+	mutable std::vector<GetSite> Gets;
+	mutable std::vector<PutSite> Puts;
+	mutable llvm::DenseSet<const Stmt *> Noted;
+	mutable llvm::DenseMap<const Stmt *, size_t> PutIndex;
+	// The release functions of each counted type, and what they do.
+	mutable llvm::DenseMap<const RecordDecl *, llvm::SmallVector<const FunctionDecl *, 2>> Releases;
+	mutable std::map<const FunctionDecl *, ReleaseFacts> Facts;
+	// Fields of each counted type written where it is put (a dead flag
+	// set before the final put).
+	mutable llvm::DenseMap<const RecordDecl *, llvm::DenseSet<const Decl *>> PutSideWrites;
+	// Fields of a borrowed object tested in a branch, per function.
+	mutable llvm::DenseMap<const Decl *, llvm::DenseSet<const Decl *>> Tested;
+
+public:
+	bool evalCall(const CallEvent &Call, CheckerContext &C) const;
+	void checkPreCall(const CallEvent &Call, CheckerContext &C) const;
+	void checkPostCall(const CallEvent &Call, CheckerContext &C) const;
+	void checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) const;
+	void checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerContext &C) const;
+	void checkPostStmt(const CastExpr *E, CheckerContext &C) const;
+	void checkPostStmt(const AtomicExpr *E, CheckerContext &C) const;
+	void checkPreStmt(const ReturnStmt *S, CheckerContext &C) const;
+	void checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const;
+	ProgramStateRef checkPointerEscape(ProgramStateRef St, const InvalidatedSymbols &Escaped,
+					   const CallEvent *Call, PointerEscapeKind Kind) const;
+	void checkBeginFunction(CheckerContext &C) const;
+	ProgramStateRef evalAssume(ProgramStateRef St, SVal Cond, bool Assumption) const;
+	void checkEndFunction(const ReturnStmt *RS, CheckerContext &C) const;
+	void checkBranchCondition(const Stmt *Cond, CheckerContext &C) const;
+	void checkEndOfTranslationUnit(const TranslationUnitDecl *TU, AnalysisManager &Mgr,
+				       BugReporter &BR) const;
+
+private:
+	bool counted(const RecordDecl *RD, int Depth = 0) const;
+	bool countedPtr(QualType T) const;
+	void scanCountingFields(ASTContext &Ctx) const;
+	Api apiOf(const CallEvent &Call, CheckerContext &C) const;
+	ProgramStateRef get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
+			    CheckerContext &C) const;
+	ProgramStateRef put(ProgramStateRef St, SymbolRef S, const Stmt *E, CheckerContext &C) const;
+	ProgramStateRef handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
+				CheckerContext &C) const;
+	const ReleaseFacts &factsOf(const FunctionDecl *F) const;
+	bool tornDownByRelease(SymbolRef S, CheckerContext &C) const;
+	ProgramStateRef gain(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
+	ProgramStateRef unlinked(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
+	ProgramStateRef outReferences(const CallEvent &Call, ProgramStateRef St,
+				      CheckerContext &C) const;
+	void noteGet(const Stmt *E, const MemRegion *Lock, CheckerContext &C) const;
+	void notePut(const CallEvent &Call, ProgramStateRef St, CheckerContext &C) const;
+	void report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
+		    const Stmt *NoteAt = nullptr, StringRef Note = "", bool OncePerNote = false) const;
+};
+
+// ---- what the program's types and comments say ------------------------
+
+bool KrefChecker::counted(const RecordDecl *RD, int Depth) const
+{
+	if (!RD || Depth > 3)
+		return false;
+	RD = RD->getDefinition();
+	if (!RD)
+		return false;
+	auto It = CountedCache.find(RD);
+	if (It != CountedCache.end())
+		return It->second;
+	bool Yes = false;
+	for (const FieldDecl *F : RD->fields()) {
+		const RecordDecl *FR = F->getType()->getAsRecordDecl();
+		if (FR && (FR->getName() == "kref" || counted(FR, Depth + 1))) {
+			Yes = true;
+			break;
+		}
+	}
+	CountedCache[RD] = Yes;
+	return Yes;
+}
+
+bool KrefChecker::countedPtr(QualType T) const
+{
+	return T->isPointerType() && counted(T->getPointeeType()->getAsRecordDecl());
+}
+
+static const Expr *bare(const Expr *E)
+{
+	E = E->IgnoreParenCasts();
+	if (const auto *U = dyn_cast<UnaryOperator>(E))
+		if (U->getOpcode() == UO_AddrOf)
+			E = U->getSubExpr()->IgnoreParenCasts();
+	return E;
+}
+
+static StringRef calleeName(const CallExpr *CE)
+{
+	if (const FunctionDecl *FD = CE->getDirectCallee())
+		if (FD->getIdentifier())
+			return FD->getName();
+	return "";
+}
+
+static bool endsWithWord(StringRef Name, std::initializer_list<StringRef> Words)
+{
+	for (StringRef W : Words)
+		if (Name == W || Name.endswith(("_" + W).str()))
+			return true;
+	return false;
+}
+
+static bool hasWord(StringRef N, std::initializer_list<const char *> Words)
+{
+	std::string L = N.lower();
+	for (const char *W : Words)
+		if (L.find(W) != std::string::npos)
+			return true;
+	return false;
+}
+
+/* A function that finds an existing object. */
+static bool lookupName(StringRef N)
+{
+	return hasWord(N, {"find", "lookup", "search", "load", "first", "next", "peek"});
+}
+
+/* A function that makes a new object, which the caller owns. */
+static bool createsName(StringRef N)
+{
+	return hasWord(N, {"new", "create", "alloc", "dup", "clone", "copy"});
+}
+
+/* ... or puts one in place: what it returns was not found under the lock. */
+static bool makesName(StringRef N)
+{
+	return createsName(N) || hasWord(N, {"insert", "add", "make", "open"});
+}
+
+static bool putName(StringRef N)
+{
+	return endsWithWord(N, {"put", "unref", "deref", "release", "drop", "decref"});
+}
+
+static bool getName(StringRef N)
+{
+	return endsWithWord(N, {"get", "ref", "hold", "grab", "incref", "retain"});
+}
+
+/*
+ * A field holds references when the program puts through it somewhere:
+ * kref_put(&x->f->ref, ...) or a put wrapper given x->f.  Only such
+ * fields are judged for rule 1 stores and rule 2 overwrites.
+ */
+void KrefChecker::scanCountingFields(ASTContext &Ctx) const
+{
+	if (Scanned == Ctx.getTranslationUnitDecl())
+		return;
+	Scanned = Ctx.getTranslationUnitDecl();
+	struct V : RecursiveASTVisitor<V> {
+		const KrefChecker &K;
+		explicit V(const KrefChecker &K) : K(K) {}
+		void field(const Expr *E)
+		{
+			const auto *M = dyn_cast<MemberExpr>(bare(E));
+			const auto *F = M ? dyn_cast<FieldDecl>(M->getMemberDecl()) : nullptr;
+			if (!F)
+				return;
+			const RecordDecl *FR = F->getType()->getAsRecordDecl();
+			if (FR && FR->getName() == "kref")
+				field(M->getBase());	// &x->f->ref
+			else if (K.countedPtr(F->getType()))
+				K.CountingFields.insert(F);
+		}
+		bool VisitCallExpr(CallExpr *CE)
+		{
+			StringRef N = calleeName(CE);
+			if (CE->getNumArgs() && (N.startswith("kref_put") || putName(N)))
+				field(CE->getArg(0));
+			if (N.startswith("kref_put") && CE->getNumArgs() > 1)
+				if (const auto *D = dyn_cast<DeclRefExpr>(bare(CE->getArg(1))))
+					if (const auto *Rel = dyn_cast<FunctionDecl>(D->getDecl()))
+						if (const RecordDecl *T = objectType(CE))
+							K.Releases[T].push_back(Rel);
+			return true;
+		}
+		// A function that puts a T: the fields of T it writes.
+		bool VisitFunctionDecl(FunctionDecl *FD)
+		{
+			if (!FD->doesThisDeclarationHaveABody())
+				return true;
+			struct W : RecursiveASTVisitor<W> {
+				const KrefChecker &K;
+				llvm::DenseSet<const RecordDecl *> Put;
+				llvm::SmallVector<std::pair<const RecordDecl *, const Decl *>, 8> Writes;
+				explicit W(const KrefChecker &K) : K(K) {}
+				const RecordDecl *ownerOf(const MemberExpr *M)
+				{
+					QualType T = M->getBase()->getType();
+					const RecordDecl *RD =
+						(M->isArrow() ? T->getPointeeType() : T)->getAsRecordDecl();
+					return RD ? cast<RecordDecl>(RD->getCanonicalDecl()) : nullptr;
+				}
+				void write(const Expr *E)
+				{
+					if (const auto *M = dyn_cast<MemberExpr>(bare(E)))
+						if (const RecordDecl *RD = ownerOf(M))
+							Writes.push_back({RD, M->getMemberDecl()});
+				}
+				bool VisitBinaryOperator(BinaryOperator *B)
+				{
+					if (B->isAssignmentOp())
+						write(B->getLHS());
+					return true;
+				}
+				bool VisitCallExpr(CallExpr *CE)
+				{
+					StringRef N = calleeName(CE);
+					if (CE->getNumArgs() && (N.startswith("kref_put") || putName(N)))
+						if (const RecordDecl *T = objectType(CE))
+							Put.insert(T);
+					return true;
+				}
+			} Body(K);
+			Body.TraverseStmt(FD->getBody());
+			for (auto &[RD, F] : Body.Writes)
+				if (Body.Put.count(RD))
+					K.PutSideWrites[RD].insert(F);
+			return true;
+		}
+	} Visitor(*this);
+	Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
+}
+
+enum class Doc { None, Gives, Borrows, Consumes };
+
+static Doc docOf(const FunctionDecl *FD)
+{
+	ASTContext &Ctx = FD->getASTContext();
+	const RawComment *RC = Ctx.getRawCommentForAnyRedecl(FD);
+	if (!RC)
+		return Doc::None;
+	std::string T = llvm::StringRef(RC->getRawText(Ctx.getSourceManager())).lower();
+	for (char &Ch : T)
+		if (Ch == '\n' || Ch == '\t' || Ch == '*')
+			Ch = ' ';
+	std::string S;
+	for (char Ch : T)
+		if (!(Ch == ' ' && !S.empty() && S.back() == ' '))
+			S += Ch;
+	auto Has = [&](std::initializer_list<const char *> Ps) {
+		for (const char *P : Ps)
+			if (S.find(P) != std::string::npos)
+				return true;
+		return false;
+	};
+	if (Has({"borrowed", "without a reference", "without taking a reference", "no reference",
+		 "does not take a reference", "not referenced", "transfer none", "without a ref",
+		 "without taking a ref", "does not take a ref", "without incrementing",
+		 "does not increment"}))
+		return Doc::Borrows;
+	if (Has({"consumes", "takes over", "steals", "transfer full) the", "takes ownership"}))
+		return Doc::Consumes;
+	if (Has({"new reference", "with a reference", "one reference", "a reference on", "with a ref", "refcount incremented",
+		 "reference count incremented", "reference held", "holds a reference",
+		 "takes a reference", "transfer full", "caller must put", "caller must drop",
+		 "caller must release", "caller must unref", "caller owns", "referenced",
+		 "with its refcount", "with its reference", "a reference for the caller",
+		 "must be put", "must be released", "must be dropped", "when done"}))
+		return Doc::Gives;
+	return Doc::None;
+}
+
+/* Lock, unlock and RCU calls, by name; PtrArg: the first argument is a pointer. */
+static Api lockApi(StringRef N, bool PtrArg)
+{
+	if (N.contains("rcu") && (N.endswith("read_lock") || N.endswith("read_lock_bh")))
+		return Api::RcuLock;
+	if (N.contains("rcu") && (N.endswith("read_unlock") || N.endswith("read_unlock_bh")))
+		return Api::RcuUnlock;
+	if (N.startswith("rcu_dereference") || N.startswith("srcu_dereference") ||
+	    N == "rcu_access_pointer")
+		return Api::RcuDeref;
+	if (!PtrArg || N.contains("trylock"))
+		return Api::None;
+	if (N.contains("unlock") && !N.endswith("unlocked"))
+		return Api::Unlock;
+	if (N.endswith("lock") || N.endswith("lock_bh") || N.endswith("lock_irq") ||
+	    N.endswith("lock_irqsave") || N.endswith("lock_nested") || N == "down_read" ||
+	    N == "down_write" || N == "EnterCriticalSection")
+		return Api::Lock;
+	if (N == "up_read" || N == "up_write" || N == "LeaveCriticalSection")
+		return Api::Unlock;
+	return Api::None;
+}
+
+/* struct mutex { pthread_mutex_t m; }: a lock type wrapping another. */
+static bool lockWrapper(const RecordDecl *RD)
+{
+	std::string N = RD->getName().lower();
+	if (N.empty() && RD->getTypedefNameForAnonDecl())
+		N = RD->getTypedefNameForAnonDecl()->getName().lower();
+	return N.find("mutex") != std::string::npos || N.find("lock") != std::string::npos ||
+	       N.find("semaphore") != std::string::npos;
+}
+
+/* A lock's identity across functions: its field, or its variable. */
+static const Decl *lockDecl(const MemRegion *R)
+{
+	while (const auto *FR = dyn_cast_or_null<FieldRegion>(R)) {
+		if (!lockWrapper(FR->getDecl()->getParent()))
+			return FR->getDecl();
+		R = FR->getSuperRegion();
+	}
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(R))
+		return VR->getDecl();
+	return nullptr;
+}
+
+static const Decl *lockDecl(const Expr *E)
+{
+	E = bare(E);
+	while (const auto *M = dyn_cast<MemberExpr>(E)) {
+		const auto *F = dyn_cast<FieldDecl>(M->getMemberDecl());
+		if (!F || !lockWrapper(F->getParent()))
+			return M->getMemberDecl();
+		E = bare(M->getBase());
+	}
+	if (const auto *D = dyn_cast<DeclRefExpr>(E))
+		return D->getDecl();
+	return nullptr;
+}
+
+static bool definedInMainFile(const FunctionDecl *FD, CheckerContext &C)
+{
+	const FunctionDecl *Def = nullptr;
+	if (!FD->hasBody(Def))
+		return false;
+	return C.getSourceManager().isInMainFile(Def->getLocation());
+}
+
+Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
+{
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
+	if (!FD || !FD->getIdentifier() || definedInMainFile(FD, C))
+		return Api::None;
+	StringRef N = FD->getName();
+	if (N == "kref_init")
+		return Api::Init;
+	if (N == "kref_get")
+		return Api::Get;
+	if (N == "kref_get_unless_zero")
+		return Api::TryGet;
+	if (N == "kref_put" || N == "kref_put_mutex" || N == "kref_put_lock")
+		return Api::Put;
+	if (N == "free" || N == "kfree" || N == "g_free" || N == "kvfree" || N == "vfree")
+		return Api::Free;
+	if (Api A = lockApi(N, Call.getNumArgs() && Call.getArgExpr(0)->getType()->isPointerType());
+	    A != Api::None)
+		return A;
+	if (Call.getNumArgs() == 0 || !Call.getArgExpr(0)->getType()->isPointerType())
+		return Api::None;
+	// The program's own get and put, declared but defined elsewhere.
+	if (!FD->hasBody() && countedPtr(Call.getArgExpr(0)->IgnoreParenCasts()->getType())) {
+		if (getName(N) && !FD->getReturnType()->isPointerType())
+			return Api::Get;
+		if (putName(N))
+			return Api::Put;
+	}
+	return Api::None;
+}
+
+static SymbolRef objectOf(SVal V)
+{
+	if (const MemRegion *R = V.getAsRegion()) {
+		R = R->getBaseRegion();
+		if (const auto *SR = dyn_cast<SymbolicRegion>(R))
+			return SR->getSymbol();
+		return nullptr;
+	}
+	return V.getAsSymbol();
+}
+
+static std::string describe(SymbolRef S)
+{
+	if (const auto *RV = dyn_cast<SymbolRegionValue>(S)) {
+		std::string D = RV->getRegion()->getDescriptiveName(false);
+		if (!D.empty())
+			return "'" + D + "'";
+	}
+	if (const auto *CS = dyn_cast<SymbolConjured>(S))
+		if (const auto *CE = dyn_cast_or_null<CallExpr>(CS->getStmt()))
+			if (!calleeName(CE).empty())
+				return "the result of " + calleeName(CE).str() + "()";
+	if (const auto *D = dyn_cast<SymbolDerived>(S)) {
+		std::string N = D->getRegion()->getDescriptiveName(false);
+		if (!N.empty())
+			return "'" + N + "'";
+	}
+	return "the object";
+}
+
+static std::string fieldName(const MemRegion *R)
+{
+	std::string D = R ? R->getDescriptiveName(false) : "";
+	if (D.empty())
+		if (const auto *FR = dyn_cast_or_null<FieldRegion>(R))
+			D = FR->getDecl()->getName().str();
+	return D.empty() ? "the field" : D;
+}
+
+static std::string lockName(const MemRegion *R)
+{
+	std::string D = R ? R->getDescriptiveName(false) : "";
+	return D.empty() ? "the lock" : "'" + D + "'";
+}
+
+static bool lockHeld(ProgramStateRef St, const MemRegion *L)
+{
+	for (const MemRegion *R : St->get<LockStack>())
+		if (R == L)
+			return true;
+	return false;
+}
+
+static ProgramStateRef setBorrowed(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Documented)
+{
+	RefState R = RefState::make(RefState::Borrowed, E);
+	R.Documented = Documented;
+	R.RCU = St->get<RCUDepth>() > 0;
+	auto Locks = St->get<LockStack>();
+	R.Lock = Locks.isEmpty() ? nullptr : Locks.getHead();
+	return St->set<RefMap>(S, R);
+}
+
+// ---- reports -------------------------------------------------------------
+
+void KrefChecker::report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
+			 const Stmt *NoteAt, StringRef Note, bool OncePerNote) const
+{
+	ExplodedNode *N = C.generateNonFatalErrorNode(St);
+	if (!N)
+		return;
+	PathDiagnosticLocation At;
+	if (NoteAt)
+		At = PathDiagnosticLocation::createBegin(NoteAt, C.getSourceManager(),
+							 C.getLocationContext());
+	auto R = OncePerNote && NoteAt
+			 ? std::make_unique<PathSensitiveBugReport>(
+				   BT, Msg, N, At, C.getLocationContext()->getDecl())
+			 : std::make_unique<PathSensitiveBugReport>(BT, Msg, N);
+	if (NoteAt && !Note.empty())
+		R->addNote(Note, At);
+	C.emitReport(std::move(R));
+}
+
+// ---- the events ------------------------------------------------------------
+
+ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
+				 CheckerContext &C) const
+{
+	// The reference a store or a call is owed: it goes there, not to this path.
+	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
+		return St->remove<DutyMap>(S);
+	const RefState *R = St->get<RefMap>(S);
+	std::string Obj = describe(S);
+	if (!R) {
+		RefState O = RefState::make(RefState::Owned, E);
+		O.Base = RefState::Unknown;
+		// Loaded from memory that stays: that memory holds the reference.
+		O.Escaped = isa<SymbolRegionValue>(S) || isa<SymbolDerived>(S);
+		return St->set<RefMap>(S, O);
+	}
+	RefState O = *R;
+	switch (R->K) {
+	case RefState::Owned:
+		O.N++;
+		return St->set<RefMap>(S, O);
+	case RefState::Released:
+		report(Rule2, "rule 2: gets " + Obj + " after putting the reference this path had", St,
+		       C, R->Where, "the reference was put here");
+		return St->remove<RefMap>(S);
+	case RefState::Borrowed:
+		if (!Try && R->Lock && !lockHeld(St, R->Lock))
+			report(Rule3,
+			       "rule 3: gets " + Obj + " after unlocking " + lockName(R->Lock) +
+				       ", the lock it was found under: the final put can free it in between",
+			       St, C, R->Where, "found here, under the lock");
+		else if (!Try && R->Lock)
+			noteGet(E, R->Lock, C);
+		else if (!Try && !R->Lock && R->RCU)
+			report(Rule3,
+			       "rule 3: kref_get on " + Obj +
+				       ", found under RCU only: its count may already be zero; use kref_get_unless_zero",
+			       St, C, R->Where, "found here, in the RCU read section");
+		else if (!Try && !R->Lock && !R->RCU && !R->Documented &&
+			 St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0 &&
+			 isa<CallExpr>(R->Where))
+			report(Rule3,
+			       "rule 3: gets " + Obj +
+				       " returned by a lookup with no lock and no RCU held across the lookup and the get",
+			       St, C, R->Where, "looked up here");
+		LLVM_FALLTHROUGH;
+	case RefState::Param:
+		O.Base = R->K;
+		O.K = RefState::Owned;
+		O.N = 1;
+		if (R->K == RefState::Param)
+			O.Where = E;
+		return St->set<RefMap>(S, O);
+	case RefState::Unknown:
+		break;
+	}
+	return St;
+}
+
+ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
+				 CheckerContext &C) const
+{
+	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
+		St = St->remove<DutyMap>(S);
+	const RefState *R = St->get<RefMap>(S);
+	std::string Obj = describe(S);
+	if (!R || R->K == RefState::Param) {
+		// A parameter may carry more than one reference: no double-put report.
+		RefState O = RefState::make(RefState::Released, E);
+		O.Weak = true;
+		return St->set<RefMap>(S, O);
+	}
+	RefState O = *R;
+	switch (R->K) {
+	case RefState::Owned:
+		if (--O.N == 0) {
+			if (R->Base == RefState::Unknown)
+				return St->remove<RefMap>(S);
+			O.K = R->Base;
+			O.Where = E;
+		}
+		return St->set<RefMap>(S, O);
+	case RefState::Released:
+		if (!R->Weak)
+			report(Rule2, "rule 2: puts " + Obj + " a second time on this path", St, C,
+			       R->Where, "first put here");
+		return St;
+	case RefState::Borrowed:
+		if (R->Documented)
+			report(Rule2,
+			       "rule 2: puts " + Obj +
+				       ", which its lookup returns without a reference: a put of a reference never taken",
+			       St, C, R->Where, "looked up here, documented as returning no reference");
+		// Else the put is of the reference the memory it was loaded from
+		// held, perhaps not the last: no double-put report after it.
+		{
+			RefState O = RefState::make(RefState::Released, E);
+			O.Weak = true;
+			return St->set<RefMap>(S, O);
+		}
+	default:
+		return St;
+	}
+}
+
+/* The path gains a reference it did not get: a cancelled timer's or work
+ * item's, whose callback would have put it. */
+ProgramStateRef KrefChecker::gain(ProgramStateRef St, SymbolRef S, const Stmt *E) const
+{
+	const RefState *R = St->get<RefMap>(S);
+	RefState O = RefState::make(RefState::Owned, E);
+	if (!R) {
+		O.Base = RefState::Unknown;
+		O.Escaped = isa<SymbolRegionValue>(S) || isa<SymbolDerived>(S);
+	} else if (R->K == RefState::Owned) {
+		O = *R;
+		O.N++;
+	} else {
+		O.Base = R->K;
+	}
+	return St->set<RefMap>(S, O);
+}
+
+/* A borrowed pointer taken out of the container it was found in: the
+ * container's reference is the path's now. */
+ProgramStateRef KrefChecker::unlinked(ProgramStateRef St, SymbolRef S, const Stmt *E) const
+{
+	const RefState *R = St->get<RefMap>(S);
+	if (!R || R->K != RefState::Borrowed)
+		return St;
+	RefState O = RefState::make(RefState::Owned, E);
+	O.Base = RefState::Unknown;
+	O.Escaped = true;
+	return St->set<RefMap>(S, O);
+}
+
+ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
+				     CheckerContext &C) const
+{
+	const RefState *R = St->get<RefMap>(S);
+	if (!R)
+		return St;
+	std::string Obj = describe(S);
+	switch (R->K) {
+	case RefState::Owned: {
+		RefState O = *R;
+		if (--O.N == 0) {
+			if (R->Base == RefState::Released || R->Base == RefState::Unknown)
+				return St->remove<RefMap>(S);
+			O.K = R->Base;
+		}
+		return St->set<RefMap>(S, O);
+	}
+	case RefState::Param:
+		report(Rule1,
+		       "rule 1: hands " + Obj + " to " + To.str() +
+			       ", which keeps it, without taking a reference for it",
+		       St, C);
+		return St;
+	case RefState::Borrowed:
+		report(Rule1,
+		       "rule 1: hands " + Obj + " to " + To.str() +
+			       ", which keeps it, without taking a reference: it was found with none",
+		       St, C, R->Where, "found here");
+		return St;
+	case RefState::Released:
+		report(Rule1,
+		       "rule 1: hands " + Obj + " to " + To.str() +
+			       " after putting the reference this path had",
+		       St, C, R->Where, "the reference was put here");
+		return St;
+	case RefState::Unknown:
+		break;
+	}
+	return St;
+}
+
+bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
+{
+	Api A = apiOf(Call, C);
+	const auto *CE = dyn_cast_or_null<CallExpr>(Call.getOriginExpr());
+	if (A == Api::None || A == Api::Free || !CE)
+		return false;
+	ProgramStateRef St = C.getState();
+	const LocationContext *LC = C.getLocationContext();
+	SValBuilder &SVB = C.getSValBuilder();
+	QualType RT = Call.getResultType();
+	SymbolRef Obj = Call.getNumArgs() ? objectOf(Call.getArgSVal(0)) : nullptr;
+	const MemRegion *Arg0 = Call.getNumArgs() ? Call.getArgSVal(0).getAsRegion() : nullptr;
+
+	if (A == Api::TryGet) {
+		ProgramStateRef Ok = St->BindExpr(CE, LC, SVB.makeIntVal(1, RT));
+		ProgramStateRef No = St->BindExpr(CE, LC, SVB.makeIntVal(0, RT));
+		if (Obj)
+			Ok = get(Ok, Obj, CE, true, C);
+		C.addTransition(Ok);
+		C.addTransition(No);
+		return true;
+	}
+	switch (A) {
+	case Api::Init:
+		if (Obj) {
+			RefState O = RefState::make(RefState::Owned, CE);
+			// Initialised through a pointer it was given: its caller owns it.
+			O.Escaped = isa<SymbolRegionValue>(Obj);
+			St = St->set<RefMap>(Obj, O);
+		}
+		break;
+	case Api::Get:
+		if (Obj)
+			St = get(St, Obj, CE, false, C);
+		break;
+	case Api::Put:
+		notePut(Call, St, C);
+		if (Obj)
+			St = put(St, Obj, CE, C);
+		break;
+	case Api::Lock:
+		if (Arg0)
+			St = St->add<LockStack>(Arg0->StripCasts());
+		break;
+	case Api::Unlock:
+		if (Arg0) {
+			const MemRegion *L = Arg0->StripCasts();
+			llvm::SmallVector<const MemRegion *, 4> Keep;
+			bool Dropped = false;
+			for (const MemRegion *R : St->get<LockStack>()) {
+				if (R == L && !Dropped)
+					Dropped = true;
+				else
+					Keep.push_back(R);
+			}
+			St = St->remove<LockStack>();
+			for (auto I = Keep.rbegin(); I != Keep.rend(); ++I)
+				St = St->add<LockStack>(*I);
+		}
+		break;
+	case Api::RcuLock:
+		St = St->set<RCUDepth>(St->get<RCUDepth>() + 1);
+		break;
+	case Api::RcuUnlock:
+		if (St->get<RCUDepth>())
+			St = St->set<RCUDepth>(St->get<RCUDepth>() - 1);
+		break;
+	case Api::RcuDeref:
+		if (Call.getNumArgs()) {
+			SVal V = Call.getArgSVal(0);
+			St = St->BindExpr(CE, LC, V);
+			if (SymbolRef S = objectOf(V); S && !St->get<RefMap>(S))
+				St = setBorrowed(St, S, CE, false);
+			C.addTransition(St);
+			return true;
+		}
+		break;
+	default:
+		break;
+	}
+	if (!RT->isVoidType()) {
+		SVal V = (A == Api::Lock || A == Api::Unlock) && RT->isIntegerType()
+				 ? SVal(SVB.makeIntVal(0, RT))
+				 : SVal(SVB.conjureSymbolVal(nullptr, CE, LC, RT, C.blockCount()));
+		St = St->BindExpr(CE, LC, V);
+	}
+	C.addTransition(St);
+	return true;
+}
+
+/* Calls that keep their data for later: threads, timers, work, callbacks. */
+static int keptArg(const CallEvent &Call, const FunctionDecl *FD)
+{
+	StringRef N = FD->getName();
+	if (N == "pthread_create")
+		return 3;
+	if (N == "thrd_create" || N == "g_thread_new" || N == "g_thread_try_new")
+		return 2;
+	if (N == "queue_work" || N == "queue_delayed_work" || N == "mod_delayed_work" ||
+	    N == "queue_work_on")
+		return Call.getNumArgs() - (N == "queue_work" ? 1 : N == "queue_work_on" ? 1 : 2);
+	if (N == "schedule_work" || N == "schedule_delayed_work" || N == "mod_timer" ||
+	    N == "add_timer" || N == "call_rcu" || N == "tasklet_schedule" || N == "kthread_run" ||
+	    N == "kthread_create")
+		return N.startswith("kthread") ? 1 : 0;
+	// A function the program does not define that takes a callback and a
+	// data pointer, and does not run the callback before it returns.
+	if (FD->hasBody())
+		return -1;
+	std::string L = N.lower();
+	for (const char *Sync : {"each", "sort", "search", "find", "walk", "iterate", "visit", "apply",
+				 "call", "invoke", "sync", "map"})
+		if (L.find(Sync) != std::string::npos)
+			return -1;
+	int Data = -1;
+	bool HasFn = false;
+	for (unsigned I = 0; I < FD->getNumParams(); I++) {
+		QualType T = FD->getParamDecl(I)->getType();
+		if (T->isFunctionPointerType())
+			HasFn = true;
+		else if (T->isVoidPointerType())
+			Data = I;
+	}
+	return HasFn ? Data : -1;
+}
+
+void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
+{
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
+	const Expr *E = Call.getOriginExpr();
+	if (!FD || !FD->getIdentifier() || !E)
+		return;
+	ProgramStateRef St = C.getState();
+	if (apiOf(Call, C) == Api::Free && Call.getNumArgs()) {
+		SymbolRef S = objectOf(Call.getArgSVal(0));
+		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
+		if (!R)
+			return;
+		if (R->K == RefState::Released)
+			report(Rule2,
+			       "rule 2: frees " + describe(S) +
+				       " after putting its reference: free it only in the release function",
+			       St, C, R->Where, "the reference was put here");
+		else if (R->K == RefState::Owned && R->Base == RefState::Released && R->N == 1)
+			C.addTransition(St->remove<RefMap>(S));
+		return;
+	}
+	if (definedInMainFile(FD, C))
+		return;
+	if (hasWord(FD->getName(), {"unlink", "list_del", "remove", "erase", "pop", "dequeue", "detach"})) {
+		for (unsigned I = 0; I < Call.getNumArgs(); I++)
+			if (SymbolRef S = objectOf(Call.getArgSVal(I)))
+				St = unlinked(St, S, E);
+		C.addTransition(St);
+		return;
+	}
+	int K = keptArg(Call, FD);
+	if (K >= 0 && (unsigned)K < Call.getNumArgs()) {
+		// An owned reference goes with it, in checkPostCall; else this
+		// path owes the call a get.
+		SymbolRef S = objectOf(Call.getArgSVal(K));
+		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
+		if (R && R->K == RefState::Released)
+			handOff(St, S, E, FD->getName().str() + "()", C);
+		if (R && (R->K == RefState::Param || R->K == RefState::Borrowed) &&
+		    !tornDownByRelease(S, C))
+			if (ExplodedNode *N = C.addTransition(
+				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr})))
+				DutyNodes.try_emplace(E, N);
+		return;
+	}
+	// The program's own functions, declared only: consumes, or uses after put.
+	if (Doc D = docOf(FD); D == Doc::Consumes) {
+		for (unsigned I = 0; I < Call.getNumArgs(); I++)
+			if (SymbolRef S = objectOf(Call.getArgSVal(I)))
+				if (const RefState *R = St->get<RefMap>(S); R && R->K == RefState::Owned)
+					St = handOff(St, S, E, FD->getName().str() + "()", C);
+		C.addTransition(St);
+	}
+}
+
+/* A documented reference handed back through a T ** parameter. */
+ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, ProgramStateRef St,
+					   CheckerContext &C) const
+{
+	const auto *FD = cast<FunctionDecl>(Call.getDecl());
+	Doc D = docOf(FD);
+	bool Found = D == Doc::Borrows ||
+		     (D == Doc::None && !makesName(FD->getName()) &&
+		      (lookupName(FD->getName()) || !St->get<LockStack>().isEmpty() ||
+		       St->get<RCUDepth>() > 0));
+	if (D != Doc::Gives && !Found)
+		return St;
+	for (unsigned I = 0; I < Call.getNumArgs(); I++) {
+		QualType T = Call.getArgExpr(I)->IgnoreParenCasts()->getType();
+		if (!T->isPointerType() || !T->getPointeeType()->isPointerType() ||
+		    !(countedPtr(T->getPointeeType()) || T->getPointeeType()->isVoidPointerType()))
+			continue;
+		const MemRegion *R = Call.getArgSVal(I).getAsRegion();
+		if (!R)
+			continue;
+		SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
+		if (!S || St->get<RefMap>(S))
+			continue;
+		if (D == Doc::Gives)
+			St = St->set<RefMap>(S, RefState::make(RefState::Owned, Call.getOriginExpr()));
+		else
+			St = setBorrowed(St, S, Call.getOriginExpr(), D == Doc::Borrows);
+	}
+	return St;
+}
+
+/*
+ * Which result means the call kept its data: queue_work() and friends
+ * return true when they queued, mod_timer() 0 when the timer was not
+ * pending, pthread_create() 0.  1: nonzero, 0: zero, -1: always.
+ */
+static int keptWhen(StringRef N)
+{
+	if (N == "mod_timer" || N == "pthread_create" || N == "thrd_create")
+		return 0;
+	if (N.contains("queue_") || N.startswith("schedule_") || N.startswith("kthread"))
+		return 1;
+	return -1;
+}
+
+void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
+{
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
+	const Expr *E = Call.getOriginExpr();
+	if (!FD || !FD->getIdentifier() || !E || definedInMainFile(FD, C))
+		return;
+	ProgramStateRef St = C.getState();
+	StringRef Name = FD->getName();
+	if (Call.getNumArgs() &&
+	    (Name.startswith("del_timer") || Name.startswith("timer_delete") ||
+	     Name.startswith("try_to_del_timer") || Name.startswith("cancel_work") ||
+	     Name.startswith("cancel_delayed_work"))) {
+		// True: the callback will not run, its reference is the caller's.
+		SymbolRef S = objectOf(Call.getArgSVal(0));
+		auto Ret = Call.getReturnValue().getAs<DefinedOrUnknownSVal>();
+		if (!S || !Ret)
+			return;
+		auto [NonZero, Zero] = St->assume(*Ret);
+		if (NonZero)
+			C.addTransition(gain(NonZero, S, E));
+		if (Zero)
+			C.addTransition(Zero);
+		return;
+	}
+	int K = keptArg(Call, FD);
+	if (K >= 0 && (unsigned)K < Call.getNumArgs()) {
+		SymbolRef S = objectOf(Call.getArgSVal(K));
+		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
+		auto Ret = Call.getReturnValue().getAs<DefinedOrUnknownSVal>();
+		int When = keptWhen(FD->getName());
+		if (const Duty *D = S ? St->get<DutyMap>(S) : nullptr; D && D->At == E && When >= 0 && Ret) {
+			// Not kept (already queued, already pending): no reference owed.
+			auto [NonZero, Zero] = St->assume(*Ret);
+			ProgramStateRef KeptIf = When ? NonZero : Zero, NotIf = When ? Zero : NonZero;
+			if (KeptIf)
+				C.addTransition(KeptIf);
+			if (NotIf)
+				C.addTransition(NotIf->remove<DutyMap>(S));
+			return;
+		}
+		if (!R || R->K != RefState::Owned)
+			return;
+		ProgramStateRef Kept = handOff(St, S, E, "", C);
+		if (When < 0 || !Ret) {
+			C.addTransition(Kept);
+			return;
+		}
+		auto [NonZero, Zero] = St->assume(*Ret);
+		ProgramStateRef KeptIf = When ? NonZero : Zero, NotIf = When ? Zero : NonZero;
+		if (KeptIf) {
+			const RefState *KR = Kept->get<RefMap>(S);
+			C.addTransition(KR ? KeptIf->set<RefMap>(S, *KR) : KeptIf->remove<RefMap>(S));
+		}
+		if (NotIf)
+			C.addTransition(NotIf);
+		return;
+	}
+	St = outReferences(Call, St, C);
+	if (!Call.getResultType()->isPointerType()) {
+		C.addTransition(St);
+		return;
+	}
+	SymbolRef S = Call.getReturnValue().getAsSymbol();
+	if (!S)
+		S = objectOf(Call.getReturnValue());
+	if (!S || St->get<RefMap>(S)) {
+		C.addTransition(St);
+		return;
+	}
+	Doc D = docOf(FD);
+	StringRef N = FD->getName();
+	bool Lookup = lookupName(N);
+	bool Counted = countedPtr(Call.getResultType()) || Call.getResultType()->isVoidPointerType();
+	if (!Counted) {
+		C.addTransition(St);
+		return;
+	}
+	bool Creates = createsName(N), Makes = makesName(N);
+	if (D == Doc::Gives ||
+	    (D == Doc::None && (getName(N) || Creates) && countedPtr(Call.getResultType()))) {
+		RefState O = RefState::make(RefState::Owned, E);
+		C.addTransition(St->set<RefMap>(S, O));
+	} else if (D == Doc::Borrows ||
+		   (D == Doc::None && !Makes &&
+		    (Lookup || !St->get<LockStack>().isEmpty() || St->get<RCUDepth>() > 0))) {
+		C.addTransition(setBorrowed(St, S, E, D == Doc::Borrows));
+	} else {
+		C.addTransition(St);
+	}
+}
+
+void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) const
+{
+	const MemRegion *LR = L.getAsRegion();
+	// A variable with a cleanup function (__free, g_autoptr) puts what it holds.
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR))
+		if (VR->getDecl()->hasAttr<CleanupAttr>())
+			if (SymbolRef S = objectOf(V))
+				if (const RefState *R = C.getState()->get<RefMap>(S);
+				    R && R->K == RefState::Owned) {
+					RefState O = *R;
+					O.Escaped = true;
+					C.addTransition(C.getState()->set<RefMap>(S, O));
+				}
+	ProgramStateRef St = C.getState();
+	// The container's pointer to a borrowed object overwritten: unlinked.
+	if (LR && !LR->hasStackStorage())
+		if (SymbolRef OldS = objectOf(St->getSVal(LR)); OldS && OldS != objectOf(V))
+			if (ProgramStateRef U = unlinked(St, OldS, S); U != St) {
+				C.addTransition(U);
+				return;
+			}
+	const auto *FR = dyn_cast_or_null<FieldRegion>(LR);
+	if (!FR || FR->hasStackStorage())
+		return;
+	SymbolRef New = objectOf(V);
+	const RefState *NR = New ? St->get<RefMap>(New) : nullptr;
+	scanCountingFields(C.getASTContext());
+	// A field holds references when the program puts through it, when a
+	// reference is stored in it, or (for a pointer lent to this function or
+	// documented as borrowed) when it is a counted pointer in memory that
+	// outlives the function.
+	bool Holds = CountingFields.count(FR->getDecl()) || (NR && NR->K == RefState::Owned);
+	bool Lasting = countedPtr(FR->getDecl()->getType()) && NR &&
+		       ((NR->K == RefState::Borrowed && NR->Documented) ||
+			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
+	if (!Holds && !Lasting)
+		return;
+	std::string Field = "'" + fieldName(FR) + "'";
+
+	// rule 2: the field's reference is overwritten while still held.
+	SVal Old = St->getSVal(FR);
+	SymbolRef OldS = objectOf(Old);
+	bool Owes = false;
+	if (Holds && OldS && OldS != New) {
+		const RefState *OR = St->get<RefMap>(OldS);
+		if (St->isNull(Old).isConstrainedFalse() && (!OR || OR->K != RefState::Released)) {
+			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR});
+			Owes = true;
+		}
+	}
+	// rule 1: the field will hold a reference; this path must take it.
+	if (NR && (NR->K == RefState::Param || NR->K == RefState::Borrowed)) {
+		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR});
+		Owes = true;
+	} else if (NR) {
+		St = handOff(St, New, S, Field, C);
+	}
+	if (St == C.getState())
+		return;
+	ExplodedNode *N = C.addTransition(St);
+	if (N && Owes)
+		DutyNodes.try_emplace(S, N);
+}
+
+void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) const
+{
+	if (!C.inTopFrame())
+		return;
+	ProgramStateRef St = C.getState();
+	for (auto &KV : St->get<DutyMap>()) {
+		ExplodedNode *N = DutyNodes.lookup(KV.second.At);
+		if (!N)
+			continue;
+		std::string Field = fieldName(KV.second.Field);
+		const auto *CE = dyn_cast<CallExpr>(KV.second.At);
+		std::string Msg =
+			CE && !KV.second.Field
+				? "rule 1: hands " + describe(KV.first) + " to " + calleeName(CE).str() +
+					  "(), which keeps it, and no reference is taken for it on this path"
+			: KV.second.K == Duty::NeedGet
+				? "rule 1: stores " + describe(KV.first) + " in '" + Field +
+					  "', which holds references, and no reference is taken for it on this path"
+				: "rule 2: overwrites '" + Field +
+					  "', which holds a reference, and the reference it held is never put on this path";
+		C.emitReport(std::make_unique<PathSensitiveBugReport>(
+			KV.second.K == Duty::NeedGet ? Rule1 : Rule2, Msg, N));
+	}
+}
+
+void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerContext &C) const
+{
+	const MemRegion *R = L.getAsRegion();
+	if (!R)
+		return;
+	const auto *FR = dyn_cast<FieldRegion>(R);
+	SymbolRef Obj = objectOf(L);
+	if (!Obj || !FR || !counted(FR->getDecl()->getParent()))
+		return;
+	ProgramStateRef St = C.getState();
+	const RefState *RS = St->get<RefMap>(Obj);
+	if (!RS)
+		return;
+	std::string Name = describe(Obj);
+	if (RS->K == RefState::Released) {
+		report(Rule2, "rule 2: uses " + Name + " after putting the reference this path had", St,
+		       C, RS->Where, "the reference was put here");
+		C.addTransition(St->remove<RefMap>(Obj));
+	} else if (RS->K == RefState::Borrowed && RS->Lock && !lockHeld(St, RS->Lock)) {
+		report(Rule3,
+		       "rule 3: uses " + Name + " after unlocking " + lockName(RS->Lock) +
+			       ", the lock it was found under, with no reference taken",
+		       St, C, RS->Where, "found here, under the lock");
+		C.addTransition(St->remove<RefMap>(Obj));
+	} else if (RS->K == RefState::Borrowed && !RS->Lock && RS->RCU && St->get<RCUDepth>() == 0) {
+		report(Rule3,
+		       "rule 3: uses " + Name +
+			       " after rcu_read_unlock, found in the RCU section with no reference taken",
+		       St, C, RS->Where, "found here, under RCU");
+		C.addTransition(St->remove<RefMap>(Obj));
+	}
+	(void)IsLoad;
+	(void)S;
+}
+
+/* A pointer loaded from memory under a lock or RCU is a lookup's result. */
+void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
+{
+	if (E->getCastKind() != CK_LValueToRValue || !E->getType()->isPointerType())
+		return;
+	ProgramStateRef St = C.getState();
+	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0)
+		return;
+	const Expr *Sub = E->getSubExpr()->IgnoreParens();
+	bool FromMemory = isa<MemberExpr>(Sub) || isa<ArraySubscriptExpr>(Sub) ||
+			  isa<UnaryOperator>(Sub);
+	if (const auto *DR = dyn_cast<DeclRefExpr>(Sub))
+		if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+			FromMemory = VD->hasGlobalStorage();
+	if (!FromMemory)
+		return;
+	SymbolRef S = C.getSVal(E).getAsSymbol();
+	if (!S)
+		S = objectOf(C.getSVal(E));
+	if (!S || St->get<RefMap>(S))
+		return;
+	C.addTransition(setBorrowed(St, S, E, false));
+}
+
+/* __atomic_load_n(&p, ...): the value of p, a lookup's result under a lock or RCU. */
+void KrefChecker::checkPostStmt(const AtomicExpr *E, CheckerContext &C) const
+{
+	if (E->getOp() != AtomicExpr::AO__atomic_load_n && E->getOp() != AtomicExpr::AO__c11_atomic_load)
+		return;
+	ProgramStateRef St = C.getState();
+	const MemRegion *R = C.getSVal(E->getPtr()).getAsRegion();
+	if (!R || !E->getType()->isPointerType())
+		return;
+	SVal V = St->getSVal(R, E->getType());
+	St = St->BindExpr(E, C.getLocationContext(), V);
+	SymbolRef S = objectOf(V);
+	if (S && !St->get<RefMap>(S) && (!St->get<LockStack>().isEmpty() || St->get<RCUDepth>() > 0))
+		St = setBorrowed(St, S, E, false);
+	C.addTransition(St);
+}
+
+void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
+{
+	const Expr *E = RS->getRetValue();
+	if (!E)
+		return;
+	ProgramStateRef St = C.getState();
+	SymbolRef S = objectOf(C.getSVal(E));
+	const RefState *R = S ? St->get<RefMap>(S) : nullptr;
+	if (!R)
+		return;
+	if (R->K == RefState::Borrowed && R->Lock && !lockHeld(St, R->Lock) &&
+	    countedPtr(E->IgnoreParenCasts()->getType())) {
+		report(Rule3,
+		       "rule 3: returns " + describe(S) + " after unlocking " + lockName(R->Lock) +
+			       ", the lock it was found under, with no reference taken",
+		       St, C, R->Where, "found here, under the lock");
+		return;
+	}
+	if (C.inTopFrame() && R->K == RefState::Owned)
+		C.addTransition(St->remove<RefMap>(S));
+}
+
+void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
+{
+	ProgramStateRef St = C.getState();
+	bool Changed = false;
+	for (auto &KV : St->get<RefMap>()) {
+		if (!SR.isDead(KV.first))
+			continue;
+		if (KV.second.K == RefState::Owned && KV.second.N > 0 && !KV.second.Escaped)
+			report(Rule2,
+			       "rule 2: the reference to " + describe(KV.first) +
+				       " is never put on this path",
+			       St, C, KV.second.Where, "the reference was taken here", true);
+		St = St->remove<RefMap>(KV.first);
+		Changed = true;
+	}
+	if (Changed)
+		C.addTransition(St);
+}
+
+ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
+						const InvalidatedSymbols &Escaped,
+						const CallEvent *Call, PointerEscapeKind Kind) const
+{
+	(void)Call;
+	(void)Kind;
+	for (SymbolRef S : Escaped)
+		if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
+			St = St->remove<DutyMap>(S);
+	for (SymbolRef S : Escaped)
+		if (const RefState *R = St->get<RefMap>(S); R && R->K == RefState::Owned) {
+			RefState O = *R;
+			O.Escaped = true;
+			St = St->set<RefMap>(S, O);
+		}
+	return St;
+}
+
+void KrefChecker::checkBeginFunction(CheckerContext &C) const
+{
+	if (!C.inTopFrame())
+		return;
+	DutyNodes.clear();
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(C.getLocationContext()->getDecl());
+	if (!FD)
+		return;
+	ProgramStateRef St = C.getState();
+	for (const ParmVarDecl *P : FD->parameters()) {
+		if (!countedPtr(P->getType()))
+			continue;
+		SVal V = St->getSVal(St->getRegion(P, C.getLocationContext()));
+		if (SymbolRef S = objectOf(V))
+			St = St->set<RefMap>(S, RefState::make(RefState::Param, nullptr));
+	}
+	C.addTransition(St);
+}
+
+/* The object type of a kref call: &obj->ref, or a wrapper's obj. */
+static const RecordDecl *objectType(const Stmt *S)
+{
+	const auto *CE = dyn_cast_or_null<CallExpr>(S);
+	if (!CE || !CE->getNumArgs())
+		return nullptr;
+	const RecordDecl *RD = nullptr;
+	if (const auto *M = dyn_cast<MemberExpr>(bare(CE->getArg(0)))) {
+		const RecordDecl *FT = M->getMemberDecl()->getType()->getAsRecordDecl();
+		if (FT && FT->getName() == "kref") {
+			QualType BT = M->getBase()->getType();
+			RD = (M->isArrow() ? BT->getPointeeType() : BT)->getAsRecordDecl();
+		}
+	}
+	if (!RD) {
+		QualType T = CE->getArg(0)->IgnoreParenCasts()->getType();
+		if (T->isPointerType())
+			RD = T->getPointeeType()->getAsRecordDecl();
+	}
+	return RD ? cast<RecordDecl>(RD->getCanonicalDecl()) : nullptr;
+}
+
+void KrefChecker::noteGet(const Stmt *E, const MemRegion *Lock, CheckerContext &C) const
+{
+	const RecordDecl *T = objectType(E);
+	const Decl *L = lockDecl(Lock);
+	if (T && L && Noted.insert(E).second)
+		Gets.push_back({T, L, E, C.getLocationContext()->getDecl()});
+}
+
+void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerContext &C) const
+{
+	const Stmt *E = Call.getOriginExpr();
+	const RecordDecl *T = objectType(E);
+	const auto *Rel = Call.getNumArgs() > 1
+				  ? dyn_cast_or_null<FunctionDecl>(Call.getArgSVal(1).getAsFunctionDecl())
+				  : nullptr;
+	if (!T || !Rel)
+		return;
+	PutSite P{T, {}, Rel, E, C.getLocationContext()->getDecl()};
+	for (const MemRegion *R : St->get<LockStack>())
+		if (const Decl *D = lockDecl(R))
+			P.Held.push_back(D);
+	if (Call.getNumArgs() > 2)	// kref_put_mutex, kref_put_lock
+		if (const Decl *D = lockDecl(Call.getArgExpr(2)))
+			P.Held.push_back(D);
+	// A lock held on any path to the put counts (a caller two calls up
+	// may take it): the race is reported only where no path holds it.
+	auto [It, New] = PutIndex.try_emplace(E, Puts.size());
+	if (New)
+		Puts.push_back(P);
+	else
+		for (const Decl *D : P.Held)
+			if (!llvm::is_contained(Puts[It->second].Held, D))
+				Puts[It->second].Held.push_back(D);
+}
+
+static bool teardownName(StringRef N)
+{
+	return hasWord(N, {"remove", "cancel", "stop", "close", "unwatch", "disconnect",
+			   "unregister", "detach", "del_timer", "timer_delete", "join"});
+}
+
+static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
+{
+	const FunctionDecl *Def = nullptr;
+	if (!F || Depth > 2 || !F->hasBody(Def))
+		return;
+	struct V : RecursiveASTVisitor<V> {
+		ReleaseFacts &Out;
+		int Depth;
+		V(ReleaseFacts &Out, int Depth) : Out(Out), Depth(Depth) {}
+		void write(const Expr *E)
+		{
+			if (const auto *M = dyn_cast<MemberExpr>(bare(E)))
+				Out.Writes.insert(M->getMemberDecl());
+		}
+		bool VisitBinaryOperator(BinaryOperator *B)
+		{
+			if (B->isAssignmentOp())
+				write(B->getLHS());
+			return true;
+		}
+		bool VisitUnaryOperator(UnaryOperator *U)
+		{
+			if (U->isIncrementDecrementOp())
+				write(U->getSubExpr());
+			return true;
+		}
+		bool VisitCallExpr(CallExpr *CE)
+		{
+			const FunctionDecl *FD = CE->getDirectCallee();
+			if (!FD || !FD->getIdentifier())
+				return true;
+			bool Ptr = CE->getNumArgs() && CE->getArg(0)->getType()->isPointerType();
+			Api A = lockApi(FD->getName(), Ptr);
+			if (A == Api::Lock || A == Api::Unlock) {
+				if (const Decl *D = lockDecl(CE->getArg(0)))
+					Out.Locks.insert(D);
+			} else if (FD->getASTContext().getSourceManager().isInMainFile(FD->getLocation())) {
+				releaseFacts(FD, Out, Depth + 1);
+			} else if (teardownName(FD->getName())) {
+				Out.Teardown = true;
+			}
+			return true;
+		}
+	} Visitor(Out, Depth);
+	Visitor.TraverseStmt(Def->getBody());
+}
+
+const ReleaseFacts &KrefChecker::factsOf(const FunctionDecl *F) const
+{
+	auto It = Facts.find(F);
+	if (It == Facts.end()) {
+		It = Facts.emplace(F, ReleaseFacts()).first;
+		releaseFacts(F, It->second, 0);
+	}
+	return It->second;
+}
+
+/* The object's release stops what was registered with it: a registration
+ * needs no reference of its own when it cannot outlive the object. */
+bool KrefChecker::tornDownByRelease(SymbolRef S, CheckerContext &C) const
+{
+	scanCountingFields(C.getASTContext());
+	QualType T = S->getType();
+	const RecordDecl *RD = T->isPointerType() ? T->getPointeeType()->getAsRecordDecl() : nullptr;
+	if (!RD)
+		return false;
+	auto It = Releases.find(cast<RecordDecl>(RD->getCanonicalDecl()));
+	if (It == Releases.end())
+		return false;
+	for (const FunctionDecl *Rel : It->second)
+		if (factsOf(Rel).Teardown)
+			return true;
+	return false;
+}
+
+static unsigned lineOf(const Stmt *S, const SourceManager &SM)
+{
+	return SM.getPresumedLineNumber(S->getBeginLoc());
+}
+
+/*
+ * Rule 3 across functions: a lookup gets an object under lock L, the
+ * object's release takes (or drops) L to unlink it, and a plain put
+ * elsewhere holds no L.  The count can reach zero there while the lookup,
+ * holding L, finds the object and gets it from zero.
+ */
+void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, AnalysisManager &Mgr,
+					    BugReporter &BR) const
+{
+	const SourceManager &SM = BR.getSourceManager();
+	scanCountingFields(Mgr.getASTContext());
+	for (const PutSite &P : Puts) {
+		const ReleaseFacts &F = factsOf(P.Release);
+		for (const GetSite &G : Gets) {
+			if (G.Type != P.Type || !F.Locks.count(G.Lock) ||
+			    llvm::is_contained(P.Held, G.Lock))
+				continue;
+			// The lookup tests a field the release writes (a dead flag):
+			// it does not get an object the release has started on.
+			auto Test = Tested.find(G.Fn);
+			const auto &PW = PutSideWrites[G.Type];
+			if (Test != Tested.end() && llvm::any_of(Test->second, [&](const Decl *D) {
+				    return F.Writes.count(D) || PW.count(D);
+			    }))
+				continue;
+			std::string L = cast<NamedDecl>(G.Lock)->getName().str();
+			std::string T = G.Type->getName().str();
+			BR.EmitBasicReport(
+				P.Fn, this, "rule 3: serialise lookup and get", "kref",
+				"rule 3: puts struct " + T + " without holding '" + L + "', which its release " +
+					P.Release->getName().str() + "() takes to unlink it; the lookup at line " +
+					std::to_string(lineOf(G.At, SM)) +
+					" gets it under that lock and can revive it from zero: use kref_put_mutex/kref_put_lock, or kref_get_unless_zero there",
+				PathDiagnosticLocation::createBegin(P.At, SM, Mgr.getAnalysisDeclContext(P.Fn)));
+			BR.EmitBasicReport(
+				G.Fn, this, "rule 3: serialise lookup and get", "kref",
+				"rule 3: gets struct " + T + " found under '" + L +
+					"', but the put at line " + std::to_string(lineOf(P.At, SM)) +
+					" can drop the last reference without that lock: the count may be zero here; use kref_get_unless_zero, or kref_put_mutex/kref_put_lock there",
+				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
+			break;
+		}
+	}
+}
+
+/* A field of a borrowed object tested in a branch (a dead flag, a state). */
+void KrefChecker::checkBranchCondition(const Stmt *Cond, CheckerContext &C) const
+{
+	llvm::SmallVector<const Stmt *, 8> Work{Cond};
+	while (!Work.empty()) {
+		const Stmt *S = Work.pop_back_val();
+		if (!S)
+			continue;
+		if (const auto *M = dyn_cast<MemberExpr>(S))
+			if (SymbolRef Obj = objectOf(C.getSVal(M->getBase())))
+				if (const RefState *R = C.getState()->get<RefMap>(Obj);
+				    R && R->K == RefState::Borrowed)
+					Tested[C.getLocationContext()->getDecl()].insert(M->getMemberDecl());
+		for (const Stmt *Child : S->children())
+			Work.push_back(Child);
+	}
+}
+
+/* A pointer known to be null points to no object. */
+ProgramStateRef KrefChecker::evalAssume(ProgramStateRef St, SVal Cond, bool Assumption) const
+{
+	ConstraintManager &CM = St->getConstraintManager();
+	for (auto &KV : St->get<RefMap>())
+		if (CM.isNull(St, KV.first).isConstrainedTrue())
+			St = St->remove<RefMap>(KV.first);
+	for (auto &KV : St->get<DutyMap>())
+		if (CM.isNull(St, KV.first).isConstrainedTrue())
+			St = St->remove<DutyMap>(KV.first);
+	return St;
+}
+
+} // namespace
+
+extern "C" void clang_registerCheckers(CheckerRegistry &Registry)
+{
+	Registry.addChecker<KrefChecker>("libkref.Kref", "The three kref rules, path by path", "");
+}
+
+extern "C" const char clang_analyzerAPIVersionString[] = CLANG_ANALYZER_API_VERSION_STRING;
