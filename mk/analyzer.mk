@@ -9,10 +9,11 @@ ANALYZER_PLUGIN := build/kref-check/kref-analyzer.so
 analyzer-plugin: $(ANALYZER_PLUGIN)
 
 # The LLVM headers as system headers: their warnings are not ours.
-$(ANALYZER_PLUGIN): tools/kref-check/analyzer/KrefChecker.cpp
+ANALYZER_SOURCES := $(wildcard tools/kref-check/analyzer/*.cpp)
+$(ANALYZER_PLUGIN): $(ANALYZER_SOURCES) $(wildcard tools/kref-check/analyzer/*.h)
 	@mkdir -p $(@D)
 	$(CXX) -shared -fPIC -O1 $$($(LLVM_CONFIG) --cxxflags | sed 's/-std=c++14/-std=c++17/; s/-I/-isystem /') \
-		-fno-rtti -Wall -Wextra -Werror -Wno-unused-parameter $< -o $@
+		-fno-rtti -Wall -Wextra -Werror -Wno-unused-parameter $(ANALYZER_SOURCES) -o $@
 
 # Both engines' recall and flagged fixed twins on the seven sets.
 score-real-clang: $(ANALYZER_PLUGIN)

@@ -25,11 +25,14 @@
  *           holds a reference overwritten while it still holds one;
  *   rule 3  a get of a pointer found under a lock after that lock was
  *           dropped, a use or a return of it after the unlock, a plain
- *           kref_get of a pointer found only under RCU.
+ *           kref_get of a pointer found only under RCU; and, at the end of
+ *           the file, a plain put whose release takes the lock a lookup
+ *           gets under (the revival race), at both ends.
  *
  * The kref API and lock functions are modelled, not inlined; the program's
  * own functions (wrappers included) are inlined by the analyzer.  What a
- * function it only declares does is read from the comment above it.
+ * function it only declares does is read from its name and the comment
+ * above it (names.cpp).
  */
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -39,10 +42,12 @@
 #include "clang/StaticAnalyzer/Core/PathSensitive/CheckerContext.h"
 #include "clang/StaticAnalyzer/Frontend/CheckerRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include "names.h"
 #include <map>
 
 using namespace clang;
 using namespace ento;
+using namespace kref_analyzer;
 
 namespace {
 
@@ -108,16 +113,12 @@ REGISTER_TRAIT_WITH_PROGRAMSTATE(RCUDepth, unsigned)
 
 namespace {
 
-static const RecordDecl *objectType(const Stmt *S);
-
 /* What a release function, and what it calls two levels down, does. */
 struct ReleaseFacts {
 	llvm::DenseSet<const Decl *> Locks;	// taken or dropped
 	llvm::DenseSet<const Decl *> Writes;	// fields written
 	bool Teardown = false;			// stops a registration, a timer, a thread
 };
-
-enum class Api { None, Init, Get, TryGet, Put, Lock, Unlock, RcuLock, RcuUnlock, RcuDeref, Free };
 
 /* Where a lookup under a lock gets, and where a put happens: rule 3 pairs
  * them across functions at the end of the translation unit. */
@@ -233,68 +234,6 @@ bool KrefChecker::countedPtr(QualType T) const
 	return T->isPointerType() && counted(T->getPointeeType()->getAsRecordDecl());
 }
 
-static const Expr *bare(const Expr *E)
-{
-	E = E->IgnoreParenCasts();
-	if (const auto *U = dyn_cast<UnaryOperator>(E))
-		if (U->getOpcode() == UO_AddrOf)
-			E = U->getSubExpr()->IgnoreParenCasts();
-	return E;
-}
-
-static StringRef calleeName(const CallExpr *CE)
-{
-	if (const FunctionDecl *FD = CE->getDirectCallee())
-		if (FD->getIdentifier())
-			return FD->getName();
-	return "";
-}
-
-static bool endsWithWord(StringRef Name, std::initializer_list<StringRef> Words)
-{
-	for (StringRef W : Words)
-		if (Name == W || Name.endswith(("_" + W).str()))
-			return true;
-	return false;
-}
-
-static bool hasWord(StringRef N, std::initializer_list<const char *> Words)
-{
-	std::string L = N.lower();
-	for (const char *W : Words)
-		if (L.find(W) != std::string::npos)
-			return true;
-	return false;
-}
-
-/* A function that finds an existing object. */
-static bool lookupName(StringRef N)
-{
-	return hasWord(N, {"find", "lookup", "search", "load", "first", "next", "peek"});
-}
-
-/* A function that makes a new object, which the caller owns. */
-static bool createsName(StringRef N)
-{
-	return hasWord(N, {"new", "create", "alloc", "dup", "clone", "copy"});
-}
-
-/* ... or puts one in place: what it returns was not found under the lock. */
-static bool makesName(StringRef N)
-{
-	return createsName(N) || hasWord(N, {"insert", "add", "make", "open"});
-}
-
-static bool putName(StringRef N)
-{
-	return endsWithWord(N, {"put", "unref", "deref", "release", "drop", "decref"});
-}
-
-static bool getName(StringRef N)
-{
-	return endsWithWord(N, {"get", "ref", "hold", "grab", "incref", "retain"});
-}
-
 /*
  * A field holds references when the program puts through it somewhere:
  * kref_put(&x->f->ref, ...) or a put wrapper given x->f.  Only such
@@ -378,105 +317,6 @@ void KrefChecker::scanCountingFields(ASTContext &Ctx) const
 		}
 	} Visitor(*this);
 	Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
-}
-
-enum class Doc { None, Gives, Borrows, Consumes };
-
-static Doc docOf(const FunctionDecl *FD)
-{
-	ASTContext &Ctx = FD->getASTContext();
-	const RawComment *RC = Ctx.getRawCommentForAnyRedecl(FD);
-	if (!RC)
-		return Doc::None;
-	std::string T = llvm::StringRef(RC->getRawText(Ctx.getSourceManager())).lower();
-	for (char &Ch : T)
-		if (Ch == '\n' || Ch == '\t' || Ch == '*')
-			Ch = ' ';
-	std::string S;
-	for (char Ch : T)
-		if (!(Ch == ' ' && !S.empty() && S.back() == ' '))
-			S += Ch;
-	auto Has = [&](std::initializer_list<const char *> Ps) {
-		for (const char *P : Ps)
-			if (S.find(P) != std::string::npos)
-				return true;
-		return false;
-	};
-	if (Has({"borrowed", "without a reference", "without taking a reference", "no reference",
-		 "does not take a reference", "not referenced", "transfer none", "without a ref",
-		 "without taking a ref", "does not take a ref", "without incrementing",
-		 "does not increment"}))
-		return Doc::Borrows;
-	if (Has({"consumes", "takes over", "steals", "transfer full) the", "takes ownership"}))
-		return Doc::Consumes;
-	if (Has({"new reference", "with a reference", "one reference", "a reference on", "with a ref", "refcount incremented",
-		 "reference count incremented", "reference held", "holds a reference",
-		 "takes a reference", "transfer full", "caller must put", "caller must drop",
-		 "caller must release", "caller must unref", "caller owns", "referenced",
-		 "with its refcount", "with its reference", "a reference for the caller",
-		 "must be put", "must be released", "must be dropped", "when done"}))
-		return Doc::Gives;
-	return Doc::None;
-}
-
-/* Lock, unlock and RCU calls, by name; PtrArg: the first argument is a pointer. */
-static Api lockApi(StringRef N, bool PtrArg)
-{
-	if (N.contains("rcu") && (N.endswith("read_lock") || N.endswith("read_lock_bh")))
-		return Api::RcuLock;
-	if (N.contains("rcu") && (N.endswith("read_unlock") || N.endswith("read_unlock_bh")))
-		return Api::RcuUnlock;
-	if (N.startswith("rcu_dereference") || N.startswith("srcu_dereference") ||
-	    N == "rcu_access_pointer")
-		return Api::RcuDeref;
-	if (!PtrArg || N.contains("trylock"))
-		return Api::None;
-	if (N.contains("unlock") && !N.endswith("unlocked"))
-		return Api::Unlock;
-	if (N.endswith("lock") || N.endswith("lock_bh") || N.endswith("lock_irq") ||
-	    N.endswith("lock_irqsave") || N.endswith("lock_nested") || N == "down_read" ||
-	    N == "down_write" || N == "EnterCriticalSection")
-		return Api::Lock;
-	if (N == "up_read" || N == "up_write" || N == "LeaveCriticalSection")
-		return Api::Unlock;
-	return Api::None;
-}
-
-/* struct mutex { pthread_mutex_t m; }: a lock type wrapping another. */
-static bool lockWrapper(const RecordDecl *RD)
-{
-	std::string N = RD->getName().lower();
-	if (N.empty() && RD->getTypedefNameForAnonDecl())
-		N = RD->getTypedefNameForAnonDecl()->getName().lower();
-	return N.find("mutex") != std::string::npos || N.find("lock") != std::string::npos ||
-	       N.find("semaphore") != std::string::npos;
-}
-
-/* A lock's identity across functions: its field, or its variable. */
-static const Decl *lockDecl(const MemRegion *R)
-{
-	while (const auto *FR = dyn_cast_or_null<FieldRegion>(R)) {
-		if (!lockWrapper(FR->getDecl()->getParent()))
-			return FR->getDecl();
-		R = FR->getSuperRegion();
-	}
-	if (const auto *VR = dyn_cast_or_null<VarRegion>(R))
-		return VR->getDecl();
-	return nullptr;
-}
-
-static const Decl *lockDecl(const Expr *E)
-{
-	E = bare(E);
-	while (const auto *M = dyn_cast<MemberExpr>(E)) {
-		const auto *F = dyn_cast<FieldDecl>(M->getMemberDecl());
-		if (!F || !lockWrapper(F->getParent()))
-			return M->getMemberDecl();
-		E = bare(M->getBase());
-	}
-	if (const auto *D = dyn_cast<DeclRefExpr>(E))
-		return D->getDecl();
-	return nullptr;
 }
 
 static bool definedInMainFile(const FunctionDecl *FD, CheckerContext &C)
@@ -870,42 +710,6 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 	return true;
 }
 
-/* Calls that keep their data for later: threads, timers, work, callbacks. */
-static int keptArg(const CallEvent &Call, const FunctionDecl *FD)
-{
-	StringRef N = FD->getName();
-	if (N == "pthread_create")
-		return 3;
-	if (N == "thrd_create" || N == "g_thread_new" || N == "g_thread_try_new")
-		return 2;
-	if (N == "queue_work" || N == "queue_delayed_work" || N == "mod_delayed_work" ||
-	    N == "queue_work_on")
-		return Call.getNumArgs() - (N == "queue_work" ? 1 : N == "queue_work_on" ? 1 : 2);
-	if (N == "schedule_work" || N == "schedule_delayed_work" || N == "mod_timer" ||
-	    N == "add_timer" || N == "call_rcu" || N == "tasklet_schedule" || N == "kthread_run" ||
-	    N == "kthread_create")
-		return N.startswith("kthread") ? 1 : 0;
-	// A function the program does not define that takes a callback and a
-	// data pointer, and does not run the callback before it returns.
-	if (FD->hasBody())
-		return -1;
-	std::string L = N.lower();
-	for (const char *Sync : {"each", "sort", "search", "find", "walk", "iterate", "visit", "apply",
-				 "call", "invoke", "sync", "map"})
-		if (L.find(Sync) != std::string::npos)
-			return -1;
-	int Data = -1;
-	bool HasFn = false;
-	for (unsigned I = 0; I < FD->getNumParams(); I++) {
-		QualType T = FD->getParamDecl(I)->getType();
-		if (T->isFunctionPointerType())
-			HasFn = true;
-		else if (T->isVoidPointerType())
-			Data = I;
-	}
-	return HasFn ? Data : -1;
-}
-
 void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 {
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
@@ -990,20 +794,6 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, ProgramStateRe
 			St = setBorrowed(St, S, Call.getOriginExpr(), D == Doc::Borrows);
 	}
 	return St;
-}
-
-/*
- * Which result means the call kept its data: queue_work() and friends
- * return true when they queued, mod_timer() 0 when the timer was not
- * pending, pthread_create() 0.  1: nonzero, 0: zero, -1: always.
- */
-static int keptWhen(StringRef N)
-{
-	if (N == "mod_timer" || N == "pthread_create" || N == "thrd_create")
-		return 0;
-	if (N.contains("queue_") || N.startswith("schedule_") || N.startswith("kthread"))
-		return 1;
-	return -1;
 }
 
 void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
@@ -1340,28 +1130,6 @@ void KrefChecker::checkBeginFunction(CheckerContext &C) const
 	C.addTransition(St);
 }
 
-/* The object type of a kref call: &obj->ref, or a wrapper's obj. */
-static const RecordDecl *objectType(const Stmt *S)
-{
-	const auto *CE = dyn_cast_or_null<CallExpr>(S);
-	if (!CE || !CE->getNumArgs())
-		return nullptr;
-	const RecordDecl *RD = nullptr;
-	if (const auto *M = dyn_cast<MemberExpr>(bare(CE->getArg(0)))) {
-		const RecordDecl *FT = M->getMemberDecl()->getType()->getAsRecordDecl();
-		if (FT && FT->getName() == "kref") {
-			QualType BT = M->getBase()->getType();
-			RD = (M->isArrow() ? BT->getPointeeType() : BT)->getAsRecordDecl();
-		}
-	}
-	if (!RD) {
-		QualType T = CE->getArg(0)->IgnoreParenCasts()->getType();
-		if (T->isPointerType())
-			RD = T->getPointeeType()->getAsRecordDecl();
-	}
-	return RD ? cast<RecordDecl>(RD->getCanonicalDecl()) : nullptr;
-}
-
 void KrefChecker::noteGet(const Stmt *E, const MemRegion *Lock, CheckerContext &C) const
 {
 	const RecordDecl *T = objectType(E);
@@ -1395,12 +1163,6 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 		for (const Decl *D : P.Held)
 			if (!llvm::is_contained(Puts[It->second].Held, D))
 				Puts[It->second].Held.push_back(D);
-}
-
-static bool teardownName(StringRef N)
-{
-	return hasWord(N, {"remove", "cancel", "stop", "close", "unwatch", "disconnect",
-			   "unregister", "detach", "del_timer", "timer_delete", "join"});
 }
 
 static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+/*
+ * names.h - what the analyzer plugin knows of a program's functions from
+ * their names, their declarations and the comments above them
+ * (names.cpp).  KrefChecker.cpp is the checker that uses it.
+ */
+#ifndef KREF_ANALYZER_NAMES_H
+#define KREF_ANALYZER_NAMES_H
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/CallEvent.h"
+#include "clang/StaticAnalyzer/Core/PathSensitive/MemRegion.h"
+
+namespace kref_analyzer {
+
+/* The calls the checker models instead of letting the analyzer inline them. */
+enum class Api { None, Init, Get, TryGet, Put, Lock, Unlock, RcuLock, RcuUnlock, RcuDeref, Free };
+
+/* What the comment above a declaration says it does with a reference. */
+enum class Doc { None, Gives, Borrows, Consumes };
+
+/* E without parentheses, casts and a leading &. */
+const clang::Expr *bare(const clang::Expr *E);
+/* The name of the function a call calls directly, or "". */
+llvm::StringRef calleeName(const clang::CallExpr *CE);
+/* Whether the lower-cased name contains one of the words. */
+bool hasWord(llvm::StringRef N, std::initializer_list<const char *> Words);
+
+/* A function that finds an existing object. */
+bool lookupName(llvm::StringRef N);
+/* A function that makes a new object, which the caller owns. */
+bool createsName(llvm::StringRef N);
+/* ... or puts one in place: what it returns was not found under the lock. */
+bool makesName(llvm::StringRef N);
+/* foo_put, foo_unref, ...: a put wrapper's name. */
+bool putName(llvm::StringRef N);
+/* foo_get, foo_ref, foo_hold, ...: a get wrapper's name. */
+bool getName(llvm::StringRef N);
+/* A call that stops a registration, a timer, a thread. */
+bool teardownName(llvm::StringRef N);
+
+/* The comment above FD (or a redeclaration), read for its ownership words. */
+Doc docOf(const clang::FunctionDecl *FD);
+
+/* Lock, unlock and RCU calls, by name; PtrArg: the first argument is a pointer. */
+Api lockApi(llvm::StringRef N, bool PtrArg);
+/* A lock's identity across functions: its field, or its variable. */
+const clang::Decl *lockDecl(const clang::ento::MemRegion *R);
+const clang::Decl *lockDecl(const clang::Expr *E);
+
+/* The argument a call keeps for later (a thread's, a timer's, a work
+ * item's, a callback's data), or -1. */
+int keptArg(const clang::ento::CallEvent &Call, const clang::FunctionDecl *FD);
+/* Which result of such a call means it kept its data: 1 nonzero, 0 zero,
+ * -1 always. */
+int keptWhen(llvm::StringRef N);
+
+/* The object type of a kref call: &obj->ref, or a wrapper's obj. */
+const clang::RecordDecl *objectType(const clang::Stmt *S);
+
+} // namespace kref_analyzer
+
+#endif
