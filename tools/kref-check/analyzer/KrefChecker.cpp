@@ -94,13 +94,18 @@ struct Duty {
 	Kind K;
 	const Stmt *At;		// the store
 	const MemRegion *Field;
+	bool Holds;		// the program puts through the field, or stores references in it
 
-	bool operator==(const Duty &O) const { return K == O.K && At == O.At && Field == O.Field; }
+	bool operator==(const Duty &O) const
+	{
+		return K == O.K && At == O.At && Field == O.Field && Holds == O.Holds;
+	}
 	void Profile(llvm::FoldingSetNodeID &ID) const
 	{
 		ID.AddInteger(K);
 		ID.AddPointer(At);
 		ID.AddPointer(Field);
+		ID.AddBoolean(Holds);
 	}
 };
 
@@ -350,7 +355,11 @@ Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
 		return Api::None;
 	// The program's own get and put, declared but defined elsewhere.
 	if (!FD->hasBody() && countedPtr(Call.getArgExpr(0)->IgnoreParenCasts()->getType())) {
-		if (getName(N) && !FD->getReturnType()->isPointerType())
+		// foo_get(o), or o = foo_get(o): a get of o.
+		QualType RT = FD->getReturnType();
+		if (getName(N) && (!RT->isPointerType() ||
+				   (FD->getNumParams() && FD->getASTContext().hasSameUnqualifiedType(
+								  RT, FD->getParamDecl(0)->getType()))))
 			return Api::Get;
 		if (putName(N))
 			return Api::Put;
@@ -481,13 +490,6 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 			       "rule 3: kref_get on " + Obj +
 				       ", found under RCU only: its count may already be zero; use kref_get_unless_zero",
 			       St, C, R->Where, "found here, in the RCU read section");
-		else if (!Try && !R->Lock && !R->RCU && !R->Documented &&
-			 St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0 &&
-			 isa<CallExpr>(R->Where))
-			report(Rule3,
-			       "rule 3: gets " + Obj +
-				       " returned by a lookup with no lock and no RCU held across the lookup and the get",
-			       St, C, R->Where, "looked up here");
 		LLVM_FALLTHROUGH;
 	case RefState::Param:
 		O.Base = R->K;
@@ -554,9 +556,11 @@ ProgramStateRef KrefChecker::gain(ProgramStateRef St, SymbolRef S, const Stmt *E
 {
 	const RefState *R = St->get<RefMap>(S);
 	RefState O = RefState::make(RefState::Owned, E);
+	// Whether the item held a reference is not known here: counted, never
+	// reported as a leak.
+	O.Escaped = true;
 	if (!R) {
 		O.Base = RefState::Unknown;
-		O.Escaped = isa<SymbolRegionValue>(S) || isa<SymbolDerived>(S);
 	} else if (R->K == RefState::Owned) {
 		O = *R;
 		O.N++;
@@ -654,6 +658,10 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 	case Api::Get:
 		if (Obj)
 			St = get(St, Obj, CE, false, C);
+		if (RT->isPointerType()) {	// returns its argument
+			C.addTransition(St->BindExpr(CE, LC, Call.getArgSVal(0)));
+			return true;
+		}
 		break;
 	case Api::Put:
 		notePut(Call, St, C);
@@ -733,6 +741,16 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 	}
 	if (definedInMainFile(FD, C))
 		return;
+	if (FD->getName() == "pthread_join" || FD->getName() == "thrd_join") {
+		// The thread has ended: what it was given needs no reference now.
+		for (auto &KV : St->get<DutyMap>())
+			if (const auto *CE = dyn_cast<CallExpr>(KV.second.At);
+			    CE && KV.second.K == Duty::NeedGet && !KV.second.Field &&
+			    (calleeName(CE) == "pthread_create" || calleeName(CE) == "thrd_create"))
+				St = St->remove<DutyMap>(KV.first);
+		C.addTransition(St);
+		return;
+	}
 	if (hasWord(FD->getName(), {"unlink", "list_del", "remove", "erase", "pop", "dequeue", "detach"})) {
 		for (unsigned I = 0; I < Call.getNumArgs(); I++)
 			if (SymbolRef S = objectOf(Call.getArgSVal(I)))
@@ -751,7 +769,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		if (R && (R->K == RefState::Param || R->K == RefState::Borrowed) &&
 		    !tornDownByRelease(S, C))
 			if (ExplodedNode *N = C.addTransition(
-				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr})))
+				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr, true})))
 				DutyNodes.try_emplace(E, N);
 		return;
 	}
@@ -933,13 +951,13 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	if (Holds && OldS && OldS != New) {
 		const RefState *OR = St->get<RefMap>(OldS);
 		if (St->isNull(Old).isConstrainedFalse() && (!OR || OR->K != RefState::Released)) {
-			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR});
+			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR, true});
 			Owes = true;
 		}
 	}
 	// rule 1: the field will hold a reference; this path must take it.
 	if (NR && (NR->K == RefState::Param || NR->K == RefState::Borrowed)) {
-		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR});
+		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds});
 		Owes = true;
 	} else if (NR) {
 		St = handOff(St, New, S, Field, C);
@@ -968,7 +986,10 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 					  "(), which keeps it, and no reference is taken for it on this path"
 			: KV.second.K == Duty::NeedGet
 				? "rule 1: stores " + describe(KV.first) + " in '" + Field +
-					  "', which holds references, and no reference is taken for it on this path"
+					  (KV.second.Holds
+						   ? "', which holds references,"
+						   : "', a counted pointer in memory that outlives the function,") +
+					  " and no reference is taken for it on this path"
 				: "rule 2: overwrites '" + Field +
 					  "', which holds a reference, and the reference it held is never put on this path";
 		C.emitReport(std::make_unique<PathSensitiveBugReport>(

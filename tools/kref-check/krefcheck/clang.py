@@ -19,6 +19,8 @@ PLUGIN = "kref-analyzer.so"
 CHECKER = "libkref.Kref"
 MAX_NODES = 50000
 DIAG_RE = re.compile(r"^(.*?):(\d+):(\d+): (warning|note|error|fatal error): (.*)$")
+# clang's own failures, with no place in the source: a plugin it cannot load.
+BARE_ERROR_RE = re.compile(r"^(?:\S*clang\S*: )?(?:fatal )?error: (.*)$")
 
 
 class EngineMissing(Exception):
@@ -26,16 +28,17 @@ class EngineMissing(Exception):
 
 
 def plugin_path():
-    """$KREF_CHECK_PLUGIN; in the source tree, build/kref-check/ (make
-    analyzer-plugin); installed, share/kref-check/."""
+    """$KREF_CHECK_PLUGIN, else build/kref-check/ of the source tree (make
+    analyzer-plugin; make install does not install it)."""
     env = os.environ.get("KREF_CHECK_PLUGIN")
     if env:
+        if not os.path.isfile(env):
+            raise EngineMissing("KREF_CHECK_PLUGIN=%s: no such file" % env)
         return env
     here = os.path.dirname(os.path.realpath(__file__))
-    for p in (os.path.join(here, "..", "..", "..", "build", "kref-check", PLUGIN),
-              os.path.join(here, "..", PLUGIN)):
-        if os.path.isfile(p):
-            return os.path.normpath(p)
+    p = os.path.join(here, "..", "..", "..", "build", "kref-check", PLUGIN)
+    if os.path.isfile(p):
+        return os.path.normpath(p)
     raise EngineMissing("the analyzer plugin %s is not built (make analyzer-plugin, "
                         "with llvm-14-dev and libclang-14-dev; or set KREF_CHECK_PLUGIN)"
                         % PLUGIN)
@@ -43,10 +46,11 @@ def plugin_path():
 
 def clang_path():
     """$KREF_CHECK_CLANG, else clang-14: the plugin is built for its API."""
-    path = shutil.which(os.environ.get("KREF_CHECK_CLANG", "clang-14"))
+    name = os.environ.get("KREF_CHECK_CLANG", "clang-14")
+    path = shutil.which(name)
     if not path:
-        raise EngineMissing("clang-14 not found (Debian package clang-14; or set "
-                            "KREF_CHECK_CLANG)")
+        raise EngineMissing("%s not found (Debian package clang-14; or set KREF_CHECK_CLANG)"
+                            % name)
     return path
 
 
@@ -61,7 +65,7 @@ def command(clang, plugin, path, dirs, defines):
            "-Xclang", "-analyzer-config", "-Xclang", "max-nodes=%d" % MAX_NODES]
     cmd += ["-I" + d for d in dirs]
     cmd += ["-U" + n if v is None else "-D%s=%s" % (n, v) for n, v in defines]
-    return cmd + [path]
+    return cmd + ["-x", "c", path]     # C whatever the file's name
 
 
 def parse(out):
@@ -72,6 +76,9 @@ def parse(out):
     for line in out.splitlines():
         m = DIAG_RE.match(line)
         if not m:
+            bare = BARE_ERROR_RE.match(line)
+            if bare:
+                errors.append(bare.group(1))
             continue
         path, ln, col, kind, msg = m.groups()
         if kind == "warning" and msg.endswith("[%s]" % CHECKER):
@@ -106,9 +113,12 @@ def check_file(cmd, timeout):
     except OSError as e:
         return [], "cannot run %s: %s" % (cmd[0], e.strerror or e)
     findings, errors = parse(p.stdout.decode("utf-8", "replace"))
+    if p.returncode < 0:
+        return [], "clang was killed by signal %d" % -p.returncode
     if p.returncode != 0 or errors:
-        why = errors[0] if errors else "the analyzer exited with status %d" % p.returncode
-        return [], "does not compile: " + why
+        if errors and re.match(r".*:\d+: ", errors[0]):
+            return [], "does not compile: " + errors[0]
+        return [], "clang failed: " + (errors[0] if errors else "exit status %d" % p.returncode)
     return [f for f in findings if f.line not in ignored(f.path)], None
 
 
@@ -142,5 +152,7 @@ def run_clang(files, flags, opts):
             findings += found
             if why:
                 failed[f] = why
-    findings.sort(key=lambda f: (f.path, f.line, f.col, f.rule))
+    # A header's finding, once however many files include it.
+    unique = {(f.path, f.line, f.col, f.rule, f.msg): f for f in findings}
+    findings = sorted(unique.values(), key=lambda f: (f.path, f.line, f.col, f.rule))
     return findings, failed, headers

@@ -171,14 +171,15 @@ def main(argv=None):
     ap.add_argument("--format", choices=("text", "sarif"), default="text",
                     help="text (FILE:LINE:COL: rule N: message) or sarif (SARIF 2.1.0)")
     ap.add_argument("-o", "--output", help="write the findings to this file")
-    ap.add_argument("-j", "--jobs", type=int, default=1, help="spatch processes")
+    ap.add_argument("-j", "--jobs", type=int, default=1,
+                    help="spatch processes (clang runs with --engine=clang)")
     ap.add_argument("--engine", choices=("cocci", "clang", "both"), default="cocci",
                     help="cocci (Coccinelle patterns, the default), clang (the Clang Static "
                     "Analyzer, path by path, each .c compiled) or both")
     ap.add_argument("--each", action="store_true",
                     help="check each file as a program of its own, its facts kept to itself")
     ap.add_argument("--timeout", type=int, default=120,
-                    help="seconds spatch may spend on one file (default 120)")
+                    help="seconds spatch (or clang) may spend on one file (default 120)")
     ap.add_argument("--spatch", help="the spatch program (default: spatch, or $SPATCH)")
     ap.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
                     help="look for #include files in DIR too, as the compiler does")
@@ -266,7 +267,7 @@ def main(argv=None):
             print("%s:%d: kref-check: %s is defined in no file read (give -I DIR or "
                   "-p DIR); the checks that need its members are partial"
                   % (path, line, s), file=sys.stderr)
-    failed = outcome.failed
+    failed, clang_failed = outcome.failed, {}
     if opts.engine == "both":
         try:
             more, clang_failed, _ = run_clang(files, flags, opts)
@@ -275,18 +276,18 @@ def main(argv=None):
             return 2
         seen = {(f.path, f.line, f.rule) for f in findings}
         findings += [f for f in more if (f.path, f.line, f.rule) not in seen]
-        failed = dict(failed)
-        for path, why in clang_failed.items():
-            failed.setdefault(path, "clang engine: " + why)
-    if not write(findings, errors, failed, inputs.problems, opts):
+    if not write(findings, errors, dict(clang_failed, **failed), inputs.problems, opts):
         return 2
+    for path in sorted(clang_failed):
+        print("%s: kref-check: the clang engine did not check it: %s; the patterns' "
+              "findings in it are reported" % (path, clang_failed[path]), file=sys.stderr)
     for path, line in errors:
         print("%s:%d: kref-check: cannot parse this code; it was not checked"
               % (path, line), file=sys.stderr)
     for path in sorted(failed):
         print("%s: kref-check: not checked to the end: %s; its findings are not "
               "reported" % (path, failed[path]), file=sys.stderr)
-    if errors or failed or inputs.problems:
+    if errors or failed or clang_failed or inputs.problems:
         return 2
     return 1 if findings else 0
 
@@ -317,18 +318,24 @@ def report_clang(files, flags, opts, problems):
     except EngineMissing as e:
         print("kref-check: --engine=clang: %s" % e, file=sys.stderr)
         return 2
-    if headers:
+    unchecked = []
+    if headers and len(headers) == len(files):
+        # Nothing includes them: not checked at all.
+        unchecked = [Problem(h, "a header, which --engine=clang reads only through the "
+                             ".c files that include it") for h in headers]
+    elif headers:
         print("kref-check: --engine=clang reads headers through the .c files that include "
               "them; %d header%s not compiled on %s own: %s"
               % (len(headers), "" if len(headers) == 1 else "s",
                  "its" if len(headers) == 1 else "their", " ".join(headers[:3])
                  + (" ..." if len(headers) > 3 else "")), file=sys.stderr)
-    if not write(findings, [], failed, problems, opts):
-        return 2
+    written = write(findings, [], failed, list(problems) + unchecked, opts)
+    for path, why in unchecked:
+        print("kref-check: %s: %s; not checked" % (path, why), file=sys.stderr)
     for path in sorted(failed):
         print("%s: kref-check: not checked: %s; its findings are not reported"
               % (path, failed[path]), file=sys.stderr)
-    if failed or problems or (headers and not [f for f in files if not f.endswith(".h")]):
+    if not written or failed or problems or unchecked:
         return 2
     return 1 if findings else 0
 
