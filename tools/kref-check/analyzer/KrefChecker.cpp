@@ -1028,8 +1028,6 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 		       St, C, RS->Where, "found here, under RCU");
 		C.addTransition(St->remove<RefMap>(Obj));
 	}
-	(void)IsLoad;
-	(void)S;
 }
 
 /* A pointer loaded from memory under a lock or RCU is a lookup's result. */
@@ -1118,8 +1116,6 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 						const InvalidatedSymbols &Escaped,
 						const CallEvent *Call, PointerEscapeKind Kind) const
 {
-	(void)Call;
-	(void)Kind;
 	for (SymbolRef S : Escaped)
 		if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 			St = St->remove<DutyMap>(S);

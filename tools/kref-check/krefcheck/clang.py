@@ -7,6 +7,7 @@ that runs out of time, is named and not reported clean.
 """
 
 import concurrent.futures
+import functools
 import os
 import re
 import shutil
@@ -96,11 +97,9 @@ def parse(out):
                 current.steps.append(Step(path, int(ln), int(col), msg))
         elif kind in ("error", "fatal error"):
             errors.append("%s:%s: %s" % (path, ln, msg))
-    unique = {}
     for f in findings:
         f.steps = tuple(f.steps)
-        unique.setdefault((f.path, f.line, f.col, f.rule, f.msg), f)
-    return list(unique.values()), errors
+    return findings, errors
 
 
 def check_file(cmd, timeout):
@@ -122,19 +121,18 @@ def check_file(cmd, timeout):
     return [f for f in findings if f.line not in ignored(f.path)], None
 
 
-def ignored(path, cache={}):
+@functools.lru_cache(maxsize=None)
+def ignored(path):
     """The lines a "kref-check: ignore" comment covers: its own and the next."""
-    if path not in cache:
-        lines = set()
-        try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                for i, text in enumerate(fh, 1):
-                    if IGNORE_RE.search(text):
-                        lines.update((i, i + 1))
-        except OSError:
-            pass
-        cache[path] = lines
-    return cache[path]
+    lines = set()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for i, text in enumerate(fh, 1):
+                if IGNORE_RE.search(text):
+                    lines.update((i, i + 1))
+    except OSError:
+        pass
+    return frozenset(lines)
 
 
 def run_clang(files, flags, opts):
@@ -152,7 +150,7 @@ def run_clang(files, flags, opts):
             findings += found
             if why:
                 failed[f] = why
-    # A header's finding, once however many files include it.
+    # Once each, though a header's findings come from every file including it.
     unique = {(f.path, f.line, f.col, f.rule, f.msg): f for f in findings}
     findings = sorted(unique.values(), key=lambda f: (f.path, f.line, f.col, f.rule))
     return findings, failed, headers
