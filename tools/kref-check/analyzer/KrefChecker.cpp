@@ -191,7 +191,7 @@ public:
 private:
 	bool counted(const RecordDecl *RD, int Depth = 0) const;
 	bool countedPtr(QualType T) const;
-	void scanCountingFields(ASTContext &Ctx) const;
+	void scanProgram(ASTContext &Ctx) const;
 	Api apiOf(const CallEvent &Call, CheckerContext &C) const;
 	ProgramStateRef get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 			    CheckerContext &C) const;
@@ -202,8 +202,7 @@ private:
 	bool tornDownByRelease(SymbolRef S, CheckerContext &C) const;
 	ProgramStateRef gain(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
 	ProgramStateRef unlinked(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
-	ProgramStateRef outReferences(const CallEvent &Call, ProgramStateRef St,
-				      CheckerContext &C) const;
+	ProgramStateRef outReferences(const CallEvent &Call, Doc D, ProgramStateRef St) const;
 	void noteGet(const Stmt *E, const MemRegion *Lock, CheckerContext &C) const;
 	void notePut(const CallEvent &Call, ProgramStateRef St, CheckerContext &C) const;
 	void report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
@@ -240,11 +239,13 @@ bool KrefChecker::countedPtr(QualType T) const
 }
 
 /*
- * A field holds references when the program puts through it somewhere:
- * kref_put(&x->f->ref, ...) or a put wrapper given x->f.  Only such
- * fields are judged for rule 1 stores and rule 2 overwrites.
+ * What the whole file says, read once: the fields that hold references
+ * (the program puts through them somewhere: kref_put(&x->f->ref, ...) or
+ * a put wrapper given x->f; only such fields are judged for rule 1 stores
+ * and rule 2 overwrites), the release functions of each counted type, and
+ * the fields of a type written where it is put.
  */
-void KrefChecker::scanCountingFields(ASTContext &Ctx) const
+void KrefChecker::scanProgram(ASTContext &Ctx) const
 {
 	if (Scanned == Ctx.getTranslationUnitDecl())
 		return;
@@ -784,11 +785,10 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 }
 
 /* A documented reference handed back through a T ** parameter. */
-ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, ProgramStateRef St,
-					   CheckerContext &C) const
+ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
+					   ProgramStateRef St) const
 {
 	const auto *FD = cast<FunctionDecl>(Call.getDecl());
-	Doc D = docOf(FD);
 	bool Found = D == Doc::Borrows ||
 		     (D == Doc::None && !makesName(FD->getName()) &&
 		      (lookupName(FD->getName()) || !St->get<LockStack>().isEmpty() ||
@@ -871,7 +871,8 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 			C.addTransition(NotIf);
 		return;
 	}
-	St = outReferences(Call, St, C);
+	Doc D = docOf(FD);
+	St = outReferences(Call, D, St);
 	if (!Call.getResultType()->isPointerType()) {
 		C.addTransition(St);
 		return;
@@ -883,7 +884,6 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		C.addTransition(St);
 		return;
 	}
-	Doc D = docOf(FD);
 	StringRef N = FD->getName();
 	bool Lookup = lookupName(N);
 	bool Counted = countedPtr(Call.getResultType()) || Call.getResultType()->isVoidPointerType();
@@ -918,20 +918,22 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 					O.Escaped = true;
 					C.addTransition(C.getState()->set<RefMap>(S, O));
 				}
-	ProgramStateRef St = C.getState();
-	// The container's pointer to a borrowed object overwritten: unlinked.
-	if (LR && !LR->hasStackStorage())
-		if (SymbolRef OldS = objectOf(St->getSVal(LR)); OldS && OldS != objectOf(V))
-			if (ProgramStateRef U = unlinked(St, OldS, S); U != St) {
-				C.addTransition(U);
-				return;
-			}
-	const auto *FR = dyn_cast_or_null<FieldRegion>(LR);
-	if (!FR || FR->hasStackStorage())
+	if (!LR || LR->hasStackStorage())
 		return;
-	SymbolRef New = objectOf(V);
+	ProgramStateRef St = C.getState();
+	SVal Old = St->getSVal(LR);
+	SymbolRef OldS = objectOf(Old), New = objectOf(V);
+	// The container's pointer to a borrowed object overwritten: unlinked.
+	if (OldS && OldS != New)
+		if (ProgramStateRef U = unlinked(St, OldS, S); U != St) {
+			C.addTransition(U);
+			return;
+		}
+	const auto *FR = dyn_cast<FieldRegion>(LR);
+	if (!FR)
+		return;
 	const RefState *NR = New ? St->get<RefMap>(New) : nullptr;
-	scanCountingFields(C.getASTContext());
+	scanProgram(C.getASTContext());
 	// A field holds references when the program puts through it, when a
 	// reference is stored in it, or (for a pointer lent to this function or
 	// documented as borrowed) when it is a counted pointer in memory that
@@ -945,8 +947,6 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	std::string Field = "'" + fieldName(FR) + "'";
 
 	// rule 2: the field's reference is overwritten while still held.
-	SVal Old = St->getSVal(FR);
-	SymbolRef OldS = objectOf(Old);
 	bool Owes = false;
 	if (Holds && OldS && OldS != New) {
 		const RefState *OR = St->get<RefMap>(OldS);
@@ -1243,7 +1243,7 @@ const ReleaseFacts &KrefChecker::factsOf(const FunctionDecl *F) const
  * needs no reference of its own when it cannot outlive the object. */
 bool KrefChecker::tornDownByRelease(SymbolRef S, CheckerContext &C) const
 {
-	scanCountingFields(C.getASTContext());
+	scanProgram(C.getASTContext());
 	QualType T = S->getType();
 	const RecordDecl *RD = T->isPointerType() ? T->getPointeeType()->getAsRecordDecl() : nullptr;
 	if (!RD)
@@ -1272,7 +1272,7 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 					    BugReporter &BR) const
 {
 	const SourceManager &SM = BR.getSourceManager();
-	scanCountingFields(Mgr.getASTContext());
+	scanProgram(Mgr.getASTContext());
 	for (const PutSite &P : Puts) {
 		const ReleaseFacts &F = factsOf(P.Release);
 		for (const GetSite &G : Gets) {
