@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * Reconstruction (not a copy) of a refcount bug fixed in irssi.
  *
