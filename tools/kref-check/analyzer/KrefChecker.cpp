@@ -20,11 +20,14 @@
  *   rule 1  a Param, Borrowed or Released pointer stored in a field that
  *           holds references, or handed to a call that keeps it for later
  *           (a thread, a timer, a work item, a callback's data);
- *   rule 2  an Owned reference that dies unput, a second put, a use after
- *           the put, a put of a documented borrowed pointer, a field that
- *           holds a reference overwritten while it still holds one;
+ *   rule 2  an Owned reference that dies unput (one taken on an argument
+ *           only when another path put or handed off one from the same
+ *           get: a get wrapper keeps it on every path), a second put, a
+ *           use after the put, a put of a documented borrowed pointer, a
+ *           field that holds a reference overwritten while it still holds
+ *           one;
  *   rule 3  a get of a pointer found under a lock after that lock was
- *           dropped, a use or a return of it after the unlock, a plain
+ *           dropped (even if taken again), a use or a return of it then, a plain
  *           kref_get of a pointer found only under RCU; and, at the end of
  *           the file, a plain put whose release takes the lock a lookup
  *           gets under (the revival race), at both ends.
@@ -35,6 +38,7 @@
  * above it (names.cpp).
  */
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/StaticAnalyzer/Core/BugReporter/BugType.h"
 #include "clang/StaticAnalyzer/Core/Checker.h"
@@ -115,6 +119,11 @@ REGISTER_MAP_WITH_PROGRAMSTATE(RefMap, SymbolRef, RefState)
 REGISTER_MAP_WITH_PROGRAMSTATE(DutyMap, SymbolRef, Duty)
 REGISTER_LIST_WITH_PROGRAMSTATE(LockStack, const MemRegion *)
 REGISTER_TRAIT_WITH_PROGRAMSTATE(RCUDepth, unsigned)
+// Objects this path has counted and stopped tracking (put, handed off).
+REGISTER_SET_WITH_PROGRAMSTATE(Forgotten, SymbolRef)
+// Borrowed objects whose lock was dropped since they were found (relocking
+// does not make them safe again).
+REGISTER_SET_WITH_PROGRAMSTATE(Unlocked, SymbolRef)
 
 namespace {
 
@@ -146,7 +155,8 @@ class KrefChecker
 			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>,
 			 check::PreStmt<ReturnStmt>, check::DeadSymbols,
 			 check::PointerEscape, check::BeginFunction, check::EndFunction,
-			 check::EndOfTranslationUnit, check::BranchCondition, eval::Assume> {
+			 check::EndOfTranslationUnit, check::EndAnalysis, check::BranchCondition,
+			 eval::Assume> {
 	BugType Rule1{this, "rule 1: get before handing off", "kref"};
 	BugType Rule2{this, "rule 2: put when done", "kref"};
 	BugType Rule3{this, "rule 3: serialise lookup and get", "kref"};
@@ -159,6 +169,12 @@ class KrefChecker
 	mutable std::vector<GetSite> Gets;
 	mutable std::vector<PutSite> Puts;
 	mutable llvm::DenseSet<const Stmt *> Noted;
+	// Leaks of a reference taken on an argument, held back until the
+	// function is done: reported only when another path of the function
+	// put or handed off a reference from the same get (a get wrapper keeps
+	// it on every path).
+	mutable std::vector<std::pair<const Stmt *, std::unique_ptr<PathSensitiveBugReport>>> HeldBack;
+	mutable llvm::DenseSet<const Stmt *> Consumed;
 	mutable llvm::DenseMap<const Stmt *, size_t> PutIndex;
 	// The release functions of each counted type, and what they do.
 	mutable llvm::DenseMap<const RecordDecl *, llvm::SmallVector<const FunctionDecl *, 2>> Releases;
@@ -187,6 +203,7 @@ public:
 	void checkBranchCondition(const Stmt *Cond, CheckerContext &C) const;
 	void checkEndOfTranslationUnit(const TranslationUnitDecl *TU, AnalysisManager &Mgr,
 				       BugReporter &BR) const;
+	void checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine &Eng) const;
 
 private:
 	bool counted(const RecordDecl *RD, int Depth = 0) const;
@@ -206,7 +223,8 @@ private:
 	void noteGet(const Stmt *E, const MemRegion *Lock, CheckerContext &C) const;
 	void notePut(const CallEvent &Call, ProgramStateRef St, CheckerContext &C) const;
 	void report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
-		    const Stmt *NoteAt = nullptr, StringRef Note = "", bool OncePerNote = false) const;
+		    const Stmt *NoteAt = nullptr, StringRef Note = "", bool OncePerNote = false,
+		    bool HoldBack = false) const;
 };
 
 // ---- what the program's types and comments say ------------------------
@@ -250,9 +268,34 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 	if (Scanned == Ctx.getTranslationUnitDecl())
 		return;
 	Scanned = Ctx.getTranslationUnitDecl();
+	// The program's put wrappers whatever their names: a body that calls
+	// kref_put, with a counted pointer for its first parameter.
+	llvm::DenseSet<const Decl *> PutWrappers;
+	struct P : RecursiveASTVisitor<P> {
+		const KrefChecker &K;
+		llvm::DenseSet<const Decl *> &Out;
+		const FunctionDecl *In = nullptr;
+		P(const KrefChecker &K, llvm::DenseSet<const Decl *> &Out) : K(K), Out(Out) {}
+		bool TraverseFunctionDecl(FunctionDecl *FD)
+		{
+			In = FD->doesThisDeclarationHaveABody() && FD->getNumParams() &&
+					     K.countedPtr(FD->getParamDecl(0)->getType())
+				     ? FD
+				     : nullptr;
+			return RecursiveASTVisitor<P>::TraverseFunctionDecl(FD);
+		}
+		bool VisitCallExpr(CallExpr *CE)
+		{
+			if (In && calleeName(CE).startswith("kref_put"))
+				Out.insert(In->getCanonicalDecl());
+			return true;
+		}
+	} Wrappers(*this, PutWrappers);
+	Wrappers.TraverseDecl(Ctx.getTranslationUnitDecl());
 	struct V : RecursiveASTVisitor<V> {
 		const KrefChecker &K;
-		explicit V(const KrefChecker &K) : K(K) {}
+		const llvm::DenseSet<const Decl *> &PutWrappers;
+		V(const KrefChecker &K, const llvm::DenseSet<const Decl *> &W) : K(K), PutWrappers(W) {}
 		void field(const Expr *E)
 		{
 			const auto *M = dyn_cast<MemberExpr>(bare(E));
@@ -268,7 +311,9 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 		bool VisitCallExpr(CallExpr *CE)
 		{
 			StringRef N = calleeName(CE);
-			if (CE->getNumArgs() && (N.startswith("kref_put") || putName(N)))
+			if (CE->getNumArgs() && (N.startswith("kref_put") || putName(N) ||
+						 (CE->getDirectCallee() &&
+						  PutWrappers.count(CE->getDirectCallee()->getCanonicalDecl()))))
 				field(CE->getArg(0));
 			if (N.startswith("kref_put") && CE->getNumArgs() > 1)
 				if (const auto *D = dyn_cast<DeclRefExpr>(bare(CE->getArg(1))))
@@ -321,7 +366,7 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 					K.PutSideWrites[RD].insert(F);
 			return true;
 		}
-	} Visitor(*this);
+	} Visitor(*this, PutWrappers);
 	Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
 }
 
@@ -358,9 +403,10 @@ Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
 	if (!FD->hasBody() && countedPtr(Call.getArgExpr(0)->IgnoreParenCasts()->getType())) {
 		// foo_get(o), or o = foo_get(o): a get of o.
 		QualType RT = FD->getReturnType();
-		if (getName(N) && (!RT->isPointerType() ||
-				   (FD->getNumParams() && FD->getASTContext().hasSameUnqualifiedType(
-								  RT, FD->getParamDecl(0)->getType()))))
+		bool Same = FD->getNumParams() && FD->getASTContext().hasSameUnqualifiedType(
+							  RT, FD->getParamDecl(0)->getType());
+		if ((getName(N) && (!RT->isPointerType() || Same)) ||
+		    (N.startswith("get_") && (RT->isVoidType() || Same)))	// get_device(d)
 			return Api::Get;
 		if (putName(N))
 			return Api::Put;
@@ -377,6 +423,35 @@ static SymbolRef objectOf(SVal V)
 		return nullptr;
 	}
 	return V.getAsSymbol();
+}
+
+static ProgramStateRef forget(ProgramStateRef St, SymbolRef S)
+{
+	return St->remove<RefMap>(S)->add<Forgotten>(S);
+}
+
+static bool structPtr(QualType T)
+{
+	return T->isPointerType() && T->getPointeeType()->isRecordType();
+}
+
+/* The value a parameter of the analysed function came with. */
+static bool paramValue(SymbolRef S)
+{
+	const auto *V = dyn_cast<SymbolRegionValue>(S);
+	const auto *VR = V ? dyn_cast<VarRegion>(V->getRegion()) : nullptr;
+	return VR && isa<ParmVarDecl>(VR->getDecl());
+}
+
+/* The value of a field (not of a variable or a parameter): one reference. */
+static bool loadedFromField(SymbolRef S)
+{
+	const MemRegion *R = nullptr;
+	if (const auto *V = dyn_cast<SymbolRegionValue>(S))
+		R = V->getRegion();
+	else if (const auto *D = dyn_cast<SymbolDerived>(S))
+		R = D->getRegion();
+	return isa_and_nonnull<FieldRegion>(R);
 }
 
 static std::string describe(SymbolRef S)
@@ -421,6 +496,12 @@ static bool lockHeld(ProgramStateRef St, const MemRegion *L)
 	return false;
 }
 
+/* Borrowed S was found under a lock that was dropped since. */
+static bool lockDropped(ProgramStateRef St, SymbolRef S, const RefState *R)
+{
+	return R->Lock && (!lockHeld(St, R->Lock) || St->contains<Unlocked>(S));
+}
+
 static ProgramStateRef setBorrowed(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Documented)
 {
 	RefState R = RefState::make(RefState::Borrowed, E);
@@ -428,13 +509,13 @@ static ProgramStateRef setBorrowed(ProgramStateRef St, SymbolRef S, const Stmt *
 	R.RCU = St->get<RCUDepth>() > 0;
 	auto Locks = St->get<LockStack>();
 	R.Lock = Locks.isEmpty() ? nullptr : Locks.getHead();
-	return St->set<RefMap>(S, R);
+	return St->set<RefMap>(S, R)->remove<Unlocked>(S);
 }
 
 // ---- reports -------------------------------------------------------------
 
 void KrefChecker::report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
-			 const Stmt *NoteAt, StringRef Note, bool OncePerNote) const
+			 const Stmt *NoteAt, StringRef Note, bool OncePerNote, bool HoldBack) const
 {
 	ExplodedNode *N = C.generateNonFatalErrorNode(St);
 	if (!N)
@@ -449,10 +530,30 @@ void KrefChecker::report(const BugType &BT, StringRef Msg, ProgramStateRef St, C
 			 : std::make_unique<PathSensitiveBugReport>(BT, Msg, N);
 	if (NoteAt && !Note.empty())
 		R->addNote(Note, At);
-	C.emitReport(std::move(R));
+	if (HoldBack)
+		HeldBack.emplace_back(NoteAt, std::move(R));
+	else
+		C.emitReport(std::move(R));
+}
+
+void KrefChecker::checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine &Eng) const
+{
+	for (auto &[Get, R] : HeldBack)
+		if (Consumed.count(Get))
+			BR.emitReport(std::move(R));
+	HeldBack.clear();
+	Consumed.clear();
 }
 
 // ---- the events ------------------------------------------------------------
+
+/* kref_get(&x->f->ref): the reference is x's, kept in its field f. */
+static bool heldByField(const Stmt *E)
+{
+	const auto *CE = dyn_cast_or_null<CallExpr>(E);
+	const auto *M = CE && CE->getNumArgs() ? dyn_cast<MemberExpr>(bare(CE->getArg(0))) : nullptr;
+	return M && isa<MemberExpr>(bare(M->getBase()));
+}
 
 ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 				 CheckerContext &C) const
@@ -463,10 +564,14 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
+		// Got under a lock: that lock is the lookup's, as for a borrowed one.
+		if (!Try && !St->get<LockStack>().isEmpty() && !paramValue(S))
+			noteGet(E, St->get<LockStack>().getHead(), C);
 		RefState O = RefState::make(RefState::Owned, E);
 		O.Base = RefState::Unknown;
-		// Loaded from memory that stays: that memory holds the reference.
-		O.Escaped = isa<SymbolRegionValue>(S) || isa<SymbolDerived>(S);
+		// Not a call's fresh result: loaded from memory that stays, which
+		// holds the reference.
+		O.Escaped = !(isa<SymbolConjured>(S) || paramValue(S)) || heldByField(E);
 		return St->set<RefMap>(S, O);
 	}
 	RefState O = *R;
@@ -477,9 +582,9 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	case RefState::Released:
 		report(Rule2, "rule 2: gets " + Obj + " after putting the reference this path had", St,
 		       C, R->Where, "the reference was put here");
-		return St->remove<RefMap>(S);
+		return forget(St, S);
 	case RefState::Borrowed:
-		if (!Try && R->Lock && !lockHeld(St, R->Lock))
+		if (!Try && lockDropped(St, S, R))
 			report(Rule3,
 			       "rule 3: gets " + Obj + " after unlocking " + lockName(R->Lock) +
 				       ", the lock it was found under: the final put can free it in between",
@@ -496,6 +601,7 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		O.Base = R->K;
 		O.K = RefState::Owned;
 		O.N = 1;
+		O.Escaped = R->Escaped || heldByField(E);
 		if (R->K == RefState::Param)
 			O.Where = E;
 		return St->set<RefMap>(S, O);
@@ -513,17 +619,19 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R || R->K == RefState::Param) {
-		// A parameter may carry more than one reference: no double-put report.
+		// A pointer loaded from a field is that field's one reference; a
+		// parameter may carry more than one: no double-put report.
 		RefState O = RefState::make(RefState::Released, E);
-		O.Weak = true;
+		O.Weak = R || St->contains<Forgotten>(S) || !loadedFromField(S);
 		return St->set<RefMap>(S, O);
 	}
 	RefState O = *R;
 	switch (R->K) {
 	case RefState::Owned:
+		Consumed.insert(R->Where);
 		if (--O.N == 0) {
 			if (R->Base == RefState::Unknown)
-				return St->remove<RefMap>(S);
+				return forget(St, S);
 			O.K = R->Base;
 			O.Where = E;
 		}
@@ -593,10 +701,11 @@ ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt
 	std::string Obj = describe(S);
 	switch (R->K) {
 	case RefState::Owned: {
+		Consumed.insert(R->Where);
 		RefState O = *R;
 		if (--O.N == 0) {
 			if (R->Base == RefState::Released || R->Base == RefState::Unknown)
-				return St->remove<RefMap>(S);
+				return forget(St, S);
 			O.K = R->Base;
 		}
 		return St->set<RefMap>(S, O);
@@ -687,6 +796,9 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 			St = St->remove<LockStack>();
 			for (auto I = Keep.rbegin(); I != Keep.rend(); ++I)
 				St = St->add<LockStack>(*I);
+			for (auto &KV : St->get<RefMap>())
+				if (KV.second.K == RefState::Borrowed && KV.second.Lock == L && !lockHeld(St, L))
+					St = St->add<Unlocked>(KV.first);
 		}
 		break;
 	case Api::RcuLock:
@@ -737,7 +849,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 				       " after putting its reference: free it only in the release function",
 			       St, C, R->Where, "the reference was put here");
 		else if (R->K == RefState::Owned && R->Base == RefState::Released && R->N == 1)
-			C.addTransition(St->remove<RefMap>(S));
+			C.addTransition(forget(St, S));
 		return;
 	}
 	if (definedInMainFile(FD, C))
@@ -752,10 +864,18 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		C.addTransition(St);
 		return;
 	}
-	if (hasWord(FD->getName(), {"unlink", "list_del", "remove", "erase", "pop", "dequeue", "detach"})) {
+	if (hasWord(FD->getName(), {"unlink", "list_del", "remove", "erase", "pop", "dequeue", "detach"}) ||
+	    commentHas(FD, {"unlinks", "removes the entry", "removes it from"})) {
+		bool Given = false;
 		for (unsigned I = 0; I < Call.getNumArgs(); I++)
-			if (SymbolRef S = objectOf(Call.getArgSVal(I)))
+			if (SymbolRef S = objectOf(Call.getArgSVal(I)); S && St->get<RefMap>(S)) {
 				St = unlinked(St, S, E);
+				Given = true;
+			}
+		// Removed by its key: what the path found is no longer linked.
+		if (!Given)
+			for (auto &KV : St->get<RefMap>())
+				St = unlinked(St, KV.first, E);
 		C.addTransition(St);
 		return;
 	}
@@ -772,6 +892,13 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 			if (ExplodedNode *N = C.addTransition(
 				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr, true})))
 				DutyNodes.try_emplace(E, N);
+		return;
+	}
+	// The kernel's cursor lookups put the cursor they start from.
+	if (int From = cursorArg(FD->getName()); From >= 0 && (unsigned)From < Call.getNumArgs()) {
+		if (SymbolRef S = objectOf(Call.getArgSVal(From)))
+			if (const RefState *R = St->get<RefMap>(S); R && R->K == RefState::Owned)
+				C.addTransition(handOff(St, S, E, FD->getName().str() + "()", C));
 		return;
 	}
 	// The program's own functions, declared only: consumes, or uses after put.
@@ -843,7 +970,9 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		SymbolRef S = objectOf(Call.getArgSVal(K));
 		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
 		auto Ret = Call.getReturnValue().getAs<DefinedOrUnknownSVal>();
-		int When = keptWhen(FD->getName());
+		// A result the program ignores: it takes the call as keeping.
+		const Stmt *Parent = C.getLocationContext()->getParentMap().getParent(E);
+		int When = isa_and_nonnull<CompoundStmt>(Parent) ? -1 : keptWhen(FD);
 		if (const Duty *D = S ? St->get<DutyMap>(S) : nullptr; D && D->At == E && When >= 0 && Ret) {
 			// Not kept (already queued, already pending): no reference owed.
 			auto [NonZero, Zero] = St->assume(*Ret);
@@ -865,7 +994,7 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		ProgramStateRef KeptIf = When ? NonZero : Zero, NotIf = When ? Zero : NonZero;
 		if (KeptIf) {
 			const RefState *KR = Kept->get<RefMap>(S);
-			C.addTransition(KR ? KeptIf->set<RefMap>(S, *KR) : KeptIf->remove<RefMap>(S));
+			C.addTransition(KR ? KeptIf->set<RefMap>(S, *KR) : forget(KeptIf, S));
 		}
 		if (NotIf)
 			C.addTransition(NotIf);
@@ -893,7 +1022,8 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 	}
 	bool Creates = createsName(N), Makes = makesName(N);
 	if (D == Doc::Gives ||
-	    (D == Doc::None && (getName(N) || Creates) && countedPtr(Call.getResultType()))) {
+	    (D == Doc::None && (getName(N) || Creates || givesName(N)) &&
+	     countedPtr(Call.getResultType()))) {
 		RefState O = RefState::make(RefState::Owned, E);
 		C.addTransition(St->set<RefMap>(S, O));
 	} else if (D == Doc::Borrows ||
@@ -939,8 +1069,15 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	// documented as borrowed) when it is a counted pointer in memory that
 	// outlives the function.
 	bool Holds = CountingFields.count(FR->getDecl()) || (NR && NR->K == RefState::Owned);
+	// A pointer found under a lock, stored in an object this path was lent
+	// or owns (not a list link), outlives the lock too.
+	const RefState *Holder = St->get<RefMap>(objectOf(loc::MemRegionVal(FR)));
+	StringRef FN = FR->getDecl()->getName();
+	bool Link = FN.endswith("next") || FN.endswith("prev") || FN.endswith("link");
 	bool Lasting = countedPtr(FR->getDecl()->getType()) && NR &&
 		       ((NR->K == RefState::Borrowed && NR->Documented) ||
+			(NR->K == RefState::Borrowed && NR->Lock && Holder && !Link &&
+			 (Holder->K == RefState::Param || Holder->K == RefState::Owned)) ||
 			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
 	if (!Holds && !Lasting)
 		return;
@@ -1014,19 +1151,19 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 	if (RS->K == RefState::Released) {
 		report(Rule2, "rule 2: uses " + Name + " after putting the reference this path had", St,
 		       C, RS->Where, "the reference was put here");
-		C.addTransition(St->remove<RefMap>(Obj));
-	} else if (RS->K == RefState::Borrowed && RS->Lock && !lockHeld(St, RS->Lock)) {
+		C.addTransition(forget(St, Obj));
+	} else if (RS->K == RefState::Borrowed && lockDropped(St, Obj, RS)) {
 		report(Rule3,
 		       "rule 3: uses " + Name + " after unlocking " + lockName(RS->Lock) +
 			       ", the lock it was found under, with no reference taken",
 		       St, C, RS->Where, "found here, under the lock");
-		C.addTransition(St->remove<RefMap>(Obj));
+		C.addTransition(forget(St, Obj));
 	} else if (RS->K == RefState::Borrowed && !RS->Lock && RS->RCU && St->get<RCUDepth>() == 0) {
 		report(Rule3,
 		       "rule 3: uses " + Name +
 			       " after rcu_read_unlock, found in the RCU section with no reference taken",
 		       St, C, RS->Where, "found here, under RCU");
-		C.addTransition(St->remove<RefMap>(Obj));
+		C.addTransition(forget(St, Obj));
 	}
 }
 
@@ -1049,8 +1186,14 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 	SymbolRef S = C.getSVal(E).getAsSymbol();
 	if (!S)
 		S = objectOf(C.getSVal(E));
-	if (!S || St->get<RefMap>(S))
+	if (!S)
 		return;
+	// Loaded again from memory under the lock: found again, safe again.
+	if (const RefState *R = St->get<RefMap>(S)) {
+		if (R->K == RefState::Borrowed && St->contains<Unlocked>(S))
+			C.addTransition(setBorrowed(St, S, E, R->Documented));
+		return;
+	}
 	C.addTransition(setBorrowed(St, S, E, false));
 }
 
@@ -1081,7 +1224,7 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 	const RefState *R = S ? St->get<RefMap>(S) : nullptr;
 	if (!R)
 		return;
-	if (R->K == RefState::Borrowed && R->Lock && !lockHeld(St, R->Lock) &&
+	if (R->K == RefState::Borrowed && lockDropped(St, S, R) &&
 	    countedPtr(E->IgnoreParenCasts()->getType())) {
 		report(Rule3,
 		       "rule 3: returns " + describe(S) + " after unlocking " + lockName(R->Lock) +
@@ -1090,7 +1233,7 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 		return;
 	}
 	if (C.inTopFrame() && R->K == RefState::Owned)
-		C.addTransition(St->remove<RefMap>(S));
+		C.addTransition(forget(St, S));
 }
 
 void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
@@ -1104,10 +1247,21 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 			report(Rule2,
 			       "rule 2: the reference to " + describe(KV.first) +
 				       " is never put on this path",
-			       St, C, KV.second.Where, "the reference was taken here", true);
+			       St, C, KV.second.Where, "the reference was taken here", true,
+			       KV.second.Base == RefState::Param || paramValue(KV.first));
 		St = St->remove<RefMap>(KV.first);
 		Changed = true;
 	}
+	for (SymbolRef S : St->get<Forgotten>())
+		if (SR.isDead(S)) {
+			St = St->remove<Forgotten>(S);
+			Changed = true;
+		}
+	for (SymbolRef S : St->get<Unlocked>())
+		if (SR.isDead(S)) {
+			St = St->remove<Unlocked>(S);
+			Changed = true;
+		}
 	if (Changed)
 		C.addTransition(St);
 }
@@ -1119,8 +1273,29 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	for (SymbolRef S : Escaped)
 		if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 			St = St->remove<DutyMap>(S);
+	// A declared function given the object as a pointer to a struct
+	// borrows it for the call, unless its name or comment says it keeps it
+	// (foo_set_code(foo, c) works on its first argument; bar_set_foo(bar,
+	// foo) keeps the second) or it takes a callback (which may get it later).
+	llvm::SmallPtrSet<SymbolRef, 4> Lent;
+	const auto *FD = Call ? dyn_cast_or_null<FunctionDecl>(Call->getDecl()) : nullptr;
+	if (FD && FD->getIdentifier() && !FD->hasBody() && Kind == PSK_DirectEscapeOnCall &&
+	    docOf(FD) != Doc::Consumes &&
+	    llvm::none_of(FD->parameters(),
+			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
+		for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); I++)
+			if (structPtr(FD->getParamDecl(I)->getType()) &&
+			    !keepsName(FD->getName(), I == 0))
+				if (SymbolRef S = objectOf(Call->getArgSVal(I)))
+					Lent.insert(S);
+	// A call that keeps its data for later: modelled in checkPostCall.
+	if (FD && FD->getIdentifier() && Kind == PSK_DirectEscapeOnCall)
+		if (int K = keptArg(*Call, FD); K >= 0 && (unsigned)K < Call->getNumArgs())
+			if (SymbolRef S = objectOf(Call->getArgSVal(K)))
+				Lent.insert(S);
 	for (SymbolRef S : Escaped)
-		if (const RefState *R = St->get<RefMap>(S); R && R->K == RefState::Owned) {
+		if (const RefState *R = St->get<RefMap>(S);
+		    R && R->K == RefState::Owned && !Lent.count(S)) {
 			RefState O = *R;
 			O.Escaped = true;
 			St = St->set<RefMap>(S, O);

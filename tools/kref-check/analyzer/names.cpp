@@ -66,22 +66,60 @@ bool makesName(StringRef N)
 	return createsName(N) || hasWord(N, {"insert", "add", "make", "open"});
 }
 
+bool givesName(StringRef N)
+{
+	for (const char *P : {"of_find_", "of_parse_phandle", "of_get_child", "of_get_next",
+			      "of_get_parent", "of_get_compatible_child", "of_get_cpu_node",
+			      "of_graph_get_", "bus_find_device", "class_find_device",
+			      "device_find_child", "driver_find_device", "pci_get_", "dev_get_by_",
+			      "in_dev_get", "in6_dev_get", "fwnode_get_next", "fwnode_get_parent"})
+		if (N.startswith(P))
+			return true;
+	return false;
+}
+
+int cursorArg(StringRef N)
+{
+	if (N.startswith("of_find_"))
+		return 0;
+	if (N.startswith("of_get_next") || N.startswith("fwnode_get_next"))
+		return 1;
+	return -1;
+}
+
+bool keepsName(StringRef N, bool Subject)
+{
+	if (hasWord(N, {"put", "unref", "release", "free", "destroy", "queue", "send", "submit",
+			"schedule", "start", "spawn", "register", "publish", "post", "push", "attach",
+			"add", "insert", "give", "steal", "adopt", "own", "async", "defer", "later",
+			"idle", "timeout", "timer", "arm"}))
+		return true;
+	return !Subject && (makesName(N) || hasWord(N, {"set", "store", "append", "link", "assign",
+							"track", "watch", "list", "hash", "save",
+							"cache", "run"}));
+}
+
 bool putName(StringRef N)
 {
+	std::string L = N.lower();
+	for (const char *Verb : {"put_", "unref_", "deref_", "drop_", "dec_"})
+		if (StringRef(L).startswith(Verb))	// dec_state_ref(s), put_device(d)
+			return true;
 	return endsWithWord(N, {"put", "unref", "deref", "release", "drop", "decref"});
 }
 
 bool getName(StringRef N)
 {
-	return endsWithWord(N, {"get", "ref", "hold", "grab", "incref", "retain"});
+	return !putName(N) && endsWithWord(N, {"get", "ref", "hold", "grab", "incref", "retain"});
 }
 
-Doc docOf(const FunctionDecl *FD)
+/* The comment above FD, lower-cased, on one line, single-spaced. */
+static std::string commentOf(const FunctionDecl *FD)
 {
 	ASTContext &Ctx = FD->getASTContext();
 	const RawComment *RC = Ctx.getRawCommentForAnyRedecl(FD);
 	if (!RC)
-		return Doc::None;
+		return "";
 	std::string T = llvm::StringRef(RC->getRawText(Ctx.getSourceManager())).lower();
 	for (char &Ch : T)
 		if (Ch == '\n' || Ch == '\t' || Ch == '*')
@@ -90,6 +128,23 @@ Doc docOf(const FunctionDecl *FD)
 	for (char Ch : T)
 		if (!(Ch == ' ' && !S.empty() && S.back() == ' '))
 			S += Ch;
+	return S;
+}
+
+bool commentHas(const FunctionDecl *FD, std::initializer_list<const char *> Phrases)
+{
+	std::string S = commentOf(FD);
+	for (const char *P : Phrases)
+		if (S.find(P) != std::string::npos)
+			return true;
+	return false;
+}
+
+Doc docOf(const FunctionDecl *FD)
+{
+	std::string S = commentOf(FD);
+	if (S.empty())
+		return Doc::None;
 	auto Has = [&](std::initializer_list<const char *> Ps) {
 		for (const char *P : Ps)
 			if (S.find(P) != std::string::npos)
@@ -101,7 +156,8 @@ Doc docOf(const FunctionDecl *FD)
 		 "without taking a ref", "does not take a ref", "without incrementing",
 		 "does not increment"}))
 		return Doc::Borrows;
-	if (Has({"consumes", "takes over", "steals", "transfer full) the", "takes ownership"}))
+	if (Has({"consumes", "takes over", "steals", "transfer full) the", "takes ownership",
+		 "put prev", "puts prev", "drops prev", "put the previous", "puts the previous"}))
 		return Doc::Consumes;
 	if (Has({"new reference", "with a reference", "one reference", "a reference on", "with a ref", "refcount incremented",
 		 "reference count incremented", "reference held", "holds a reference",
@@ -192,7 +248,7 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	std::string L = N.lower();
 	for (const char *Sync : {"each", "sort", "search", "find", "walk", "iterate", "visit", "apply",
 				 "call", "invoke", "sync", "map"})
-		if (L.find(Sync) != std::string::npos)
+		if (L.find(Sync) != std::string::npos && L.find("async") == std::string::npos)
 			return -1;
 	int Data = -1;
 	bool HasFn = false;
@@ -206,12 +262,22 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	return HasFn ? Data : -1;
 }
 
-int keptWhen(StringRef N)
+int keptWhen(const FunctionDecl *FD)
 {
+	StringRef N = FD->getName();
 	if (N == "mod_timer" || N == "pthread_create" || N == "thrd_create")
 		return 0;
-	if (N.contains("queue_") || N.startswith("schedule_") || N.startswith("kthread"))
+	if (N.contains("queue_") || N.startswith("schedule_"))
 		return 1;
+	if (FD->hasBody())
+		return -1;
+	// The program's own: a status (0 when started) or a flag; a handle
+	// (an error pointer perhaps, not known here) says nothing.
+	QualType RT = FD->getReturnType();
+	if (RT->isBooleanType())
+		return 1;
+	if (RT->isSignedIntegerType())
+		return 0;
 	return -1;
 }
 

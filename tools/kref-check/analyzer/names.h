@@ -33,6 +33,15 @@ bool lookupName(llvm::StringRef N);
 bool createsName(llvm::StringRef N);
 /* ... or puts one in place: what it returns was not found under the lock. */
 bool makesName(llvm::StringRef N);
+/* The kernel's lookups that return a reference (of_find_*, bus_find_device,
+ * dev_get_by_*, ...): put with of_node_put, put_device, dev_put. */
+bool givesName(llvm::StringRef N);
+/* Which argument of such a lookup is the cursor it starts from and puts
+ * (of_find_node_by_name(from, ...), of_get_next_child(np, prev)), or -1. */
+int cursorArg(llvm::StringRef N);
+/* A function that keeps what it is given: stores, queues, sends it;
+ * Subject: said of its first argument, which most calls work on. */
+bool keepsName(llvm::StringRef N, bool Subject);
 /* foo_put, foo_unref, ...: a put wrapper's name. */
 bool putName(llvm::StringRef N);
 /* foo_get, foo_ref, foo_hold, ...: a get wrapper's name. */
@@ -40,6 +49,9 @@ bool getName(llvm::StringRef N);
 /* A call that stops a registration, a timer, a thread. */
 bool teardownName(llvm::StringRef N);
 
+/* Whether the comment above FD (or a redeclaration) has one of the
+ * phrases (lower case). */
+bool commentHas(const clang::FunctionDecl *FD, std::initializer_list<const char *> Phrases);
 /* The comment above FD (or a redeclaration), read for its ownership words. */
 Doc docOf(const clang::FunctionDecl *FD);
 
@@ -54,7 +66,7 @@ const clang::Decl *lockDecl(const clang::Expr *E);
 int keptArg(const clang::ento::CallEvent &Call, const clang::FunctionDecl *FD);
 /* Which result of such a call means it kept its data: 1 nonzero, 0 zero,
  * -1 always. */
-int keptWhen(llvm::StringRef N);
+int keptWhen(const clang::FunctionDecl *FD);
 
 /* The object type of a kref call: &obj->ref, or a wrapper's obj. */
 const clang::RecordDecl *objectType(const clang::Stmt *S);
