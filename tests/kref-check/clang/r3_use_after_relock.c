@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Rule 3: an entry found under the lock, the lock dropped to run its
- * callback and taken again: the entry may have been freed meanwhile. */
+/* Rule 3: an entry found under the lock, the lock dropped to run the
+ * pending work and taken again: the entry may have been freed meanwhile. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <kref.h>
 
-struct job { struct kref ref; struct job *next; int (*fn)(void); int done; };
+struct job { struct kref ref; struct job *next; int done; };
+
+/* Runs the work queued meanwhile; it may put jobs. */
+extern void run_pending(void);
 
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct job *jobs;
@@ -38,7 +41,7 @@ void run_first_job(void)
 	j = jobs;
 	if (j) {
 		pthread_mutex_unlock(&jobs_lock);
-		j->fn();
+		run_pending();
 		pthread_mutex_lock(&jobs_lock);
 		j->done = 1;	/* expect: rule 3 */
 	}

@@ -269,7 +269,7 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 		return;
 	Scanned = Ctx.getTranslationUnitDecl();
 	// The program's put wrappers whatever their names: a body that calls
-	// kref_put, with a counted pointer for its first parameter.
+	// kref_put on its first parameter, a counted pointer.
 	llvm::DenseSet<const Decl *> PutWrappers;
 	struct P : RecursiveASTVisitor<P> {
 		const KrefChecker &K;
@@ -286,7 +286,11 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 		}
 		bool VisitCallExpr(CallExpr *CE)
 		{
-			if (In && calleeName(CE).startswith("kref_put"))
+			if (!In || !calleeName(CE).startswith("kref_put") || !CE->getNumArgs())
+				return true;
+			const auto *M = dyn_cast<MemberExpr>(bare(CE->getArg(0)));	// &p->ref
+			const auto *D = M ? dyn_cast<DeclRefExpr>(bare(M->getBase())) : nullptr;
+			if (D && D->getDecl() == In->getParamDecl(0))
 				Out.insert(In->getCanonicalDecl());
 			return true;
 		}
@@ -406,7 +410,7 @@ Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
 		bool Same = FD->getNumParams() && FD->getASTContext().hasSameUnqualifiedType(
 							  RT, FD->getParamDecl(0)->getType());
 		if ((getName(N) && (!RT->isPointerType() || Same)) ||
-		    (N.startswith("get_") && (RT->isVoidType() || Same)))	// get_device(d)
+		    N == "get_device" || N == "get_task_struct" || N == "get_pid" || N == "get_net")
 			return Api::Get;
 		if (putName(N))
 			return Api::Put;
@@ -547,6 +551,61 @@ void KrefChecker::checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine
 
 // ---- the events ------------------------------------------------------------
 
+/* Two calls given the same table or key (an argument written alike). */
+static bool sameTable(const Stmt *Lookup, const Stmt *Remove, const ASTContext &Ctx)
+{
+	const auto *A = dyn_cast_or_null<CallExpr>(Lookup), *B = dyn_cast_or_null<CallExpr>(Remove);
+	if (!A || !B)
+		return false;
+	for (const Expr *X : A->arguments())
+		for (const Expr *Y : B->arguments()) {
+			llvm::FoldingSetNodeID IX, IY;
+			bare(X)->Profile(IX, Ctx, true);
+			bare(Y)->Profile(IY, Ctx, true);
+			if (IX == IY && !isa<IntegerLiteral>(bare(X)))
+				return true;
+		}
+	return false;
+}
+
+/* The states where a call kept its data and where it did not, by its
+ * result (keptWhen's When). */
+static std::pair<ProgramStateRef, ProgramStateRef> keptOrNot(ProgramStateRef St, DefinedOrUnknownSVal Ret,
+							     int When, CheckerContext &C)
+{
+	if (When == 2) {
+		SValBuilder &SVB = C.getSValBuilder();
+		SVal Neg = SVB.evalBinOp(St, BO_LT, Ret, SVB.makeZeroVal(Ret.getType(C.getASTContext())),
+					 SVB.getConditionType());
+		auto NegD = Neg.getAs<DefinedOrUnknownSVal>();
+		if (!NegD)
+			return {St, nullptr};
+		auto [Failed, Ok] = St->assume(*NegD);
+		return {Ok, Failed};
+	}
+	auto [NonZero, Zero] = St->assume(Ret);
+	return When ? std::make_pair(NonZero, Zero) : std::make_pair(Zero, NonZero);
+}
+
+/* Whether the program uses a call's result: not a statement of its own,
+ * perhaps cast to void. */
+static bool resultUsed(const Stmt *E, CheckerContext &C)
+{
+	const ParentMap &PM = C.getLocationContext()->getParentMap();
+	const Stmt *P = PM.getParentIgnoreParens(E);
+	if (const auto *Cast = dyn_cast_or_null<CStyleCastExpr>(P); Cast && Cast->getType()->isVoidType())
+		return false;
+	if (isa_and_nonnull<Expr, ReturnStmt, DeclStmt>(P))
+		return true;
+	if (const auto *I = dyn_cast_or_null<IfStmt>(P))
+		return I->getCond() == E;
+	if (const auto *W = dyn_cast_or_null<WhileStmt>(P))
+		return W->getCond() == E;
+	if (const auto *S = dyn_cast_or_null<SwitchStmt>(P))
+		return S->getCond() == E;
+	return false;
+}
+
 /* kref_get(&x->f->ref): the reference is x's, kept in its field f. */
 static bool heldByField(const Stmt *E)
 {
@@ -564,8 +623,9 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
-		// Got under a lock: that lock is the lookup's, as for a borrowed one.
-		if (!Try && !St->get<LockStack>().isEmpty() && !paramValue(S))
+		// A call's result got under a lock (a container's node cast to its
+		// object): that lock is the lookup's, as for a borrowed one.
+		if (!Try && !St->get<LockStack>().isEmpty() && isa<SymbolConjured>(S))
 			noteGet(E, St->get<LockStack>().getHead(), C);
 		RefState O = RefState::make(RefState::Owned, E);
 		O.Base = RefState::Unknown;
@@ -796,9 +856,12 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 			St = St->remove<LockStack>();
 			for (auto I = Keep.rbegin(); I != Keep.rend(); ++I)
 				St = St->add<LockStack>(*I);
-			for (auto &KV : St->get<RefMap>())
-				if (KV.second.K == RefState::Borrowed && KV.second.Lock == L && !lockHeld(St, L))
-					St = St->add<Unlocked>(KV.first);
+			// Unsafe from now on, unless another lock still held
+			// (an outer one) kept it.
+			if (St->get<LockStack>().isEmpty())
+				for (auto &KV : St->get<RefMap>())
+					if (KV.second.K == RefState::Borrowed && KV.second.Lock == L)
+						St = St->add<Unlocked>(KV.first);
 		}
 		break;
 	case Api::RcuLock:
@@ -872,10 +935,12 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 				St = unlinked(St, S, E);
 				Given = true;
 			}
-		// Removed by its key: what the path found is no longer linked.
+		// Removed by its key from the table it was found in (an argument
+		// in common with its lookup): what the path found is unlinked.
 		if (!Given)
 			for (auto &KV : St->get<RefMap>())
-				St = unlinked(St, KV.first, E);
+				if (sameTable(KV.second.Where, E, C.getASTContext()))
+					St = unlinked(St, KV.first, E);
 		C.addTransition(St);
 		return;
 	}
@@ -895,7 +960,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		return;
 	}
 	// The kernel's cursor lookups put the cursor they start from.
-	if (int From = cursorArg(FD->getName()); From >= 0 && (unsigned)From < Call.getNumArgs()) {
+	if (int From = cursorArg(FD->getName(), Call.getNumArgs()); From >= 0 && (unsigned)From < Call.getNumArgs()) {
 		if (SymbolRef S = objectOf(Call.getArgSVal(From)))
 			if (const RefState *R = St->get<RefMap>(S); R && R->K == RefState::Owned)
 				C.addTransition(handOff(St, S, E, FD->getName().str() + "()", C));
@@ -971,12 +1036,10 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
 		auto Ret = Call.getReturnValue().getAs<DefinedOrUnknownSVal>();
 		// A result the program ignores: it takes the call as keeping.
-		const Stmt *Parent = C.getLocationContext()->getParentMap().getParent(E);
-		int When = isa_and_nonnull<CompoundStmt>(Parent) ? -1 : keptWhen(FD);
+		int When = resultUsed(E, C) ? keptWhen(FD) : -1;
 		if (const Duty *D = S ? St->get<DutyMap>(S) : nullptr; D && D->At == E && When >= 0 && Ret) {
 			// Not kept (already queued, already pending): no reference owed.
-			auto [NonZero, Zero] = St->assume(*Ret);
-			ProgramStateRef KeptIf = When ? NonZero : Zero, NotIf = When ? Zero : NonZero;
+			auto [KeptIf, NotIf] = keptOrNot(St, *Ret, When, C);
 			if (KeptIf)
 				C.addTransition(KeptIf);
 			if (NotIf)
@@ -990,8 +1053,7 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 			C.addTransition(Kept);
 			return;
 		}
-		auto [NonZero, Zero] = St->assume(*Ret);
-		ProgramStateRef KeptIf = When ? NonZero : Zero, NotIf = When ? Zero : NonZero;
+		auto [KeptIf, NotIf] = keptOrNot(St, *Ret, When, C);
 		if (KeptIf) {
 			const RefState *KR = Kept->get<RefMap>(S);
 			C.addTransition(KR ? KeptIf->set<RefMap>(S, *KR) : forget(KeptIf, S));
@@ -1232,8 +1294,10 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 		       St, C, R->Where, "found here, under the lock");
 		return;
 	}
-	if (C.inTopFrame() && R->K == RefState::Owned)
+	if (C.inTopFrame() && R->K == RefState::Owned) {
+		Consumed.insert(R->Where);	// returned to the caller
 		C.addTransition(forget(St, S));
+	}
 }
 
 void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const

@@ -42,6 +42,34 @@ static bool endsWithWord(StringRef Name, std::initializer_list<StringRef> Words)
 	return false;
 }
 
+/* The words of a name: split at '_' and where lower case meets upper. */
+static llvm::SmallVector<std::string, 8> wordsOf(StringRef N)
+{
+	llvm::SmallVector<std::string, 8> Out(1);
+	for (size_t I = 0; I < N.size(); I++) {
+		char Ch = N[I];
+		bool Up = Ch >= 'A' && Ch <= 'Z';
+		if (Ch == '_' || (Up && I && N[I - 1] >= 'a' && N[I - 1] <= 'z')) {
+			if (!Out.back().empty())
+				Out.emplace_back();
+			if (Ch == '_')
+				continue;
+		}
+		Out.back() += llvm::toLower(Ch);
+	}
+	return Out;
+}
+
+/* Whether a word of the name starts with one of the words (send, sends). */
+static bool hasNameWord(StringRef N, std::initializer_list<const char *> Words)
+{
+	for (const std::string &W : wordsOf(N))
+		for (const char *P : Words)
+			if (StringRef(W).startswith(P))
+				return true;
+	return false;
+}
+
 bool hasWord(StringRef N, std::initializer_list<const char *> Words)
 {
 	std::string L = N.lower();
@@ -78,23 +106,33 @@ bool givesName(StringRef N)
 	return false;
 }
 
-int cursorArg(StringRef N)
+int cursorArg(StringRef N, unsigned NumArgs)
 {
-	if (N.startswith("of_find_"))
-		return 0;
-	if (N.startswith("of_get_next") || N.startswith("fwnode_get_next"))
-		return 1;
+	for (const char *F : {"of_find_node_by_name", "of_find_node_by_type", "of_find_compatible_node",
+			      "of_find_matching_node", "of_find_matching_node_and_match",
+			      "of_find_node_with_property", "of_get_next_parent", "of_get_next_cpu_node",
+			      "fwnode_get_next_parent"})
+		if (N == F)
+			return 0;
+	for (const char *F : {"of_get_next_child", "of_get_next_available_child",
+			      "of_get_next_reserved_child", "fwnode_get_next_child_node",
+			      "fwnode_get_next_available_child_node"})
+		if (N == F)
+			return 1;
+	if (N == "pci_get_device" || N == "pci_get_subsys" || N == "pci_get_class")
+		return NumArgs ? (int)NumArgs - 1 : -1;
 	return -1;
 }
 
 bool keepsName(StringRef N, bool Subject)
 {
-	if (hasWord(N, {"put", "unref", "release", "free", "destroy", "queue", "send", "submit",
+	if (hasNameWord(N, {"put", "unref", "release", "free", "destroy", "queue", "send", "submit",
 			"schedule", "start", "spawn", "register", "publish", "post", "push", "attach",
 			"add", "insert", "give", "steal", "adopt", "own", "async", "defer", "later",
-			"idle", "timeout", "timer", "arm"}))
+			"idle", "timeout", "timer", "arm", "bind", "move", "connect", "subscribe",
+			"install", "reparent", "hold", "take"}))
 		return true;
-	return !Subject && (makesName(N) || hasWord(N, {"set", "store", "append", "link", "assign",
+	return !Subject && (makesName(N) || hasNameWord(N, {"set", "store", "append", "link", "assign",
 							"track", "watch", "list", "hash", "save",
 							"cache", "run"}));
 }
@@ -102,8 +140,11 @@ bool keepsName(StringRef N, bool Subject)
 bool putName(StringRef N)
 {
 	std::string L = N.lower();
-	for (const char *Verb : {"put_", "unref_", "deref_", "drop_", "dec_"})
-		if (StringRef(L).startswith(Verb))	// dec_state_ref(s), put_device(d)
+	for (const char *Verb : {"unref_", "deref_", "drop_", "dec_"})
+		if (StringRef(L).startswith(Verb) && StringRef(L).contains("ref"))	// dec_state_ref(s)
+			return true;
+	for (const char *Known : {"put_device", "put_task_struct", "put_pid", "put_net", "put_disk"})
+		if (N == Known)
 			return true;
 	return endsWithWord(N, {"put", "unref", "deref", "release", "drop", "decref"});
 }
@@ -277,7 +318,7 @@ int keptWhen(const FunctionDecl *FD)
 	if (RT->isBooleanType())
 		return 1;
 	if (RT->isSignedIntegerType())
-		return 0;
+		return 2;
 	return -1;
 }
 

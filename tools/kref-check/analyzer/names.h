@@ -38,7 +38,7 @@ bool makesName(llvm::StringRef N);
 bool givesName(llvm::StringRef N);
 /* Which argument of such a lookup is the cursor it starts from and puts
  * (of_find_node_by_name(from, ...), of_get_next_child(np, prev)), or -1. */
-int cursorArg(llvm::StringRef N);
+int cursorArg(llvm::StringRef N, unsigned NumArgs);
 /* A function that keeps what it is given: stores, queues, sends it;
  * Subject: said of its first argument, which most calls work on. */
 bool keepsName(llvm::StringRef N, bool Subject);
@@ -65,7 +65,7 @@ const clang::Decl *lockDecl(const clang::Expr *E);
  * item's, a callback's data), or -1. */
 int keptArg(const clang::ento::CallEvent &Call, const clang::FunctionDecl *FD);
 /* Which result of such a call means it kept its data: 1 nonzero, 0 zero,
- * -1 always. */
+ * 2 not negative (a status or a ticket), -1 always. */
 int keptWhen(const clang::FunctionDecl *FD);
 
 /* The object type of a kref call: &obj->ref, or a wrapper's obj. */
