@@ -96,5 +96,6 @@ pin heldout3 9 2
 pin heldout4 11 2
 pin heldout5 7 4
 pin heldout6 9 2
-pin heldout7 5 2
+pin heldout7 7 2
+pin heldout8 7 0
 done_testing

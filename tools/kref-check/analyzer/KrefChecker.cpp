@@ -458,6 +458,22 @@ static bool loadedFromField(SymbolRef S)
 	return isa_and_nonnull<FieldRegion>(R);
 }
 
+/* The field or global a pointer was loaded from (the value it had), or null. */
+static const MemRegion *copiedFrom(SymbolRef S)
+{
+	const MemRegion *R = nullptr;
+	if (const auto *V = dyn_cast<SymbolRegionValue>(S))
+		R = V->getRegion();
+	else if (const auto *D = dyn_cast<SymbolDerived>(S))
+		R = D->getRegion();
+	if (isa_and_nonnull<FieldRegion>(R) && !R->hasStackStorage())
+		return R;
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(R);
+	    VR && isa<GlobalsSpaceRegion>(VR->getMemorySpace()))
+		return R;
+	return nullptr;
+}
+
 static std::string describe(SymbolRef S)
 {
 	if (const auto *RV = dyn_cast<SymbolRegionValue>(S)) {
@@ -474,6 +490,8 @@ static std::string describe(SymbolRef S)
 		if (!N.empty())
 			return "'" + N + "'";
 	}
+	if (const auto *FR = dyn_cast_or_null<FieldRegion>(copiedFrom(S)))
+		return "a copy of another object's '" + FR->getDecl()->getName().str() + "'";
 	return "the object";
 }
 
@@ -614,12 +632,54 @@ static bool heldByField(const Stmt *E)
 	return M && isa<MemberExpr>(bare(M->getBase()));
 }
 
+/* Whether FD passes on its parameter I, by its contract: it takes a
+ * callback and I is the callback's data, or its comment says it adopts or
+ * keeps what it is given (SSL_CTX_set_cert_store, key_bindings_add). */
+static bool passesOn(const FunctionDecl *FD, unsigned I)
+{
+	if (commentHas(FD, {"adopts", "keeps"}))
+		return true;
+	return I < FD->getNumParams() && FD->getParamDecl(I)->getType()->isVoidPointerType() &&
+	       llvm::any_of(FD->parameters(), [](const ParmVarDecl *P) {
+		       return P->getType()->isFunctionPointerType();
+	       });
+}
+
+/* Where a reference S was owed inside such a function, given S by its
+ * caller: the caller's call, which is where the get was missing. */
+static const ExplodedNode *callerOwes(const ExplodedNode *N, SymbolRef S)
+{
+	for (;;) {
+		const StackFrameContext *SF = N->getStackFrame();
+		const auto *FD = dyn_cast_or_null<FunctionDecl>(SF->getDecl());
+		const auto *CE = dyn_cast_or_null<CallExpr>(SF->getCallSite());
+		if (SF->inTopFrame() || !FD || !CE)
+			return N;
+		const ExplodedNode *P = N;
+		while (P && (P->getStackFrame() != SF->getParent()->getStackFrame() ||
+			     P->getStmtForDiagnostics() != CE))
+			P = P->getFirstPred();
+		if (!P)
+			return N;
+		bool Passed = false;
+		for (unsigned I = 0; I < CE->getNumArgs() && !Passed; I++)
+			Passed = objectOf(P->getState()->getSVal(CE->getArg(I), P->getLocationContext())) ==
+					 S &&
+				 passesOn(FD, I);
+		if (!Passed)
+			return N;
+		N = P;
+	}
+}
+
 ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 				 CheckerContext &C) const
 {
 	// The reference a store or a call is owed: it goes there, not to this path.
+	// (A copy's holder had its own: how many references there are is unknown.)
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
-		return St->remove<DutyMap>(S);
+		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
+					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
@@ -1115,6 +1175,13 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	ProgramStateRef St = C.getState();
 	SVal Old = St->getSVal(LR);
 	SymbolRef OldS = objectOf(Old), New = objectOf(V);
+	// The stored copy, or the memory it was copied from, overwritten: the
+	// pointer moved or left, no reference is owed for it.
+	if (const Duty *D = OldS && OldS != New ? St->get<DutyMap>(OldS) : nullptr;
+	    D && D->K == Duty::NeedGet && D->Field) {
+		St = St->remove<DutyMap>(OldS);
+		C.addTransition(St);
+	}
 	// The container's pointer to a borrowed object overwritten: unlinked.
 	if (OldS && OldS != New)
 		if (ProgramStateRef U = unlinked(St, OldS, S); U != St) {
@@ -1136,12 +1203,19 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	const RefState *Holder = St->get<RefMap>(objectOf(loc::MemRegionVal(FR)));
 	StringRef FN = FR->getDecl()->getName();
 	bool Link = FN.endswith("next") || FN.endswith("prev") || FN.endswith("link");
+	// Copied from another object's field that holds references, or from a
+	// global: that memory's reference, none for this field.
+	const MemRegion *From = NR || !New ? nullptr : copiedFrom(New);
+	bool Copied = From && From->getBaseRegion() != FR->getBaseRegion() && !Link &&
+		      countedPtr(FR->getDecl()->getType()) && !St->isNull(V).isConstrainedTrue() &&
+		      (Holds || !isa<FieldRegion>(From) ||
+		       CountingFields.count(cast<FieldRegion>(From)->getDecl()));
 	bool Lasting = countedPtr(FR->getDecl()->getType()) && NR &&
 		       ((NR->K == RefState::Borrowed && NR->Documented) ||
 			(NR->K == RefState::Borrowed && NR->Lock && Holder && !Link &&
 			 (Holder->K == RefState::Param || Holder->K == RefState::Owned)) ||
 			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
-	if (!Holds && !Lasting)
+	if (!Holds && !Lasting && !Copied)
 		return;
 	std::string Field = "'" + fieldName(FR) + "'";
 
@@ -1155,7 +1229,7 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		}
 	}
 	// rule 1: the field will hold a reference; this path must take it.
-	if (NR && (NR->K == RefState::Param || NR->K == RefState::Borrowed)) {
+	if (Copied || (NR && (NR->K == RefState::Param || NR->K == RefState::Borrowed))) {
 		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds});
 		Owes = true;
 	} else if (NR) {
@@ -1192,7 +1266,8 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 				: "rule 2: overwrites '" + Field +
 					  "', which holds a reference, and the reference it held is never put on this path";
 		C.emitReport(std::make_unique<PathSensitiveBugReport>(
-			KV.second.K == Duty::NeedGet ? Rule1 : Rule2, Msg, N));
+			KV.second.K == Duty::NeedGet ? Rule1 : Rule2, Msg,
+			KV.second.K == Duty::NeedGet ? callerOwes(N, KV.first) : N));
 	}
 }
 
