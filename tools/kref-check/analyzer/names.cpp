@@ -10,6 +10,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RawCommentList.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
@@ -154,18 +155,21 @@ bool getName(StringRef N)
 	return !putName(N) && endsWithWord(N, {"get", "ref", "hold", "grab", "incref", "retain"});
 }
 
-/* The comment above FD, lower-cased, on one line, single-spaced. */
-static std::string commentOf(const FunctionDecl *FD)
+/* The comment above FD, lower-cased, on one line, single-spaced; read once
+ * per declaration (the checker asks on every call and every escape). */
+static const std::string &commentOf(const FunctionDecl *FD)
 {
+	static llvm::DenseMap<const Decl *, std::string> Seen;
+	auto [It, Fresh] = Seen.try_emplace(FD->getCanonicalDecl());
+	if (!Fresh)
+		return It->second;
 	ASTContext &Ctx = FD->getASTContext();
 	const RawComment *RC = Ctx.getRawCommentForAnyRedecl(FD);
-	if (!RC)
-		return "";
-	std::string T = llvm::StringRef(RC->getRawText(Ctx.getSourceManager())).lower();
+	std::string T = RC ? llvm::StringRef(RC->getRawText(Ctx.getSourceManager())).lower() : "";
 	for (char &Ch : T)
 		if (Ch == '\n' || Ch == '\t' || Ch == '*')
 			Ch = ' ';
-	std::string S;
+	std::string &S = It->second;
 	for (char Ch : T)
 		if (!(Ch == ' ' && !S.empty() && S.back() == ' '))
 			S += Ch;
@@ -174,7 +178,7 @@ static std::string commentOf(const FunctionDecl *FD)
 
 bool commentHas(const FunctionDecl *FD, std::initializer_list<const char *> Phrases)
 {
-	std::string S = commentOf(FD);
+	const std::string &S = commentOf(FD);
 	for (const char *P : Phrases)
 		if (S.find(P) != std::string::npos)
 			return true;
@@ -183,7 +187,7 @@ bool commentHas(const FunctionDecl *FD, std::initializer_list<const char *> Phra
 
 Doc docOf(const FunctionDecl *FD)
 {
-	std::string S = commentOf(FD);
+	const std::string &S = commentOf(FD);
 	if (S.empty())
 		return Doc::None;
 	auto Has = [&](std::initializer_list<const char *> Ps) {
