@@ -98,4 +98,5 @@ pin heldout5 7 4
 pin heldout6 9 2
 pin heldout7 7 2
 pin heldout8 7 0
+pin heldout9 8 4
 done_testing

@@ -99,10 +99,13 @@ struct Duty {
 	const Stmt *At;		// the store
 	const MemRegion *Field;
 	bool Holds;		// the program puts through the field, or stores references in it
+	const MemRegion *From;	// NeedGet of a copy: the field or global it was copied from
+	bool PutThrough;	// NeedGet: the field was put through since, as if it held one
 
 	bool operator==(const Duty &O) const
 	{
-		return K == O.K && At == O.At && Field == O.Field && Holds == O.Holds;
+		return K == O.K && At == O.At && Field == O.Field && Holds == O.Holds && From == O.From &&
+		       PutThrough == O.PutThrough;
 	}
 	void Profile(llvm::FoldingSetNodeID &ID) const
 	{
@@ -110,6 +113,8 @@ struct Duty {
 		ID.AddPointer(At);
 		ID.AddPointer(Field);
 		ID.AddBoolean(Holds);
+		ID.AddPointer(From);
+		ID.AddBoolean(PutThrough);
 	}
 };
 
@@ -124,6 +129,9 @@ REGISTER_SET_WITH_PROGRAMSTATE(Forgotten, SymbolRef)
 // Borrowed objects whose lock was dropped since they were found (relocking
 // does not make them safe again).
 REGISTER_SET_WITH_PROGRAMSTATE(Unlocked, SymbolRef)
+// Pointers whose field or global they were loaded from was overwritten
+// since: taken out of it (moved), not copied.
+REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
 
 namespace {
 
@@ -491,7 +499,7 @@ static std::string describe(SymbolRef S)
 			return "'" + N + "'";
 	}
 	if (const auto *FR = dyn_cast_or_null<FieldRegion>(copiedFrom(S)))
-		return "a copy of another object's '" + FR->getDecl()->getName().str() + "'";
+		return "the pointer loaded from '" + FR->getDecl()->getName().str() + "'";
 	return "the object";
 }
 
@@ -633,11 +641,11 @@ static bool heldByField(const Stmt *E)
 }
 
 /* Whether FD passes on its parameter I, by its contract: it takes a
- * callback and I is the callback's data, or its comment says it adopts or
- * keeps what it is given (SSL_CTX_set_cert_store, key_bindings_add). */
+ * callback and I is the callback's data, or its comment says it adopts
+ * what it is given (SSL_CTX_set_cert_store, key_bindings_add). */
 static bool passesOn(const FunctionDecl *FD, unsigned I)
 {
-	if (commentHas(FD, {"adopts", "keeps"}))
+	if (commentHas(FD, {"adopts"}))
 		return true;
 	return I < FD->getNumParams() && FD->getParamDecl(I)->getType()->isVoidPointerType() &&
 	       llvm::any_of(FD->parameters(), [](const ParmVarDecl *P) {
@@ -645,30 +653,51 @@ static bool passesOn(const FunctionDecl *FD, unsigned I)
 	       });
 }
 
-/* Where a reference S was owed inside such a function, given S by its
- * caller: the caller's call, which is where the get was missing. */
-static const ExplodedNode *callerOwes(const ExplodedNode *N, SymbolRef S)
+/* The node of the path ending at End where statement At was evaluated. */
+static const ExplodedNode *nodeAt(const ExplodedNode *End, const Stmt *At)
 {
+	for (const ExplodedNode *N = End; N; N = N->getFirstPred())
+		if (N->getStmtForDiagnostics() == At)
+			return N;
+	return nullptr;
+}
+
+/* The expression a store or a call at N hands S on as. */
+static const Expr *handedAs(const ExplodedNode *N, const Stmt *At, SymbolRef S)
+{
+	if (const auto *B = dyn_cast<BinaryOperator>(At))
+		return B->getRHS();
+	if (const auto *CE = dyn_cast<CallExpr>(At))
+		for (const Expr *A : CE->arguments())
+			if (objectOf(N->getState()->getSVal(A, N->getLocationContext())) == S)
+				return A;
+	return nullptr;
+}
+
+/* Where a reference S, owed at N for what At hands on, was missing: when
+ * At is in a function that passes on that parameter by its contract, its
+ * caller's call (and so on up). */
+static const ExplodedNode *callerOwes(const ExplodedNode *N, const Stmt *At, SymbolRef S)
+{
+	const Expr *Handed = handedAs(N, At, S);
 	for (;;) {
 		const StackFrameContext *SF = N->getStackFrame();
 		const auto *FD = dyn_cast_or_null<FunctionDecl>(SF->getDecl());
 		const auto *CE = dyn_cast_or_null<CallExpr>(SF->getCallSite());
-		if (SF->inTopFrame() || !FD || !CE)
+		const auto *DR = Handed ? dyn_cast<DeclRefExpr>(bare(Handed)) : nullptr;
+		const auto *P = DR ? dyn_cast<ParmVarDecl>(DR->getDecl()) : nullptr;
+		if (SF->inTopFrame() || !FD || !CE || !P || P->getDeclContext() != FD ||
+		    P->getFunctionScopeIndex() >= CE->getNumArgs() ||
+		    !passesOn(FD, P->getFunctionScopeIndex()))
 			return N;
-		const ExplodedNode *P = N;
-		while (P && (P->getStackFrame() != SF->getParent()->getStackFrame() ||
-			     P->getStmtForDiagnostics() != CE))
-			P = P->getFirstPred();
-		if (!P)
+		const ExplodedNode *Call = N;
+		while (Call && (Call->getStackFrame() != SF->getParent()->getStackFrame() ||
+				Call->getStmtForDiagnostics() != CE))
+			Call = Call->getFirstPred();
+		if (!Call)
 			return N;
-		bool Passed = false;
-		for (unsigned I = 0; I < CE->getNumArgs() && !Passed; I++)
-			Passed = objectOf(P->getState()->getSVal(CE->getArg(I), P->getLocationContext())) ==
-					 S &&
-				 passesOn(FD, I);
-		if (!Passed)
-			return N;
-		N = P;
+		N = Call;
+		Handed = CE->getArg(P->getFunctionScopeIndex());
 	}
 }
 
@@ -680,6 +709,12 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
 		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
 					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
+	// What the field holds now, reloaded after its holder was given to a
+	// call: the reference the store into that field was owed.
+	if (const auto *SD = dyn_cast<SymbolDerived>(S))
+		for (auto &KV : St->get<DutyMap>())
+			if (KV.second.K == Duty::NeedGet && KV.second.Field == SD->getRegion())
+				return St->remove<DutyMap>(KV.first)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
@@ -736,6 +771,14 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 {
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 		St = St->remove<DutyMap>(S);
+	// A put of what a field holds (reloaded) whose store was owed a get.
+	if (const auto *SD = dyn_cast<SymbolDerived>(S))
+		for (auto &KV : St->get<DutyMap>())
+			if (KV.second.K == Duty::NeedGet && KV.second.Field == SD->getRegion()) {
+				Duty D = KV.second;
+				D.PutThrough = true;
+				St = St->set<DutyMap>(KV.first, D);
+			}
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R || R->K == RefState::Param) {
@@ -962,17 +1005,34 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		return;
 	ProgramStateRef St = C.getState();
 	if (apiOf(Call, C) == Api::Free && Call.getNumArgs()) {
+		// A pointer stored in the freed memory, or copied out of it, and
+		// not put since, is owed no reference any more.
+		if (const MemRegion *M = Call.getArgSVal(0).getAsRegion()) {
+			M = M->getBaseRegion();
+			auto In = [M](const MemRegion *R) { return R && R->getBaseRegion() == M; };
+			for (auto &KV : St->get<DutyMap>())
+				if (const RefState *R = St->get<RefMap>(KV.first);
+				    KV.second.K == Duty::NeedGet && !KV.second.PutThrough &&
+				    (In(KV.second.Field) || In(KV.second.From)) &&
+				    !(R && R->K == RefState::Released))
+					St = St->remove<DutyMap>(KV.first);
+		}
 		SymbolRef S = objectOf(Call.getArgSVal(0));
 		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
-		if (!R)
+		if (!R) {
+			if (St != C.getState())
+				C.addTransition(St);
 			return;
+		}
 		if (R->K == RefState::Released)
 			report(Rule2,
 			       "rule 2: frees " + describe(S) +
 				       " after putting its reference: free it only in the release function",
 			       St, C, R->Where, "the reference was put here");
 		else if (R->K == RefState::Owned && R->Base == RefState::Released && R->N == 1)
-			C.addTransition(forget(St, S));
+			St = forget(St, S);
+		if (St != C.getState())
+			C.addTransition(St);
 		return;
 	}
 	if (definedInMainFile(FD, C))
@@ -1015,7 +1075,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		if (R && (R->K == RefState::Param || R->K == RefState::Borrowed) &&
 		    !tornDownByRelease(S, C))
 			if (ExplodedNode *N = C.addTransition(
-				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr, true})))
+				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr, true, nullptr, false})))
 				DutyNodes.try_emplace(E, N);
 		return;
 	}
@@ -1175,13 +1235,20 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	ProgramStateRef St = C.getState();
 	SVal Old = St->getSVal(LR);
 	SymbolRef OldS = objectOf(Old), New = objectOf(V);
-	// The stored copy, or the memory it was copied from, overwritten: the
-	// pointer moved or left, no reference is owed for it.
+	// A pointer stored with no get yet, overwritten where it was stored:
+	// no reference is owed for it (nor put).
+	bool Unpaid = false;
 	if (const Duty *D = OldS && OldS != New ? St->get<DutyMap>(OldS) : nullptr;
-	    D && D->K == Duty::NeedGet && D->Field) {
+	    D && D->K == Duty::NeedGet && D->Field == LR) {
 		St = St->remove<DutyMap>(OldS);
-		C.addTransition(St);
+		Unpaid = true;
 	}
+	if (OldS && OldS != New && copiedFrom(OldS) == LR)
+		St = St->add<TakenOut>(OldS);
+	auto Keep = [&] {
+		if (St != C.getState())
+			C.addTransition(St);
+	};
 	// The container's pointer to a borrowed object overwritten: unlinked.
 	if (OldS && OldS != New)
 		if (ProgramStateRef U = unlinked(St, OldS, S); U != St) {
@@ -1190,7 +1257,7 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		}
 	const auto *FR = dyn_cast<FieldRegion>(LR);
 	if (!FR)
-		return;
+		return Keep();
 	const RefState *NR = New ? St->get<RefMap>(New) : nullptr;
 	scanProgram(C.getASTContext());
 	// A field holds references when the program puts through it, when a
@@ -1204,33 +1271,36 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	StringRef FN = FR->getDecl()->getName();
 	bool Link = FN.endswith("next") || FN.endswith("prev") || FN.endswith("link");
 	// Copied from another object's field that holds references, or from a
-	// global: that memory's reference, none for this field.
+	// global, still there (not taken out first): that memory's reference,
+	// none for this field, unless the field says it holds none.
 	const MemRegion *From = NR || !New ? nullptr : copiedFrom(New);
-	bool Copied = From && From->getBaseRegion() != FR->getBaseRegion() && !Link &&
+	bool Copied = From && !St->contains<TakenOut>(New) &&
+		      From->getBaseRegion() != FR->getBaseRegion() && !Link &&
 		      countedPtr(FR->getDecl()->getType()) && !St->isNull(V).isConstrainedTrue() &&
-		      (Holds || !isa<FieldRegion>(From) ||
-		       CountingFields.count(cast<FieldRegion>(From)->getDecl()));
+		      (Holds || (!weakField(FR->getDecl()) &&
+				 (!isa<FieldRegion>(From) ||
+				  CountingFields.count(cast<FieldRegion>(From)->getDecl()))));
 	bool Lasting = countedPtr(FR->getDecl()->getType()) && NR &&
 		       ((NR->K == RefState::Borrowed && NR->Documented) ||
 			(NR->K == RefState::Borrowed && NR->Lock && Holder && !Link &&
 			 (Holder->K == RefState::Param || Holder->K == RefState::Owned)) ||
 			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
 	if (!Holds && !Lasting && !Copied)
-		return;
+		return Keep();
 	std::string Field = "'" + fieldName(FR) + "'";
 
 	// rule 2: the field's reference is overwritten while still held.
 	bool Owes = false;
-	if (Holds && OldS && OldS != New) {
+	if (Holds && OldS && OldS != New && !Unpaid) {
 		const RefState *OR = St->get<RefMap>(OldS);
 		if (St->isNull(Old).isConstrainedFalse() && (!OR || OR->K != RefState::Released)) {
-			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR, true});
+			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR, true, nullptr, false});
 			Owes = true;
 		}
 	}
 	// rule 1: the field will hold a reference; this path must take it.
 	if (Copied || (NR && (NR->K == RefState::Param || NR->K == RefState::Borrowed))) {
-		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds});
+		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds, Copied ? From : nullptr, false});
 		Owes = true;
 	} else if (NR) {
 		St = handOff(St, New, S, Field, C);
@@ -1248,7 +1318,16 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 		return;
 	ProgramStateRef St = C.getState();
 	for (auto &KV : St->get<DutyMap>()) {
-		ExplodedNode *N = DutyNodes.lookup(KV.second.At);
+		// A copy whose source no longer holds it, with its reference not
+		// put on this path, was moved.
+		if (KV.second.From && St->contains<TakenOut>(KV.first)) {
+			const RefState *R = St->get<RefMap>(KV.first);
+			if (!R || R->K != RefState::Released)
+				continue;
+		}
+		const ExplodedNode *N = nodeAt(C.getPredecessor(), KV.second.At);
+		if (!N)
+			N = DutyNodes.lookup(KV.second.At);
 		if (!N)
 			continue;
 		std::string Field = fieldName(KV.second.Field);
@@ -1267,7 +1346,7 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 					  "', which holds a reference, and the reference it held is never put on this path";
 		C.emitReport(std::make_unique<PathSensitiveBugReport>(
 			KV.second.K == Duty::NeedGet ? Rule1 : Rule2, Msg,
-			KV.second.K == Duty::NeedGet ? callerOwes(N, KV.first) : N));
+			KV.second.K == Duty::NeedGet ? callerOwes(N, KV.second.At, KV.first) : N));
 	}
 }
 

@@ -185,6 +185,30 @@ bool commentHas(const FunctionDecl *FD, std::initializer_list<const char *> Phra
 	return false;
 }
 
+bool weakField(const FieldDecl *FD)
+{
+	// The comment above it, and the rest of its line (a trailing comment).
+	ASTContext &Ctx = FD->getASTContext();
+	const SourceManager &SM = Ctx.getSourceManager();
+	std::string T;
+	if (const RawComment *RC = Ctx.getRawCommentForDeclNoCache(FD))
+		T = RC->getRawText(SM).str();
+	SourceLocation End = SM.getExpansionLoc(FD->getEndLoc());
+	if (End.isValid()) {
+		bool Bad = false;
+		const char *P = SM.getCharacterData(End, &Bad);
+		while (!Bad && *P && *P != '\n')
+			T += *P++;
+	}
+	T = StringRef(T).lower();
+	for (const char *W : {"weak", "borrowed", "not counted", "uncounted", "no reference",
+			      "not referenced", "without a reference", "hint", "back-pointer",
+			      "back pointer"})
+		if (T.find(W) != std::string::npos)
+			return true;
+	return false;
+}
+
 Doc docOf(const FunctionDecl *FD)
 {
 	const std::string &S = commentOf(FD);

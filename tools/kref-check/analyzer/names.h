@@ -52,6 +52,9 @@ bool teardownName(llvm::StringRef N);
 /* Whether the comment above FD (or a redeclaration) has one of the
  * phrases (lower case). */
 bool commentHas(const clang::FunctionDecl *FD, std::initializer_list<const char *> Phrases);
+/* A pointer field its declaration says holds no reference (weak,
+ * borrowed, not counted, a hint). */
+bool weakField(const clang::FieldDecl *FD);
 /* The comment above FD (or a redeclaration), read for its ownership words. */
 Doc docOf(const clang::FunctionDecl *FD);
 
