@@ -653,6 +653,17 @@ static bool passesOn(const FunctionDecl *FD, unsigned I)
 	       });
 }
 
+/* When S is what a field holds now (reloaded after its holder was given to
+ * a call), the pointer stored there that is still owed a get, or null. */
+static SymbolRef owedThrough(ProgramStateRef St, SymbolRef S)
+{
+	if (const auto *SD = dyn_cast<SymbolDerived>(S))
+		for (auto &KV : St->get<DutyMap>())
+			if (KV.second.K == Duty::NeedGet && KV.second.Field == SD->getRegion())
+				return KV.first;
+	return nullptr;
+}
+
 /* The node of the path ending at End where statement At was evaluated. */
 static const ExplodedNode *nodeAt(const ExplodedNode *End, const Stmt *At)
 {
@@ -709,12 +720,8 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
 		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
 					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
-	// What the field holds now, reloaded after its holder was given to a
-	// call: the reference the store into that field was owed.
-	if (const auto *SD = dyn_cast<SymbolDerived>(S))
-		for (auto &KV : St->get<DutyMap>())
-			if (KV.second.K == Duty::NeedGet && KV.second.Field == SD->getRegion())
-				return St->remove<DutyMap>(KV.first)->add<Forgotten>(S);
+	if (SymbolRef Stored = owedThrough(St, S))
+		return St->remove<DutyMap>(Stored)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
@@ -771,14 +778,11 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 {
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 		St = St->remove<DutyMap>(S);
-	// A put of what a field holds (reloaded) whose store was owed a get.
-	if (const auto *SD = dyn_cast<SymbolDerived>(S))
-		for (auto &KV : St->get<DutyMap>())
-			if (KV.second.K == Duty::NeedGet && KV.second.Field == SD->getRegion()) {
-				Duty D = KV.second;
-				D.PutThrough = true;
-				St = St->set<DutyMap>(KV.first, D);
-			}
+	if (SymbolRef Stored = owedThrough(St, S)) {
+		Duty D = *St->get<DutyMap>(Stored);
+		D.PutThrough = true;
+		St = St->set<DutyMap>(Stored, D);
+	}
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R || R->K == RefState::Param) {
