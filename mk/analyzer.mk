@@ -17,7 +17,7 @@ $(ANALYZER_PLUGIN): $(ANALYZER_SOURCES) $(wildcard tools/kref-check/analyzer/*.h
 
 # The analyzer engine's recall and flagged fixed twins on the ten sets.
 score-real-clang: $(ANALYZER_PLUGIN)
-	for set in real heldout heldout2 heldout3 heldout4 heldout5 heldout6 heldout7 heldout8 heldout9; do \
+	for set in $(REAL_BUG_SETS); do \
 		echo "# $$set"; \
 		tests/kref-check/real/score.sh tests/kref-check/clang/engine tests/kref-check/$$set/r[123]_*.c || exit 2; \
 	done

@@ -7,7 +7,7 @@
 #     right) with none;
 #   a file that does not compile, beside one with a finding: named, exit 2,
 #     the other file's finding still reported;
-#   the eight real-bug sets, scored by tests/kref-check/real/score.sh; the
+#   the ten real-bug sets, scored by tests/kref-check/real/score.sh; the
 #     assertions pin today's figures (docs/kref-check.md), not the targets.
 . tests/common/tap.sh
 need clang-14 clang-14
