@@ -132,6 +132,10 @@ REGISTER_SET_WITH_PROGRAMSTATE(Unlocked, SymbolRef)
 // Pointers whose field or global they were loaded from was overwritten
 // since: taken out of it (moved), not copied.
 REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
+// Pointers loaded from shared memory (a global, a structure given to the
+// function, or the next link of what was found there) with no lock and no
+// RCU held: where they were loaded.
+REGISTER_MAP_WITH_PROGRAMSTATE(FoundBare, SymbolRef, const Stmt *)
 
 namespace {
 
@@ -140,6 +144,7 @@ struct ReleaseFacts {
 	llvm::DenseSet<const Decl *> Locks;	// taken or dropped
 	llvm::DenseSet<const Decl *> Writes;	// fields written
 	bool Teardown = false;			// stops a registration, a timer, a thread
+	bool AfterGrace = false;		// frees after an RCU grace period
 };
 
 /* Where a lookup under a lock gets, and where a put happens: rule 3 pairs
@@ -149,6 +154,15 @@ struct GetSite {
 	const Decl *Lock;
 	const Stmt *At;
 	const Decl *Fn;
+};
+/* A get of a pointer found with no lock held (FoundBare). */
+struct BareGet {
+	const RecordDecl *Type;
+	const Decl *Home;	// the global, or the record of the structure, it was found in
+	const Stmt *Load;
+	const Stmt *At;
+	const Decl *Fn;
+	bool Try;
 };
 struct PutSite {
 	const RecordDecl *Type;
@@ -177,6 +191,12 @@ class KrefChecker
 	mutable std::vector<GetSite> Gets;
 	mutable std::vector<PutSite> Puts;
 	mutable llvm::DenseSet<const Stmt *> Noted;
+	mutable std::vector<BareGet> BareGets;
+	mutable llvm::DenseSet<const Stmt *> BareNoted;
+	mutable llvm::DenseMap<const Stmt *, const Decl *> LoadHome;
+	// Loads of counted pointers from shared memory made, on some path,
+	// under a lock or RCU (a caller may hold the lock).
+	mutable llvm::DenseSet<const Stmt *> GuardedLoads;
 	// Leaks of a reference taken on an argument, held back until the
 	// function is done: reported only when another path of the function
 	// put or handed off a reference from the same get (a get wrapper keeps
@@ -224,6 +244,7 @@ private:
 	ProgramStateRef handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
 				CheckerContext &C) const;
 	const ReleaseFacts &factsOf(const FunctionDecl *F) const;
+	const Decl *homeOf(const MemRegion *R, ProgramStateRef St) const;
 	bool tornDownByRelease(SymbolRef S, CheckerContext &C) const;
 	ProgramStateRef gain(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
 	ProgramStateRef unlinked(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
@@ -725,6 +746,9 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
+		if (const Stmt *const *Load = St->get<FoundBare>(S); Load && BareNoted.insert(E).second)
+			BareGets.push_back({objectType(E), LoadHome.lookup(*Load), *Load, E,
+					    C.getLocationContext()->getDecl(), Try});
 		// A call's result got under a lock (a container's node cast to its
 		// object): that lock is the lookup's, as for a borrowed one.
 		if (!Try && !St->get<LockStack>().isEmpty() && isa<SymbolConjured>(S))
@@ -1308,6 +1332,10 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		Owes = true;
 	} else if (NR) {
 		St = handOff(St, New, S, Field, C);
+		// A found pointer whose reference the field now holds: the field
+		// keeps it alive, whatever lock it was found under.
+		if (const RefState *R = St->get<RefMap>(New); R && R->K == RefState::Borrowed)
+			St = forget(St, New);
 	}
 	if (St == C.getState())
 		return;
@@ -1387,14 +1415,35 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 	}
 }
 
-/* A pointer loaded from memory under a lock or RCU is a lookup's result. */
+/* The shared structure a pointer is loaded from: the global it is in; the
+ * record of the structure a parameter points to; or, loaded from what was
+ * found that way (a list's next link), where that was found. */
+const Decl *KrefChecker::homeOf(const MemRegion *R, ProgramStateRef St) const
+{
+	const MemRegion *B = R->getBaseRegion();
+	if (const auto *VR = dyn_cast<VarRegion>(B))
+		return VR->getDecl()->hasGlobalStorage() ? VR->getDecl() : nullptr;
+	const auto *SR = dyn_cast<SymbolicRegion>(B);
+	if (!SR)
+		return nullptr;
+	if (const Stmt *const *Load = St->get<FoundBare>(SR->getSymbol()))
+		return LoadHome.lookup(*Load);
+	if (!paramValue(SR->getSymbol()))
+		return nullptr;
+	const FieldDecl *Top = nullptr;
+	for (const auto *FR = dyn_cast<FieldRegion>(R); FR;
+	     FR = dyn_cast<FieldRegion>(FR->getSuperRegion()))
+		Top = FR->getDecl();
+	return Top ? Top->getParent() : nullptr;
+}
+
+/* A pointer loaded from memory under a lock or RCU is a lookup's result;
+ * with neither, from shared memory, it is noted as found bare. */
 void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 {
 	if (E->getCastKind() != CK_LValueToRValue || !E->getType()->isPointerType())
 		return;
 	ProgramStateRef St = C.getState();
-	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0)
-		return;
 	const Expr *Sub = E->getSubExpr()->IgnoreParens();
 	bool FromMemory = isa<MemberExpr>(Sub) || isa<ArraySubscriptExpr>(Sub) ||
 			  isa<UnaryOperator>(Sub);
@@ -1408,6 +1457,19 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 		S = objectOf(C.getSVal(E));
 	if (!S)
 		return;
+	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0) {
+		const MemRegion *From = C.getSVal(Sub).getAsRegion();
+		const Decl *Home = From && countedPtr(E->getType()) && !St->get<RefMap>(S)
+					   ? homeOf(From, St)
+					   : nullptr;
+		if (Home) {
+			LoadHome.try_emplace(E, Home);
+			C.addTransition(St->set<FoundBare>(S, E));
+		}
+		return;
+	}
+	if (countedPtr(E->getType()))
+		GuardedLoads.insert(E);
 	// Loaded again from memory under the lock: found again, safe again.
 	if (const RefState *R = St->get<RefMap>(S)) {
 		if (R->K == RefState::Borrowed && St->contains<Unlocked>(S))
@@ -1482,6 +1544,11 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	for (SymbolRef S : St->get<Unlocked>())
 		if (SR.isDead(S)) {
 			St = St->remove<Unlocked>(S);
+			Changed = true;
+		}
+	for (auto &KV : St->get<FoundBare>())
+		if (SR.isDead(KV.first)) {
+			St = St->remove<FoundBare>(KV.first);
 			Changed = true;
 		}
 	if (Changed)
@@ -1612,6 +1679,9 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 				return true;
 			bool Ptr = CE->getNumArgs() && CE->getArg(0)->getType()->isPointerType();
 			Api A = lockApi(FD->getName(), Ptr);
+			StringRef N = FD->getName();
+			if (N.contains("call_rcu") || N.contains("free_rcu") || N.contains("synchronize_rcu"))
+				Out.AfterGrace = true;
 			if (A == Api::Lock || A == Api::Unlock) {
 				if (const Decl *D = lockDecl(CE->getArg(0)))
 					Out.Locks.insert(D);
@@ -1652,6 +1722,21 @@ bool KrefChecker::tornDownByRelease(SymbolRef S, CheckerContext &C) const
 		if (factsOf(Rel).Teardown)
 			return true;
 	return false;
+}
+
+/* Lock L guards the structure Home: both global, or L a field of it. */
+static bool guards(const Decl *L, const Decl *Home)
+{
+	const RecordDecl *HR = nullptr;
+	if (const auto *VD = dyn_cast<VarDecl>(Home)) {
+		if (const auto *LV = dyn_cast<VarDecl>(L); LV && LV->hasGlobalStorage())
+			return true;
+		HR = VD->getType()->getAsRecordDecl();
+	} else {
+		HR = dyn_cast<RecordDecl>(Home);
+	}
+	const auto *LF = dyn_cast<FieldDecl>(L);
+	return HR && LF && LF->getParent()->getCanonicalDecl() == HR->getCanonicalDecl();
 }
 
 static unsigned lineOf(const Stmt *S, const SourceManager &SM)
@@ -1698,6 +1783,42 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 				"rule 3: gets struct " + T + " found under '" + L +
 					"', but the put at line " + std::to_string(lineOf(P.At, SM)) +
 					" can drop the last reference without that lock: the count may be zero here; use kref_get_unless_zero, or kref_put_mutex/kref_put_lock there",
+				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
+			break;
+		}
+	}
+	for (const BareGet &G : BareGets) {
+		if (!G.Type || !G.Home || GuardedLoads.count(G.Load))
+			continue;
+		for (const PutSite &P : Puts) {
+			// kref_get_unless_zero on memory freed after a grace period:
+			// a reader RCU does not mark (QSBR) may be safe.
+			if (P.Type != G.Type || (G.Try && factsOf(P.Release).AfterGrace))
+				continue;
+			const Decl *L = nullptr;
+			bool AtPut = false;
+			for (const Decl *D : factsOf(P.Release).Locks)
+				if (guards(D, G.Home))
+					L = D;
+			for (const Decl *D : P.Held)
+				if (guards(D, G.Home))
+					L = D, AtPut = true;
+			if (!L)
+				continue;
+			std::string T = G.Type->getName().str();
+			std::string H = isa<RecordDecl>(G.Home)
+						? "a struct " + cast<RecordDecl>(G.Home)->getName().str()
+						: "'" + cast<NamedDecl>(G.Home)->getName().str() + "'";
+			std::string LN = cast<NamedDecl>(L)->getName().str();
+			BR.EmitBasicReport(
+				G.Fn, this, "rule 3: serialise lookup and get", "kref",
+				"rule 3: " + std::string(G.Try ? "kref_get_unless_zero on" : "gets") +
+					" struct " + T + " found in " + H + " with no lock held, but " +
+					(AtPut ? "the put at line " + std::to_string(lineOf(P.At, SM)) +
+							 " drops the last reference under '" + LN + "'"
+					       : "its release " + P.Release->getName().str() + "() takes '" + LN +
+							 "' to unlink it") +
+					": the object can be freed before this get; find it and get it under '" + LN + "'",
 				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
 			break;
 		}

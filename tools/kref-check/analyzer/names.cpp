@@ -140,9 +140,9 @@ bool keepsName(StringRef N, bool Subject)
 
 bool putName(StringRef N)
 {
-	std::string L = N.lower();
-	for (const char *Verb : {"unref_", "deref_", "drop_", "dec_"})
-		if (StringRef(L).startswith(Verb) && StringRef(L).contains("ref"))	// dec_state_ref(s)
+	std::string L = N.ltrim('_').lower();
+	for (const char *Verb : {"unref_", "deref_", "drop_", "dec_", "put_"})	// dec_state_ref(s)
+		if (StringRef(L).startswith(Verb) && StringRef(L).contains("ref"))
 			return true;
 	for (const char *Known : {"put_device", "put_task_struct", "put_pid", "put_net", "put_disk"})
 		if (N == Known)
