@@ -162,7 +162,9 @@ struct BareGet {
 	const Stmt *Load;
 	const Stmt *At;
 	const Decl *Fn;
+	const Decl *Top;	// the function analysed, Fn or a caller
 	bool Try;
+	bool Use;		// a use of it, no get
 };
 struct PutSite {
 	const RecordDecl *Type;
@@ -193,6 +195,8 @@ class KrefChecker
 	mutable llvm::DenseSet<const Stmt *> Noted;
 	mutable std::vector<BareGet> BareGets;
 	mutable llvm::DenseSet<const Stmt *> BareNoted;
+	// Functions that drop a lock they did not take: called with it held.
+	mutable llvm::DenseSet<const Decl *> LockedOnEntry;
 	mutable llvm::DenseMap<const Stmt *, const Decl *> LoadHome;
 	// Loads of counted pointers from shared memory made, on some path,
 	// under a lock or RCU (a caller may hold the lock).
@@ -445,6 +449,15 @@ Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
 			return Api::Put;
 	}
 	return Api::None;
+}
+
+/* The function being analysed (the outermost frame). */
+static const Decl *topDecl(CheckerContext &C)
+{
+	const LocationContext *LC = C.getLocationContext();
+	while (LC->getParent())
+		LC = LC->getParent();
+	return LC->getDecl();
 }
 
 static SymbolRef objectOf(SVal V)
@@ -748,7 +761,7 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	if (!R) {
 		if (const Stmt *const *Load = St->get<FoundBare>(S); Load && BareNoted.insert(E).second)
 			BareGets.push_back({objectType(E), LoadHome.lookup(*Load), *Load, E,
-					    C.getLocationContext()->getDecl(), Try});
+					    C.getLocationContext()->getDecl(), topDecl(C), Try, false});
 		// A call's result got under a lock (a container's node cast to its
 		// object): that lock is the lookup's, as for a borrowed one.
 		if (!Try && !St->get<LockStack>().isEmpty() && isa<SymbolConjured>(S))
@@ -985,6 +998,8 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 					Keep.push_back(R);
 			}
 			St = St->remove<LockStack>();
+			if (!Dropped)	// held by the caller
+				LockedOnEntry.insert(topDecl(C));
 			for (auto I = Keep.rbegin(); I != Keep.rend(); ++I)
 				St = St->add<LockStack>(*I);
 			// Unsafe from now on, unless another lock still held
@@ -1393,8 +1408,14 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 		return;
 	ProgramStateRef St = C.getState();
 	const RefState *RS = St->get<RefMap>(Obj);
-	if (!RS)
+	if (!RS) {
+		// Used with no reference, found with no lock: paired with the puts
+		// at the end of the translation unit, as a get would be.
+		if (const Stmt *const *Load = St->get<FoundBare>(Obj); Load && BareNoted.insert(*Load).second)
+			BareGets.push_back({FR->getDecl()->getParent(), LoadHome.lookup(*Load), *Load, S,
+					    C.getLocationContext()->getDecl(), topDecl(C), false, true});
 		return;
+	}
 	std::string Name = describe(Obj);
 	if (RS->K == RefState::Released) {
 		report(Rule2, "rule 2: uses " + Name + " after putting the reference this path had", St,
@@ -1459,7 +1480,7 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 		return;
 	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0) {
 		const MemRegion *From = C.getSVal(Sub).getAsRegion();
-		const Decl *Home = From && countedPtr(E->getType()) && !St->get<RefMap>(S)
+		const Decl *Home = From && structPtr(E->getType()) && !St->get<RefMap>(S)
 					   ? homeOf(From, St)
 					   : nullptr;
 		if (Home) {
@@ -1468,7 +1489,7 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 		}
 		return;
 	}
-	if (countedPtr(E->getType()))
+	if (structPtr(E->getType()))
 		GuardedLoads.insert(E);
 	// Loaded again from memory under the lock: found again, safe again.
 	if (const RefState *R = St->get<RefMap>(S)) {
@@ -1788,7 +1809,17 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 		}
 	}
 	for (const BareGet &G : BareGets) {
-		if (!G.Type || !G.Home || GuardedLoads.count(G.Load))
+		// Found in a release, or where the caller holds a lock: the
+		// object is being freed, or the lock serialises it.
+		if (!G.Type || !G.Home || GuardedLoads.count(G.Load) || LockedOnEntry.count(G.Top) ||
+		    llvm::any_of(Releases, [&](const auto &KV) {
+			    return llvm::is_contained(KV.second, G.Top);
+		    }))
+			continue;
+		// A use where the function also gets one: the get is the finding.
+		if (G.Use && llvm::any_of(BareGets, [&](const BareGet &O) {
+			    return !O.Use && O.Fn == G.Fn && O.Type == G.Type;
+		    }))
 			continue;
 		for (const PutSite &P : Puts) {
 			// kref_get_unless_zero on memory freed after a grace period:
@@ -1812,13 +1843,15 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 			std::string LN = cast<NamedDecl>(L)->getName().str();
 			BR.EmitBasicReport(
 				G.Fn, this, "rule 3: serialise lookup and get", "kref",
-				"rule 3: " + std::string(G.Try ? "kref_get_unless_zero on" : "gets") +
-					" struct " + T + " found in " + H + " with no lock held, but " +
+				"rule 3: " + std::string(G.Use ? "uses" : G.Try ? "kref_get_unless_zero on" : "gets") +
+					" struct " + T + " found in " + H + " at line " +
+					std::to_string(lineOf(G.Load, SM)) + " with no lock held, but " +
 					(AtPut ? "the put at line " + std::to_string(lineOf(P.At, SM)) +
 							 " drops the last reference under '" + LN + "'"
 					       : "its release " + P.Release->getName().str() + "() takes '" + LN +
 							 "' to unlink it") +
-					": the object can be freed before this get; find it and get it under '" + LN + "'",
+					": the object can be freed before this " + (G.Use ? "use" : "get") +
+					"; find it and get it under '" + LN + "'",
 				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
 			break;
 		}
