@@ -810,6 +810,37 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	return St;
 }
 
+/* A variable tested against null: `if (p)`, `if (!p)`, `if (p != NULL)`. */
+static bool nullTest(const Expr *Cond)
+{
+	Cond = Cond->IgnoreParenImpCasts();
+	if (const auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot)
+		Cond = U->getSubExpr()->IgnoreParenImpCasts();
+	if (const auto *B = dyn_cast<BinaryOperator>(Cond); B && B->isEqualityOp()) {
+		const Expr *L = B->getLHS()->IgnoreParenImpCasts(), *R = B->getRHS()->IgnoreParenImpCasts();
+		Cond = isa<DeclRefExpr>(L) ? L : R;
+	}
+	return isa<DeclRefExpr>(Cond) && Cond->getType()->isPointerType();
+}
+
+/* The put, or a call on the way to it, runs only when a condition holds
+ * (other than a variable's null test). */
+static bool putWhen(const Stmt *E, CheckerContext &C)
+{
+	const Stmt *S = E;
+	for (const LocationContext *LC = C.getLocationContext(); LC && S;) {
+		const ParentMap &PM = LC->getParentMap();
+		for (const Stmt *Child = S, *P = PM.getParent(S); P; Child = P, P = PM.getParent(P))
+			if (const auto *If = dyn_cast<IfStmt>(P);
+			    If && Child != If->getCond() && !nullTest(If->getCond()))
+				return true;
+		const StackFrameContext *SF = LC->getStackFrame();
+		S = SF->getCallSite();
+		LC = SF->getParent();
+	}
+	return false;
+}
+
 ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 				 CheckerContext &C) const
 {
@@ -822,6 +853,11 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	}
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
+	// A parameter put only when a state holds: the reference dropped is
+	// the one that state stood for (a list's, a pending operation's), not
+	// the caller's.
+	if (((R && R->K == RefState::Param) || (!R && paramValue(S))) && putWhen(E, C))
+		return St;
 	if (!R || R->K == RefState::Param) {
 		// A pointer loaded from a field is that field's one reference; a
 		// parameter may carry more than one: no double-put report.
