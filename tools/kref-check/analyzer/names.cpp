@@ -315,6 +315,8 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	if (FD->hasBody())
 		return -1;
 	std::string L = N.lower();
+	for (size_t P; (P = L.find("callback")) != std::string::npos;)	// set_callback keeps
+		L.replace(P, 8, "cb");
 	for (const char *Sync : {"each", "sort", "search", "find", "walk", "iterate", "visit", "apply",
 				 "call", "invoke", "sync", "map"})
 		if (L.find(Sync) != std::string::npos && L.find("async") == std::string::npos)
