@@ -136,6 +136,8 @@ REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
 // function, or the next link of what was found there) with no lock and no
 // RCU held: where they were loaded.
 REGISTER_MAP_WITH_PROGRAMSTATE(FoundBare, SymbolRef, const Stmt *)
+// Objects made on this path whose one reference went to a keeper: where.
+REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
 
 namespace {
 
@@ -248,8 +250,9 @@ private:
 	ProgramStateRef handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
 				CheckerContext &C) const;
 	const ReleaseFacts &factsOf(const FunctionDecl *F) const;
+	void givenAndReturned(SymbolRef S, QualType T, CheckerContext &C) const;
 	const Decl *homeOf(const MemRegion *R, ProgramStateRef St) const;
-	bool tornDownByRelease(SymbolRef S, CheckerContext &C) const;
+	bool tornDownByRelease(QualType T, CheckerContext &C) const;
 	ProgramStateRef gain(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
 	ProgramStateRef unlinked(ProgramStateRef St, SymbolRef S, const Stmt *E) const;
 	ProgramStateRef outReferences(const CallEvent &Call, Doc D, ProgramStateRef St) const;
@@ -759,6 +762,7 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
+		St = St->remove<GivenAway>(S);
 		if (const Stmt *const *Load = St->get<FoundBare>(S); Load && BareNoted.insert(E).second)
 			BareGets.push_back({objectType(E), LoadHome.lookup(*Load), *Load, E,
 					    C.getLocationContext()->getDecl(), topDecl(C), Try, false});
@@ -945,7 +949,7 @@ ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt
 		RefState O = *R;
 		if (--O.N == 0) {
 			if (R->Base == RefState::Released || R->Base == RefState::Unknown)
-				return forget(St, S);
+				return forget(St, S)->set<GivenAway>(S, E);
 			O.K = R->Base;
 		}
 		return St->set<RefMap>(S, O);
@@ -1152,7 +1156,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		if (R && R->K == RefState::Released)
 			handOff(St, S, E, FD->getName().str() + "()", C);
 		if (R && (R->K == RefState::Param || R->K == RefState::Borrowed) &&
-		    !tornDownByRelease(S, C))
+		    !tornDownByRelease(Call.getArgExpr(K)->IgnoreParenCasts()->getType(), C))
 			if (ExplodedNode *N = C.addTransition(
 				    St->set<DutyMap>(S, Duty{Duty::NeedGet, E, nullptr, true, nullptr, false})))
 				DutyNodes.try_emplace(E, N);
@@ -1383,6 +1387,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		Owes = true;
 	} else if (NR) {
 		St = handOff(St, New, S, Field, C);
+		if (Link)	// a list link: whether it holds a reference is not known
+			St = St->remove<GivenAway>(New);
 		// A found pointer whose reference the field now holds: the field
 		// keeps it alive, whatever lock it was found under.
 		if (const RefState *R = St->get<RefMap>(New); R && R->K == RefState::Borrowed)
@@ -1561,8 +1567,11 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 	ProgramStateRef St = C.getState();
 	SymbolRef S = objectOf(C.getSVal(E));
 	const RefState *R = S ? St->get<RefMap>(S) : nullptr;
-	if (!R)
+	if (!R) {
+		if (S)
+			givenAndReturned(S, E->getType(), C);
 		return;
+	}
 	if (R->K == RefState::Borrowed && lockDropped(St, S, R) &&
 	    countedPtr(E->IgnoreParenCasts()->getType())) {
 		report(Rule3,
@@ -1575,6 +1584,26 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 		Consumed.insert(R->Where);	// returned to the caller
 		C.addTransition(forget(St, S));
 	}
+}
+
+/* rule 1: a constructor that gave its object's one reference to a keeper
+ * and returns the object as its caller's reference: two holders, one
+ * reference. */
+void KrefChecker::givenAndReturned(SymbolRef S, QualType T, CheckerContext &C) const
+{
+	const Stmt *const *At = C.getState()->get<GivenAway>(S);
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(C.getLocationContext()->getDecl());
+	if (!At || !FD || !FD->getIdentifier() || !C.inTopFrame() ||
+	    !(createsName(FD->getName()) || docOf(FD) == Doc::Gives) || tornDownByRelease(T, C))
+		return;
+	const ExplodedNode *N = nodeAt(C.getPredecessor(), *At);
+	if (!N)
+		return;
+	C.emitReport(std::make_unique<PathSensitiveBugReport>(
+		Rule1,
+		"rule 1: hands " + describe(S) + " on with the one reference this path has, and " +
+			FD->getName().str() + "() returns it too, as its caller's reference: take a reference for one of them",
+		N));
 }
 
 void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
@@ -1606,6 +1635,11 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	for (auto &KV : St->get<FoundBare>())
 		if (SR.isDead(KV.first)) {
 			St = St->remove<FoundBare>(KV.first);
+			Changed = true;
+		}
+	for (auto &KV : St->get<GivenAway>())
+		if (SR.isDead(KV.first)) {
+			St = St->remove<GivenAway>(KV.first);
 			Changed = true;
 		}
 	if (Changed)
@@ -1742,7 +1776,8 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 			if (A == Api::Lock || A == Api::Unlock) {
 				if (const Decl *D = lockDecl(CE->getArg(0)))
 					Out.Locks.insert(D);
-			} else if (FD->getASTContext().getSourceManager().isInMainFile(FD->getLocation())) {
+			} else if (FD->hasBody() &&
+				   FD->getASTContext().getSourceManager().isInMainFile(FD->getLocation())) {
 				releaseFacts(FD, Out, Depth + 1);
 			} else if (teardownName(FD->getName())) {
 				Out.Teardown = true;
@@ -1765,10 +1800,9 @@ const ReleaseFacts &KrefChecker::factsOf(const FunctionDecl *F) const
 
 /* The object's release stops what was registered with it: a registration
  * needs no reference of its own when it cannot outlive the object. */
-bool KrefChecker::tornDownByRelease(SymbolRef S, CheckerContext &C) const
+bool KrefChecker::tornDownByRelease(QualType T, CheckerContext &C) const
 {
 	scanProgram(C.getASTContext());
-	QualType T = S->getType();
 	const RecordDecl *RD = T->isPointerType() ? T->getPointeeType()->getAsRecordDecl() : nullptr;
 	if (!RD)
 		return false;
