@@ -138,6 +138,9 @@ REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
 REGISTER_MAP_WITH_PROGRAMSTATE(FoundBare, SymbolRef, const Stmt *)
 // Objects made on this path whose one reference went to a keeper: where.
 REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
+// References this path took or gave that a field of heap memory holds:
+// the field (freeing that memory before putting them leaks them).
+REGISTER_MAP_WITH_PROGRAMSTATE(HeldBy, SymbolRef, const MemRegion *)
 
 namespace {
 
@@ -749,16 +752,27 @@ static const ExplodedNode *callerOwes(const ExplodedNode *N, const Stmt *At, Sym
 	}
 }
 
+static ProgramStateRef heldBy(ProgramStateRef St, SymbolRef S, const MemRegion *Field)
+{
+	if (Field && isa<FieldRegion>(Field) && isa<HeapSpaceRegion>(Field->getMemorySpace()))
+		return St->set<HeldBy>(S, Field);
+	return St;
+}
+
 ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 				 CheckerContext &C) const
 {
 	// The reference a store or a call is owed: it goes there, not to this path.
 	// (A copy's holder had its own: how many references there are is unknown.)
-	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
+	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet) {
+		St = heldBy(St, S, D->Field);
 		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
 					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
+	}
 	if (SymbolRef Stored = owedThrough(St, S))
-		return St->remove<DutyMap>(Stored)->add<Forgotten>(S);
+		return heldBy(St, Stored, St->get<DutyMap>(Stored)->Field)
+			->remove<DutyMap>(Stored)
+			->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
@@ -850,7 +864,9 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 {
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 		St = St->remove<DutyMap>(S);
+	St = St->remove<HeldBy>(S);
 	if (SymbolRef Stored = owedThrough(St, S)) {
+		St = St->remove<HeldBy>(Stored);
 		Duty D = *St->get<DutyMap>(Stored);
 		D.PutThrough = true;
 		St = St->set<DutyMap>(Stored, D);
@@ -1093,6 +1109,15 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		if (const MemRegion *M = Call.getArgSVal(0).getAsRegion()) {
 			M = M->getBaseRegion();
 			auto In = [M](const MemRegion *R) { return R && R->getBaseRegion() == M; };
+			for (auto &KV : St->get<HeldBy>())
+				if (In(KV.second)) {
+					report(Rule2,
+					       "rule 2: frees the memory whose field '" + fieldName(KV.second) +
+						       "' holds the reference to " + describe(KV.first) +
+						       " this path took for it, and that reference is never put",
+					       St, C);
+					St = St->remove<HeldBy>(KV.first);
+				}
 			for (auto &KV : St->get<DutyMap>())
 				if (const RefState *R = St->get<RefMap>(KV.first);
 				    KV.second.K == Duty::NeedGet && !KV.second.PutThrough &&
@@ -1328,6 +1353,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	}
 	if (OldS && OldS != New && copiedFrom(OldS) == LR)
 		St = St->add<TakenOut>(OldS);
+	if (const MemRegion *const *H = OldS && OldS != New ? St->get<HeldBy>(OldS) : nullptr; H && *H == LR)
+		St = St->remove<HeldBy>(OldS);
 	auto Keep = [&] {
 		if (St != C.getState())
 			C.addTransition(St);
@@ -1386,6 +1413,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds, Copied ? From : nullptr, false});
 		Owes = true;
 	} else if (NR) {
+		if (NR->K == RefState::Owned && Holds)
+			St = heldBy(St, New, FR);
 		St = handOff(St, New, S, Field, C);
 		if (Link)	// a list link: whether it holds a reference is not known
 			St = St->remove<GivenAway>(New);
@@ -1635,6 +1664,11 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	for (auto &KV : St->get<FoundBare>())
 		if (SR.isDead(KV.first)) {
 			St = St->remove<FoundBare>(KV.first);
+			Changed = true;
+		}
+	for (auto &KV : St->get<HeldBy>())
+		if (SR.isDead(KV.first)) {
+			St = St->remove<HeldBy>(KV.first);
 			Changed = true;
 		}
 	for (auto &KV : St->get<GivenAway>())
