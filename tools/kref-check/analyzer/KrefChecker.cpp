@@ -358,6 +358,13 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 						 (CE->getDirectCallee() &&
 						  PutWrappers.count(CE->getDirectCallee()->getCanonicalDecl()))))
 				field(CE->getArg(0));
+			// &x->f given to a function documented to store a new
+			// reference there.
+			if (const FunctionDecl *FD = CE->getDirectCallee(); FD && docOf(FD) == Doc::Gives)
+				for (const Expr *A : CE->arguments())
+					if (const auto *U = dyn_cast<UnaryOperator>(A->IgnoreParenCasts());
+					    U && U->getOpcode() == UO_AddrOf)
+						field(U->getSubExpr());
 			if (N.startswith("kref_put") && CE->getNumArgs() > 1)
 				if (const auto *D = dyn_cast<DeclRefExpr>(bare(CE->getArg(1))))
 					if (const auto *Rel = dyn_cast<FunctionDecl>(D->getDecl()))
