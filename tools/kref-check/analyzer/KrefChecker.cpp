@@ -141,6 +141,11 @@ REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
 // References this path took or gave that a field of heap memory holds:
 // the field (freeing that memory before putting them leaks them).
 REGISTER_MAP_WITH_PROGRAMSTATE(HeldBy, SymbolRef, const MemRegion *)
+// Objects whose reference the store being made hands to a field: the
+// store does not make the references the path keeps escape.
+REGISTER_SET_WITH_PROGRAMSTATE(HandedByBind, SymbolRef)
+// Objects with a reference stored in a field and another kept.
+REGISTER_SET_WITH_PROGRAMSTATE(StoredOnce, SymbolRef)
 
 namespace {
 
@@ -1423,6 +1428,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		if (NR->K == RefState::Owned && Holds)
 			St = heldBy(St, New, FR);
 		St = handOff(St, New, S, Field, C);
+		if (const RefState *R = St->get<RefMap>(New); R && R->K == RefState::Owned && R->N > 0)
+			St = St->add<HandedByBind>(New)->add<StoredOnce>(New);
 		if (Link)	// a list link: whether it holds a reference is not known
 			St = St->remove<GivenAway>(New);
 		// A found pointer whose reference the field now holds: the field
@@ -1442,6 +1449,14 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 	if (!C.inTopFrame())
 		return;
 	ProgramStateRef St = C.getState();
+	// A reference left over after another was stored in a field: the
+	// object lives on through that field, its leak is reported here.
+	SymbolRef Ret = RS && RS->getRetValue() ? objectOf(C.getSVal(RS->getRetValue())) : nullptr;
+	for (auto &KV : St->get<RefMap>())
+		if (KV.first != Ret && KV.second.K == RefState::Owned && KV.second.N > 0 &&
+		    !KV.second.Escaped && St->contains<StoredOnce>(KV.first))
+			report(Rule2, "rule 2: the reference to " + describe(KV.first) + " is never put on this path",
+			       St, C, KV.second.Where, "the reference was taken here");
 	for (auto &KV : St->get<DutyMap>()) {
 		// A copy whose source no longer holds it, with its reference not
 		// put on this path, was moved.
@@ -1714,6 +1729,10 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 		if (int K = keptArg(*Call, FD); K >= 0 && (unsigned)K < Call->getNumArgs())
 			if (SymbolRef S = objectOf(Call->getArgSVal(K)))
 				Lent.insert(S);
+	for (SymbolRef S : Escaped)
+		if (Kind == PSK_EscapeOnBind && St->contains<HandedByBind>(S))
+			Lent.insert(S);
+	St = St->remove<HandedByBind>();
 	for (SymbolRef S : Escaped)
 		if (const RefState *R = St->get<RefMap>(S);
 		    R && R->K == RefState::Owned && !Lent.count(S)) {
