@@ -258,6 +258,7 @@ private:
 	ProgramStateRef handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
 				CheckerContext &C) const;
 	const ReleaseFacts &factsOf(const FunctionDecl *F) const;
+	bool freedAfterGrace(const Stmt *E) const;
 	void givenAndReturned(SymbolRef S, QualType T, CheckerContext &C) const;
 	const Decl *homeOf(const MemRegion *R, ProgramStateRef St) const;
 	bool tornDownByRelease(QualType T, CheckerContext &C) const;
@@ -817,6 +818,12 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 			report(Rule3,
 			       "rule 3: gets " + Obj + " after unlocking " + lockName(R->Lock) +
 				       ", the lock it was found under: the final put can free it in between",
+			       St, C, R->Where, "found here, under the lock");
+		else if (Try && lockDropped(St, S, R) && St->get<RCUDepth>() == 0 && !freedAfterGrace(E))
+			report(Rule3,
+			       "rule 3: kref_get_unless_zero on " + Obj + " after unlocking " +
+				       lockName(R->Lock) +
+				       ", the lock it was found under: its release can free the memory in between",
 			       St, C, R->Where, "found here, under the lock");
 		else if (!Try && R->Lock)
 			noteGet(E, R->Lock, C);
@@ -1856,6 +1863,15 @@ const ReleaseFacts &KrefChecker::factsOf(const FunctionDecl *F) const
 		releaseFacts(F, It->second, 0);
 	}
 	return It->second;
+}
+
+/* The release of the object got at E frees it after an RCU grace period. */
+bool KrefChecker::freedAfterGrace(const Stmt *E) const
+{
+	const RecordDecl *T = objectType(E);
+	auto It = T ? Releases.find(T) : Releases.end();
+	return It != Releases.end() &&
+	       llvm::any_of(It->second, [&](const FunctionDecl *F) { return factsOf(F).AfterGrace; });
 }
 
 /* The object's release stops what was registered with it: a registration
