@@ -15,7 +15,7 @@ $(ANALYZER_PLUGIN): $(ANALYZER_SOURCES) $(wildcard tools/kref-check/analyzer/*.h
 	$(CXX) -shared -fPIC -O1 $$($(LLVM_CONFIG) --cxxflags | sed 's/-std=c++14/-std=c++17/; s/-I/-isystem /') \
 		-fno-rtti -Wall -Wextra -Werror -Wno-unused-parameter $(ANALYZER_SOURCES) -o $@
 
-# The analyzer engine's recall and flagged fixed twins on the ten sets.
+# The analyzer engine's recall and flagged fixed twins on the real-bug sets.
 score-real-clang: $(ANALYZER_PLUGIN)
 	for set in $(REAL_BUG_SETS); do \
 		echo "# $$set"; \

@@ -138,9 +138,6 @@ REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
 REGISTER_MAP_WITH_PROGRAMSTATE(FoundBare, SymbolRef, const Stmt *)
 // Objects made on this path whose one reference went to a keeper: where.
 REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
-// References this path took or gave that a field of heap memory holds:
-// the field (freeing that memory before putting them leaks them).
-REGISTER_MAP_WITH_PROGRAMSTATE(HeldBy, SymbolRef, const MemRegion *)
 // Objects whose reference the store being made hands to a field: the
 // store does not make the references the path keeps escape.
 REGISTER_SET_WITH_PROGRAMSTATE(HandedByBind, SymbolRef)
@@ -258,7 +255,7 @@ private:
 	ProgramStateRef handOff(ProgramStateRef St, SymbolRef S, const Stmt *E, StringRef To,
 				CheckerContext &C) const;
 	const ReleaseFacts &factsOf(const FunctionDecl *F) const;
-	bool freedAfterGrace(const Stmt *E) const;
+	bool freedAfterGrace(const Stmt *E, CheckerContext &C) const;
 	void givenAndReturned(SymbolRef S, QualType T, CheckerContext &C) const;
 	const Decl *homeOf(const MemRegion *R, ProgramStateRef St) const;
 	bool tornDownByRelease(QualType T, CheckerContext &C) const;
@@ -765,27 +762,16 @@ static const ExplodedNode *callerOwes(const ExplodedNode *N, const Stmt *At, Sym
 	}
 }
 
-static ProgramStateRef heldBy(ProgramStateRef St, SymbolRef S, const MemRegion *Field)
-{
-	if (Field && isa<FieldRegion>(Field) && isa<HeapSpaceRegion>(Field->getMemorySpace()))
-		return St->set<HeldBy>(S, Field);
-	return St;
-}
-
 ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 				 CheckerContext &C) const
 {
 	// The reference a store or a call is owed: it goes there, not to this path.
 	// (A copy's holder had its own: how many references there are is unknown.)
-	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet) {
-		St = heldBy(St, S, D->Field);
+	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
 		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
 					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
-	}
 	if (SymbolRef Stored = owedThrough(St, S))
-		return heldBy(St, Stored, St->get<DutyMap>(Stored)->Field)
-			->remove<DutyMap>(Stored)
-			->add<Forgotten>(S);
+		return St->remove<DutyMap>(Stored)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
 	if (!R) {
@@ -819,12 +805,13 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 			       "rule 3: gets " + Obj + " after unlocking " + lockName(R->Lock) +
 				       ", the lock it was found under: the final put can free it in between",
 			       St, C, R->Where, "found here, under the lock");
-		else if (Try && lockDropped(St, S, R) && St->get<RCUDepth>() == 0 && !freedAfterGrace(E))
+		else if (Try && lockDropped(St, S, R) && St->get<RCUDepth>() == 0 &&
+			 !freedAfterGrace(E, C))
 			report(Rule3,
 			       "rule 3: kref_get_unless_zero on " + Obj + " after unlocking " +
 				       lockName(R->Lock) +
 				       ", the lock it was found under: its release can free the memory in between",
-			       St, C, R->Where, "found here, under the lock");
+			       forget(St, S), C, R->Where, "found here, under the lock");
 		else if (!Try && R->Lock)
 			noteGet(E, R->Lock, C);
 		else if (!Try && !R->Lock && R->RCU)
@@ -883,9 +870,7 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 {
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 		St = St->remove<DutyMap>(S);
-	St = St->remove<HeldBy>(S);
 	if (SymbolRef Stored = owedThrough(St, S)) {
-		St = St->remove<HeldBy>(Stored);
 		Duty D = *St->get<DutyMap>(Stored);
 		D.PutThrough = true;
 		St = St->set<DutyMap>(Stored, D);
@@ -1128,15 +1113,6 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		if (const MemRegion *M = Call.getArgSVal(0).getAsRegion()) {
 			M = M->getBaseRegion();
 			auto In = [M](const MemRegion *R) { return R && R->getBaseRegion() == M; };
-			for (auto &KV : St->get<HeldBy>())
-				if (In(KV.second)) {
-					report(Rule2,
-					       "rule 2: frees the memory whose field '" + fieldName(KV.second) +
-						       "' holds the reference to " + describe(KV.first) +
-						       " this path took for it, and that reference is never put",
-					       St, C);
-					St = St->remove<HeldBy>(KV.first);
-				}
 			for (auto &KV : St->get<DutyMap>())
 				if (const RefState *R = St->get<RefMap>(KV.first);
 				    KV.second.K == Duty::NeedGet && !KV.second.PutThrough &&
@@ -1372,8 +1348,6 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	}
 	if (OldS && OldS != New && copiedFrom(OldS) == LR)
 		St = St->add<TakenOut>(OldS);
-	if (const MemRegion *const *H = OldS && OldS != New ? St->get<HeldBy>(OldS) : nullptr; H && *H == LR)
-		St = St->remove<HeldBy>(OldS);
 	auto Keep = [&] {
 		if (St != C.getState())
 			C.addTransition(St);
@@ -1432,8 +1406,6 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		St = St->set<DutyMap>(New, Duty{Duty::NeedGet, S, FR, Holds, Copied ? From : nullptr, false});
 		Owes = true;
 	} else if (NR) {
-		if (NR->K == RefState::Owned && Holds)
-			St = heldBy(St, New, FR);
 		St = handOff(St, New, S, Field, C);
 		if (const RefState *R = St->get<RefMap>(New); R && R->K == RefState::Owned && R->N > 0)
 			St = St->add<HandedByBind>(New)->add<StoredOnce>(New);
@@ -1695,11 +1667,6 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 			St = St->remove<FoundBare>(KV.first);
 			Changed = true;
 		}
-	for (auto &KV : St->get<HeldBy>())
-		if (SR.isDead(KV.first)) {
-			St = St->remove<HeldBy>(KV.first);
-			Changed = true;
-		}
 	for (auto &KV : St->get<GivenAway>())
 		if (SR.isDead(KV.first)) {
 			St = St->remove<GivenAway>(KV.first);
@@ -1866,8 +1833,9 @@ const ReleaseFacts &KrefChecker::factsOf(const FunctionDecl *F) const
 }
 
 /* The release of the object got at E frees it after an RCU grace period. */
-bool KrefChecker::freedAfterGrace(const Stmt *E) const
+bool KrefChecker::freedAfterGrace(const Stmt *E, CheckerContext &C) const
 {
+	scanProgram(C.getASTContext());
 	const RecordDecl *T = objectType(E);
 	auto It = T ? Releases.find(T) : Releases.end();
 	return It != Releases.end() &&
