@@ -47,6 +47,7 @@
 #include "clang/StaticAnalyzer/Frontend/CheckerRegistry.h"
 #include "llvm/ADT/StringExtras.h"
 #include "names.h"
+#include <functional>
 #include <map>
 
 using namespace clang;
@@ -202,6 +203,7 @@ class KrefChecker
 	mutable llvm::DenseSet<const Stmt *> Noted;
 	mutable std::vector<BareGet> BareGets;
 	mutable llvm::DenseSet<const Stmt *> BareNoted;
+	mutable llvm::DenseSet<const Stmt *> Reported;
 	// Functions that drop a lock they did not take: called with it held.
 	mutable llvm::DenseSet<const Decl *> LockedOnEntry;
 	mutable llvm::DenseMap<const Stmt *, const Decl *> LoadHome;
@@ -362,11 +364,11 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 						  PutWrappers.count(CE->getDirectCallee()->getCanonicalDecl()))))
 				field(CE->getArg(0));
 			// &x->f given to a function documented to store a new
-			// reference there.
+			// reference there (its comment names the parameter).
 			if (const FunctionDecl *FD = CE->getDirectCallee(); FD && docOf(FD) == Doc::Gives)
-				for (const Expr *A : CE->arguments())
-					if (const auto *U = dyn_cast<UnaryOperator>(A->IgnoreParenCasts());
-					    U && U->getOpcode() == UO_AddrOf)
+				for (unsigned I = 0; I < CE->getNumArgs() && I < FD->getNumParams(); I++)
+					if (const auto *U = dyn_cast<UnaryOperator>(CE->getArg(I)->IgnoreParenCasts());
+					    U && U->getOpcode() == UO_AddrOf && paramSays(FD, I, "reference"))
 						field(U->getSubExpr());
 			if (N.startswith("kref_put") && CE->getNumArgs() > 1)
 				if (const auto *D = dyn_cast<DeclRefExpr>(bare(CE->getArg(1))))
@@ -834,21 +836,28 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	return St;
 }
 
-/* A variable tested against null: `if (p)`, `if (!p)`, `if (p != NULL)`. */
-static bool nullTest(const Expr *Cond)
+/* A condition that reads a state kept in memory: a field, or a call given
+ * a pointer (`watchlist_remove(w)`, `!list_empty(&e->node)`), other than
+ * a null or error test of a pointer (`IS_ERR_OR_NULL(p)`). */
+static bool stateTest(const Stmt *Cond)
 {
-	Cond = Cond->IgnoreParenImpCasts();
-	if (const auto *U = dyn_cast<UnaryOperator>(Cond); U && U->getOpcode() == UO_LNot)
-		Cond = U->getSubExpr()->IgnoreParenImpCasts();
-	if (const auto *B = dyn_cast<BinaryOperator>(Cond); B && B->isEqualityOp()) {
-		const Expr *L = B->getLHS()->IgnoreParenImpCasts(), *R = B->getRHS()->IgnoreParenImpCasts();
-		Cond = isa<DeclRefExpr>(L) ? L : R;
+	if (!Cond)
+		return false;
+	if (isa<MemberExpr>(Cond))
+		return true;
+	if (const auto *CE = dyn_cast<CallExpr>(Cond)) {
+		StringRef N = calleeName(CE);
+		bool NullTest = N.startswith("IS_ERR") || N == "likely" || N == "unlikely" ||
+				N == "__builtin_expect";
+		if (!NullTest && llvm::any_of(CE->arguments(), [](const Expr *A) {
+			    return A->IgnoreParenImpCasts()->getType()->isPointerType();
+		    }))
+			return true;
 	}
-	return isa<DeclRefExpr>(Cond) && Cond->getType()->isPointerType();
+	return llvm::any_of(Cond->children(), stateTest);
 }
 
-/* The put, or a call on the way to it, runs only when a condition holds
- * (other than a variable's null test). */
+/* The put, or a call on the way to it, runs only when such a state holds. */
 static bool putWhen(const Stmt *E, CheckerContext &C)
 {
 	const Stmt *S = E;
@@ -856,7 +865,7 @@ static bool putWhen(const Stmt *E, CheckerContext &C)
 		const ParentMap &PM = LC->getParentMap();
 		for (const Stmt *Child = S, *P = PM.getParent(S); P; Child = P, P = PM.getParent(P))
 			if (const auto *If = dyn_cast<IfStmt>(P);
-			    If && Child != If->getCond() && !nullTest(If->getCond()))
+			    If && Child != If->getCond() && stateTest(If->getCond()))
 				return true;
 		const StackFrameContext *SF = LC->getStackFrame();
 		S = SF->getCallSite();
@@ -1409,7 +1418,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		St = handOff(St, New, S, Field, C);
 		if (const RefState *R = St->get<RefMap>(New); R && R->K == RefState::Owned && R->N > 0)
 			St = St->add<HandedByBind>(New)->add<StoredOnce>(New);
-		if (Link)	// a list link: whether it holds a reference is not known
+		// A list link or a weak field: whether it holds a reference is not known.
+		if (Link || weakField(FR->getDecl()))
 			St = St->remove<GivenAway>(New);
 		// A found pointer whose reference the field now holds: the field
 		// keeps it alive, whatever lock it was found under.
@@ -1551,8 +1561,13 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 	if (!S)
 		return;
 	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0) {
+		// (A field that holds references keeps what it points to.)
+		scanProgram(C.getASTContext());
 		const MemRegion *From = C.getSVal(Sub).getAsRegion();
-		const Decl *Home = From && structPtr(E->getType()) && !St->get<RefMap>(S)
+		const auto *FF = dyn_cast_or_null<FieldRegion>(From);
+		const Decl *Home = From && structPtr(E->getType()) && !St->get<RefMap>(S) &&
+						   !(FF && (CountingFields.count(FF->getDecl()) ||
+							    countedField(FF->getDecl())))
 					   ? homeOf(From, St)
 					   : nullptr;
 		if (Home) {
@@ -1859,6 +1874,27 @@ bool KrefChecker::tornDownByRelease(QualType T, CheckerContext &C) const
 	return false;
 }
 
+/* A function documented, or asserted, to run with a lock held. */
+static bool lockedByContract(const Decl *D)
+{
+	const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+	if (!FD)
+		return false;
+	if (commentHas(FD, {"called with", "call with", "must be held", "must hold", "caller holds",
+			    "lock held", "locked by the caller", "under the lock", "with the lock"}))
+		return true;
+	std::function<bool(const Stmt *)> Asserts = [&](const Stmt *S) {
+		if (!S)
+			return false;
+		if (const auto *CE = dyn_cast<CallExpr>(S))
+			if (StringRef N = calleeName(CE); N.contains("assert_held") || N.contains("assert_spin_locked") ||
+							  N.contains("lockdep_assert"))
+				return true;
+		return llvm::any_of(S->children(), Asserts);
+	};
+	return Asserts(FD->getBody());
+}
+
 /* Lock L guards the structure Home: both global, or L a field of it. */
 static bool guards(const Decl *L, const Decl *Home)
 {
@@ -1925,10 +1961,16 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 	for (const BareGet &G : BareGets) {
 		// Found in a release, or where the caller holds a lock: the
 		// object is being freed, or the lock serialises it.
+		auto Release = [&](const Decl *D) {
+			return llvm::any_of(Releases, [&](const auto &KV) {
+				return llvm::any_of(KV.second, [&](const FunctionDecl *F) {
+					return F->getCanonicalDecl() == D->getCanonicalDecl();
+				});
+			});
+		};
 		if (!G.Type || !G.Home || GuardedLoads.count(G.Load) || LockedOnEntry.count(G.Top) ||
-		    llvm::any_of(Releases, [&](const auto &KV) {
-			    return llvm::is_contained(KV.second, G.Top);
-		    }))
+		    Release(G.Top) || Release(G.Fn) || lockedByContract(G.Fn) || lockedByContract(G.Top) ||
+		    !Reported.insert(G.At).second)
 			continue;
 		// A use where the function also gets one: the get is the finding.
 		if (G.Use && llvm::any_of(BareGets, [&](const BareGet &O) {

@@ -141,9 +141,14 @@ bool keepsName(StringRef N, bool Subject)
 bool putName(StringRef N)
 {
 	std::string L = N.ltrim('_').lower();
-	for (const char *Verb : {"unref_", "deref_", "drop_", "dec_", "put_"})	// dec_state_ref(s)
+	for (const char *Verb : {"unref_", "deref_", "drop_", "dec_"})	// dec_state_ref(s)
 		if (StringRef(L).startswith(Verb) && StringRef(L).contains("ref"))
 			return true;
+	// __put_share_lookup_ref(x), not put_prefix(s, p): "ref" as a word.
+	llvm::SmallVector<StringRef, 4> Words;
+	StringRef(L).split(Words, '_', -1, false);
+	if (StringRef(L).startswith("put_") && llvm::is_contained(Words, "ref"))
+		return true;
 	for (const char *Known : {"put_device", "put_task_struct", "put_pid", "put_net", "put_disk"})
 		if (N == Known)
 			return true;
@@ -207,6 +212,41 @@ bool weakField(const FieldDecl *FD)
 		if (T.find(W) != std::string::npos)
 			return true;
 	return false;
+}
+
+bool countedField(const FieldDecl *FD)
+{
+	ASTContext &Ctx = FD->getASTContext();
+	const RawComment *RC = Ctx.getRawCommentForDeclNoCache(FD);
+	std::string T;
+	if (RC)
+		T = RC->getRawText(Ctx.getSourceManager()).str();
+	SourceLocation End = Ctx.getSourceManager().getExpansionLoc(FD->getEndLoc());
+	if (End.isValid()) {
+		bool Bad = false;
+		const char *P = Ctx.getSourceManager().getCharacterData(End, &Bad);
+		while (!Bad && *P && *P != '\n')
+			T += *P++;
+	}
+	T = StringRef(T).lower();
+	for (const char *W : {"holds a reference", "holds a ref", "reference held", "owns a reference",
+			      "counted reference", "with a reference"})
+		if (T.find(W) != std::string::npos)
+			return true;
+	return false;
+}
+
+bool paramSays(const FunctionDecl *FD, unsigned I, StringRef What)
+{
+	const ParmVarDecl *P = I < FD->getNumParams() ? FD->getParamDecl(I) : nullptr;
+	if (!P || !P->getIdentifier())
+		return false;
+	const std::string &S = commentOf(FD);
+	size_t At = S.find(" " + P->getName().lower() + " ");
+	if (At == std::string::npos)
+		return false;
+	StringRef Sentence = StringRef(S).substr(At).split('.').first;
+	return Sentence.contains(What);
 }
 
 Doc docOf(const FunctionDecl *FD)
@@ -315,8 +355,9 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	if (FD->hasBody())
 		return -1;
 	std::string L = N.lower();
-	for (size_t P; (P = L.find("callback")) != std::string::npos;)	// set_callback keeps
-		L.replace(P, 8, "cb");
+	for (const char *Keeps : {"set_callback", "add_callback", "register_callback"})
+		if (size_t P = L.find(Keeps); P != std::string::npos)
+			L.replace(P, StringRef(Keeps).size(), "keep");
 	for (const char *Sync : {"each", "sort", "search", "find", "walk", "iterate", "visit", "apply",
 				 "call", "invoke", "sync", "map"})
 		if (L.find(Sync) != std::string::npos && L.find("async") == std::string::npos)
