@@ -163,7 +163,7 @@ struct GetSite {
 	const Stmt *At;
 	const Decl *Fn;
 };
-/* A get of a pointer found with no lock held (FoundBare). */
+/* A get or use of a pointer found with no lock held (FoundBare). */
 struct BareGet {
 	const RecordDecl *Type;
 	const Decl *Home;	// the global, or the record of the structure, it was found in
@@ -207,8 +207,8 @@ class KrefChecker
 	// Functions that drop a lock they did not take: called with it held.
 	mutable llvm::DenseSet<const Decl *> LockedOnEntry;
 	mutable llvm::DenseMap<const Stmt *, const Decl *> LoadHome;
-	// Loads of counted pointers from shared memory made, on some path,
-	// under a lock or RCU (a caller may hold the lock).
+	// Loads of struct pointers made, on some path, under a lock or RCU (a
+	// caller may hold the lock).
 	mutable llvm::DenseSet<const Stmt *> GuardedLoads;
 	// Leaks of a reference taken on an argument, held back until the
 	// function is done: reported only when another path of the function
@@ -1561,13 +1561,12 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 	if (!S)
 		return;
 	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0) {
-		// (A field that holds references keeps what it points to.)
-		scanProgram(C.getASTContext());
+		// (A field documented to hold a reference, and no lock, keeps what
+		// it points to.)
 		const MemRegion *From = C.getSVal(Sub).getAsRegion();
 		const auto *FF = dyn_cast_or_null<FieldRegion>(From);
 		const Decl *Home = From && structPtr(E->getType()) && !St->get<RefMap>(S) &&
-						   !(FF && (CountingFields.count(FF->getDecl()) ||
-							    countedField(FF->getDecl())))
+						   !(FF && countedField(FF->getDecl()))
 					   ? homeOf(From, St)
 					   : nullptr;
 		if (Home) {

@@ -190,9 +190,9 @@ bool commentHas(const FunctionDecl *FD, std::initializer_list<const char *> Phra
 	return false;
 }
 
-bool weakField(const FieldDecl *FD)
+/* The comment above a field and the rest of its line, lower-cased. */
+static std::string fieldComment(const FieldDecl *FD)
 {
-	// The comment above it, and the rest of its line (a trailing comment).
 	ASTContext &Ctx = FD->getASTContext();
 	const SourceManager &SM = Ctx.getSourceManager();
 	std::string T;
@@ -205,7 +205,12 @@ bool weakField(const FieldDecl *FD)
 		while (!Bad && *P && *P != '\n')
 			T += *P++;
 	}
-	T = StringRef(T).lower();
+	return StringRef(T).lower();
+}
+
+bool weakField(const FieldDecl *FD)
+{
+	std::string T = fieldComment(FD);
 	for (const char *W : {"weak", "borrowed", "not counted", "uncounted", "no reference",
 			      "not referenced", "without a reference", "hint", "back-pointer",
 			      "back pointer"})
@@ -216,19 +221,9 @@ bool weakField(const FieldDecl *FD)
 
 bool countedField(const FieldDecl *FD)
 {
-	ASTContext &Ctx = FD->getASTContext();
-	const RawComment *RC = Ctx.getRawCommentForDeclNoCache(FD);
-	std::string T;
-	if (RC)
-		T = RC->getRawText(Ctx.getSourceManager()).str();
-	SourceLocation End = Ctx.getSourceManager().getExpansionLoc(FD->getEndLoc());
-	if (End.isValid()) {
-		bool Bad = false;
-		const char *P = Ctx.getSourceManager().getCharacterData(End, &Bad);
-		while (!Bad && *P && *P != '\n')
-			T += *P++;
-	}
-	T = StringRef(T).lower();
+	std::string T = fieldComment(FD);
+	if (T.find("lock") != std::string::npos || T.find("protected") != std::string::npos)
+		return false;	// swapped under a lock: read without it, a lookup
 	for (const char *W : {"holds a reference", "holds a ref", "reference held", "owns a reference",
 			      "counted reference", "with a reference"})
 		if (T.find(W) != std::string::npos)

@@ -57,7 +57,7 @@ bool commentHas(const clang::FunctionDecl *FD, std::initializer_list<const char 
 bool weakField(const clang::FieldDecl *FD);
 /* The comment above FD (or a redeclaration), read for its ownership words. */
 Doc docOf(const clang::FunctionDecl *FD);
-// The field's comment says it holds a reference.
+// The field's comment says it holds a reference, and no lock guards it.
 bool countedField(const clang::FieldDecl *FD);
 // The sentence of FD's comment that names its parameter I says What.
 bool paramSays(const clang::FunctionDecl *FD, unsigned I, llvm::StringRef What);
