@@ -1827,7 +1827,11 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 			} else if (FD->hasBody() &&
 				   FD->getASTContext().getSourceManager().isInMainFile(FD->getLocation())) {
 				releaseFacts(FD, Out, Depth + 1);
-			} else if (teardownName(FD->getName())) {
+			} else if (teardownName(FD->getName()) &&
+				   (!FD->getASTContext().getSourceManager().isInMainFile(FD->getLocation()) ||
+				    registrationName(FD->getName()))) {
+				// (A function the file declares itself must also name
+				// what it stops: namecache_remove() stops nothing.)
 				Out.Teardown = true;
 			}
 			return true;

@@ -409,6 +409,12 @@ const RecordDecl *objectType(const Stmt *S)
 	return RD ? cast<RecordDecl>(RD->getCanonicalDecl()) : nullptr;
 }
 
+bool registrationName(StringRef N)
+{
+	return hasWord(N, {"unregister", "timer", "timeout", "watch", "source", "signal", "handler",
+			   "callback", "thread", "work", "listener", "notif", "idle"});
+}
+
 bool teardownName(StringRef N)
 {
 	return hasWord(N, {"remove", "cancel", "stop", "close", "unwatch", "disconnect",

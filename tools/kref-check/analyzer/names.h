@@ -47,6 +47,8 @@ bool putName(llvm::StringRef N);
 /* foo_get, foo_ref, foo_hold, ...: a get wrapper's name. */
 bool getName(llvm::StringRef N);
 /* A call that stops a registration, a timer, a thread. */
+// A name that says what registration it stops (a timer, a watch, a handler).
+bool registrationName(llvm::StringRef N);
 bool teardownName(llvm::StringRef N);
 
 /* Whether the comment above FD (or a redeclaration) has one of the
