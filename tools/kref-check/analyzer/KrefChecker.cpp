@@ -119,11 +119,26 @@ struct Duty {
 	}
 };
 
+/* A count read under a lock (kref_read), to decide on the last reference. */
+struct CountRead {
+	const MemRegion *Lock;
+	const Stmt *At;
+
+	bool operator==(const CountRead &O) const { return Lock == O.Lock && At == O.At; }
+	void Profile(llvm::FoldingSetNodeID &ID) const
+	{
+		ID.AddPointer(Lock);
+		ID.AddPointer(At);
+	}
+};
+
 } // namespace
 
 REGISTER_MAP_WITH_PROGRAMSTATE(RefMap, SymbolRef, RefState)
 REGISTER_MAP_WITH_PROGRAMSTATE(DutyMap, SymbolRef, Duty)
 REGISTER_LIST_WITH_PROGRAMSTATE(LockStack, const MemRegion *)
+// Locks of the stack held shared (for reading): they exclude no reader.
+REGISTER_SET_WITH_PROGRAMSTATE(ReadLocks, const MemRegion *)
 REGISTER_TRAIT_WITH_PROGRAMSTATE(RCUDepth, unsigned)
 // Objects this path has counted and stopped tracking (put, handed off).
 REGISTER_SET_WITH_PROGRAMSTATE(Forgotten, SymbolRef)
@@ -144,6 +159,14 @@ REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
 REGISTER_SET_WITH_PROGRAMSTATE(HandedByBind, SymbolRef)
 // Objects with a reference stored in a field and another kept.
 REGISTER_SET_WITH_PROGRAMSTATE(StoredOnce, SymbolRef)
+// References handed back through an out parameter, and the status the
+// call returned: a failed call (false, or a nonzero int) handed back none.
+REGISTER_MAP_WITH_PROGRAMSTATE(OutStatus, SymbolRef, SymbolRef)
+// Objects stored through an out parameter: the caller's, with what this
+// path got of them.
+REGISTER_SET_WITH_PROGRAMSTATE(ToCaller, SymbolRef)
+// Objects whose count this path read under a lock.
+REGISTER_MAP_WITH_PROGRAMSTATE(CountReadUnder, SymbolRef, CountRead)
 
 namespace {
 
@@ -177,6 +200,7 @@ struct BareGet {
 struct PutSite {
 	const RecordDecl *Type;
 	llvm::SmallVector<const Decl *, 2> Held;
+	llvm::SmallVector<const Decl *, 2> ReadHeld;	// held shared only
 	const FunctionDecl *Release;
 	const Stmt *At;
 	const Decl *Fn;
@@ -191,6 +215,8 @@ class KrefChecker
 			 eval::Assume> {
 	BugType Rule1{this, "rule 1: get before handing off", "kref"};
 	BugType Rule2{this, "rule 2: put when done", "kref"};
+	// A leak on a path that ends in abort() or exit() is no leak.
+	BugType Rule2Leak{this, "rule 2: put when done", "kref", /*SuppressOnSink=*/true};
 	BugType Rule3{this, "rule 3: serialise lookup and get", "kref"};
 
 	mutable llvm::DenseMap<const RecordDecl *, bool> CountedCache;
@@ -1048,12 +1074,24 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 		break;
 	case Api::Put:
 		notePut(Call, St, C);
+		if (Obj && calleeName(CE) == "kref_put")
+			if (const CountRead *R = St->get<CountReadUnder>(Obj);
+			    R && !St->get<LockStack>().contains(R->Lock))
+				report(Rule3,
+				       "rule 3: puts " + describe(Obj) + " after reading its count under " +
+					       lockName(R->Lock) +
+					       " and dropping that lock: the count can change in between (a lookup "
+					       "gets, another put); put under the lock (kref_put_mutex)",
+				       St, C, R->At, "the count was read here");
 		if (Obj)
 			St = put(St, Obj, CE, C);
 		break;
 	case Api::Lock:
-		if (Arg0)
+		if (Arg0) {
 			St = St->add<LockStack>(Arg0->StripCasts());
+			if (readLockName(calleeName(CE)))
+				St = St->add<ReadLocks>(Arg0->StripCasts());
+		}
 		break;
 	case Api::Unlock:
 		if (Arg0) {
@@ -1066,7 +1104,7 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 				else
 					Keep.push_back(R);
 			}
-			St = St->remove<LockStack>();
+			St = St->remove<LockStack>()->remove<ReadLocks>(L);
 			if (!Dropped)	// held by the caller
 				LockedOnEntry.insert(topDecl(C));
 			for (auto I = Keep.rbegin(); I != Keep.rend(); ++I)
@@ -1116,6 +1154,13 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 	if (!FD || !FD->getIdentifier() || !E)
 		return;
 	ProgramStateRef St = C.getState();
+	// A count read under a lock, to decide whether this is the last
+	// reference: the put that follows must be under it too.
+	if (FD->getName() == "kref_read" && Call.getNumArgs() && !St->get<LockStack>().isEmpty())
+		if (SymbolRef S = objectOf(Call.getArgSVal(0))) {
+			C.addTransition(St->set<CountReadUnder>(S, CountRead{St->get<LockStack>().getHead(), E}));
+			return;
+		}
 	if (apiOf(Call, C) == Api::Free && Call.getNumArgs()) {
 		// A pointer stored in the freed memory, or copied out of it, and
 		// not put since, is owed no reference any more.
@@ -1230,9 +1275,13 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 		SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
 		if (!S || St->get<RefMap>(S))
 			continue;
-		if (D == Doc::Gives)
+		if (D == Doc::Gives) {
 			St = St->set<RefMap>(S, RefState::make(RefState::Owned, Call.getOriginExpr()));
-		else
+			QualType RT = FD->getReturnType();
+			if (SymbolRef Status = Call.getReturnValue().getAsSymbol();
+			    Status && (RT->isBooleanType() || RT->isSignedIntegerType()))
+				St = St->set<OutStatus>(S, Status);
+		} else
 			St = setBorrowed(St, S, Call.getOriginExpr(), D == Doc::Borrows);
 	}
 	return St;
@@ -1345,6 +1394,13 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	if (!LR || LR->hasStackStorage())
 		return;
 	ProgramStateRef St = C.getState();
+	// A reference handed back through an out parameter went to the caller.
+	if (const auto *SR = dyn_cast<SymbolicRegion>(LR); SR && paramValue(SR->getSymbol()))
+		if (SymbolRef Out = objectOf(V)) {
+			if (const RefState *R = St->get<RefMap>(Out); R && R->K == RefState::Owned)
+				Consumed.insert(R->Where);
+			St = St->add<ToCaller>(Out);
+		}
 	SVal Old = St->getSVal(LR);
 	SymbolRef OldS = objectOf(Old), New = objectOf(V);
 	// A pointer stored with no get yet, overwritten where it was stored:
@@ -1438,13 +1494,18 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 	if (!C.inTopFrame())
 		return;
 	ProgramStateRef St = C.getState();
+	// A reference taken on what an out parameter holds went to the caller.
+	for (auto &KV : St->get<RefMap>())
+		if (KV.second.K == RefState::Owned && KV.second.N > 0 &&
+		    St->contains<ToCaller>(KV.first))
+			Consumed.insert(KV.second.Where);
 	// A reference left over after another was stored in a field: the
 	// object lives on through that field, its leak is reported here.
 	SymbolRef Ret = RS && RS->getRetValue() ? objectOf(C.getSVal(RS->getRetValue())) : nullptr;
 	for (auto &KV : St->get<RefMap>())
 		if (KV.first != Ret && KV.second.K == RefState::Owned && KV.second.N > 0 &&
 		    !KV.second.Escaped && St->contains<StoredOnce>(KV.first))
-			report(Rule2, "rule 2: the reference to " + describe(KV.first) + " is never put on this path",
+			report(Rule2Leak, "rule 2: the reference to " + describe(KV.first) + " is never put on this path",
 			       St, C, KV.second.Where, "the reference was taken here");
 	for (auto &KV : St->get<DutyMap>()) {
 		// A copy whose source no longer holds it, with its reference not
@@ -1650,6 +1711,22 @@ void KrefChecker::givenAndReturned(SymbolRef S, QualType T, CheckerContext &C) c
 		N));
 }
 
+/* St without the entries of a per-symbol set or map whose symbol died. */
+template <typename Trait>
+static ProgramStateRef dropDead(ProgramStateRef St, SymbolReaper &SR)
+{
+	for (const auto &E : St->get<Trait>()) {
+		SymbolRef S;
+		if constexpr (std::is_same_v<std::decay_t<decltype(E)>, SymbolRef>)
+			S = E;
+		else
+			S = E.first;
+		if (SR.isDead(S))
+			St = St->remove<Trait>(S);
+	}
+	return St;
+}
+
 void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 {
 	ProgramStateRef St = C.getState();
@@ -1658,34 +1735,23 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 		if (!SR.isDead(KV.first))
 			continue;
 		if (KV.second.K == RefState::Owned && KV.second.N > 0 && !KV.second.Escaped)
-			report(Rule2,
+			report(Rule2Leak,
 			       "rule 2: the reference to " + describe(KV.first) +
 				       " is never put on this path",
 			       St, C, KV.second.Where, "the reference was taken here", true,
-			       KV.second.Base == RefState::Param || paramValue(KV.first));
+			       KV.second.Base != RefState::Released || paramValue(KV.first));
 		St = St->remove<RefMap>(KV.first);
 		Changed = true;
 	}
-	for (SymbolRef S : St->get<Forgotten>())
-		if (SR.isDead(S)) {
-			St = St->remove<Forgotten>(S);
-			Changed = true;
-		}
-	for (SymbolRef S : St->get<Unlocked>())
-		if (SR.isDead(S)) {
-			St = St->remove<Unlocked>(S);
-			Changed = true;
-		}
-	for (auto &KV : St->get<FoundBare>())
-		if (SR.isDead(KV.first)) {
-			St = St->remove<FoundBare>(KV.first);
-			Changed = true;
-		}
-	for (auto &KV : St->get<GivenAway>())
-		if (SR.isDead(KV.first)) {
-			St = St->remove<GivenAway>(KV.first);
-			Changed = true;
-		}
+	St = dropDead<Forgotten>(St, SR);
+	St = dropDead<Unlocked>(St, SR);
+	St = dropDead<StoredOnce>(St, SR);
+	St = dropDead<FoundBare>(St, SR);
+	St = dropDead<GivenAway>(St, SR);
+	St = dropDead<OutStatus>(St, SR);
+	St = dropDead<CountReadUnder>(St, SR);
+	St = dropDead<ToCaller>(St, SR);
+	Changed |= St != C.getState();
 	if (Changed)
 		C.addTransition(St);
 }
@@ -1767,10 +1833,10 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 				  : nullptr;
 	if (!T || !Rel)
 		return;
-	PutSite P{T, {}, Rel, E, C.getLocationContext()->getDecl()};
+	PutSite P{T, {}, {}, Rel, E, C.getLocationContext()->getDecl()};
 	for (const MemRegion *R : St->get<LockStack>())
 		if (const Decl *D = lockDecl(R))
-			P.Held.push_back(D);
+			(St->contains<ReadLocks>(R) ? P.ReadHeld : P.Held).push_back(D);
 	if (Call.getNumArgs() > 2)	// kref_put_mutex, kref_put_lock
 		if (const Decl *D = lockDecl(Call.getArgExpr(2)))
 			P.Held.push_back(D);
@@ -1779,10 +1845,14 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 	auto [It, New] = PutIndex.try_emplace(E, Puts.size());
 	if (New)
 		Puts.push_back(P);
-	else
+	else {
 		for (const Decl *D : P.Held)
 			if (!llvm::is_contained(Puts[It->second].Held, D))
 				Puts[It->second].Held.push_back(D);
+		for (const Decl *D : P.ReadHeld)
+			if (!llvm::is_contained(Puts[It->second].ReadHeld, D))
+				Puts[It->second].ReadHeld.push_back(D);
+	}
 }
 
 static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
@@ -1932,8 +2002,11 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 	for (const PutSite &P : Puts) {
 		const ReleaseFacts &F = factsOf(P.Release);
 		for (const GetSite &G : Gets) {
-			if (G.Type != P.Type || !F.Locks.count(G.Lock) ||
-			    llvm::is_contained(P.Held, G.Lock))
+			// Held shared at the put, as at the lookup: it serialises nothing.
+			bool Shared = llvm::is_contained(P.ReadHeld, G.Lock) &&
+				      !llvm::is_contained(P.Held, G.Lock);
+			if (G.Type != P.Type || llvm::is_contained(P.Held, G.Lock) ||
+			    (!F.Locks.count(G.Lock) && !Shared))
 				continue;
 			// The lookup tests a field the release writes (a dead flag):
 			// it does not get an object the release has started on.
@@ -1945,18 +2018,26 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 				continue;
 			std::string L = cast<NamedDecl>(G.Lock)->getName().str();
 			std::string T = G.Type->getName().str();
+			std::string Rel = P.Release->getName().str() + "()";
+			std::string Fix = Shared ? "take '" + L + "' for writing around the put"
+						 : "kref_put_mutex/kref_put_lock";
 			BR.EmitBasicReport(
 				P.Fn, this, "rule 3: serialise lookup and get", "kref",
-				"rule 3: puts struct " + T + " without holding '" + L + "', which its release " +
-					P.Release->getName().str() + "() takes to unlink it; the lookup at line " +
-					std::to_string(lineOf(G.At, SM)) +
-					" gets it under that lock and can revive it from zero: use kref_put_mutex/kref_put_lock, or kref_get_unless_zero there",
+				"rule 3: puts struct " + T +
+					(Shared ? " holding '" + L + "' only for reading, as lookups do, and its release " +
+							  Rel + " frees it"
+						: " without holding '" + L + "', which its release " + Rel +
+							  " takes to unlink it") +
+					"; the lookup at line " + std::to_string(lineOf(G.At, SM)) +
+					" gets it under that lock and can revive it from zero: " + (Shared ? "" : "use ") + Fix +
+					", or kref_get_unless_zero there",
 				PathDiagnosticLocation::createBegin(P.At, SM, Mgr.getAnalysisDeclContext(P.Fn)));
 			BR.EmitBasicReport(
 				G.Fn, this, "rule 3: serialise lookup and get", "kref",
-				"rule 3: gets struct " + T + " found under '" + L +
-					"', but the put at line " + std::to_string(lineOf(P.At, SM)) +
-					" can drop the last reference without that lock: the count may be zero here; use kref_get_unless_zero, or kref_put_mutex/kref_put_lock there",
+				"rule 3: gets struct " + T + " found under '" + L + "', but the put at line " +
+					std::to_string(lineOf(P.At, SM)) + " can drop the last reference " +
+					(Shared ? "holding that lock only for reading" : "without that lock") +
+					": the count may be zero here; use kref_get_unless_zero, or " + Fix + " there",
 				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
 			break;
 		}
@@ -2035,10 +2116,20 @@ void KrefChecker::checkBranchCondition(const Stmt *Cond, CheckerContext &C) cons
 	}
 }
 
-/* A pointer known to be null points to no object. */
+/* A pointer known to be null points to no object; a call known to have
+ * failed handed back no reference. */
 ProgramStateRef KrefChecker::evalAssume(ProgramStateRef St, SVal Cond, bool Assumption) const
 {
 	ConstraintManager &CM = St->getConstraintManager();
+	for (auto &KV : St->get<OutStatus>()) {
+		ConditionTruthVal Zero = CM.isNull(St, KV.second);
+		bool Failed = KV.second->getType()->isBooleanType() ? Zero.isConstrainedTrue()
+								    : Zero.isConstrainedFalse();
+		if (Failed || !St->get<RefMap>(KV.first))
+			St = St->remove<OutStatus>(KV.first);
+		if (Failed)
+			St = St->remove<RefMap>(KV.first);
+	}
 	for (auto &KV : St->get<RefMap>())
 		if (CM.isNull(St, KV.first).isConstrainedTrue())
 			St = St->remove<RefMap>(KV.first);

@@ -295,6 +295,12 @@ Api lockApi(StringRef N, bool PtrArg)
 	return Api::None;
 }
 
+bool readLockName(StringRef N)
+{
+	return !N.contains("rcu") && (N.contains("rdlock") || N.contains("read_lock") ||
+				      N.contains("reader_lock") || N == "down_read");
+}
+
 /* struct mutex { pthread_mutex_t m; }: a lock type wrapping another. */
 static bool lockWrapper(const RecordDecl *RD)
 {

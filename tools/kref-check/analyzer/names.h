@@ -66,6 +66,8 @@ bool paramSays(const clang::FunctionDecl *FD, unsigned I, llvm::StringRef What);
 
 /* Lock, unlock and RCU calls, by name; PtrArg: the first argument is a pointer. */
 Api lockApi(llvm::StringRef N, bool PtrArg);
+/* A lock function that takes its lock shared, for reading (rdlock, down_read). */
+bool readLockName(llvm::StringRef N);
 /* A lock's identity across functions: its field, or its variable. */
 const clang::Decl *lockDecl(const clang::ento::MemRegion *R);
 const clang::Decl *lockDecl(const clang::Expr *E);
