@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Rule 2, correct: map() takes a reference on the region it finds for the
- * mapping it hands out, and unmap() finds the region again and puts it.
- * No path of map() puts its get: the reference is the mapping's. */
+/* Rule 2, correct: map() takes a reference on the region whose tree node
+ * it finds, for the mapping it hands out, and unmap() finds the region
+ * again and puts it.  No path of map() puts its get: the reference is the
+ * mapping's. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <kref.h>
 
-struct region { struct kref ref; long start; void *addr; };
+struct node { long start, end; };
+struct region { struct node node; struct kref ref; void *addr; };
 struct cache { pthread_mutex_t lock; void *tree; };
 
-/* The region that covers addr, or NULL: the tree's. */
-extern struct region *tree_lookup(void *tree, long addr);
+/* The node that covers addr, or NULL. */
+extern struct node *tree_lookup(void *tree, long addr);
 
 static void region_release(struct kref *ref)
 {
@@ -19,12 +21,14 @@ static void region_release(struct kref *ref)
 
 void *map(struct cache *c, long addr)
 {
-	struct region *r;
+	struct node *n;
 	void *p = NULL;
 
 	pthread_mutex_lock(&c->lock);
-	r = tree_lookup(c->tree, addr);
-	if (r) {
+	n = tree_lookup(c->tree, addr);
+	if (n) {
+		struct region *r = container_of(n, struct region, node);
+
 		kref_get(&r->ref);
 		p = r->addr;
 	}
@@ -34,11 +38,11 @@ void *map(struct cache *c, long addr)
 
 void unmap(struct cache *c, long addr)
 {
-	struct region *r;
+	struct node *n;
 
 	pthread_mutex_lock(&c->lock);
-	r = tree_lookup(c->tree, addr);
-	if (r)
-		kref_put(&r->ref, region_release);
+	n = tree_lookup(c->tree, addr);
+	if (n)
+		kref_put(&container_of(n, struct region, node)->ref, region_release);
 	pthread_mutex_unlock(&c->lock);
 }

@@ -12,7 +12,10 @@ struct mod { struct kref ref; const char *path; };
  * module, with a reference for the caller; on failure, a negative errno.
  */
 extern int mod_new(const char *name, struct mod **out);
-/* True when *out was set to the module, with a reference for the caller. */
+/*
+ * Finds or makes the module called name.  Returns true on success, with
+ * *out set to the module and a reference for the caller; false on failure.
+ */
 extern bool mod_try_new(const char *name, struct mod **out);
 extern void mod_unref(struct mod *m);
 

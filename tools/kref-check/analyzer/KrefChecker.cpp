@@ -20,17 +20,20 @@
  *   rule 1  a Param, Borrowed or Released pointer stored in a field that
  *           holds references, or handed to a call that keeps it for later
  *           (a thread, a timer, a work item, a callback's data);
- *   rule 2  an Owned reference that dies unput (one taken on an argument
- *           only when another path put or handed off one from the same
- *           get: a get wrapper keeps it on every path), a second put, a
- *           use after the put, a put of a documented borrowed pointer, a
- *           field that holds a reference overwritten while it still holds
- *           one;
+ *   rule 2  an Owned reference that dies unput on a path that does not
+ *           end the process (one taken on an argument or on a pointer of
+ *           unknown origin only when another path put or handed off one
+ *           from the same get: a get wrapper keeps it on every path), a
+ *           second put, a use after the put, a put of a documented
+ *           borrowed pointer, a field that holds a reference overwritten
+ *           while it still holds one;
  *   rule 3  a get of a pointer found under a lock after that lock was
- *           dropped (even if taken again), a use or a return of it then, a plain
- *           kref_get of a pointer found only under RCU; and, at the end of
- *           the file, a plain put whose release takes the lock a lookup
- *           gets under (the revival race), at both ends.
+ *           dropped (even if taken again), a use or a return of it then, a
+ *           plain kref_get of a pointer found only under RCU, a plain put
+ *           after the count was tested under a lock since dropped; and, at
+ *           the end of the file, a plain put whose release takes the lock a
+ *           lookup gets under, or that holds it only for reading while its
+ *           release unlinks (the revival race), at both ends.
  *
  * The kref API and lock functions are modelled, not inlined; the program's
  * own functions (wrappers included) are inlined by the analyzer.  What a
@@ -119,6 +122,22 @@ struct Duty {
 	}
 };
 
+/* The status of a call that handed a reference back through an out
+ * parameter.  It failed when the status is negative, or, when its comment
+ * states what the result says of success, zero for a bool, not zero for
+ * an int. */
+struct OutCall {
+	SymbolRef Status;
+	bool Stated;
+
+	bool operator==(const OutCall &O) const { return Status == O.Status && Stated == O.Stated; }
+	void Profile(llvm::FoldingSetNodeID &ID) const
+	{
+		ID.AddPointer(Status);
+		ID.AddBoolean(Stated);
+	}
+};
+
 /* A count read under a lock (kref_read), to decide on the last reference. */
 struct CountRead {
 	const MemRegion *Lock;
@@ -160,8 +179,8 @@ REGISTER_SET_WITH_PROGRAMSTATE(HandedByBind, SymbolRef)
 // Objects with a reference stored in a field and another kept.
 REGISTER_SET_WITH_PROGRAMSTATE(StoredOnce, SymbolRef)
 // References handed back through an out parameter, and the status the
-// call returned: a failed call (false, or a nonzero int) handed back none.
-REGISTER_MAP_WITH_PROGRAMSTATE(OutStatus, SymbolRef, SymbolRef)
+// call returned: a failed call handed back none.
+REGISTER_MAP_WITH_PROGRAMSTATE(OutStatus, SymbolRef, OutCall)
 // Objects stored through an out parameter: the caller's, with what this
 // path got of them.
 REGISTER_SET_WITH_PROGRAMSTATE(ToCaller, SymbolRef)
@@ -176,6 +195,7 @@ struct ReleaseFacts {
 	llvm::DenseSet<const Decl *> Writes;	// fields written
 	bool Teardown = false;			// stops a registration, a timer, a thread
 	bool AfterGrace = false;		// frees after an RCU grace period
+	bool Unlinks = false;			// takes the object out of a table or list
 };
 
 /* Where a lookup under a lock gets, and where a put happens: rule 3 pairs
@@ -215,8 +235,8 @@ class KrefChecker
 			 eval::Assume> {
 	BugType Rule1{this, "rule 1: get before handing off", "kref"};
 	BugType Rule2{this, "rule 2: put when done", "kref"};
-	// A leak on a path that ends in abort() or exit() is no leak.
-	BugType Rule2Leak{this, "rule 2: put when done", "kref", /*SuppressOnSink=*/true};
+	// A leak: not reported where the path ends the process (endsProcess).
+	BugType Rule2Leak{this, "rule 2: put when done", "kref"};
 	BugType Rule3{this, "rule 3: serialise lookup and get", "kref"};
 
 	mutable llvm::DenseMap<const RecordDecl *, bool> CountedCache;
@@ -236,10 +256,11 @@ class KrefChecker
 	// Loads of struct pointers made, on some path, under a lock or RCU (a
 	// caller may hold the lock).
 	mutable llvm::DenseSet<const Stmt *> GuardedLoads;
-	// Leaks of a reference taken on an argument, held back until the
-	// function is done: reported only when another path of the function
-	// put or handed off a reference from the same get (a get wrapper keeps
-	// it on every path).
+	// Leaks of a reference taken on an argument, or on a pointer of unknown
+	// origin, held back until the function is done: reported only when
+	// another path of the function put or handed off a reference from the
+	// same get (a get wrapper keeps it on every path; a get for a holder
+	// the function does not name, a mapping, too).
 	mutable std::vector<std::pair<const Stmt *, std::unique_ptr<PathSensitiveBugReport>>> HeldBack;
 	mutable llvm::DenseSet<const Stmt *> Consumed;
 	mutable llvm::DenseMap<const Stmt *, size_t> PutIndex;
@@ -622,11 +643,25 @@ static ProgramStateRef setBorrowed(ProgramStateRef St, SymbolRef S, const Stmt *
 
 // ---- reports -------------------------------------------------------------
 
+/* N is at a call that ends the process (abort(), exit(), a failed assert):
+ * what the path holds then is not leaked.  Only such calls: a thread's
+ * exit, a longjmp or the analyzer giving up on a loop end no process. */
+static bool endsProcess(const ExplodedNode *N)
+{
+	auto P = N->getLocation().getAs<StmtPoint>();
+	const Stmt *S = P ? P->getStmt() : nullptr;
+	const ParentMap &PM = N->getLocationContext()->getParentMap();
+	for (int Up = 0; S && !isa<CallExpr>(S) && Up < 3; Up++)
+		S = PM.getParent(const_cast<Stmt *>(S));
+	const auto *CE = dyn_cast_or_null<CallExpr>(S);
+	return CE && endsProcessName(calleeName(CE));
+}
+
 void KrefChecker::report(const BugType &BT, StringRef Msg, ProgramStateRef St, CheckerContext &C,
 			 const Stmt *NoteAt, StringRef Note, bool OncePerNote, bool HoldBack) const
 {
 	ExplodedNode *N = C.generateNonFatalErrorNode(St);
-	if (!N)
+	if (!N || (&BT == &Rule2Leak && endsProcess(N)))
 		return;
 	PathDiagnosticLocation At;
 	if (NoteAt)
@@ -1147,6 +1182,35 @@ bool KrefChecker::evalCall(const CallEvent &Call, CheckerContext &C) const
 	return true;
 }
 
+/* E, a kref_read() written out (not in a macro: an assert, a WARN_ON),
+ * is compared with 1 (or 2) in an if's condition or for a flag: the test
+ * of the last reference, not a log line. */
+static bool lastReferenceTest(const Expr *E, const ParentMap &PM, ASTContext &Ctx)
+{
+	// (ParentMap takes non-const statements; nothing here changes them.)
+	Stmt *S = PM.getParentIgnoreParenImpCasts(const_cast<Expr *>(E));
+	const auto *B = dyn_cast_or_null<BinaryOperator>(S);
+	if (!B || !B->isComparisonOp() || E->getBeginLoc().isMacroID())
+		return false;
+	const Expr *Other = B->getLHS()->IgnoreParenImpCasts() == E ? B->getRHS() : B->getLHS();
+	Expr::EvalResult R;
+	if (!Other->EvaluateAsInt(R, Ctx) || R.Val.getInt() < 1 || R.Val.getInt() > 2)
+		return false;
+	auto Assigns = [](const Stmt *P) {
+		return isa_and_nonnull<BinaryOperator>(P) && cast<BinaryOperator>(P)->isAssignmentOp();
+	};
+	while (isa_and_nonnull<Expr>(PM.getParent(S)) && !Assigns(PM.getParent(S)))
+		S = PM.getParent(S);
+	Stmt *P = PM.getParent(S);
+	// last = kref_read(&o->ref) == 1; if (last) ...
+	if (Assigns(P))
+		return isa<DeclRefExpr>(bare(cast<BinaryOperator>(P)->getLHS()));
+	if (isa_and_nonnull<DeclStmt>(P))
+		return true;
+	const auto *If = dyn_cast_or_null<IfStmt>(P);
+	return If && If->getCond() == S;
+}
+
 void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 {
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
@@ -1156,7 +1220,8 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 	ProgramStateRef St = C.getState();
 	// A count read under a lock, to decide whether this is the last
 	// reference: the put that follows must be under it too.
-	if (FD->getName() == "kref_read" && Call.getNumArgs() && !St->get<LockStack>().isEmpty())
+	if (FD->getName() == "kref_read" && Call.getNumArgs() && !St->get<LockStack>().isEmpty() &&
+	    lastReferenceTest(E, C.getLocationContext()->getParentMap(), C.getASTContext()))
 		if (SymbolRef S = objectOf(Call.getArgSVal(0))) {
 			C.addTransition(St->set<CountReadUnder>(S, CountRead{St->get<LockStack>().getHead(), E}));
 			return;
@@ -1280,7 +1345,7 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 			QualType RT = FD->getReturnType();
 			if (SymbolRef Status = Call.getReturnValue().getAsSymbol();
 			    Status && (RT->isBooleanType() || RT->isSignedIntegerType()))
-				St = St->set<OutStatus>(S, Status);
+				St = St->set<OutStatus>(S, OutCall{Status, statesSuccess(FD)});
 		} else
 			St = setBorrowed(St, S, Call.getOriginExpr(), D == Doc::Borrows);
 	}
@@ -1739,7 +1804,8 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 			       "rule 2: the reference to " + describe(KV.first) +
 				       " is never put on this path",
 			       St, C, KV.second.Where, "the reference was taken here", true,
-			       KV.second.Base != RefState::Released || paramValue(KV.first));
+			       KV.second.Base == RefState::Param || KV.second.Base == RefState::Unknown ||
+				       paramValue(KV.first));
 		St = St->remove<RefMap>(KV.first);
 		Changed = true;
 	}
@@ -1871,8 +1937,15 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 		}
 		bool VisitBinaryOperator(BinaryOperator *B)
 		{
-			if (B->isAssignmentOp())
+			if (B->isAssignmentOp()) {
 				write(B->getLHS());
+				// A store into memory (a link, a slot): taking it out of
+				// what holds it, by hand.
+				const Expr *L = bare(B->getLHS());
+				if (isa<MemberExpr>(L) || isa<ArraySubscriptExpr>(L) ||
+				    (isa<UnaryOperator>(L) && cast<UnaryOperator>(L)->getOpcode() == UO_Deref))
+					Out.Unlinks = true;
+			}
 			return true;
 		}
 		bool VisitUnaryOperator(UnaryOperator *U)
@@ -1891,6 +1964,8 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 			StringRef N = FD->getName();
 			if (N.contains("call_rcu") || N.contains("free_rcu") || N.contains("synchronize_rcu"))
 				Out.AfterGrace = true;
+			if (hasWord(N, {"unlink", "list_del", "remove", "erase", "detach"}))
+				Out.Unlinks = true;
 			if (A == Api::Lock || A == Api::Unlock) {
 				if (const Decl *D = lockDecl(CE->getArg(0)))
 					Out.Locks.insert(D);
@@ -2002,9 +2077,10 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 	for (const PutSite &P : Puts) {
 		const ReleaseFacts &F = factsOf(P.Release);
 		for (const GetSite &G : Gets) {
-			// Held shared at the put, as at the lookup: it serialises nothing.
+			// Held shared at the put, as at the lookup: it serialises nothing
+			// if the release takes the object out of what the lookup walks.
 			bool Shared = llvm::is_contained(P.ReadHeld, G.Lock) &&
-				      !llvm::is_contained(P.Held, G.Lock);
+				      !llvm::is_contained(P.Held, G.Lock) && F.Unlinks;
 			if (G.Type != P.Type || llvm::is_contained(P.Held, G.Lock) ||
 			    (!F.Locks.count(G.Lock) && !Shared))
 				continue;
@@ -2116,15 +2192,39 @@ void KrefChecker::checkBranchCondition(const Stmt *Cond, CheckerContext &C) cons
 	}
 }
 
+/* Assuming Cond to be Assumption makes S negative (`err < 0`, `!(err >= 0)`). */
+static bool assumesNegative(SVal Cond, bool Assumption, SymbolRef S)
+{
+	const auto *E = dyn_cast_or_null<SymIntExpr>(Cond.getAsSymbol());
+	if (!E || E->getLHS() != S)
+		return false;
+	int64_t R = E->getRHS().getExtValue();
+	switch (E->getOpcode()) {
+	case BO_LT:
+		return Assumption && R <= 0;
+	case BO_LE:
+		return Assumption && R < 0;
+	case BO_GE:
+		return !Assumption && R <= 0;
+	case BO_GT:
+		return !Assumption && R < 0;
+	default:
+		return false;
+	}
+}
+
 /* A pointer known to be null points to no object; a call known to have
  * failed handed back no reference. */
 ProgramStateRef KrefChecker::evalAssume(ProgramStateRef St, SVal Cond, bool Assumption) const
 {
 	ConstraintManager &CM = St->getConstraintManager();
 	for (auto &KV : St->get<OutStatus>()) {
-		ConditionTruthVal Zero = CM.isNull(St, KV.second);
-		bool Failed = KV.second->getType()->isBooleanType() ? Zero.isConstrainedTrue()
-								    : Zero.isConstrainedFalse();
+		SymbolRef S = KV.second.Status;
+		ConditionTruthVal Zero = CM.isNull(St, S);
+		bool Failed = assumesNegative(Cond, Assumption, S) ||
+			      (KV.second.Stated && (S->getType()->isBooleanType()
+							    ? Zero.isConstrainedTrue()
+							    : Zero.isConstrainedFalse()));
 		if (Failed || !St->get<RefMap>(KV.first))
 			St = St->remove<OutStatus>(KV.first);
 		if (Failed)

@@ -295,10 +295,32 @@ Api lockApi(StringRef N, bool PtrArg)
 	return Api::None;
 }
 
+bool statesSuccess(const FunctionDecl *FD)
+{
+	const std::string &S = commentOf(FD);
+	for (const char *W : {"success", "succeed", "errno", "error code", "0 on", "zero on"})
+		if (S.find(W) != std::string::npos)
+			return true;
+	return false;
+}
+
+bool endsProcessName(StringRef N)
+{
+	return N == "abort" || N == "exit" || N == "_exit" || N == "_Exit" || N == "quick_exit" ||
+	       N == "__assert_fail" || N == "__assert_rtn" || N == "__assert" || N == "err" ||
+	       N == "errx" || N == "verr" || N == "verrx" || N == "panic" || N == "__builtin_trap" ||
+	       N.startswith("g_assertion_message");
+}
+
 bool readLockName(StringRef N)
 {
-	return !N.contains("rcu") && (N.contains("rdlock") || N.contains("read_lock") ||
-				      N.contains("reader_lock") || N == "down_read");
+	llvm::SmallVector<StringRef, 6> W;
+	N.split(W, '_', -1, false);
+	for (size_t I = 0; I < W.size(); I++)
+		if (W[I].endswith("rdlock") ||
+		    ((W[I] == "read" || W[I] == "reader") && I + 1 < W.size() && W[I + 1] == "lock"))
+			return !N.contains("rcu");
+	return N == "down_read";
 }
 
 /* struct mutex { pthread_mutex_t m; }: a lock type wrapping another. */

@@ -66,6 +66,11 @@ bool paramSays(const clang::FunctionDecl *FD, unsigned I, llvm::StringRef What);
 
 /* Lock, unlock and RCU calls, by name; PtrArg: the first argument is a pointer. */
 Api lockApi(llvm::StringRef N, bool PtrArg);
+/* FD's comment states what its result says of success ("on success",
+ * "negative errno"): a failed call hands back no reference. */
+bool statesSuccess(const clang::FunctionDecl *FD);
+/* A function that ends the process: abort(), exit(), a failed assert. */
+bool endsProcessName(llvm::StringRef N);
 /* A lock function that takes its lock shared, for reading (rdlock, down_read). */
 bool readLockName(llvm::StringRef N);
 /* A lock's identity across functions: its field, or its variable. */
