@@ -40,6 +40,12 @@ install: $(LIBS)
 	install -m 644 tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h \
 		$(DESTDIR)$(DATADIR)/kref-check/
 	install -m 644 tools/kref-check/krefcheck/*.py $(DESTDIR)$(DATADIR)/kref-check/krefcheck/
+	# The analyzer plugin (--engine=clang), when make analyzer-plugin built
+	# it: in LIBDIR/kref-check, where kref-check looks from BINDIR/../lib.
+	if [ -f $(ANALYZER_PLUGIN) ]; then \
+		install -d $(DESTDIR)$(LIBDIR)/kref-check && \
+		install -m 644 $(ANALYZER_PLUGIN) $(DESTDIR)$(LIBDIR)/kref-check/; \
+	fi
 	# One page per family; every other name is a link to it (man/links).
 	while read -r page names; do for n in $$names; do \
 		echo ".so man3/$${page%:}" > $(DESTDIR)$(MANDIR)/man3/$$n.3; \
@@ -63,10 +69,11 @@ UNINSTALL_FILES = $(INCLUDEDIR)/kref.h \
 	$(patsubst tools/kref-check/cocci/%,$(DATADIR)/kref-check/%,$(wildcard \
 		tools/kref-check/cocci/*.cocci tools/kref-check/cocci/macros.h)) \
 	$(patsubst tools/kref-check/%,$(DATADIR)/kref-check/%,$(wildcard \
-		tools/kref-check/krefcheck/*.py))
+		tools/kref-check/krefcheck/*.py)) \
+	$(LIBDIR)/kref-check/kref-analyzer.so
 UNINSTALL_DIRS = $(addprefix $(INCLUDEDIR)/kref/,compat/linux/sched compat/linux compat arch) \
 	$(INCLUDEDIR)/kref $(DATADIR)/kref-check/krefcheck/__pycache__ \
-	$(DATADIR)/kref-check/krefcheck $(DATADIR)/kref-check
+	$(DATADIR)/kref-check/krefcheck $(DATADIR)/kref-check $(LIBDIR)/kref-check
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(UNINSTALL_FILES))
 	@# The link pages, as install wrote them from man/links.

@@ -92,6 +92,20 @@ else
 	skip "cmake not installed (cmake)"
 fi
 
+# The analyzer plugin, when built: installed where the installed
+# kref-check finds it with no KREF_CHECK_PLUGIN.
+installed_clang_engine() {
+	test -f "$p/lib/kref-check/kref-analyzer.so" &&
+	env -u KREF_CHECK_PLUGIN "$p/bin/kref-check" --engine=clang -I"$p/include" \
+		-I"$p/include/kref/compat" tests/kref-check/clang/r2_double_put.c >"$tmp/out" 2>&1
+	[ $? = 1 ] && grep -q "r2_double_put.c:26:[0-9]*: rule 2: " "$tmp/out" || { cat "$tmp/out"; return 1; }
+}
+if [ -f build/kref-check/kref-analyzer.so ] && command -v clang-14 >/dev/null; then
+	ok "the analyzer plugin installed: kref-check --engine=clang finds it" installed_clang_engine
+else
+	skip "the analyzer plugin is not built (make analyzer-plugin: llvm-14-dev libclang-14-dev clang-14)"
+fi
+
 # The live prefix after make uninstall: what it was before make install,
 # path for path (the other package's files kept, no file of ours left).
 uninstalled_live() {

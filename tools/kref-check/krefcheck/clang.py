@@ -8,6 +8,7 @@ that runs out of time, is named and not reported clean.
 
 import concurrent.futures
 import functools
+import glob
 import os
 import re
 import shutil
@@ -30,16 +31,19 @@ class EngineMissing(Exception):
 
 def plugin_path():
     """$KREF_CHECK_PLUGIN, else build/kref-check/ of the source tree (make
-    analyzer-plugin; make install does not install it)."""
+    analyzer-plugin), else lib/kref-check/ (or lib/TRIPLET/kref-check/) of
+    the prefix make install put this package in (share/kref-check/)."""
     env = os.environ.get("KREF_CHECK_PLUGIN")
     if env:
         if not os.path.isfile(env):
             raise EngineMissing("KREF_CHECK_PLUGIN=%s: no such file" % env)
         return env
-    here = os.path.dirname(os.path.realpath(__file__))
-    p = os.path.join(here, "..", "..", "..", "build", "kref-check", PLUGIN)
-    if os.path.isfile(p):
-        return os.path.normpath(p)
+    top = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "..")
+    for p in [os.path.join(top, "build", "kref-check", PLUGIN),
+              os.path.join(top, "lib", "kref-check", PLUGIN)] + \
+            sorted(glob.glob(os.path.join(top, "lib", "*", "kref-check", PLUGIN))):
+        if os.path.isfile(p):
+            return os.path.normpath(p)
     raise EngineMissing("the analyzer plugin %s is not built (make analyzer-plugin, "
                         "with llvm-14-dev and libclang-14-dev; or set KREF_CHECK_PLUGIN)"
                         % PLUGIN)
