@@ -100,10 +100,13 @@ installed_clang_engine() {
 		-I"$p/include/kref/compat" tests/kref-check/clang/r2_double_put.c >"$tmp/out" 2>&1
 	[ $? = 1 ] && grep -q "r2_double_put.c:26:[0-9]*: rule 2: " "$tmp/out" || { cat "$tmp/out"; return 1; }
 }
-if [ -f build/kref-check/kref-analyzer.so ] && command -v clang-14 >/dev/null; then
-	ok "the analyzer plugin installed: kref-check --engine=clang finds it" installed_clang_engine
+if command -v clang-14 >/dev/null && command -v llvm-config-14 >/dev/null &&
+	[ -e "$(llvm-config-14 --includedir)/clang/StaticAnalyzer/Core/Checker.h" ]; then
+	ok "make analyzer-plugin, then make install: the plugin installed" \
+		sh -c 'make -s analyzer-plugin && make -s install PREFIX="$1"' sh "$p"
+	ok "the installed kref-check --engine=clang runs with it" installed_clang_engine
 else
-	skip "the analyzer plugin is not built (make analyzer-plugin: llvm-14-dev libclang-14-dev clang-14)"
+	skip "the analyzer plugin cannot be built (clang-14 llvm-14-dev libclang-14-dev)"
 fi
 
 # The live prefix after make uninstall: what it was before make install,
