@@ -50,7 +50,6 @@
 #include "clang/StaticAnalyzer/Frontend/CheckerRegistry.h"
 #include "llvm/ADT/StringExtras.h"
 #include "names.h"
-#include <functional>
 #include <map>
 
 using namespace clang;
@@ -1269,7 +1268,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		C.addTransition(St);
 		return;
 	}
-	if (hasWord(FD->getName(), {"unlink", "list_del", "remove", "erase", "pop", "dequeue", "detach"}) ||
+	if (unlinkName(FD->getName()) || hasWord(FD->getName(), {"pop", "dequeue"}) ||
 	    commentHas(FD, {"unlinks", "removes the entry", "removes it from"})) {
 		bool Given = false;
 		for (unsigned I = 0; I < Call.getNumArgs(); I++)
@@ -1911,14 +1910,12 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 	auto [It, New] = PutIndex.try_emplace(E, Puts.size());
 	if (New)
 		Puts.push_back(P);
-	else {
-		for (const Decl *D : P.Held)
-			if (!llvm::is_contained(Puts[It->second].Held, D))
-				Puts[It->second].Held.push_back(D);
-		for (const Decl *D : P.ReadHeld)
-			if (!llvm::is_contained(Puts[It->second].ReadHeld, D))
-				Puts[It->second].ReadHeld.push_back(D);
-	}
+	else
+		for (auto [Into, From] : {std::pair{&Puts[It->second].Held, &P.Held},
+					  std::pair{&Puts[It->second].ReadHeld, &P.ReadHeld}})
+			for (const Decl *D : *From)
+				if (!llvm::is_contained(*Into, D))
+					Into->push_back(D);
 }
 
 static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
@@ -1964,7 +1961,7 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 			StringRef N = FD->getName();
 			if (N.contains("call_rcu") || N.contains("free_rcu") || N.contains("synchronize_rcu"))
 				Out.AfterGrace = true;
-			if (hasWord(N, {"unlink", "list_del", "remove", "erase", "detach"}))
+			if (unlinkName(N))
 				Out.Unlinks = true;
 			if (A == Api::Lock || A == Api::Unlock) {
 				if (const Decl *D = lockDecl(CE->getArg(0)))
@@ -2022,25 +2019,26 @@ bool KrefChecker::tornDownByRelease(QualType T, CheckerContext &C) const
 	return false;
 }
 
+/* S asserts that a lock is held (lockdep_assert_held, assert_spin_locked). */
+static bool assertsHeld(const Stmt *S)
+{
+	if (!S)
+		return false;
+	if (const auto *CE = dyn_cast<CallExpr>(S))
+		if (StringRef N = calleeName(CE); N.contains("assert_held") ||
+						  N.contains("assert_spin_locked") || N.contains("lockdep_assert"))
+			return true;
+	return llvm::any_of(S->children(), assertsHeld);
+}
+
 /* A function documented, or asserted, to run with a lock held. */
 static bool lockedByContract(const Decl *D)
 {
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
-	if (!FD)
-		return false;
-	if (commentHas(FD, {"called with", "call with", "must be held", "must hold", "caller holds",
-			    "lock held", "locked by the caller", "under the lock", "with the lock"}))
-		return true;
-	std::function<bool(const Stmt *)> Asserts = [&](const Stmt *S) {
-		if (!S)
-			return false;
-		if (const auto *CE = dyn_cast<CallExpr>(S))
-			if (StringRef N = calleeName(CE); N.contains("assert_held") || N.contains("assert_spin_locked") ||
-							  N.contains("lockdep_assert"))
-				return true;
-		return llvm::any_of(S->children(), Asserts);
-	};
-	return Asserts(FD->getBody());
+	return FD && (commentHas(FD, {"called with", "call with", "must be held", "must hold",
+				      "caller holds", "lock held", "locked by the caller",
+				      "under the lock", "with the lock"}) ||
+		      assertsHeld(FD->getBody()));
 }
 
 /* Lock L guards the structure Home: both global, or L a field of it. */

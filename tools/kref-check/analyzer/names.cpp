@@ -297,11 +297,12 @@ Api lockApi(StringRef N, bool PtrArg)
 
 bool statesSuccess(const FunctionDecl *FD)
 {
-	const std::string &S = commentOf(FD);
-	for (const char *W : {"success", "succeed", "errno", "error code", "0 on", "zero on"})
-		if (S.find(W) != std::string::npos)
-			return true;
-	return false;
+	return commentHas(FD, {"success", "succeed", "errno", "error code", "0 on", "zero on"});
+}
+
+bool unlinkName(StringRef N)
+{
+	return hasWord(N, {"unlink", "list_del", "remove", "erase", "detach"});
 }
 
 bool endsProcessName(StringRef N)

@@ -46,10 +46,12 @@ bool keepsName(llvm::StringRef N, bool Subject);
 bool putName(llvm::StringRef N);
 /* foo_get, foo_ref, foo_hold, ...: a get wrapper's name. */
 bool getName(llvm::StringRef N);
-/* A call that stops a registration, a timer, a thread. */
-// A name that says what registration it stops (a timer, a watch, a handler).
+/* A name that says what registration it stops (a timer, a watch, a handler). */
 bool registrationName(llvm::StringRef N);
+/* A call that stops a registration, a timer, a thread. */
 bool teardownName(llvm::StringRef N);
+/* A call that takes an entry out of a table or list. */
+bool unlinkName(llvm::StringRef N);
 
 /* Whether the comment above FD (or a redeclaration) has one of the
  * phrases (lower case). */
