@@ -67,18 +67,20 @@ struct RefState {
 	bool RCU;		// Borrowed: found inside an RCU read section
 	bool Escaped;		// Owned: also reachable from elsewhere, no leak report
 	bool Weak;		// Released: put through a pointer of unknown origin
+	bool Returned;		// Owned: a callee got it and returned it, the caller's to put
 	const MemRegion *Lock;	// Borrowed: the innermost lock held when found
 	const Stmt *Where;	// the call or load that set the state
 
 	static RefState make(Kind K, const Stmt *Where)
 	{
 		return RefState{K,     Released, K == Owned ? 1u : 0u, false, false, false,
-				false, nullptr, Where};
+				false, false, nullptr, Where};
 	}
 	bool operator==(const RefState &O) const
 	{
 		return K == O.K && Base == O.Base && N == O.N && Documented == O.Documented &&
-		       RCU == O.RCU && Escaped == O.Escaped && Weak == O.Weak && Lock == O.Lock &&
+		       RCU == O.RCU && Escaped == O.Escaped && Weak == O.Weak &&
+		       Returned == O.Returned && Lock == O.Lock &&
 		       Where == O.Where;
 	}
 	void Profile(llvm::FoldingSetNodeID &ID) const
@@ -90,6 +92,7 @@ struct RefState {
 		ID.AddBoolean(RCU);
 		ID.AddBoolean(Escaped);
 		ID.AddBoolean(Weak);
+		ID.AddBoolean(Returned);
 		ID.AddPointer(Lock);
 		ID.AddPointer(Where);
 	}
@@ -185,6 +188,15 @@ REGISTER_MAP_WITH_PROGRAMSTATE(OutStatus, SymbolRef, OutCall)
 REGISTER_SET_WITH_PROGRAMSTATE(ToCaller, SymbolRef)
 // Objects whose count this path read under a lock.
 REGISTER_MAP_WITH_PROGRAMSTATE(CountReadUnder, SymbolRef, CountRead)
+// What each variable with a cleanup function that puts (__free, g_autoptr)
+// holds: put when its function returns.
+REGISTER_MAP_WITH_PROGRAMSTATE(CleanupVars, const MemRegion *, SymbolRef)
+// A callback's data whose reference its registration's destroy function puts.
+REGISTER_SET_WITH_PROGRAMSTATE(RegisteredData, SymbolRef)
+// A table's entry or node (not itself counted) found under a lock: what is
+// loaded from it is safe to get only while that lock is held.  (Kept after
+// the node's symbol dies: what was loaded from it still names it.)
+REGISTER_MAP_WITH_PROGRAMSTATE(FoundNodes, SymbolRef, const MemRegion *)
 
 namespace {
 
@@ -195,6 +207,7 @@ struct ReleaseFacts {
 	bool Teardown = false;			// stops a registration, a timer, a thread
 	bool AfterGrace = false;		// frees after an RCU grace period
 	bool Unlinks = false;			// takes the object out of a table or list
+	llvm::DenseSet<const Decl *> Touched;	// records whose fields it reads or writes, globals
 };
 
 /* Where a lookup under a lock gets, and where a put happens: rule 3 pairs
@@ -228,7 +241,7 @@ struct PutSite {
 class KrefChecker
 	: public Checker<eval::Call, check::PreCall, check::PostCall, check::Bind, check::Location,
 			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>,
-			 check::PreStmt<ReturnStmt>, check::DeadSymbols,
+			 check::PreStmt<ReturnStmt>, check::DeadSymbols, check::LiveSymbols,
 			 check::PointerEscape, check::BeginFunction, check::EndFunction,
 			 check::EndOfTranslationUnit, check::EndAnalysis, check::BranchCondition,
 			 eval::Assume> {
@@ -269,6 +282,9 @@ class KrefChecker
 	// Fields of each counted type written where it is put (a dead flag
 	// set before the final put).
 	mutable llvm::DenseMap<const RecordDecl *, llvm::DenseSet<const Decl *>> PutSideWrites;
+	// Callbacks registered with a destroy function that puts their data
+	// (g_signal_connect_data, g_idle_add_full): the data is not theirs to put.
+	mutable llvm::DenseSet<const Decl *> DataOwnedByRegistration;
 	// Fields of a borrowed object tested in a branch, per function.
 	mutable llvm::DenseMap<const Decl *, llvm::DenseSet<const Decl *>> Tested;
 
@@ -282,6 +298,8 @@ public:
 	void checkPostStmt(const AtomicExpr *E, CheckerContext &C) const;
 	void checkPreStmt(const ReturnStmt *S, CheckerContext &C) const;
 	void checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const;
+	void checkLiveSymbols(ProgramStateRef St, SymbolReaper &SR) const;
+	ProgramStateRef cleanUp(ProgramStateRef St, const ReturnStmt *RS, CheckerContext &C) const;
 	ProgramStateRef checkPointerEscape(ProgramStateRef St, const InvalidatedSymbols &Escaped,
 					   const CallEvent *Call, PointerEscapeKind Kind) const;
 	void checkBeginFunction(CheckerContext &C) const;
@@ -353,6 +371,31 @@ bool KrefChecker::countedPtr(QualType T) const
  * and rule 2 overwrites), the release functions of each counted type, and
  * the fields of a type written where it is put.
  */
+/* Whether the body of F (a cleanup function) puts a reference: it calls
+ * kref_put or a put by its name, or a function of its own that does, Depth
+ * calls deep. */
+static bool cleanupPuts(const FunctionDecl *F, int Depth)
+{
+	const Stmt *Body = F ? F->getBody() : nullptr;
+	if (!Body || Depth < 0)
+		return false;
+	llvm::SmallVector<const Stmt *, 16> Work{Body};
+	while (!Work.empty()) {
+		const Stmt *S = Work.pop_back_val();
+		if (!S)
+			continue;
+		if (const auto *CE = dyn_cast<CallExpr>(S)) {
+			StringRef N = calleeName(CE);
+			if (N.startswith("kref_put") || putName(N) ||
+			    cleanupPuts(CE->getDirectCallee(), Depth - 1))
+				return true;
+		}
+		for (const Stmt *Child : S->children())
+			Work.push_back(Child);
+	}
+	return false;
+}
+
 void KrefChecker::scanProgram(ASTContext &Ctx) const
 {
 	if (Scanned == Ctx.getTranslationUnitDecl())
@@ -390,6 +433,27 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 		const KrefChecker &K;
 		const llvm::DenseSet<const Decl *> &PutWrappers;
 		V(const KrefChecker &K, const llvm::DenseSet<const Decl *> &W) : K(K), PutWrappers(W) {}
+		// A call given a callback of the program's, then a data pointer,
+		// then a destroy function that puts (GLib's order): the callback's
+		// data belongs to the registration.
+		void registration(const CallExpr *CE)
+		{
+			const FunctionDecl *Callback = nullptr;
+			bool Data = false, Destroy = false;
+			for (const Expr *A : CE->arguments()) {
+				const auto *D = dyn_cast<DeclRefExpr>(A->IgnoreParenCasts());
+				const auto *F = D ? dyn_cast<FunctionDecl>(D->getDecl()) : nullptr;
+				if (!F)
+					Data |= Callback && A->IgnoreParenImpCasts()->getType()->isPointerType();
+				else if (!Callback && F->hasBody())
+					Callback = F;
+				else if (Data && (putName(F->getName()) ||
+						  PutWrappers.count(F->getCanonicalDecl()) || cleanupPuts(F, 1)))
+					Destroy = true;
+			}
+			if (Destroy)
+				K.DataOwnedByRegistration.insert(Callback->getCanonicalDecl());
+		}
 		void field(const Expr *E)
 		{
 			const auto *M = dyn_cast<MemberExpr>(bare(E));
@@ -416,6 +480,7 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 					if (const auto *U = dyn_cast<UnaryOperator>(CE->getArg(I)->IgnoreParenCasts());
 					    U && U->getOpcode() == UO_AddrOf && paramSays(FD, I, "reference"))
 						field(U->getSubExpr());
+			registration(CE);
 			if (N.startswith("kref_put") && CE->getNumArgs() > 1)
 				if (const auto *D = dyn_cast<DeclRefExpr>(bare(CE->getArg(1))))
 					if (const auto *Rel = dyn_cast<FunctionDecl>(D->getDecl()))
@@ -522,6 +587,28 @@ static const Decl *topDecl(CheckerContext &C)
 	while (LC->getParent())
 		LC = LC->getParent();
 	return LC->getDecl();
+}
+
+/* Whether E is a get: kref_get, or a get by its name. */
+static bool isGet(const Stmt *E)
+{
+	const auto *CE = dyn_cast_or_null<CallExpr>(E);
+	StringRef N = CE ? calleeName(CE) : "";
+	return N.startswith("kref_get") || (!N.empty() && getName(N));
+}
+
+/* Whether the statement E is in the body of the function being analysed
+ * (the innermost inlined one), not in a caller's or a callee's. */
+static bool getsHere(const Stmt *E, CheckerContext &C)
+{
+	const Decl *D = C.getLocationContext()->getDecl();
+	const Stmt *Body = D ? D->getBody() : nullptr;
+	if (!E || !Body)
+		return false;
+	const SourceManager &SM = C.getSourceManager();
+	SourceRange B = Body->getSourceRange(), R = E->getSourceRange();
+	return !SM.isBeforeInTranslationUnit(R.getBegin(), B.getBegin()) &&
+	       !SM.isBeforeInTranslationUnit(B.getEnd(), R.getEnd());
 }
 
 static SymbolRef objectOf(SVal V)
@@ -727,9 +814,9 @@ static std::pair<ProgramStateRef, ProgramStateRef> keptOrNot(ProgramStateRef St,
 
 /* Whether the program uses a call's result: not a statement of its own,
  * perhaps cast to void. */
-static bool resultUsed(const Stmt *E, CheckerContext &C)
+static bool resultUsed(const Stmt *E, const LocationContext *LC)
 {
-	const ParentMap &PM = C.getLocationContext()->getParentMap();
+	const ParentMap &PM = LC->getParentMap();
 	const Stmt *P = PM.getParentIgnoreParens(E);
 	if (const auto *Cast = dyn_cast_or_null<CStyleCastExpr>(P); Cast && Cast->getType()->isVoidType())
 		return false;
@@ -838,6 +925,15 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	std::string Obj = describe(S);
 	if (!R) {
 		St = St->remove<GivenAway>(S);
+		if (const MemRegion *From = copiedFrom(S); !Try && From)
+			if (SymbolRef Node = objectOf(loc::MemRegionVal(From)))
+				if (const MemRegion *const *L = St->get<FoundNodes>(Node); L && !lockHeld(St, *L)) {
+					report(Rule3,
+					       "rule 3: gets " + Obj + " from an entry found under " + lockName(*L) +
+						       ", after unlocking it: the final put can free it in between",
+					       St, C);
+					return forget(St, S);
+				}
 		if (const Stmt *const *Load = St->get<FoundBare>(S); Load && BareNoted.insert(E).second)
 			BareGets.push_back({objectType(E), LoadHome.lookup(*Load), *Load, E,
 					    C.getLocationContext()->getDecl(), topDecl(C), Try, false});
@@ -943,6 +1039,14 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		Duty D = *St->get<DutyMap>(Stored);
 		D.PutThrough = true;
 		St = St->set<DutyMap>(Stored, D);
+	}
+	if (St->contains<RegisteredData>(S)) {
+		report(Rule2,
+		       "rule 2: puts " + describe(S) +
+			       ", the callback's data, whose reference its registration's destroy "
+			       "function puts: a put of a reference this callback does not own",
+		       St, C);
+		return St->remove<RegisteredData>(S);
 	}
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
@@ -1307,6 +1411,26 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 				C.addTransition(handOff(St, S, E, FD->getName().str() + "()", C));
 		return;
 	}
+	// Given after its put to a function that works on the counted object
+	// (its parameter has that type), or given a member's address: the
+	// function reads freed memory.
+	if (apiOf(Call, C) == Api::None)
+		for (unsigned I = 0; I < Call.getNumArgs() && I < FD->getNumParams(); I++) {
+			const MemRegion *M = Call.getArgSVal(I).getAsRegion();
+			bool Member = M && M->StripCasts() != M->getBaseRegion();
+			if (SymbolRef S = objectOf(Call.getArgSVal(I));
+			    S && (Member || countedPtr(FD->getParamDecl(I)->getType())))
+				if (const RefState *R = St->get<RefMap>(S);
+				    R && R->K == RefState::Released && !R->Weak) {
+					report(Rule2,
+					       "rule 2: passes " + std::string(Member ? "a member of " : "") +
+						       describe(S) + " to " + FD->getName().str() +
+						       "() after putting the reference this path had",
+					       St, C, R->Where, "the reference was put here");
+					C.addTransition(forget(St, S));
+					return;
+				}
+		}
 	// The program's own functions, declared only: consumes, or uses after put.
 	if (Doc D = docOf(FD); D == Doc::Consumes) {
 		for (unsigned I = 0; I < Call.getNumArgs(); I++)
@@ -1330,11 +1454,16 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 		return St;
 	for (unsigned I = 0; I < Call.getNumArgs(); I++) {
 		QualType T = Call.getArgExpr(I)->IgnoreParenCasts()->getType();
-		if (!T->isPointerType() || !T->getPointeeType()->isPointerType() ||
-		    !(countedPtr(T->getPointeeType()) || T->getPointeeType()->isVoidPointerType()))
-			continue;
 		const MemRegion *R = Call.getArgSVal(I).getAsRegion();
-		if (!R)
+		if (!R || !T->isPointerType() || !T->getPointeeType()->isPointerType())
+			continue;
+		if (structPtr(T->getPointeeType()) && !countedPtr(T->getPointeeType())) {
+			if (SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
+			    S && D != Doc::Gives && !St->get<LockStack>().isEmpty())
+				St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
+			continue;
+		}
+		if (!(countedPtr(T->getPointeeType()) || T->getPointeeType()->isVoidPointerType()))
 			continue;
 		SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
 		if (!S || St->get<RefMap>(S))
@@ -1381,7 +1510,7 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
 		auto Ret = Call.getReturnValue().getAs<DefinedOrUnknownSVal>();
 		// A result the program ignores: it takes the call as keeping.
-		int When = resultUsed(E, C) ? keptWhen(FD) : -1;
+		int When = resultUsed(E, C.getLocationContext()) ? keptWhen(FD) : -1;
 		if (const Duty *D = S ? St->get<DutyMap>(S) : nullptr; D && D->At == E && When >= 0 && Ret) {
 			// Not kept (already queued, already pending): no reference owed.
 			auto [KeptIf, NotIf] = keptOrNot(St, *Ret, When, C);
@@ -1424,6 +1553,9 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 	bool Lookup = lookupName(N);
 	bool Counted = countedPtr(Call.getResultType()) || Call.getResultType()->isVoidPointerType();
 	if (!Counted) {
+		if (structPtr(Call.getResultType()) && !St->get<LockStack>().isEmpty() &&
+		    D != Doc::Gives && !makesName(N))
+			St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
 		C.addTransition(St);
 		return;
 	}
@@ -1445,16 +1577,21 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) const
 {
 	const MemRegion *LR = L.getAsRegion();
-	// A variable with a cleanup function (__free, g_autoptr) puts what it holds.
+	// A variable with a cleanup function (__free, g_autoptr) puts what it
+	// holds when its function returns (cleanUp); no leak is reported of it.
 	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR))
-		if (VR->getDecl()->hasAttr<CleanupAttr>())
-			if (SymbolRef S = objectOf(V))
-				if (const RefState *R = C.getState()->get<RefMap>(S);
-				    R && R->K == RefState::Owned) {
-					RefState O = *R;
-					O.Escaped = true;
-					C.addTransition(C.getState()->set<RefMap>(S, O));
-				}
+		if (const auto *CA = VR->getDecl()->getAttr<CleanupAttr>()) {
+			ProgramStateRef St = C.getState();
+			SymbolRef S = objectOf(V);
+			if (const RefState *R = S ? St->get<RefMap>(S) : nullptr; R && R->K == RefState::Owned) {
+				RefState O = *R;
+				O.Escaped = true;
+				St = St->set<RefMap>(S, O);
+			}
+			if (cleanupPuts(CA->getFunctionDecl(), 2))
+				St = S ? St->set<CleanupVars>(VR, S) : St->remove<CleanupVars>(VR);
+			C.addTransition(St);
+		}
 	if (!LR || LR->hasStackStorage())
 		return;
 	ProgramStateRef St = C.getState();
@@ -1555,9 +1692,11 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 
 void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) const
 {
+	ProgramStateRef St = cleanUp(C.getState(), RS, C);
+	if (St != C.getState())
+		C.addTransition(St);
 	if (!C.inTopFrame())
 		return;
-	ProgramStateRef St = C.getState();
 	// A reference taken on what an out parameter holds went to the caller.
 	for (auto &KV : St->get<RefMap>())
 		if (KV.second.K == RefState::Owned && KV.second.N > 0 &&
@@ -1752,6 +1891,21 @@ void KrefChecker::checkPreStmt(const ReturnStmt *RS, CheckerContext &C) const
 	if (C.inTopFrame() && R->K == RefState::Owned) {
 		Consumed.insert(R->Where);	// returned to the caller
 		C.addTransition(forget(St, S));
+	} else if (const StackFrameContext *SF = C.getStackFrame();
+		   R->K == RefState::Owned && R->N > 0 && getsHere(R->Where, C) &&
+		   isGet(R->Where) && resultUsed(SF->getCallSite(), SF->getParent())) {
+		// A getter that returns what it got (even of a field, or of memory
+		// that stays) gives one reference to its caller, whose it is to put;
+		// any other is held elsewhere, which keeps the object after that put.
+		// (What it created may have gone to a keeper: not this.)
+		RefState O = *R;
+		if (R->Escaped || R->N > 1)
+			O.Base = RefState::Unknown;
+		O.N = 1;
+		O.Escaped = false;
+		O.Returned = true;
+		O.Where = SF->getCallSite();
+		C.addTransition(St->set<RefMap>(S, O));
 	}
 }
 
@@ -1791,6 +1945,42 @@ static ProgramStateRef dropDead(ProgramStateRef St, SymbolReaper &SR)
 	return St;
 }
 
+void KrefChecker::checkLiveSymbols(ProgramStateRef St, SymbolReaper &SR) const
+{
+	// Read again by the cleanup when the function returns.
+	for (auto &KV : St->get<CleanupVars>())
+		SR.markLive(KV.second);
+}
+
+/* St after the cleanups of the returning function's variables: the put of
+ * what each holds (a second put is reported by put()), or, when the path
+ * handed its one reference to a call that keeps it, a rule 1 report. */
+ProgramStateRef KrefChecker::cleanUp(ProgramStateRef St, const ReturnStmt *RS, CheckerContext &C) const
+{
+	const StackFrameContext *SF = C.getStackFrame();
+	const Decl *D = SF->getDecl();
+	const Stmt *At = RS ? RS : D ? D->getBody() : nullptr;
+	for (auto &KV : St->get<CleanupVars>()) {
+		if (cast<VarRegion>(KV.first)->getStackFrame() != SF)
+			continue;
+		SymbolRef S = KV.second;
+		St = St->remove<CleanupVars>(KV.first);
+		if (St->get<RefMap>(S)) {
+			St = put(St, S, At, C);
+		} else if (const Stmt *const *Given = St->get<GivenAway>(S)) {
+			const auto *CE = dyn_cast<CallExpr>(*Given);
+			report(Rule1,
+			       "rule 1: hands " + describe(S) + " to " +
+				       (CE ? calleeName(CE).str() + "()" : std::string("a keeper")) +
+				       ", which keeps it, with the reference its variable's cleanup puts "
+				       "when the function returns: take a reference for it",
+			       St, C, *Given, "handed on here");
+			St = St->remove<GivenAway>(S);
+		}
+	}
+	return St;
+}
+
 void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 {
 	ProgramStateRef St = C.getState();
@@ -1803,8 +1993,9 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 			       "rule 2: the reference to " + describe(KV.first) +
 				       " is never put on this path",
 			       St, C, KV.second.Where, "the reference was taken here", true,
-			       KV.second.Base == RefState::Param || KV.second.Base == RefState::Unknown ||
-				       paramValue(KV.first));
+			       !KV.second.Returned &&
+				       (KV.second.Base == RefState::Param ||
+					KV.second.Base == RefState::Unknown || paramValue(KV.first)));
 		St = St->remove<RefMap>(KV.first);
 		Changed = true;
 	}
@@ -1816,6 +2007,7 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	St = dropDead<OutStatus>(St, SR);
 	St = dropDead<CountReadUnder>(St, SR);
 	St = dropDead<ToCaller>(St, SR);
+	St = dropDead<RegisteredData>(St, SR);
 	Changed |= St != C.getState();
 	if (Changed)
 		C.addTransition(St);
@@ -1831,16 +2023,18 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	// A declared function given the object as a pointer to a struct
 	// borrows it for the call, unless its name or comment says it keeps it
 	// (foo_set_code(foo, c) works on its first argument; bar_set_foo(bar,
-	// foo) keeps the second) or it takes a callback (which may get it later).
+	// foo) keeps the second, unless its comment says it takes no reference)
+	// or it takes a callback (which may get it later).
 	llvm::SmallPtrSet<SymbolRef, 4> Lent;
 	const auto *FD = Call ? dyn_cast_or_null<FunctionDecl>(Call->getDecl()) : nullptr;
+	Doc D = FD ? docOf(FD) : Doc::None;
 	if (FD && FD->getIdentifier() && !FD->hasBody() && Kind == PSK_DirectEscapeOnCall &&
-	    docOf(FD) != Doc::Consumes &&
+	    D != Doc::Consumes &&
 	    llvm::none_of(FD->parameters(),
 			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
 		for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); I++)
 			if (structPtr(FD->getParamDecl(I)->getType()) &&
-			    !keepsName(FD->getName(), I == 0))
+			    (D == Doc::Borrows || !keepsName(FD->getName(), I == 0)))
 				if (SymbolRef S = objectOf(Call->getArgSVal(I)))
 					Lent.insert(S);
 	// A call that keeps its data for later: modelled in checkPostCall.
@@ -1851,6 +2045,16 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	for (SymbolRef S : Escaped)
 		if (Kind == PSK_EscapeOnBind && St->contains<HandedByBind>(S))
 			Lent.insert(S);
+	// Reached through memory a declared call is given, after a reference
+	// of its own went into that memory: the call may do what it likes with
+	// the field's reference, the one this path kept is still its own.
+	if (FD && (!FD->hasBody() || FD->getName().startswith("kref_")) &&
+	    (Kind == PSK_IndirectEscapeOnCall || Kind == PSK_EscapeOutParameters) && D != Doc::Consumes &&
+	    llvm::none_of(FD->parameters(),
+			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
+		for (SymbolRef S : Escaped)
+			if (St->contains<StoredOnce>(S))
+				Lent.insert(S);
 	St = St->remove<HandedByBind>();
 	for (SymbolRef S : Escaped)
 		if (const RefState *R = St->get<RefMap>(S);
@@ -1871,6 +2075,13 @@ void KrefChecker::checkBeginFunction(CheckerContext &C) const
 	if (!FD)
 		return;
 	ProgramStateRef St = C.getState();
+	scanProgram(C.getASTContext());
+	if (DataOwnedByRegistration.count(FD->getCanonicalDecl()) && FD->getNumParams()) {
+		const ParmVarDecl *P = FD->parameters().back();	// user_data, last
+		if (P->getType()->isVoidPointerType())
+			if (SymbolRef S = objectOf(St->getSVal(St->getRegion(P, C.getLocationContext()))))
+				St = St->add<RegisteredData>(S);
+	}
 	for (const ParmVarDecl *P : FD->parameters()) {
 		if (!countedPtr(P->getType()))
 			continue;
@@ -1949,6 +2160,18 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 		{
 			if (U->isIncrementDecrementOp())
 				write(U->getSubExpr());
+			return true;
+		}
+		bool VisitMemberExpr(MemberExpr *M)
+		{
+			if (const auto *FD = dyn_cast<FieldDecl>(M->getMemberDecl()))
+				Out.Touched.insert(FD->getParent());
+			return true;
+		}
+		bool VisitDeclRefExpr(DeclRefExpr *D)
+		{
+			if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasGlobalStorage())
+				Out.Touched.insert(VD);
 			return true;
 		}
 		bool VisitCallExpr(CallExpr *CE)
@@ -2079,8 +2302,15 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 			// if the release takes the object out of what the lookup walks.
 			bool Shared = llvm::is_contained(P.ReadHeld, G.Lock) &&
 				      !llvm::is_contained(P.Held, G.Lock) && F.Unlinks;
+			// A release that takes no lock and unlinks from the structure
+			// whose lock the lookup holds (it reaches a field of that
+			// lock's record, or a global beside a global lock).
+			const auto *LF = dyn_cast<FieldDecl>(G.Lock);
+			bool Bare = !Shared && F.Unlinks && F.Locks.empty() && P.Held.empty() &&
+				    (LF ? F.Touched.count(LF->getParent())
+					: llvm::any_of(F.Touched, [](const Decl *D) { return isa<VarDecl>(D); }));
 			if (G.Type != P.Type || llvm::is_contained(P.Held, G.Lock) ||
-			    (!F.Locks.count(G.Lock) && !Shared))
+			    (!F.Locks.count(G.Lock) && !Shared && !Bare))
 				continue;
 			// The lookup tests a field the release writes (a dead flag):
 			// it does not get an object the release has started on.
@@ -2100,6 +2330,8 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 				"rule 3: puts struct " + T +
 					(Shared ? " holding '" + L + "' only for reading, as lookups do, and its release " +
 							  Rel + " frees it"
+					 : Bare ? " without holding '" + L + "', and its release " + Rel +
+							  " unlinks it holding no lock"
 						: " without holding '" + L + "', which its release " + Rel +
 							  " takes to unlink it") +
 					"; the lookup at line " + std::to_string(lineOf(G.At, SM)) +

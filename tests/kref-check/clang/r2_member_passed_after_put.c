@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Rule 2: after its reference is put, the stream's wait queue is still
+ * handed to the wake-up: if that put was the last, the queue is freed. */
+#include <stdlib.h>
+#include <kref.h>
+
+struct waitq { int waiters; };
+struct stream { struct kref ref; struct waitq closed; };
+
+/* Returns the stream with a new reference, or NULL. */
+extern struct stream *stream_open(int id);
+extern void waitq_wake_all(struct waitq *q);
+
+static void stream_release(struct kref *ref)
+{
+	free(container_of(ref, struct stream, ref));
+}
+
+void stream_close(int id)
+{
+	struct stream *s = stream_open(id);
+
+	if (!s)
+		return;
+	kref_put(&s->ref, stream_release);
+	waitq_wake_all(&s->closed);	/* expect: rule 2 */
+}
