@@ -207,6 +207,9 @@ struct ReleaseFacts {
 	bool Teardown = false;			// stops a registration, a timer, a thread
 	bool AfterGrace = false;		// frees after an RCU grace period
 	bool Unlinks = false;			// takes the object out of a table or list
+	bool UnlinkCall = false;		// by a call named for it (list_del)
+	bool StoresThrough = false;		// stores through a pointer or into an array
+	llvm::DenseSet<const Decl *> StoredIn;	// records whose fields it stores into
 	llvm::DenseSet<const Decl *> Touched;	// records whose fields it reads or writes, globals
 };
 
@@ -364,13 +367,6 @@ bool KrefChecker::countedPtr(QualType T) const
 	return T->isPointerType() && counted(T->getPointeeType()->getAsRecordDecl());
 }
 
-/*
- * What the whole file says, read once: the fields that hold references
- * (the program puts through them somewhere: kref_put(&x->f->ref, ...) or
- * a put wrapper given x->f; only such fields are judged for rule 1 stores
- * and rule 2 overwrites), the release functions of each counted type, and
- * the fields of a type written where it is put.
- */
 /* Whether the body of F (a cleanup function) puts a reference: it calls
  * kref_put or a put by its name, or a function of its own that does, Depth
  * calls deep. */
@@ -396,6 +392,14 @@ static bool cleanupPuts(const FunctionDecl *F, int Depth)
 	return false;
 }
 
+/*
+ * What the whole file says, read once: the fields that hold references
+ * (the program puts through them somewhere: kref_put(&x->f->ref, ...) or
+ * a put wrapper given x->f; only such fields are judged for rule 1 stores
+ * and rule 2 overwrites), the release functions of each counted type,
+ * the fields of a type written where it is put, and the callbacks whose
+ * data a registration owns.
+ */
 void KrefChecker::scanProgram(ASTContext &Ctx) const
 {
 	if (Scanned == Ctx.getTranslationUnitDecl())
@@ -587,6 +591,23 @@ static const Decl *topDecl(CheckerContext &C)
 	while (LC->getParent())
 		LC = LC->getParent();
 	return LC->getDecl();
+}
+
+/* A function that takes what it finds out of its container (the caller
+ * owns it then): named for removing, popping, dequeuing or taking. */
+static bool takesOut(StringRef N)
+{
+	return unlinkName(N) || hasWord(N, {"pop", "dequeue", "take", "steal", "remove"});
+}
+
+/* A declared function whose comment says it keeps no reference to what it
+ * is given (and not that it takes one over). */
+static bool keepsNoReference(const FunctionDecl *FD)
+{
+	return commentHas(FD, {"keeps no reference", "takes no reference", "holds no reference",
+			       "does not keep a reference", "does not take a reference",
+			       "without taking a reference"}) &&
+	       !commentHas(FD, {"takes ownership", "consumes", "steals", "takes over"});
 }
 
 /* Whether E is a get: kref_get, or a get by its name. */
@@ -1040,7 +1061,8 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		D.PutThrough = true;
 		St = St->set<DutyMap>(Stored, D);
 	}
-	if (St->contains<RegisteredData>(S)) {
+	if (const RefState *O = St->get<RefMap>(S);
+	    St->contains<RegisteredData>(S) && !(O && O->K == RefState::Owned)) {
 		report(Rule2,
 		       "rule 2: puts " + describe(S) +
 			       ", the callback's data, whose reference its registration's destroy "
@@ -1413,8 +1435,10 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 	}
 	// Given after its put to a function that works on the counted object
 	// (its parameter has that type), or given a member's address: the
-	// function reads freed memory.
-	if (apiOf(Call, C) == Api::None)
+	// function reads freed memory.  (A function with a body is inlined:
+	// its own uses are seen.)
+	if (Api A = apiOf(Call, C);
+	    !FD->hasBody() && (A == Api::None || A == Api::Lock || A == Api::Unlock))
 		for (unsigned I = 0; I < Call.getNumArgs() && I < FD->getNumParams(); I++) {
 			const MemRegion *M = Call.getArgSVal(I).getAsRegion();
 			bool Member = M && M->StripCasts() != M->getBaseRegion();
@@ -1459,7 +1483,7 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 			continue;
 		if (structPtr(T->getPointeeType()) && !countedPtr(T->getPointeeType())) {
 			if (SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
-			    S && D != Doc::Gives && !St->get<LockStack>().isEmpty())
+			    S && D != Doc::Gives && !takesOut(FD->getName()) && !St->get<LockStack>().isEmpty())
 				St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
 			continue;
 		}
@@ -1554,7 +1578,7 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 	bool Counted = countedPtr(Call.getResultType()) || Call.getResultType()->isVoidPointerType();
 	if (!Counted) {
 		if (structPtr(Call.getResultType()) && !St->get<LockStack>().isEmpty() &&
-		    D != Doc::Gives && !makesName(N))
+		    D != Doc::Gives && !makesName(N) && !takesOut(N))
 			St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
 		C.addTransition(St);
 		return;
@@ -1579,7 +1603,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	const MemRegion *LR = L.getAsRegion();
 	// A variable with a cleanup function (__free, g_autoptr) puts what it
 	// holds when its function returns (cleanUp); no leak is reported of it.
-	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR))
+	// (Written through a cast too: g_steal_pointer's *(void **)pp = NULL.)
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR ? LR->StripCasts() : nullptr))
 		if (const auto *CA = VR->getDecl()->getAttr<CleanupAttr>()) {
 			ProgramStateRef St = C.getState();
 			SymbolRef S = objectOf(V);
@@ -2023,18 +2048,19 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	// A declared function given the object as a pointer to a struct
 	// borrows it for the call, unless its name or comment says it keeps it
 	// (foo_set_code(foo, c) works on its first argument; bar_set_foo(bar,
-	// foo) keeps the second, unless its comment says it takes no reference)
+	// foo) keeps the second, unless its comment says it keeps no reference)
 	// or it takes a callback (which may get it later).
 	llvm::SmallPtrSet<SymbolRef, 4> Lent;
 	const auto *FD = Call ? dyn_cast_or_null<FunctionDecl>(Call->getDecl()) : nullptr;
 	Doc D = FD ? docOf(FD) : Doc::None;
+	bool KeepsNone = FD && keepsNoReference(FD);
 	if (FD && FD->getIdentifier() && !FD->hasBody() && Kind == PSK_DirectEscapeOnCall &&
 	    D != Doc::Consumes &&
 	    llvm::none_of(FD->parameters(),
 			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
 		for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); I++)
 			if (structPtr(FD->getParamDecl(I)->getType()) &&
-			    (D == Doc::Borrows || !keepsName(FD->getName(), I == 0)))
+			    (KeepsNone || !keepsName(FD->getName(), I == 0)))
 				if (SymbolRef S = objectOf(Call->getArgSVal(I)))
 					Lent.insert(S);
 	// A call that keeps its data for later: modelled in checkPostCall.
@@ -2048,10 +2074,20 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	// Reached through memory a declared call is given, after a reference
 	// of its own went into that memory: the call may do what it likes with
 	// the field's reference, the one this path kept is still its own.
+	// (Not when the call is given a variable holding a counted pointer: it
+	// may put and clear it, as g_clear_object does.)
+	auto GivenVariable = [&] {
+		for (unsigned I = 0; I < Call->getNumArgs(); I++)
+			if (const auto *VR = dyn_cast_or_null<VarRegion>(Call->getArgSVal(I).getAsRegion());
+			    VR && VR->hasStackStorage() && countedPtr(VR->getValueType()))
+				return true;
+		return false;
+	};
 	if (FD && (!FD->hasBody() || FD->getName().startswith("kref_")) &&
 	    (Kind == PSK_IndirectEscapeOnCall || Kind == PSK_EscapeOutParameters) && D != Doc::Consumes &&
 	    llvm::none_of(FD->parameters(),
-			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
+			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }) &&
+	    !GivenVariable())
 		for (SymbolRef S : Escaped)
 			if (St->contains<StoredOnce>(S))
 				Lent.insert(S);
@@ -2078,7 +2114,7 @@ void KrefChecker::checkBeginFunction(CheckerContext &C) const
 	scanProgram(C.getASTContext());
 	if (DataOwnedByRegistration.count(FD->getCanonicalDecl()) && FD->getNumParams()) {
 		const ParmVarDecl *P = FD->parameters().back();	// user_data, last
-		if (P->getType()->isVoidPointerType())
+		if (P->getType()->isPointerType())
 			if (SymbolRef S = objectOf(St->getSVal(St->getRegion(P, C.getLocationContext()))))
 				St = St->add<RegisteredData>(S);
 	}
@@ -2150,9 +2186,14 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 				// A store into memory (a link, a slot): taking it out of
 				// what holds it, by hand.
 				const Expr *L = bare(B->getLHS());
-				if (isa<MemberExpr>(L) || isa<ArraySubscriptExpr>(L) ||
-				    (isa<UnaryOperator>(L) && cast<UnaryOperator>(L)->getOpcode() == UO_Deref))
-					Out.Unlinks = true;
+				bool Through = isa<ArraySubscriptExpr>(L) ||
+					       (isa<UnaryOperator>(L) &&
+						cast<UnaryOperator>(L)->getOpcode() == UO_Deref);
+				if (const auto *M = dyn_cast<MemberExpr>(L))
+					if (const auto *F = dyn_cast<FieldDecl>(M->getMemberDecl()))
+						Out.StoredIn.insert(F->getParent()->getCanonicalDecl());
+				Out.StoresThrough |= Through;
+				Out.Unlinks |= Through || isa<MemberExpr>(L);
 			}
 			return true;
 		}
@@ -2185,7 +2226,7 @@ static void releaseFacts(const FunctionDecl *F, ReleaseFacts &Out, int Depth)
 			if (N.contains("call_rcu") || N.contains("free_rcu") || N.contains("synchronize_rcu"))
 				Out.AfterGrace = true;
 			if (unlinkName(N))
-				Out.Unlinks = true;
+				Out.Unlinks = Out.UnlinkCall = true;
 			if (A == Api::Lock || A == Api::Unlock) {
 				if (const Decl *D = lockDecl(CE->getArg(0)))
 					Out.Locks.insert(D);
@@ -2302,13 +2343,19 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 			// if the release takes the object out of what the lookup walks.
 			bool Shared = llvm::is_contained(P.ReadHeld, G.Lock) &&
 				      !llvm::is_contained(P.Held, G.Lock) && F.Unlinks;
-			// A release that takes no lock and unlinks from the structure
-			// whose lock the lookup holds (it reaches a field of that
-			// lock's record, or a global beside a global lock).
+			// A release that takes no lock and takes the object out: by a
+			// call named for it, or by a store outside the object (through
+			// a link, or into another record) in the structure whose lock
+			// the lookup holds (a field of that lock's record, or a global
+			// beside a global lock).
 			const auto *LF = dyn_cast<FieldDecl>(G.Lock);
-			bool Bare = !Shared && F.Unlinks && F.Locks.empty() && P.Held.empty() &&
-				    (LF ? F.Touched.count(LF->getParent())
-					: llvm::any_of(F.Touched, [](const Decl *D) { return isa<VarDecl>(D); }));
+			bool Outside = F.StoresThrough || llvm::any_of(F.StoredIn, [&](const Decl *D) {
+					       return D != P.Type->getCanonicalDecl();
+				       });
+			bool Reached = LF ? F.Touched.count(LF->getParent())
+					  : llvm::any_of(F.Touched, [](const Decl *D) { return isa<VarDecl>(D); });
+			bool Bare = !Shared && F.Locks.empty() && P.Held.empty() &&
+				    (F.UnlinkCall || (Outside && Reached));
 			if (G.Type != P.Type || llvm::is_contained(P.Held, G.Lock) ||
 			    (!F.Locks.count(G.Lock) && !Shared && !Bare))
 				continue;
