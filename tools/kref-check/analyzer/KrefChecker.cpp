@@ -860,6 +860,13 @@ static bool heldByField(const Stmt *E)
 	return M && isa<MemberExpr>(bare(M->getBase()));
 }
 
+/* Whether FD takes a function pointer (a callback, a destroy function). */
+static bool takesCallback(const FunctionDecl *FD)
+{
+	return llvm::any_of(FD->parameters(),
+			    [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); });
+}
+
 /* Whether FD passes on its parameter I, by its contract: it takes a
  * callback and I is the callback's data, or its comment says it adopts
  * what it is given (SSL_CTX_set_cert_store, key_bindings_add). */
@@ -868,9 +875,17 @@ static bool passesOn(const FunctionDecl *FD, unsigned I)
 	if (commentHas(FD, {"adopts"}))
 		return true;
 	return I < FD->getNumParams() && FD->getParamDecl(I)->getType()->isVoidPointerType() &&
-	       llvm::any_of(FD->parameters(), [](const ParmVarDecl *P) {
-		       return P->getType()->isFunctionPointerType();
-	       });
+	       takesCallback(FD);
+}
+
+/* St with S, a table's entry (not itself counted) that the call to FD
+ * found under the innermost lock held: not one it hands over with a
+ * reference, nor one it takes out of its table. */
+static ProgramStateRef foundNode(ProgramStateRef St, SymbolRef S, const FunctionDecl *FD, Doc D)
+{
+	if (!S || D == Doc::Gives || takesOut(FD->getName()) || St->get<LockStack>().isEmpty())
+		return St;
+	return St->set<FoundNodes>(S, St->get<LockStack>().getHead());
 }
 
 /* When S is what a field holds now (reloaded after its holder was given to
@@ -1482,9 +1497,7 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 		if (!R || !T->isPointerType() || !T->getPointeeType()->isPointerType())
 			continue;
 		if (structPtr(T->getPointeeType()) && !countedPtr(T->getPointeeType())) {
-			if (SymbolRef S = objectOf(St->getSVal(R, T->getPointeeType()));
-			    S && D != Doc::Gives && !takesOut(FD->getName()) && !St->get<LockStack>().isEmpty())
-				St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
+			St = foundNode(St, objectOf(St->getSVal(R, T->getPointeeType())), FD, D);
 			continue;
 		}
 		if (!(countedPtr(T->getPointeeType()) || T->getPointeeType()->isVoidPointerType()))
@@ -1577,9 +1590,8 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 	bool Lookup = lookupName(N);
 	bool Counted = countedPtr(Call.getResultType()) || Call.getResultType()->isVoidPointerType();
 	if (!Counted) {
-		if (structPtr(Call.getResultType()) && !St->get<LockStack>().isEmpty() &&
-		    D != Doc::Gives && !makesName(N) && !takesOut(N))
-			St = St->set<FoundNodes>(S, St->get<LockStack>().getHead());
+		if (structPtr(Call.getResultType()) && !makesName(N))
+			St = foundNode(St, S, FD, D);
 		C.addTransition(St);
 		return;
 	}
@@ -2053,11 +2065,9 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	llvm::SmallPtrSet<SymbolRef, 4> Lent;
 	const auto *FD = Call ? dyn_cast_or_null<FunctionDecl>(Call->getDecl()) : nullptr;
 	Doc D = FD ? docOf(FD) : Doc::None;
-	bool KeepsNone = FD && keepsNoReference(FD);
+	bool KeepsNone = FD && keepsNoReference(FD), Callback = FD && takesCallback(FD);
 	if (FD && FD->getIdentifier() && !FD->hasBody() && Kind == PSK_DirectEscapeOnCall &&
-	    D != Doc::Consumes &&
-	    llvm::none_of(FD->parameters(),
-			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }))
+	    D != Doc::Consumes && !Callback)
 		for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); I++)
 			if (structPtr(FD->getParamDecl(I)->getType()) &&
 			    (KeepsNone || !keepsName(FD->getName(), I == 0)))
@@ -2085,9 +2095,7 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	};
 	if (FD && (!FD->hasBody() || FD->getName().startswith("kref_")) &&
 	    (Kind == PSK_IndirectEscapeOnCall || Kind == PSK_EscapeOutParameters) && D != Doc::Consumes &&
-	    llvm::none_of(FD->parameters(),
-			  [](const ParmVarDecl *P) { return P->getType()->isFunctionPointerType(); }) &&
-	    !GivenVariable())
+	    !Callback && !GivenVariable())
 		for (SymbolRef S : Escaped)
 			if (St->contains<StoredOnce>(S))
 				Lent.insert(S);
