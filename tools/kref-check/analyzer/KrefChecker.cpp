@@ -173,8 +173,10 @@ REGISTER_SET_WITH_PROGRAMSTATE(TakenOut, SymbolRef)
 // function, or the next link of what was found there) with no lock and no
 // RCU held: where they were loaded.
 REGISTER_MAP_WITH_PROGRAMSTATE(FoundBare, SymbolRef, const Stmt *)
-// Objects made on this path whose one reference went to a keeper: where.
+// Objects whose one reference on this path went to a keeper: where.
 REGISTER_MAP_WITH_PROGRAMSTATE(GivenAway, SymbolRef, const Stmt *)
+// Of those, the ones made on this path: no other reference exists.
+REGISTER_SET_WITH_PROGRAMSTATE(MadeAndGiven, SymbolRef)
 // Objects whose reference the store being made hands to a field: the
 // store does not make the references the path keeps escape.
 REGISTER_SET_WITH_PROGRAMSTATE(HandedByBind, SymbolRef)
@@ -197,6 +199,12 @@ REGISTER_SET_WITH_PROGRAMSTATE(RegisteredData, SymbolRef)
 // loaded from it is safe to get only while that lock is held.  (Kept after
 // the node's symbol dies: what was loaded from it still names it.)
 REGISTER_MAP_WITH_PROGRAMSTATE(FoundNodes, SymbolRef, const MemRegion *)
+// Fields of memory the function was given, read by this path (it knows
+// they are set): the value read.
+REGISTER_MAP_WITH_PROGRAMSTATE(ReadFields, const MemRegion *, SymbolRef)
+// Pointers taken out of the field or global they were loaded from by a
+// store of another value: the store.
+REGISTER_MAP_WITH_PROGRAMSTATE(SwappedOut, SymbolRef, const Stmt *)
 
 namespace {
 
@@ -232,6 +240,23 @@ struct BareGet {
 	bool Try;
 	bool Use;		// a use of it, no get
 };
+/* A shared pointer replaced and its old value put (Swap), and a get of a
+ * value loaded from such a pointer (SwapGet): rule 3 pairs them when no
+ * lock is held at both the replacing store and the get. */
+struct Swap {
+	const RecordDecl *Type;
+	const Decl *Where;	// the field or global
+	llvm::SmallVector<const Decl *, 2> Held;	// at the store
+	const Stmt *Store, *Put;
+	const Decl *Fn;
+};
+struct SwapGet {
+	const RecordDecl *Type;
+	const Decl *Where;
+	llvm::SmallVector<const Decl *, 2> Held;
+	const Stmt *At;
+	const Decl *Fn, *Top;
+};
 struct PutSite {
 	const RecordDecl *Type;
 	llvm::SmallVector<const Decl *, 2> Held;
@@ -261,6 +286,12 @@ class KrefChecker
 	mutable llvm::DenseMap<const Stmt *, ExplodedNode *> DutyNodes;
 	mutable std::vector<GetSite> Gets;
 	mutable std::vector<PutSite> Puts;
+	mutable std::vector<Swap> Swaps;
+	// The program's get and put wrappers: a body that gets or puts its
+	// first parameter, a counted pointer.
+	mutable llvm::DenseSet<const Decl *> Wrappers;
+	mutable std::vector<SwapGet> SwapGets;
+	mutable llvm::DenseMap<const Stmt *, llvm::SmallVector<const Decl *, 2>> StoreHeld;
 	mutable llvm::DenseSet<const Stmt *> Noted;
 	mutable std::vector<BareGet> BareGets;
 	mutable llvm::DenseSet<const Stmt *> BareNoted;
@@ -314,6 +345,8 @@ public:
 	void checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine &Eng) const;
 
 private:
+	void swapRaces(AnalysisManager &Mgr, BugReporter &BR) const;
+	std::pair<const Stmt *, const Decl *> outOfWrapper(const Stmt *E, CheckerContext &C) const;
 	bool counted(const RecordDecl *RD, int Depth = 0) const;
 	bool countedPtr(QualType T) const;
 	void scanProgram(ASTContext &Ctx) const;
@@ -400,6 +433,8 @@ static bool cleanupPuts(const FunctionDecl *F, int Depth)
  * the fields of a type written where it is put, and the callbacks whose
  * data a registration owns.
  */
+static bool isGet(const Stmt *E);
+
 void KrefChecker::scanProgram(ASTContext &Ctx) const
 {
 	if (Scanned == Ctx.getTranslationUnitDecl())
@@ -423,12 +458,16 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 		}
 		bool VisitCallExpr(CallExpr *CE)
 		{
-			if (!In || !calleeName(CE).startswith("kref_put") || !CE->getNumArgs())
+			StringRef N = calleeName(CE);
+			if (!In || !(N.startswith("kref_put") || N.startswith("kref_get")) || !CE->getNumArgs())
 				return true;
 			const auto *M = dyn_cast<MemberExpr>(bare(CE->getArg(0)));	// &p->ref
 			const auto *D = M ? dyn_cast<DeclRefExpr>(bare(M->getBase())) : nullptr;
-			if (D && D->getDecl() == In->getParamDecl(0))
-				Out.insert(In->getCanonicalDecl());
+			if (D && D->getDecl() == In->getParamDecl(0)) {
+				K.Wrappers.insert(In->getCanonicalDecl());
+				if (N.startswith("kref_put"))
+					Out.insert(In->getCanonicalDecl());
+			}
 			return true;
 		}
 	} Wrappers(*this, PutWrappers);
@@ -469,6 +508,17 @@ void KrefChecker::scanProgram(ASTContext &Ctx) const
 				field(M->getBase());	// &x->f->ref
 			else if (K.countedPtr(F->getType()))
 				K.CountingFields.insert(F);
+		}
+		// x->f = a call documented to return a new reference, or a get.
+		bool VisitBinaryOperator(BinaryOperator *B)
+		{
+			const auto *CE = B->getOpcode() == BO_Assign
+						 ? dyn_cast<CallExpr>(B->getRHS()->IgnoreParenCasts())
+						 : nullptr;
+			const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+			if (FD && (docOf(FD) == Doc::Gives || isGet(CE)))
+				field(B->getLHS());
+			return true;
 		}
 		bool VisitCallExpr(CallExpr *CE)
 		{
@@ -595,6 +645,18 @@ static const Decl *topDecl(CheckerContext &C)
 
 /* A function that takes what it finds out of its container (the caller
  * owns it then): named for removing, popping, dequeuing or taking. */
+/* E, or where the get or put wrapper E is in was called (and the
+ * function that called it). */
+std::pair<const Stmt *, const Decl *> KrefChecker::outOfWrapper(const Stmt *E, CheckerContext &C) const
+{
+	scanProgram(C.getASTContext());
+	const LocationContext *LC = C.getLocationContext();
+	for (; LC->getParent() && Wrappers.count(LC->getDecl()->getCanonicalDecl()); LC = LC->getParent())
+		E = LC->getStackFrame()->getCallSite();
+	return {E, LC->getDecl()};
+}
+
+
 static bool takesOut(StringRef N)
 {
 	return unlinkName(N) || hasWord(N, {"pop", "dequeue", "take", "steal", "remove"});
@@ -608,6 +670,61 @@ static bool keepsNoReference(const FunctionDecl *FD)
 			       "does not keep a reference", "does not take a reference",
 			       "without taking a reference"}) &&
 	       !commentHas(FD, {"takes ownership", "consumes", "steals", "takes over"});
+}
+
+/* A declared function whose comment says it takes a reference of its own
+ * to what it keeps: the caller's reference stays the caller's. */
+static bool takesItsOwn(const FunctionDecl *FD)
+{
+	return commentHas(FD, {"takes its own reference", "takes its own ref", "take their own",
+			       "takes a reference of its own", "gets its own reference"}) &&
+	       !commentHas(FD, {"not take its own", "n't take its own", "takes ownership", "consumes",
+				"steals", "takes over"});
+}
+
+/* Whether a call to FD may drop a reference it is given, by its name or
+ * its comment. */
+static bool mayDrop(const FunctionDecl *FD)
+{
+	return !FD->getIdentifier() || docOf(FD) == Doc::Consumes || putName(FD->getName()) ||
+	       hasWord(FD->getName(), {"destroy", "free", "release", "unref", "clear", "dispose",
+				       "finalize", "put", "drop", "consume", "close"}) ||
+	       commentHas(FD, {"drops", "puts", "releases", "frees", "unref", "destroys"});
+}
+
+/* Whether New is the result of a call given the value of field FR (a
+ * realloc-like call: the reference moved into what it returns). */
+static bool madeFrom(SymbolRef New, const FieldRegion *FR)
+{
+	const auto *CS = dyn_cast_or_null<SymbolConjured>(New);
+	const auto *CE = CS ? dyn_cast_or_null<CallExpr>(CS->getStmt()) : nullptr;
+	return CE && llvm::any_of(CE->arguments(), [&](const Expr *A) {
+		       const auto *M = dyn_cast<MemberExpr>(A->IgnoreParenImpCasts());
+		       return M && M->getMemberDecl() == FR->getDecl();
+	       });
+}
+
+/* Whether the path read field FR and it still holds what was read, Old:
+ * the same value, or the one a declared call made up after it was given
+ * the field, a call that by its name and comment does not drop a
+ * reference (RetainCountChecker's rule for calls it has no summary of). */
+static bool stillRead(ProgramStateRef St, const FieldRegion *FR, SymbolRef Old)
+{
+	const SymbolRef *Read = St->get<ReadFields>(FR);
+	if (!Read)
+		return false;
+	if (*Read == Old)
+		return true;
+	const auto *D = dyn_cast<SymbolDerived>(Old);
+	const auto *CS = D ? dyn_cast<SymbolConjured>(D->getParentSymbol()) : nullptr;
+	const auto *CE = CS ? dyn_cast_or_null<CallExpr>(CS->getStmt()) : nullptr;
+	const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+	if (!FD || FD->hasBody() || mayDrop(FD))
+		return false;
+	return llvm::any_of(CE->arguments(), [&](const Expr *A) {
+		const auto *M = dyn_cast<MemberExpr>(A->IgnoreParenImpCasts());
+		return M && M->getMemberDecl() == FR->getDecl();
+	});
 }
 
 /* Whether E is a get: kref_get, or a get by its name. */
@@ -686,6 +803,67 @@ static const MemRegion *copiedFrom(SymbolRef S)
 	    VR && isa<GlobalsSpaceRegion>(VR->getMemorySpace()))
 		return R;
 	return nullptr;
+}
+
+/* The field or global a region copiedFrom returned stands for. */
+static const Decl *placeOf(const MemRegion *R)
+{
+	if (const auto *FR = dyn_cast_or_null<FieldRegion>(R))
+		return FR->getDecl()->getCanonicalDecl();
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(R))
+		return VR->getDecl()->getCanonicalDecl();
+	return nullptr;
+}
+
+/* The field or global &G or &x->f names. */
+static const Decl *placeOfAddress(const Expr *E)
+{
+	const auto *U = dyn_cast<UnaryOperator>(E->IgnoreParenImpCasts());
+	const Expr *Sub = U && U->getOpcode() == UO_AddrOf ? U->getSubExpr()->IgnoreParens() : nullptr;
+	if (const auto *M = dyn_cast_or_null<MemberExpr>(Sub))
+		return M->getMemberDecl()->getCanonicalDecl();
+	if (const auto *D = dyn_cast_or_null<DeclRefExpr>(Sub))
+		if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasGlobalStorage())
+			return VD->getCanonicalDecl();
+	return nullptr;
+}
+
+static bool casOp(const AtomicExpr *A)
+{
+	switch (A->getOp()) {
+	case AtomicExpr::AO__atomic_compare_exchange_n:
+	case AtomicExpr::AO__atomic_compare_exchange:
+	case AtomicExpr::AO__c11_atomic_compare_exchange_strong:
+	case AtomicExpr::AO__c11_atomic_compare_exchange_weak:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The shared pointer S was loaded from: a field or global, read plainly
+ * or by an atomic load (whose value the analyzer makes up). */
+static const Decl *sharedPlace(SymbolRef S)
+{
+	if (const Decl *D = placeOf(copiedFrom(S)))
+		return D;
+	const auto *CS = dyn_cast_or_null<SymbolConjured>(S);
+	const auto *A = CS ? dyn_cast_or_null<AtomicExpr>(CS->getStmt()) : nullptr;
+	if (A && (A->getOp() == AtomicExpr::AO__atomic_load_n || A->getOp() == AtomicExpr::AO__c11_atomic_load ||
+		  A->getOp() == AtomicExpr::AO__atomic_exchange_n || A->getOp() == AtomicExpr::AO__c11_atomic_exchange ||
+		  casOp(A)))
+		return placeOfAddress(A->getPtr());
+	return nullptr;
+}
+
+/* The locks this path holds, shared or not. */
+static llvm::SmallVector<const Decl *, 2> heldLocks(ProgramStateRef St)
+{
+	llvm::SmallVector<const Decl *, 2> Out;
+	for (const MemRegion *R : St->get<LockStack>())
+		if (const Decl *D = lockDecl(R))
+			Out.push_back(D);
+	return Out;
 }
 
 static std::string describe(SymbolRef S)
@@ -959,6 +1137,44 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		return St->remove<DutyMap>(Stored)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
+	// A get, in what a release calls, of the object it frees: from zero.
+	if (const auto *Rel = dyn_cast<FunctionDecl>(topDecl(C)); !Try && Rel && Rel->getNumParams() == 1) {
+		const LocationContext *Top = C.getLocationContext();
+		while (Top->getParent())
+			Top = Top->getParent();
+		scanProgram(C.getASTContext());
+		SymbolRef Dying = St->getSVal(St->getRegion(Rel->getParamDecl(0), Top)).getAsSymbol();
+		if (Dying && Dying == S &&
+		    llvm::any_of(Releases, [&](const auto &KV) {
+			    return llvm::any_of(KV.second, [&](const FunctionDecl *F) {
+				    return F->getCanonicalDecl() == Rel->getCanonicalDecl();
+			    });
+		    })) {
+			// Reported at the release's call that leads here.
+			const Stmt *Site = E;
+			for (const LocationContext *LC = C.getLocationContext(); LC != Top; LC = LC->getParent())
+				Site = LC->getStackFrame()->getCallSite();
+			const ExplodedNode *N = nodeAt(C.getPredecessor(), Site);
+			if (N && Reported.insert(Site).second) {
+				auto BR = std::make_unique<PathSensitiveBugReport>(
+					Rule3,
+					"rule 3: this call takes a reference on the object that the release " +
+						Rel->getName().str() +
+						"() is freeing: its count is zero, and the get revives it (it is "
+						"freed twice, or used after the free)",
+					N);
+				BR->addNote("the reference is taken here",
+					    PathDiagnosticLocation::createBegin(E, C.getSourceManager(),
+										C.getLocationContext()));
+				C.emitReport(std::move(BR));
+			}
+			return forget(St, S);
+		}
+	}
+	if (const Decl *Where = sharedPlace(S); Where && !Try && St->get<RCUDepth>() == 0) {
+		auto [At, Fn] = outOfWrapper(E, C);
+		SwapGets.push_back({objectType(E), Where, heldLocks(St), At, Fn, topDecl(C)});
+	}
 	if (!R) {
 		St = St->remove<GivenAway>(S);
 		if (const MemRegion *From = copiedFrom(S); !Try && From)
@@ -1031,12 +1247,14 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 /* A condition that reads a state kept in memory: a field, or a call given
  * a pointer (`watchlist_remove(w)`, `!list_empty(&e->node)`), other than
  * a null or error test of a pointer (`IS_ERR_OR_NULL(p)`). */
-static bool stateTest(const Stmt *Cond)
+static bool stateTest(const Stmt *Cond, bool FlagOnly = false)
 {
 	if (!Cond)
 		return false;
-	if (isa<MemberExpr>(Cond))
-		return true;
+	if (const auto *M = dyn_cast<MemberExpr>(Cond))
+		return !FlagOnly || M->getType()->isBooleanType();
+	if (FlagOnly)
+		return llvm::any_of(Cond->children(), [](const Stmt *S) { return stateTest(S, true); });
 	if (const auto *CE = dyn_cast<CallExpr>(Cond)) {
 		StringRef N = calleeName(CE);
 		bool NullTest = N.startswith("IS_ERR") || N == "likely" || N == "unlikely" ||
@@ -1046,18 +1264,18 @@ static bool stateTest(const Stmt *Cond)
 		    }))
 			return true;
 	}
-	return llvm::any_of(Cond->children(), stateTest);
+	return llvm::any_of(Cond->children(), [](const Stmt *S) { return stateTest(S); });
 }
 
 /* The put, or a call on the way to it, runs only when such a state holds. */
-static bool putWhen(const Stmt *E, CheckerContext &C)
+static bool putWhen(const Stmt *E, CheckerContext &C, bool FlagOnly = false)
 {
 	const Stmt *S = E;
 	for (const LocationContext *LC = C.getLocationContext(); LC && S;) {
 		const ParentMap &PM = LC->getParentMap();
 		for (const Stmt *Child = S, *P = PM.getParent(S); P; Child = P, P = PM.getParent(P))
 			if (const auto *If = dyn_cast<IfStmt>(P);
-			    If && Child != If->getCond() && stateTest(If->getCond()))
+			    If && Child != If->getCond() && stateTest(If->getCond(), FlagOnly))
 				return true;
 		const StackFrameContext *SF = LC->getStackFrame();
 		S = SF->getCallSite();
@@ -1087,10 +1305,30 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	}
 	const RefState *R = St->get<RefMap>(S);
 	std::string Obj = describe(S);
-	// A parameter put only when a state holds: the reference dropped is
+	// Made here, its one reference went to a call that keeps it: this put
+	// drops that.
+	if (const Stmt *const *Given = !R && St->contains<MadeAndGiven>(S) ? St->get<GivenAway>(S) : nullptr)
+		if (const auto *CE = dyn_cast<CallExpr>(*Given)) {
+			const ExplodedNode *N = nodeAt(C.getPredecessor(), outOfWrapper(E, C).first);
+			if (N && Reported.insert(N->getStmtForDiagnostics()).second) {
+				auto BR = std::make_unique<PathSensitiveBugReport>(
+					Rule2,
+					"rule 2: puts " + Obj + " after handing its one reference to " +
+						calleeName(CE).str() +
+						"(), which keeps it: a put of a reference this path no longer has",
+					N);
+				BR->addNote("handed on here", PathDiagnosticLocation::createBegin(
+								      *Given, C.getSourceManager(), C.getLocationContext()));
+				C.emitReport(std::move(BR));
+			}
+			return St->remove<GivenAway>(S);
+		}
+	// A parameter put only when a state holds, or a pointer a declared
+	// call returned put only when a flag says so: the reference dropped is
 	// the one that state stood for (a list's, a pending operation's), not
 	// the caller's.
-	if (((R && R->K == RefState::Param) || (!R && paramValue(S))) && putWhen(E, C))
+	if ((((R && R->K == RefState::Param) || (!R && paramValue(S))) && putWhen(E, C)) ||
+	    (!R && isa<SymbolConjured>(S) && putWhen(E, C, true)))
 		return St;
 	if (!R || R->K == RefState::Param) {
 		// A pointer loaded from a field is that field's one reference; a
@@ -1561,15 +1799,17 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 			return;
 		ProgramStateRef Kept = handOff(St, S, E, "", C);
 		if (When < 0 || !Ret) {
+			// Made on this path (not a pointer it got a reference on), its
+			// one reference kept whatever the call returns.
+			if (R->Base == RefState::Released && Kept->get<GivenAway>(S) &&
+			    !resultUsed(E, C.getLocationContext()))
+				Kept = Kept->add<MadeAndGiven>(S);
 			C.addTransition(Kept);
 			return;
 		}
-		auto [KeptIf, NotIf] = keptOrNot(St, *Ret, When, C);
-		if (KeptIf) {
-			const RefState *KR = Kept->get<RefMap>(S);
-			C.addTransition(KR ? KeptIf->set<RefMap>(S, *KR) : forget(KeptIf, S));
-		}
-		if (NotIf)
+		if (ProgramStateRef KeptIf = keptOrNot(Kept, *Ret, When, C).first)
+			C.addTransition(KeptIf);
+		if (ProgramStateRef NotIf = keptOrNot(St, *Ret, When, C).second)
 			C.addTransition(NotIf);
 		return;
 	}
@@ -1649,8 +1889,13 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		St = St->remove<DutyMap>(OldS);
 		Unpaid = true;
 	}
-	if (OldS && OldS != New && copiedFrom(OldS) == LR)
-		St = St->add<TakenOut>(OldS);
+	if (OldS && OldS != New && copiedFrom(OldS) == LR) {
+		St = St->add<TakenOut>(OldS)->set<SwappedOut>(OldS, S);
+		auto &H = StoreHeld[S];
+		for (const Decl *D : heldLocks(St))
+			if (!llvm::is_contained(H, D))
+				H.push_back(D);
+	}
 	auto Keep = [&] {
 		if (St != C.getState())
 			C.addTransition(St);
@@ -1691,6 +1936,18 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 			(NR->K == RefState::Borrowed && NR->Lock && Holder && !Link &&
 			 (Holder->K == RefState::Param || Holder->K == RefState::Owned)) ||
 			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
+	// rule 1: the one reference went to a call that keeps it; the field
+	// has none.
+	const Stmt *const *Given = New && !NR && St->contains<MadeAndGiven>(New) ? St->get<GivenAway>(New) : nullptr;
+	if (const auto *CE = Given ? dyn_cast<CallExpr>(*Given) : nullptr;
+	    CE && !Link && !weakField(FR->getDecl())) {
+		report(Rule1,
+		       "rule 1: stores " + describe(New) + " in '" + fieldName(FR) +
+			       "' after handing its one reference to " + calleeName(CE).str() +
+			       "(): the field holds none; take a reference for it",
+		       St->remove<GivenAway>(New), C, *Given, "handed on here");
+		return;
+	}
 	if (!Holds && !Lasting && !Copied)
 		return Keep();
 	std::string Field = "'" + fieldName(FR) + "'";
@@ -1699,7 +1956,12 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	bool Owes = false;
 	if (Holds && OldS && OldS != New && !Unpaid) {
 		const RefState *OR = St->get<RefMap>(OldS);
-		if (St->isNull(Old).isConstrainedFalse() && (!OR || OR->K != RefState::Released)) {
+		// Known set: tested, or read by this path before (a function that
+		// uses the field's value knows it is there, unlike an init).
+		bool Set = St->isNull(Old).isConstrainedFalse() ||
+			   (stillRead(St, FR, OldS) && !St->isNull(Old).isConstrainedTrue() &&
+			    !St->get<DutyMap>(OldS) && !madeFrom(New, FR));
+		if (Set && (!OR || OR->K != RefState::Released)) {
 			St = St->set<DutyMap>(OldS, Duty{Duty::NeedPut, S, FR, true, nullptr, false});
 			Owes = true;
 		}
@@ -1861,6 +2123,9 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 		S = objectOf(C.getSVal(E));
 	if (!S)
 		return;
+	if (const auto *FR = dyn_cast_or_null<FieldRegion>(C.getSVal(Sub).getAsRegion());
+	    FR && isa<MemberExpr>(Sub) && isa<SymbolRegionValue>(S))
+		St = St->set<ReadFields>(FR, S);
 	if (St->get<LockStack>().isEmpty() && St->get<RCUDepth>() == 0) {
 		// (A field documented to hold a reference, and no lock, keeps what
 		// it points to.)
@@ -1872,8 +2137,9 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 					   : nullptr;
 		if (Home) {
 			LoadHome.try_emplace(E, Home);
-			C.addTransition(St->set<FoundBare>(S, E));
+			St = St->set<FoundBare>(S, E);
 		}
+		C.addTransition(St);
 		return;
 	}
 	if (structPtr(E->getType()))
@@ -1881,18 +2147,45 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 	// Loaded again from memory under the lock: found again, safe again.
 	if (const RefState *R = St->get<RefMap>(S)) {
 		if (R->K == RefState::Borrowed && St->contains<Unlocked>(S))
-			C.addTransition(setBorrowed(St, S, E, R->Documented));
+			St = setBorrowed(St, S, E, R->Documented);
+		C.addTransition(St);
 		return;
 	}
 	C.addTransition(setBorrowed(St, S, E, false));
 }
 
 /* __atomic_load_n(&p, ...): the value of p, a lookup's result under a lock or RCU. */
+
 void KrefChecker::checkPostStmt(const AtomicExpr *E, CheckerContext &C) const
 {
+	ProgramStateRef St = C.getState();
+	// A compare-and-swap replaces the value its caller expected to find
+	// (which the analyzer makes up anew in the expected variable); an
+	// exchange returns the value it replaced.
+	bool Exchange = E->getOp() == AtomicExpr::AO__atomic_exchange_n ||
+			E->getOp() == AtomicExpr::AO__c11_atomic_exchange;
+	if (casOp(E) || Exchange) {
+		// (The analyzer gives an exchange no value: one is made up for it.)
+		if (Exchange && C.getSVal(E).isUnknown() && E->getType()->isPointerType())
+			St = St->BindExpr(E, C.getLocationContext(),
+					  C.getSValBuilder().conjureSymbolVal(nullptr, E, C.getLocationContext(),
+									     E->getType(), C.blockCount()));
+		const MemRegion *Exp = Exchange ? nullptr : C.getSVal(E->getVal1()).getAsRegion();
+		SymbolRef Old = Exchange ? objectOf(St->getSVal(E, C.getLocationContext()))
+				: Exp	 ? objectOf(St->getSVal(Exp))
+					 : nullptr;
+		if (const Decl *X = placeOfAddress(E->getPtr()); X && Old && sharedPlace(Old) == X) {
+			auto &H = StoreHeld[E];
+			for (const Decl *D : heldLocks(St))
+				if (!llvm::is_contained(H, D))
+					H.push_back(D);
+			St = St->set<SwappedOut>(Old, E);
+		}
+		C.addTransition(St);
+		return;
+	}
 	if (E->getOp() != AtomicExpr::AO__atomic_load_n && E->getOp() != AtomicExpr::AO__c11_atomic_load)
 		return;
-	ProgramStateRef St = C.getState();
 	const MemRegion *R = C.getSVal(E->getPtr()).getAsRegion();
 	if (!R || !E->getType()->isPointerType())
 		return;
@@ -2041,6 +2334,7 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	St = dropDead<StoredOnce>(St, SR);
 	St = dropDead<FoundBare>(St, SR);
 	St = dropDead<GivenAway>(St, SR);
+	St = dropDead<MadeAndGiven>(St, SR);
 	St = dropDead<OutStatus>(St, SR);
 	St = dropDead<CountReadUnder>(St, SR);
 	St = dropDead<ToCaller>(St, SR);
@@ -2065,7 +2359,8 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 	llvm::SmallPtrSet<SymbolRef, 4> Lent;
 	const auto *FD = Call ? dyn_cast_or_null<FunctionDecl>(Call->getDecl()) : nullptr;
 	Doc D = FD ? docOf(FD) : Doc::None;
-	bool KeepsNone = FD && keepsNoReference(FD), Callback = FD && takesCallback(FD);
+	bool KeepsNone = FD && (keepsNoReference(FD) || takesItsOwn(FD));
+	bool Callback = FD && takesCallback(FD) && !takesItsOwn(FD);
 	if (FD && FD->getIdentifier() && !FD->hasBody() && Kind == PSK_DirectEscapeOnCall &&
 	    D != Doc::Consumes && !Callback)
 		for (unsigned I = 0; I < Call->getNumArgs() && I < FD->getNumParams(); I++)
@@ -2100,6 +2395,11 @@ ProgramStateRef KrefChecker::checkPointerEscape(ProgramStateRef St,
 			if (St->contains<StoredOnce>(S))
 				Lent.insert(S);
 	St = St->remove<HandedByBind>();
+	// A field's value given to a call that may put it: no longer known held.
+	if (!FD || mayDrop(FD) || (FD->getIdentifier() && Call && keptArg(*Call, FD) >= 0))
+		for (auto &KV : St->get<ReadFields>())
+			if (Escaped.count(KV.second))
+				St = St->remove<ReadFields>(KV.first);
 	for (SymbolRef S : Escaped)
 		if (const RefState *R = St->get<RefMap>(S);
 		    R && R->K == RefState::Owned && !Lent.count(S)) {
@@ -2153,6 +2453,12 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 				  : nullptr;
 	if (!T || !Rel)
 		return;
+	if (SymbolRef Obj = objectOf(Call.getArgSVal(0)))
+		if (const Stmt *const *Store = St->get<SwappedOut>(Obj))
+			if (const Decl *Where = sharedPlace(Obj)) {
+				auto [At, Fn] = outOfWrapper(E, C);
+				Swaps.push_back({T, Where, StoreHeld.lookup(*Store), *Store, At, Fn});
+			}
 	PutSite P{T, {}, {}, Rel, E, C.getLocationContext()->getDecl()};
 	for (const MemRegion *R : St->get<LockStack>())
 		if (const Decl *D = lockDecl(R))
@@ -2403,6 +2709,7 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 			break;
 		}
 	}
+	swapRaces(Mgr, BR);
 	for (const BareGet &G : BareGets) {
 		// Found in a release, or where the caller holds a lock: the
 		// object is being freed, or the lock serialises it.
@@ -2454,6 +2761,72 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 					": the object can be freed before this " + (G.Use ? "use" : "get") +
 					"; find it and get it under '" + LN + "'",
 				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
+			break;
+		}
+	}
+}
+
+/*
+ * Rule 3 on a shared pointer: one function replaces it and puts the value
+ * it held; another loads it and gets that value holding none of the locks
+ * the replacing store held.  The put can free the object between the load
+ * and the get.
+ */
+/* Whether the body of F calls D, directly or through calls of its own. */
+static bool calls(const FunctionDecl *F, const Decl *D, int Depth)
+{
+	const FunctionDecl *Def = nullptr;
+	if (!F || Depth > 2 || !F->hasBody(Def))
+		return false;
+	if (Def->getCanonicalDecl() == D->getCanonicalDecl())
+		return true;
+	struct V : RecursiveASTVisitor<V> {
+		const Decl *D;
+		int Depth;
+		bool Found = false;
+		bool VisitCallExpr(CallExpr *CE)
+		{
+			Found = Found || calls(CE->getDirectCallee(), D, Depth + 1);
+			return !Found;
+		}
+	} Visit{{}, D, Depth};
+	Visit.TraverseStmt(Def->getBody());
+	return Visit.Found;
+}
+
+void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
+{
+	const SourceManager &SM = BR.getSourceManager();
+	// A release, or a function it calls: the object is being freed.
+	auto Release = [&](const Decl *D) {
+		return llvm::any_of(Releases, [&](const auto &KV) {
+			return llvm::any_of(KV.second, [&](const FunctionDecl *F) { return calls(F, D, 0); });
+		});
+	};
+	for (const SwapGet &G : SwapGets) {
+		if (!G.Type || Release(G.Top) || Release(G.Fn) || LockedOnEntry.count(G.Top) ||
+		    lockedByContract(G.Fn) || lockedByContract(G.Top) || Reported.count(G.At))
+			continue;
+		for (const Swap &W : Swaps) {
+			if (W.Type != G.Type || W.Where != G.Where || W.Fn == G.Fn || W.Fn == G.Top ||
+			    Release(W.Fn) || llvm::any_of(W.Held, [&](const Decl *L) {
+				    return llvm::is_contained(G.Held, L);
+			    }))
+				continue;
+			std::string F = cast<NamedDecl>(W.Where)->getName().str();
+			std::string L = W.Held.empty() ? "" : cast<NamedDecl>(W.Held.front())->getName().str();
+			BR.EmitBasicReport(
+				G.Fn, this, "rule 3: serialise lookup and get", "kref",
+				"rule 3: gets struct " + G.Type->getName().str() + " loaded from '" + F + "'" +
+					(G.Held.empty() ? " with no lock held" : " holding no lock that its replacement holds") +
+					", but " + cast<NamedDecl>(W.Fn)->getName().str() + "() replaces '" + F +
+					"' at line " + std::to_string(lineOf(W.Store, SM)) +
+					(L.empty() ? "" : " under '" + L + "'") + " and puts the old value at line " +
+					std::to_string(lineOf(W.Put, SM)) + ": the object can be freed before this get; " +
+					(L.empty() ? "read '" + F + "' and get under one lock with that replacement"
+						   : "read '" + F + "' and get it under '" + L + "'"),
+				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
+			Reported.insert(G.At);
 			break;
 		}
 	}

@@ -231,6 +231,61 @@ bool countedField(const FieldDecl *FD)
 	return false;
 }
 
+/* Whether the clause C names the word W (not inside a longer word). */
+static bool namesWord(StringRef C, StringRef W)
+{
+	for (size_t At = C.find(W); At != StringRef::npos; At = C.find(W, At + 1)) {
+		auto Letter = [](char Ch) { return isalnum((unsigned char)Ch) || Ch == '_'; };
+		if ((At == 0 || !Letter(C[At - 1])) &&
+		    (At + W.size() == C.size() || !Letter(C[At + W.size()])))
+			return true;
+	}
+	return false;
+}
+
+int documentedKept(const FunctionDecl *FD)
+{
+	const std::string &S = commentOf(FD);
+	if (S.empty())
+		return -1;
+	// Clause by clause: "the caller still owns msg and puts msg" and "does
+	// not take ..." say the opposite; "drops cached glyphs" names no c.
+	llvm::SmallVector<StringRef, 4> Clauses;
+	for (StringRef Rest = S; !Rest.empty();) {
+		size_t End = Rest.find_first_of(".;");
+		Clauses.push_back(Rest.substr(0, End));
+		Rest = End == StringRef::npos ? StringRef() : Rest.substr(End + 1);
+	}
+	for (StringRef C : Clauses) {
+		if (C.contains("caller") || C.contains(" not ") || C.contains("n't") || C.contains("never"))
+			continue;
+		for (unsigned I = 0; I < FD->getNumParams(); I++) {
+			const ParmVarDecl *P = FD->getParamDecl(I);
+			if (!P->getIdentifier() || !P->getType()->isPointerType())
+				continue;
+			std::string N = P->getName().lower();
+			for (const char *Verb : {"unrefs ", "puts ", "releases ", "drops ", "destroys ", "frees ",
+						 "takes ownership of ", "takes over "})
+				if (namesWord(C, Verb + N))
+					return I;
+		}
+		// "appends data to the queue (the queue's entry owns a reference)",
+		// "stores value in the task, which owns it": the last pointer the
+		// clause names, kept by what it is put in.
+		if (FD->getReturnType()->isPointerType() ||
+		    !llvm::any_of(std::initializer_list<const char *>{"owns a reference", "keeps a reference",
+								       "owns it", "takes ownership"},
+				  [&](const char *Ph) { return C.contains(Ph); }))
+			continue;
+		for (unsigned I = FD->getNumParams(); I-- > 1;) {
+			const ParmVarDecl *P = FD->getParamDecl(I);
+			if (P->getIdentifier() && P->getType()->isPointerType() && namesWord(C, P->getName().lower()))
+				return I;
+		}
+	}
+	return -1;
+}
+
 bool paramSays(const FunctionDecl *FD, unsigned I, StringRef What)
 {
 	const ParmVarDecl *P = I < FD->getNumParams() ? FD->getParamDecl(I) : nullptr;
@@ -378,6 +433,8 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	// data pointer, and does not run the callback before it returns.
 	if (FD->hasBody())
 		return -1;
+	if (int D = documentedKept(FD); D >= 0)
+		return D;
 	std::string L = N.lower();
 	for (const char *Keeps : {"set_callback", "add_callback", "register_callback"})
 		if (size_t P = L.find(Keeps); P != std::string::npos)
@@ -403,7 +460,9 @@ int keptWhen(const FunctionDecl *FD)
 	StringRef N = FD->getName();
 	if (N == "mod_timer" || N == "pthread_create" || N == "thrd_create")
 		return 0;
-	if (N.contains("queue_") || N.startswith("schedule_"))
+	// (A function documented to keep its argument says so in its comment;
+	// its name says nothing of what its result means.)
+	if ((N.contains("queue_") || N.startswith("schedule_")) && (FD->hasBody() || documentedKept(FD) < 0))
 		return 1;
 	if (FD->hasBody())
 		return -1;

@@ -85,6 +85,9 @@ int keptArg(const clang::ento::CallEvent &Call, const clang::FunctionDecl *FD);
 /* Which result of such a call means it kept its data: 1 nonzero, 0 zero,
  * 2 not negative (a status or a ticket), -1 always. */
 int keptWhen(const clang::FunctionDecl *FD);
+/* The parameter a declared function's comment says it will put, unref or
+ * free (so keeps until then: "the table unrefs value"), or -1. */
+int documentedKept(const clang::FunctionDecl *FD);
 
 /* The object type of a kref call: &obj->ref, or a wrapper's obj. */
 const clang::RecordDecl *objectType(const clang::Stmt *S);
