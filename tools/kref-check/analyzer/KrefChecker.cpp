@@ -346,6 +346,9 @@ public:
 
 private:
 	void swapRaces(AnalysisManager &Mgr, BugReporter &BR) const;
+	ProgramStateRef swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const;
+	void reportAt(const BugType &BT, const std::string &Msg, const Stmt *Site, const Stmt *E, StringRef Note,
+		      CheckerContext &C) const;
 	std::pair<const Stmt *, const Decl *> outOfWrapper(const Stmt *E, CheckerContext &C) const;
 	bool counted(const RecordDecl *RD, int Depth = 0) const;
 	bool countedPtr(QualType T) const;
@@ -655,7 +658,6 @@ std::pair<const Stmt *, const Decl *> KrefChecker::outOfWrapper(const Stmt *E, C
 		E = LC->getStackFrame()->getCallSite();
 	return {E, LC->getDecl()};
 }
-
 
 static bool takesOut(StringRef N)
 {
@@ -1154,20 +1156,12 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 			const Stmt *Site = E;
 			for (const LocationContext *LC = C.getLocationContext(); LC != Top; LC = LC->getParent())
 				Site = LC->getStackFrame()->getCallSite();
-			const ExplodedNode *N = nodeAt(C.getPredecessor(), Site);
-			if (N && Reported.insert(Site).second) {
-				auto BR = std::make_unique<PathSensitiveBugReport>(
-					Rule3,
-					"rule 3: this call takes a reference on the object that the release " +
-						Rel->getName().str() +
-						"() is freeing: its count is zero, and the get revives it (it is "
-						"freed twice, or used after the free)",
-					N);
-				BR->addNote("the reference is taken here",
-					    PathDiagnosticLocation::createBegin(E, C.getSourceManager(),
-										C.getLocationContext()));
-				C.emitReport(std::move(BR));
-			}
+			reportAt(Rule3,
+				 "rule 3: this call takes a reference on the object that the release " +
+					 Rel->getName().str() +
+					 "() is freeing: its count is zero, and the get revives it (it is freed "
+					 "twice, or used after the free)",
+				 Site, E, "the reference is taken here", C);
 			return forget(St, S);
 		}
 	}
@@ -1309,18 +1303,10 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	// drops that.
 	if (const Stmt *const *Given = !R && St->contains<MadeAndGiven>(S) ? St->get<GivenAway>(S) : nullptr)
 		if (const auto *CE = dyn_cast<CallExpr>(*Given)) {
-			const ExplodedNode *N = nodeAt(C.getPredecessor(), outOfWrapper(E, C).first);
-			if (N && Reported.insert(N->getStmtForDiagnostics()).second) {
-				auto BR = std::make_unique<PathSensitiveBugReport>(
-					Rule2,
-					"rule 2: puts " + Obj + " after handing its one reference to " +
-						calleeName(CE).str() +
-						"(), which keeps it: a put of a reference this path no longer has",
-					N);
-				BR->addNote("handed on here", PathDiagnosticLocation::createBegin(
-								      *Given, C.getSourceManager(), C.getLocationContext()));
-				C.emitReport(std::move(BR));
-			}
+			reportAt(Rule2,
+				 "rule 2: puts " + Obj + " after handing its one reference to " + calleeName(CE).str() +
+					 "(), which keeps it: a put of a reference this path no longer has",
+				 outOfWrapper(E, C).first, *Given, "handed on here", C);
 			return St->remove<GivenAway>(S);
 		}
 	// A parameter put only when a state holds, or a pointer a declared
@@ -1890,11 +1876,7 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		Unpaid = true;
 	}
 	if (OldS && OldS != New && copiedFrom(OldS) == LR) {
-		St = St->add<TakenOut>(OldS)->set<SwappedOut>(OldS, S);
-		auto &H = StoreHeld[S];
-		for (const Decl *D : heldLocks(St))
-			if (!llvm::is_contained(H, D))
-				H.push_back(D);
+		St = swappedOut(St->add<TakenOut>(OldS), OldS, S);
 	}
 	auto Keep = [&] {
 		if (St != C.getState())
@@ -2175,11 +2157,7 @@ void KrefChecker::checkPostStmt(const AtomicExpr *E, CheckerContext &C) const
 				: Exp	 ? objectOf(St->getSVal(Exp))
 					 : nullptr;
 		if (const Decl *X = placeOfAddress(E->getPtr()); X && Old && sharedPlace(Old) == X) {
-			auto &H = StoreHeld[E];
-			for (const Decl *D : heldLocks(St))
-				if (!llvm::is_contained(H, D))
-					H.push_back(D);
-			St = St->set<SwappedOut>(Old, E);
+			St = swappedOut(St, Old, E);
 		}
 		C.addTransition(St);
 		return;
@@ -2772,6 +2750,30 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
  * the replacing store held.  The put can free the object between the load
  * and the get.
  */
+/* St with Old taken out of its shared pointer by the store At, and the
+ * locks held there (on any path) noted. */
+ProgramStateRef KrefChecker::swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const
+{
+	auto &H = StoreHeld[At];
+	for (const Decl *D : heldLocks(St))
+		if (!llvm::is_contained(H, D))
+			H.push_back(D);
+	return St->set<SwappedOut>(Old, At);
+}
+
+/* A report at Site, a statement this path went through (a call in the
+ * function analysed that led to E), with a note at E; once per site. */
+void KrefChecker::reportAt(const BugType &BT, const std::string &Msg, const Stmt *Site, const Stmt *E,
+			   StringRef Note, CheckerContext &C) const
+{
+	const ExplodedNode *N = nodeAt(C.getPredecessor(), Site);
+	if (!N || !Reported.insert(Site).second)
+		return;
+	auto R = std::make_unique<PathSensitiveBugReport>(BT, Msg, N);
+	R->addNote(Note, PathDiagnosticLocation::createBegin(E, C.getSourceManager(), C.getLocationContext()));
+	C.emitReport(std::move(R));
+}
+
 /* Whether the body of F calls D, directly or through calls of its own. */
 static bool calls(const FunctionDecl *F, const Decl *D, int Depth)
 {
