@@ -346,6 +346,7 @@ public:
 
 private:
 	void swapRaces(AnalysisManager &Mgr, BugReporter &BR) const;
+	bool isRelease(const Decl *D, bool Callees = false) const;
 	ProgramStateRef swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const;
 	void reportAt(const BugType &BT, const std::string &Msg, const Stmt *Site, const Stmt *E, StringRef Note,
 		      CheckerContext &C) const;
@@ -638,12 +639,17 @@ Api KrefChecker::apiOf(const CallEvent &Call, CheckerContext &C) const
 }
 
 /* The function being analysed (the outermost frame). */
-static const Decl *topDecl(CheckerContext &C)
+static const LocationContext *topFrame(CheckerContext &C)
 {
 	const LocationContext *LC = C.getLocationContext();
 	while (LC->getParent())
 		LC = LC->getParent();
-	return LC->getDecl();
+	return LC;
+}
+
+static const Decl *topDecl(CheckerContext &C)
+{
+	return topFrame(C)->getDecl();
 }
 
 /* A function that takes what it finds out of its container (the caller
@@ -694,16 +700,21 @@ static bool mayDrop(const FunctionDecl *FD)
 	       commentHas(FD, {"drops", "puts", "releases", "frees", "unref", "destroys"});
 }
 
+/* Whether the call CE is given the value of field FR. */
+static bool givenField(const CallExpr *CE, const FieldRegion *FR)
+{
+	return CE && llvm::any_of(CE->arguments(), [&](const Expr *A) {
+		       const auto *M = dyn_cast<MemberExpr>(A->IgnoreParenImpCasts());
+		       return M && M->getMemberDecl() == FR->getDecl();
+	       });
+}
+
 /* Whether New is the result of a call given the value of field FR (a
  * realloc-like call: the reference moved into what it returns). */
 static bool madeFrom(SymbolRef New, const FieldRegion *FR)
 {
 	const auto *CS = dyn_cast_or_null<SymbolConjured>(New);
-	const auto *CE = CS ? dyn_cast_or_null<CallExpr>(CS->getStmt()) : nullptr;
-	return CE && llvm::any_of(CE->arguments(), [&](const Expr *A) {
-		       const auto *M = dyn_cast<MemberExpr>(A->IgnoreParenImpCasts());
-		       return M && M->getMemberDecl() == FR->getDecl();
-	       });
+	return CS && givenField(dyn_cast_or_null<CallExpr>(CS->getStmt()), FR);
 }
 
 /* Whether the path read field FR and it still holds what was read, Old:
@@ -721,12 +732,7 @@ static bool stillRead(ProgramStateRef St, const FieldRegion *FR, SymbolRef Old)
 	const auto *CS = D ? dyn_cast<SymbolConjured>(D->getParentSymbol()) : nullptr;
 	const auto *CE = CS ? dyn_cast_or_null<CallExpr>(CS->getStmt()) : nullptr;
 	const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
-	if (!FD || FD->hasBody() || mayDrop(FD))
-		return false;
-	return llvm::any_of(CE->arguments(), [&](const Expr *A) {
-		const auto *M = dyn_cast<MemberExpr>(A->IgnoreParenImpCasts());
-		return M && M->getMemberDecl() == FR->getDecl();
-	});
+	return FD && !FD->hasBody() && !mayDrop(FD) && givenField(CE, FR);
 }
 
 /* Whether E is a get: kref_get, or a get by its name. */
@@ -1141,17 +1147,10 @@ ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E,
 	std::string Obj = describe(S);
 	// A get, in what a release calls, of the object it frees: from zero.
 	if (const auto *Rel = dyn_cast<FunctionDecl>(topDecl(C)); !Try && Rel && Rel->getNumParams() == 1) {
-		const LocationContext *Top = C.getLocationContext();
-		while (Top->getParent())
-			Top = Top->getParent();
+		const LocationContext *Top = topFrame(C);
 		scanProgram(C.getASTContext());
 		SymbolRef Dying = St->getSVal(St->getRegion(Rel->getParamDecl(0), Top)).getAsSymbol();
-		if (Dying && Dying == S &&
-		    llvm::any_of(Releases, [&](const auto &KV) {
-			    return llvm::any_of(KV.second, [&](const FunctionDecl *F) {
-				    return F->getCanonicalDecl() == Rel->getCanonicalDecl();
-			    });
-		    })) {
+		if (Dying && Dying == S && isRelease(Rel)) {
 			// Reported at the release's call that leads here.
 			const Stmt *Site = E;
 			for (const LocationContext *LC = C.getLocationContext(); LC != Top; LC = LC->getParent())
@@ -2691,15 +2690,8 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 	for (const BareGet &G : BareGets) {
 		// Found in a release, or where the caller holds a lock: the
 		// object is being freed, or the lock serialises it.
-		auto Release = [&](const Decl *D) {
-			return llvm::any_of(Releases, [&](const auto &KV) {
-				return llvm::any_of(KV.second, [&](const FunctionDecl *F) {
-					return F->getCanonicalDecl() == D->getCanonicalDecl();
-				});
-			});
-		};
 		if (!G.Type || !G.Home || GuardedLoads.count(G.Load) || LockedOnEntry.count(G.Top) ||
-		    Release(G.Top) || Release(G.Fn) || lockedByContract(G.Fn) || lockedByContract(G.Top) ||
+		    isRelease(G.Top) || isRelease(G.Fn) || lockedByContract(G.Fn) || lockedByContract(G.Top) ||
 		    !Reported.insert(G.At).second)
 			continue;
 		// A use where the function also gets one: the get is the finding.
@@ -2775,6 +2767,19 @@ void KrefChecker::reportAt(const BugType &BT, const std::string &Msg, const Stmt
 }
 
 /* Whether the body of F calls D, directly or through calls of its own. */
+static bool calls(const FunctionDecl *F, const Decl *D, int Depth);
+
+/* Whether D is a release function of a counted type (or, with Callees,
+ * a function one calls). */
+bool KrefChecker::isRelease(const Decl *D, bool Callees) const
+{
+	return llvm::any_of(Releases, [&](const auto &KV) {
+		return llvm::any_of(KV.second, [&](const FunctionDecl *F) {
+			return Callees ? calls(F, D, 0) : F->getCanonicalDecl() == D->getCanonicalDecl();
+		});
+	});
+}
+
 static bool calls(const FunctionDecl *F, const Decl *D, int Depth)
 {
 	const FunctionDecl *Def = nullptr;
@@ -2799,19 +2804,14 @@ static bool calls(const FunctionDecl *F, const Decl *D, int Depth)
 void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
 {
 	const SourceManager &SM = BR.getSourceManager();
-	// A release, or a function it calls: the object is being freed.
-	auto Release = [&](const Decl *D) {
-		return llvm::any_of(Releases, [&](const auto &KV) {
-			return llvm::any_of(KV.second, [&](const FunctionDecl *F) { return calls(F, D, 0); });
-		});
-	};
 	for (const SwapGet &G : SwapGets) {
-		if (!G.Type || Release(G.Top) || Release(G.Fn) || LockedOnEntry.count(G.Top) ||
+		// In a release, or a function it calls: the object is being freed.
+		if (!G.Type || isRelease(G.Top, true) || isRelease(G.Fn, true) || LockedOnEntry.count(G.Top) ||
 		    lockedByContract(G.Fn) || lockedByContract(G.Top) || Reported.count(G.At))
 			continue;
 		for (const Swap &W : Swaps) {
 			if (W.Type != G.Type || W.Where != G.Where || W.Fn == G.Fn || W.Fn == G.Top ||
-			    Release(W.Fn) || llvm::any_of(W.Held, [&](const Decl *L) {
+			    isRelease(W.Fn, true) || llvm::any_of(W.Held, [&](const Decl *L) {
 				    return llvm::is_contained(G.Held, L);
 			    }))
 				continue;

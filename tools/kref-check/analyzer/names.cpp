@@ -243,7 +243,19 @@ static bool namesWord(StringRef C, StringRef W)
 	return false;
 }
 
+static int documentedKeptUncached(const FunctionDecl *FD);
+
+/* Read once per declaration, as commentOf is: asked on every call. */
 int documentedKept(const FunctionDecl *FD)
+{
+	static llvm::DenseMap<const Decl *, int> Seen;
+	auto [It, Fresh] = Seen.try_emplace(FD->getCanonicalDecl(), -1);
+	if (Fresh)
+		It->second = documentedKeptUncached(FD);
+	return It->second;
+}
+
+static int documentedKeptUncached(const FunctionDecl *FD)
 {
 	const std::string &S = commentOf(FD);
 	if (S.empty())
