@@ -205,6 +205,13 @@ REGISTER_MAP_WITH_PROGRAMSTATE(ReadFields, const MemRegion *, SymbolRef)
 // Pointers taken out of the field or global they were loaded from by a
 // store of another value: the store.
 REGISTER_MAP_WITH_PROGRAMSTATE(SwappedOut, SymbolRef, const Stmt *)
+// Pointers loaded from a field or global and used with no lock held and no
+// reference: the first such use, paired with the replacements once the
+// path is known never to get them.
+REGISTER_MAP_WITH_PROGRAMSTATE(SharedUse, SymbolRef, const Stmt *)
+// Pointers copied, with no reference, out of a variable whose cleanup
+// function puts into one declared outside its block: the copy.
+REGISTER_MAP_WITH_PROGRAMSTATE(CleanupCopy, SymbolRef, const Stmt *)
 
 namespace {
 
@@ -248,7 +255,7 @@ struct Swap {
 	const Decl *Where;	// the field or global
 	llvm::SmallVector<const Decl *, 2> Held;	// at the store
 	const Stmt *Store, *Put;
-	const Decl *Fn;
+	const Decl *Fn, *Top;
 };
 struct SwapGet {
 	const RecordDecl *Type;
@@ -269,7 +276,7 @@ struct PutSite {
 class KrefChecker
 	: public Checker<eval::Call, check::PreCall, check::PostCall, check::Bind, check::Location,
 			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>,
-			 check::PreStmt<ReturnStmt>, check::DeadSymbols, check::LiveSymbols,
+			 check::PreStmt<ReturnStmt>, check::PreStmt<CallExpr>, check::DeadSymbols, check::LiveSymbols,
 			 check::PointerEscape, check::BeginFunction, check::EndFunction,
 			 check::EndOfTranslationUnit, check::EndAnalysis, check::BranchCondition,
 			 eval::Assume> {
@@ -291,6 +298,10 @@ class KrefChecker
 	// first parameter, a counted pointer.
 	mutable llvm::DenseSet<const Decl *> Wrappers;
 	mutable std::vector<SwapGet> SwapGets;
+	mutable llvm::DenseMap<const Stmt *, SwapGet> SharedUses;	// by the use
+	mutable llvm::SetVector<const Stmt *> UnheldUses;	// on a path that never got the pointer
+	// Each CleanupCopy: where the block of the variable copied ends, and it.
+	mutable llvm::DenseMap<const Stmt *, std::pair<SourceLocation, const VarDecl *>> CopyEnds;
 	mutable llvm::DenseMap<const Stmt *, llvm::SmallVector<const Decl *, 2>> StoreHeld;
 	mutable llvm::DenseSet<const Stmt *> Noted;
 	mutable std::vector<BareGet> BareGets;
@@ -328,6 +339,10 @@ public:
 	void checkPostCall(const CallEvent &Call, CheckerContext &C) const;
 	void checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) const;
 	void checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerContext &C) const;
+	void checkPreStmt(const CallExpr *CE, CheckerContext &C) const;
+	void noteCleanupCopy(const VarDecl *Dst, SVal V, const Stmt *S, CheckerContext &C) const;
+	ProgramStateRef usedAfterBlock(ProgramStateRef St, SymbolRef Sym, const Stmt *Use, CheckerContext &C,
+				       bool Got = false) const;
 	void checkPostStmt(const CastExpr *E, CheckerContext &C) const;
 	void checkPostStmt(const AtomicExpr *E, CheckerContext &C) const;
 	void checkPreStmt(const ReturnStmt *S, CheckerContext &C) const;
@@ -814,13 +829,53 @@ static const MemRegion *copiedFrom(SymbolRef S)
 }
 
 /* The field or global a region copiedFrom returned stands for. */
+/* Whether S contains a call. */
+static bool callsAnything(const Stmt *S)
+{
+	if (!S || isa<CallExpr>(S))
+		return S != nullptr;
+	return llvm::any_of(S->children(), [](const Stmt *C) { return callsAnything(C); });
+}
+
+/* A call of the kernel's managed allocations (devm_, drmm_, pcim_): the
+ * device owns the one reference and drops it when it goes. */
+static bool managedCall(const Stmt *S)
+{
+	StringRef N = isa_and_nonnull<CallExpr>(S) ? calleeName(cast<CallExpr>(S)) : "";
+	return N.startswith("devm_") || N.startswith("drmm_") || N.startswith("pcim_");
+}
+
+/* The slot a parameter P of type T ** (not an array) points to, the same
+ * for every function whose parameter has that type and name: keyed by the
+ * first such parameter seen. */
+static const Decl *slotOf(const ParmVarDecl *P)
+{
+	QualType T = P ? P->getType() : QualType();
+	if (T.isNull() || !T->isPointerType() || !T->getPointeeType()->isPointerType() ||
+	    P->getOriginalType()->isArrayType() || !P->getIdentifier() || P->getName().size() < 3 ||
+	    llvm::is_contained(std::initializer_list<StringRef>{"ptr", "out", "ret", "res", "result", "obj", "object"},
+			       P->getName()))
+		return nullptr;
+	const RecordDecl *RD = T->getPointeeType()->getPointeeType()->getAsRecordDecl();
+	if (!RD)
+		return nullptr;
+	static std::map<std::pair<const Decl *, std::string>, const ParmVarDecl *> Keys;
+	return Keys.try_emplace({RD->getCanonicalDecl(), P->getName().str()}, P).first->second;
+}
+
 static const Decl *placeOf(const MemRegion *R)
 {
+	if (const auto *ER = dyn_cast_or_null<ElementRegion>(R); ER && ER->getIndex().isZeroConstant() &&
+								 isa<SymbolicRegion>(ER->getSuperRegion()))
+		R = ER->getSuperRegion();
 	if (const auto *FR = dyn_cast_or_null<FieldRegion>(R))
 		return FR->getDecl()->getCanonicalDecl();
 	if (const auto *VR = dyn_cast_or_null<VarRegion>(R))
 		return VR->getDecl()->getCanonicalDecl();
-	return nullptr;
+	const auto *SR = dyn_cast_or_null<SymbolicRegion>(R);
+	const auto *RV = SR ? dyn_cast<SymbolRegionValue>(SR->getSymbol()) : nullptr;
+	const auto *PR = RV ? dyn_cast<VarRegion>(RV->getRegion()) : nullptr;
+	return PR ? slotOf(dyn_cast<ParmVarDecl>(PR->getDecl())) : nullptr;
 }
 
 /* The field or global &G or &x->f names. */
@@ -833,6 +888,8 @@ static const Decl *placeOfAddress(const Expr *E)
 	if (const auto *D = dyn_cast_or_null<DeclRefExpr>(Sub))
 		if (const auto *VD = dyn_cast<VarDecl>(D->getDecl()); VD && VD->hasGlobalStorage())
 			return VD->getCanonicalDecl();
+	if (const auto *D = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+		return slotOf(dyn_cast<ParmVarDecl>(D->getDecl()));
 	return nullptr;
 }
 
@@ -855,6 +912,12 @@ static const Decl *sharedPlace(SymbolRef S)
 {
 	if (const Decl *D = placeOf(copiedFrom(S)))
 		return D;
+	// *p, p a parameter of type T **: the slot it points to.
+	const MemRegion *R = isa<SymbolRegionValue>(S)	 ? cast<SymbolRegionValue>(S)->getRegion()
+			     : isa<SymbolDerived>(S) ? cast<SymbolDerived>(S)->getRegion()
+						       : nullptr;
+	if (isa_and_nonnull<SymbolicRegion>(R) || isa_and_nonnull<ElementRegion>(R))
+		return placeOf(R);
 	const auto *CS = dyn_cast_or_null<SymbolConjured>(S);
 	const auto *A = CS ? dyn_cast_or_null<AtomicExpr>(CS->getStmt()) : nullptr;
 	if (A && (A->getOp() == AtomicExpr::AO__atomic_load_n || A->getOp() == AtomicExpr::AO__c11_atomic_load ||
@@ -1136,11 +1199,20 @@ static const ExplodedNode *callerOwes(const ExplodedNode *N, const Stmt *At, Sym
 ProgramStateRef KrefChecker::get(ProgramStateRef St, SymbolRef S, const Stmt *E, bool Try,
 				 CheckerContext &C) const
 {
+	// (A pointer got once is this path's to keep alive: no longer a bare use.)
+	St = usedAfterBlock(St->set<SharedUse>(S, nullptr), S, E, C, true);
 	// The reference a store or a call is owed: it goes there, not to this path.
 	// (A copy's holder had its own: how many references there are is unknown.)
-	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet)
-		return St->get<RefMap>(S) ? St->remove<DutyMap>(S)
-					  : St->remove<DutyMap>(S)->add<Forgotten>(S);
+	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedGet) {
+		const RefState *R = St->get<RefMap>(S);
+		if (!R)
+			return St->remove<DutyMap>(S)->add<Forgotten>(S);
+		// A borrowed pointer now with the field's reference: a put through
+		// the field puts that one.
+		RefState O = *R;
+		O.Documented = false;
+		return St->remove<DutyMap>(S)->set<RefMap>(S, O);
+	}
 	if (SymbolRef Stored = owedThrough(St, S))
 		return St->remove<DutyMap>(Stored)->add<Forgotten>(S);
 	const RefState *R = St->get<RefMap>(S);
@@ -1280,6 +1352,9 @@ static bool putWhen(const Stmt *E, CheckerContext &C, bool FlagOnly = false)
 ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 				 CheckerContext &C) const
 {
+	// (A path that puts it held a reference: no longer a bare use.)
+	if (St->get<SharedUse>(S))
+		St = St->set<SharedUse>(S, nullptr);
 	if (const Duty *D = St->get<DutyMap>(S); D && D->K == Duty::NeedPut)
 		St = St->remove<DutyMap>(S);
 	if (SymbolRef Stored = owedThrough(St, S)) {
@@ -1335,15 +1410,16 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		return St->set<RefMap>(S, O);
 	case RefState::Released:
 		if (!R->Weak)
-			report(Rule2, "rule 2: puts " + Obj + " a second time on this path", St, C,
-			       R->Where, "first put here");
+			reportAt(Rule2, "rule 2: puts " + Obj + " a second time on this path",
+				 outOfWrapper(E, C).first, R->Where, "first put here", C);
 		return St;
 	case RefState::Borrowed:
 		if (R->Documented)
-			report(Rule2,
-			       "rule 2: puts " + Obj +
-				       ", which its lookup returns without a reference: a put of a reference never taken",
-			       St, C, R->Where, "looked up here, documented as returning no reference");
+			reportAt(Rule2,
+				 "rule 2: puts " + Obj +
+					 ", which its lookup returns without a reference: a put of a reference never taken",
+				 outOfWrapper(E, C).first, R->Where, "looked up here, documented as returning no reference",
+				 C);
 		// Else the put is of the reference the memory it was loaded from
 		// held, perhaps not the last: no double-put report after it.
 		{
@@ -1731,9 +1807,16 @@ ProgramStateRef KrefChecker::outReferences(const CallEvent &Call, Doc D,
 		if (D == Doc::Gives) {
 			St = St->set<RefMap>(S, RefState::make(RefState::Owned, Call.getOriginExpr()));
 			QualType RT = FD->getReturnType();
+			// (An unsigned status type, a TSS2_RC or a status_t, cannot
+			// be negative: zero is its success.)
+			std::string TN = StringRef(RT.getAsString()).lower();
+			bool Unsigned = !RT->isBooleanType() && RT->isUnsignedIntegerType() &&
+					(StringRef(TN).endswith("rc") || StringRef(TN).endswith("rc_t") ||
+					 TN.find("status") != std::string::npos || TN.find("err") != std::string::npos ||
+					 TN.find("result") != std::string::npos);
 			if (SymbolRef Status = Call.getReturnValue().getAsSymbol();
-			    Status && (RT->isBooleanType() || RT->isSignedIntegerType()))
-				St = St->set<OutStatus>(S, OutCall{Status, statesSuccess(FD)});
+			    Status && (RT->isBooleanType() || RT->isSignedIntegerType() || Unsigned))
+				St = St->set<OutStatus>(S, OutCall{Status, Unsigned || statesSuccess(FD)});
 		} else
 			St = setBorrowed(St, S, Call.getOriginExpr(), D == Doc::Borrows);
 	}
@@ -1744,9 +1827,18 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 {
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
 	const Expr *E = Call.getOriginExpr();
-	if (!FD || !FD->getIdentifier() || !E || definedInMainFile(FD, C))
+	if (!FD || !FD->getIdentifier() || !E)
 		return;
 	ProgramStateRef St = C.getState();
+	if (definedInMainFile(FD, C)) {
+		// A getter of its own documented to return no reference, whose
+		// body calls nothing (it reads a field): borrowed, by its word.
+		SymbolRef S = objectOf(Call.getReturnValue());
+		if (S && !St->get<RefMap>(S) && countedPtr(Call.getResultType()) && docOf(FD) == Doc::Borrows &&
+		    !callsAnything(FD->getBody()))
+			C.addTransition(setBorrowed(St, S, E, true));
+		return;
+	}
 	StringRef Name = FD->getName();
 	if (Call.getNumArgs() &&
 	    (Name.startswith("del_timer") || Name.startswith("timer_delete") ||
@@ -1821,6 +1913,10 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		return;
 	}
 	bool Creates = createsName(N), Makes = makesName(N);
+	if (managedCall(E)) {
+		C.addTransition(setBorrowed(St, S, E, true));
+		return;
+	}
 	if (D == Doc::Gives ||
 	    (D == Doc::None && (getName(N) || Creates || givesName(N)) &&
 	     countedPtr(Call.getResultType()))) {
@@ -1841,9 +1937,15 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	// A variable with a cleanup function (__free, g_autoptr) puts what it
 	// holds when its function returns (cleanUp); no leak is reported of it.
 	// (Written through a cast too: g_steal_pointer's *(void **)pp = NULL.)
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR); VR && !VR->getDecl()->hasAttr<CleanupAttr>())
+		noteCleanupCopy(VR->getDecl(), V, S, C);
 	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR ? LR->StripCasts() : nullptr))
 		if (const auto *CA = VR->getDecl()->getAttr<CleanupAttr>()) {
 			ProgramStateRef St = C.getState();
+			// Stolen (set to NULL, or to another value): a copy of its
+			// old value owns the reference now.
+			if (SymbolRef Old = objectOf(St->getSVal(VR)))
+				St = St->remove<CleanupCopy>(Old);
 			SymbolRef S = objectOf(V);
 			if (const RefState *R = S ? St->get<RefMap>(S) : nullptr; R && R->K == RefState::Owned) {
 				RefState O = *R;
@@ -1876,6 +1978,11 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	}
 	if (OldS && OldS != New && copiedFrom(OldS) == LR) {
 		St = swappedOut(St->add<TakenOut>(OldS), OldS, S);
+	} else if (const Decl *Slot = OldS && OldS != New && !isa<FieldRegion>(LR) ? placeOf(LR) : nullptr;
+		   Slot && isa<ParmVarDecl>(Slot) && sharedPlace(OldS) == Slot && !St->get<LockStack>().isEmpty()) {
+		// *slot replaced under a lock (a plain store with none is a
+		// helper's, g_clear_pointer's: nothing says the slot is shared).
+		St = swappedOut(St, OldS, S);
 	}
 	auto Keep = [&] {
 		if (St != C.getState())
@@ -1911,12 +2018,16 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		      countedPtr(FR->getDecl()->getType()) && !St->isNull(V).isConstrainedTrue() &&
 		      (Holds || (!weakField(FR->getDecl()) &&
 				 (!isa<FieldRegion>(From) ||
-				  CountingFields.count(cast<FieldRegion>(From)->getDecl()))));
+				  CountingFields.count(cast<FieldRegion>(From)->getDecl()) ||
+				  (cast<FieldRegion>(From)->getDecl() == FR->getDecl() && !ownerName(FN)))));
 	bool Lasting = countedPtr(FR->getDecl()->getType()) && NR &&
 		       ((NR->K == RefState::Borrowed && NR->Documented) ||
 			(NR->K == RefState::Borrowed && NR->Lock && Holder && !Link &&
 			 (Holder->K == RefState::Param || Holder->K == RefState::Owned)) ||
-			(NR->K == RefState::Param && isa<HeapSpaceRegion>(FR->getMemorySpace())));
+			(NR->K == RefState::Param &&
+			 (isa<HeapSpaceRegion>(FR->getMemorySpace()) ||
+			  (Holder && Holder->K == RefState::Owned && Holder->Base == RefState::Released &&
+			   !ownerName(FN)))));
 	// rule 1: the one reference went to a call that keeps it; the field
 	// has none.
 	const Stmt *const *Given = New && !NR && St->contains<MadeAndGiven>(New) ? St->get<GivenAway>(New) : nullptr;
@@ -1929,6 +2040,9 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		       St->remove<GivenAway>(New), C, *Given, "handed on here");
 		return;
 	}
+	// A managed result kept in managed memory: the device owns both.
+	if (NR && managedCall(NR->Where) && Holder && managedCall(Holder->Where))
+		return Keep();
 	if (!Holds && !Lasting && !Copied)
 		return Keep();
 	std::string Field = "'" + fieldName(FR) + "'";
@@ -2060,6 +2174,105 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 		       St, C, RS->Where, "found here, under RCU");
 		C.addTransition(forget(St, Obj));
 	}
+}
+
+/* A pointer loaded from a field or global and given to a call with no lock
+ * held and no reference: noted for swapRaces() if the path never gets it. */
+/* The innermost block under S (In, the block S is in) that declares V. */
+static const CompoundStmt *blockOf(const Stmt *S, const VarDecl *V, const CompoundStmt *In)
+{
+	if (!S)
+		return nullptr;
+	if (const auto *DS = dyn_cast<DeclStmt>(S))
+		for (const Decl *D : DS->decls())
+			if (D == V)
+				return In;
+	if (const auto *CS = dyn_cast<CompoundStmt>(S))
+		In = CS;
+	for (const Stmt *Child : S->children())
+		if (const CompoundStmt *B = blockOf(Child, V, In))
+			return B;
+	return nullptr;
+}
+
+/* S copies a variable whose cleanup function puts (__free, g_autoptr)
+ * into Dst, declared outside that variable's block, with no reference:
+ * the cleanup puts it when the block ends, while Dst still holds it. */
+void KrefChecker::noteCleanupCopy(const VarDecl *Dst, SVal V, const Stmt *S, CheckerContext &C) const
+{
+	const Expr *RHS = nullptr;
+	if (const auto *BO = dyn_cast_or_null<BinaryOperator>(S); BO && BO->getOpcode() == BO_Assign)
+		RHS = BO->getRHS();
+	else if (const auto *DS = dyn_cast_or_null<DeclStmt>(S); DS && DS->isSingleDecl())
+		if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl()))
+			RHS = VD->getInit();
+	const auto *DR = RHS ? dyn_cast<DeclRefExpr>(RHS->IgnoreParenImpCasts()) : nullptr;
+	const auto *Src = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+	const CleanupAttr *CA = Src ? Src->getAttr<CleanupAttr>() : nullptr;
+	SymbolRef Sym = objectOf(V);
+	const Stmt *Body = C.getLocationContext()->getDecl()->getBody();
+	if (!CA || !Sym || !countedPtr(Src->getType()) || !cleanupPuts(CA->getFunctionDecl(), 2) || !Body)
+		return;
+	const CompoundStmt *Block = blockOf(Body, Src, nullptr);
+	const RefState *R = C.getState()->get<RefMap>(Sym);
+	if (!Block || Block == Body || blockOf(Block, Dst, nullptr) || (R && R->K == RefState::Owned && R->N > 1))
+		return;
+	CopyEnds[S] = {Block->getRBracLoc(), Src};
+	C.addTransition(C.getState()->set<CleanupCopy>(Sym, S));
+}
+
+/* Sym, a CleanupCopy, used at Use: after the block its variable's cleanup
+ * ended, a use of what that cleanup put. */
+ProgramStateRef KrefChecker::usedAfterBlock(ProgramStateRef St, SymbolRef Sym, const Stmt *Use,
+					    CheckerContext &C, bool Got) const
+{
+	const Stmt *const *Copy = St->get<CleanupCopy>(Sym);
+	if (!Copy)
+		return St;
+	auto [End, Src] = CopyEnds.lookup(*Copy);
+	const Stmt *At = outOfWrapper(Use, C).first;
+	if (!C.getSourceManager().isBeforeInTranslationUnit(End, At->getBeginLoc()))
+		return Got ? St->remove<CleanupCopy>(Sym) : St;	// a get in the block: the copy's own
+	reportAt(Rule2,
+		 "rule 2: copies '" + Src->getName().str() +
+			 "' out of its block with no reference, then uses the copy after that block "
+			 "ended: the cleanup of '" + Src->getName().str() +
+			 "' put the reference there; take one for the copy, or steal it (no_free_ptr, "
+			 "g_steal_pointer)",
+		 *Copy, At, "used here, after the block", C);
+	return St->remove<CleanupCopy>(Sym);
+}
+
+void KrefChecker::checkPreStmt(const CallExpr *CE, CheckerContext &C) const
+{
+	ProgramStateRef St = C.getState();
+	scanProgram(C.getASTContext());
+	for (const Expr *A : CE->arguments())
+		if (SymbolRef Obj = C.getSVal(A).getAsSymbol())
+			St = usedAfterBlock(St, Obj, CE, C);
+	const FunctionDecl *Callee = CE->getDirectCallee();
+	bool Plain = Callee && !Wrappers.count(Callee->getCanonicalDecl()) && Callee->getIdentifier() &&
+		     !Callee->getName().startswith("kref_");
+	for (unsigned I = 0; I < CE->getNumArgs(); I++) {
+		// (Past the named parameters, as printf's: printed, not used.)
+		if (!Plain || !St->get<LockStack>().isEmpty() || St->get<RCUDepth>() != 0 ||
+		    I >= Callee->getNumParams())
+			break;
+		const Expr *A = CE->getArg(I);
+		SymbolRef Obj = C.getSVal(A).getAsSymbol();
+		QualType Ty = A->IgnoreParenImpCasts()->getType();
+		const RecordDecl *T = Obj && countedPtr(Ty) ? Ty->getPointeeType()->getAsRecordDecl() : nullptr;
+		const RefState *RS = Obj ? St->get<RefMap>(Obj) : nullptr;
+		if (!T || (RS && RS->K != RefState::Borrowed) || St->get<SharedUse>(Obj))
+			continue;
+		if (const Decl *Where = sharedPlace(Obj)) {
+			auto [At, Fn] = outOfWrapper(CE, C);
+			SharedUses.try_emplace(At, SwapGet{T, Where, {}, At, Fn, topDecl(C)});
+			St = St->set<SharedUse>(Obj, At);
+		}
+	}
+	if (St != C.getState())
+		C.addTransition(St);
 }
 
 /* The shared structure a pointer is loaded from: the global it is in; the
@@ -2316,6 +2529,13 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	St = dropDead<CountReadUnder>(St, SR);
 	St = dropDead<ToCaller>(St, SR);
 	St = dropDead<RegisteredData>(St, SR);
+	St = dropDead<CleanupCopy>(St, SR);
+	for (auto &KV : St->get<SharedUse>())
+		if (SR.isDead(KV.first)) {
+			if (KV.second)
+				UnheldUses.insert(KV.second);
+			St = St->remove<SharedUse>(KV.first);
+		}
 	Changed |= St != C.getState();
 	if (Changed)
 		C.addTransition(St);
@@ -2434,7 +2654,7 @@ void KrefChecker::notePut(const CallEvent &Call, ProgramStateRef St, CheckerCont
 		if (const Stmt *const *Store = St->get<SwappedOut>(Obj))
 			if (const Decl *Where = sharedPlace(Obj)) {
 				auto [At, Fn] = outOfWrapper(E, C);
-				Swaps.push_back({T, Where, StoreHeld.lookup(*Store), *Store, At, Fn});
+				Swaps.push_back({T, Where, StoreHeld.lookup(*Store), *Store, At, Fn, topDecl(C)});
 			}
 	PutSite P{T, {}, {}, Rel, E, C.getLocationContext()->getDecl()};
 	for (const MemRegion *R : St->get<LockStack>())
@@ -2801,6 +3021,14 @@ static bool calls(const FunctionDecl *F, const Decl *D, int Depth)
 	return Visit.Found;
 }
 
+/* A shared place, as a message names it. */
+static std::string placeName(const Decl *D)
+{
+	if (const auto *P = dyn_cast<ParmVarDecl>(D))
+		return "'*" + P->getName().str() + "'";
+	return "'" + cast<NamedDecl>(D)->getName().str() + "'";
+}
+
 void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
 {
 	const SourceManager &SM = BR.getSourceManager();
@@ -2815,20 +3043,47 @@ void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
 				    return llvm::is_contained(G.Held, L);
 			    }))
 				continue;
-			std::string F = cast<NamedDecl>(W.Where)->getName().str();
+			std::string F = placeName(W.Where);
 			std::string L = W.Held.empty() ? "" : cast<NamedDecl>(W.Held.front())->getName().str();
 			BR.EmitBasicReport(
 				G.Fn, this, "rule 3: serialise lookup and get", "kref",
-				"rule 3: gets struct " + G.Type->getName().str() + " loaded from '" + F + "'" +
+				"rule 3: gets struct " + G.Type->getName().str() + " loaded from " + F +
 					(G.Held.empty() ? " with no lock held" : " holding no lock that its replacement holds") +
-					", but " + cast<NamedDecl>(W.Fn)->getName().str() + "() replaces '" + F +
-					"' at line " + std::to_string(lineOf(W.Store, SM)) +
+					", but " + cast<NamedDecl>(W.Fn)->getName().str() + "() replaces " + F +
+					" at line " + std::to_string(lineOf(W.Store, SM)) +
 					(L.empty() ? "" : " under '" + L + "'") + " and puts the old value at line " +
 					std::to_string(lineOf(W.Put, SM)) + ": the object can be freed before this get; " +
-					(L.empty() ? "read '" + F + "' and get under one lock with that replacement"
-						   : "read '" + F + "' and get it under '" + L + "'"),
+					(L.empty() ? "read " + F + " and get under one lock with that replacement"
+						   : "read " + F + " and get it under '" + L + "'"),
 				PathDiagnosticLocation::createBegin(G.At, SM, Mgr.getAnalysisDeclContext(G.Fn)));
 			Reported.insert(G.At);
+			break;
+		}
+	}
+	// A use with no lock and no reference, on a path that never gets it,
+	// of what another function replaces under a lock and puts.
+	for (const Stmt *At : UnheldUses) {
+		const SwapGet &U = SharedUses.find(At)->second;
+		if (isRelease(U.Top, true) || isRelease(U.Fn, true) || LockedOnEntry.count(U.Top) ||
+		    lockedByContract(U.Fn) || lockedByContract(U.Top) || Reported.count(At))
+			continue;
+		for (const Swap &W : Swaps) {
+			if (W.Type != U.Type || W.Where != U.Where || W.Fn == U.Fn || W.Fn == U.Top || W.Top == U.Top ||
+			    W.Held.empty() || isRelease(W.Fn, true))
+				continue;
+			std::string F = placeName(W.Where);
+			std::string L = cast<NamedDecl>(W.Held.front())->getName().str();
+			BR.EmitBasicReport(
+				U.Fn, this, "rule 3: serialise lookup and get", "kref",
+				"rule 3: uses struct " + U.Type->getName().str() + " loaded from " + F +
+					" with no lock held and no reference taken, but " +
+					cast<NamedDecl>(W.Fn)->getName().str() + "() replaces " + F + " at line " +
+					std::to_string(lineOf(W.Store, SM)) + " under '" + L +
+					"' and puts the old value at line " + std::to_string(lineOf(W.Put, SM)) +
+					": the object can be freed while this uses it; get a reference under '" + L +
+					"' and put it when done",
+				PathDiagnosticLocation::createBegin(At, SM, Mgr.getAnalysisDeclContext(U.Fn)));
+			Reported.insert(At);
 			break;
 		}
 	}

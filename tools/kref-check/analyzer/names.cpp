@@ -208,6 +208,17 @@ static std::string fieldComment(const FieldDecl *FD)
 	return StringRef(T).lower();
 }
 
+bool ownerName(StringRef N)
+{
+	std::string L = N.lower();
+	for (const char *W : {"parent", "owner", "ctx", "context", "conn", "connection", "session", "server",
+			      "srv", "loop", "mgr", "manager", "dev", "device", "root", "master", "priv", "self",
+			      "base", "host", "core"})
+		if (L == W || StringRef(L).endswith(std::string("_") + W))
+			return true;
+	return false;
+}
+
 bool weakField(const FieldDecl *FD)
 {
 	std::string T = fieldComment(FD);
@@ -464,7 +475,34 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 		else if (T->isVoidPointerType())
 			Data = I;
 	}
-	return HasFn ? Data : -1;
+	if (!HasFn)
+		return -1;
+	if (Data >= 0)
+		return Data;
+	// An asynchronous call whose callback takes typed pointers: the
+	// argument of one of those types is kept for the callback.
+	auto Says = [&](std::initializer_list<const char *> Ws) {
+		return llvm::any_of(Ws, [&](const char *W) { return L.find(W) != std::string::npos; });
+	};
+	if (!Says({"async", "defer", "later", "idle", "timeout"}) ||
+	    Says({"wait", "poll", "cancel", "remove", "del_", "block"}) ||
+	    commentOf(FD).find("its own ref") != std::string::npos)
+		return -1;
+	for (unsigned I = 0; I < FD->getNumParams(); I++) {
+		QualType T = FD->getParamDecl(I)->getType();
+		const auto *FT = T->isFunctionPointerType() ? T->getPointeeType()->getAs<FunctionProtoType>() : nullptr;
+		for (unsigned J = 0; FT && J < FD->getNumParams(); J++) {
+			QualType A = FD->getParamDecl(J)->getType();
+			if (J != I && A->isPointerType() && A->getPointeeType()->isRecordType() &&
+			    llvm::any_of(FT->param_types(), [&](QualType P) {
+				    return P->isPointerType() &&
+					   P->getPointeeType()->getCanonicalTypeUnqualified() ==
+						   A->getPointeeType()->getCanonicalTypeUnqualified();
+			    }))
+				return J;
+		}
+	}
+	return -1;
 }
 
 int keptWhen(const FunctionDecl *FD)

@@ -59,6 +59,9 @@ bool commentHas(const clang::FunctionDecl *FD, std::initializer_list<const char 
 /* A pointer field its declaration says holds no reference (weak,
  * borrowed, not counted, a hint). */
 bool weakField(const clang::FieldDecl *FD);
+/* A field named for what owns or runs the object (parent, ctx, conn,
+ * session, dev...): by convention a back pointer, counted or not. */
+bool ownerName(llvm::StringRef N);
 /* The comment above FD (or a redeclaration), read for its ownership words. */
 Doc docOf(const clang::FunctionDecl *FD);
 // The field's comment says it holds a reference, and no lock guards it.
