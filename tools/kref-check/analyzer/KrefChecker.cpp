@@ -33,7 +33,9 @@
  *           after the count was tested under a lock since dropped; and, at
  *           the end of the file, a plain put whose release takes the lock a
  *           lookup gets under, or that holds it only for reading while its
- *           release unlinks (the revival race), at both ends.
+ *           release unlinks (the revival race), at both ends, and a get or
+ *           use of a shared pointer another function replaces and puts
+ *           holding a lock this one does not hold (the swap race).
  *
  * The kref API and lock functions are modelled, not inlined; the program's
  * own functions (wrappers included) are inlined by the analyzer.  What a
@@ -205,9 +207,9 @@ REGISTER_MAP_WITH_PROGRAMSTATE(ReadFields, const MemRegion *, SymbolRef)
 // Pointers taken out of the field or global they were loaded from by a
 // store of another value: the store.
 REGISTER_MAP_WITH_PROGRAMSTATE(SwappedOut, SymbolRef, const Stmt *)
-// Pointers loaded from a field or global and used with no lock held and no
-// reference: the first such use, paired with the replacements once the
-// path is known never to get them.
+// Pointers loaded from a field, global or slot and given to a call with no
+// lock held and no reference: the first such call (null once the path got
+// or put them), paired with the replacements when they die.
 REGISTER_MAP_WITH_PROGRAMSTATE(SharedUse, SymbolRef, const Stmt *)
 // Pointers copied, with no reference, out of a variable whose cleanup
 // function puts into one declared outside its block: the copy.
@@ -828,7 +830,6 @@ static const MemRegion *copiedFrom(SymbolRef S)
 	return nullptr;
 }
 
-/* The field or global a region copiedFrom returned stands for. */
 /* Whether S contains a call. */
 static bool callsAnything(const Stmt *S)
 {
@@ -863,6 +864,8 @@ static const Decl *slotOf(const ParmVarDecl *P)
 	return Keys.try_emplace({RD->getCanonicalDecl(), P->getName().str()}, P).first->second;
 }
 
+/* The field or global a region copiedFrom returned stands for, or the
+ * slot of a struct T ** parameter. */
 static const Decl *placeOf(const MemRegion *R)
 {
 	if (const auto *ER = dyn_cast_or_null<ElementRegion>(R); ER && ER->getIndex().isZeroConstant() &&
@@ -1937,7 +1940,8 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 	// A variable with a cleanup function (__free, g_autoptr) puts what it
 	// holds when its function returns (cleanUp); no leak is reported of it.
 	// (Written through a cast too: g_steal_pointer's *(void **)pp = NULL.)
-	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR); VR && !VR->getDecl()->hasAttr<CleanupAttr>())
+	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR);
+	    VR && VR->hasStackStorage() && !VR->getDecl()->hasAttr<CleanupAttr>())
 		noteCleanupCopy(VR->getDecl(), V, S, C);
 	if (const auto *VR = dyn_cast_or_null<VarRegion>(LR ? LR->StripCasts() : nullptr))
 		if (const auto *CA = VR->getDecl()->getAttr<CleanupAttr>()) {
@@ -2176,8 +2180,6 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 	}
 }
 
-/* A pointer loaded from a field or global and given to a call with no lock
- * held and no reference: noted for swapRaces() if the path never gets it. */
 /* The innermost block under S (In, the block S is in) that declares V. */
 static const CompoundStmt *blockOf(const Stmt *S, const VarDecl *V, const CompoundStmt *In)
 {
@@ -2243,6 +2245,9 @@ ProgramStateRef KrefChecker::usedAfterBlock(ProgramStateRef St, SymbolRef Sym, c
 	return St->remove<CleanupCopy>(Sym);
 }
 
+/* A call given a copy of a cleanup variable after its block; or a pointer
+ * loaded from a field, global or slot, given to a call with no lock held and
+ * no reference: noted for swapRaces() if the path never gets it. */
 void KrefChecker::checkPreStmt(const CallExpr *CE, CheckerContext &C) const
 {
 	ProgramStateRef St = C.getState();

@@ -481,11 +481,8 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 		return Data;
 	// An asynchronous call whose callback takes typed pointers: the
 	// argument of one of those types is kept for the callback.
-	auto Says = [&](std::initializer_list<const char *> Ws) {
-		return llvm::any_of(Ws, [&](const char *W) { return L.find(W) != std::string::npos; });
-	};
-	if (!Says({"async", "defer", "later", "idle", "timeout"}) ||
-	    Says({"wait", "poll", "cancel", "remove", "del_", "block"}) ||
+	if (!hasWord(N, {"async", "defer", "later", "idle", "timeout"}) ||
+	    hasWord(N, {"wait", "poll", "cancel", "remove", "del_", "block"}) ||
 	    commentOf(FD).find("its own ref") != std::string::npos)
 		return -1;
 	for (unsigned I = 0; I < FD->getNumParams(); I++) {
