@@ -669,8 +669,6 @@ static const Decl *topDecl(CheckerContext &C)
 	return topFrame(C)->getDecl();
 }
 
-/* A function that takes what it finds out of its container (the caller
- * owns it then): named for removing, popping, dequeuing or taking. */
 /* E, or where the get or put wrapper E is in was called (and the
  * function that called it). */
 std::pair<const Stmt *, const Decl *> KrefChecker::outOfWrapper(const Stmt *E, CheckerContext &C) const
@@ -682,6 +680,8 @@ std::pair<const Stmt *, const Decl *> KrefChecker::outOfWrapper(const Stmt *E, C
 	return {E, LC->getDecl()};
 }
 
+/* A function that takes what it finds out of its container (the caller
+ * owns it then): named for removing, popping, dequeuing or taking. */
 static bool takesOut(StringRef N)
 {
 	return unlinkName(N) || hasWord(N, {"pop", "dequeue", "take", "steal", "remove"});
@@ -695,16 +695,6 @@ static bool keepsNoReference(const FunctionDecl *FD)
 			       "does not keep a reference", "does not take a reference",
 			       "without taking a reference"}) &&
 	       !commentHas(FD, {"takes ownership", "consumes", "steals", "takes over"});
-}
-
-/* A declared function whose comment says it takes a reference of its own
- * to what it keeps: the caller's reference stays the caller's. */
-static bool takesItsOwn(const FunctionDecl *FD)
-{
-	return commentHas(FD, {"takes its own reference", "takes its own ref", "take their own",
-			       "takes a reference of its own", "gets its own reference"}) &&
-	       !commentHas(FD, {"not take its own", "n't take its own", "takes ownership", "consumes",
-				"steals", "takes over"});
 }
 
 /* Whether a call to FD may drop a reference it is given, by its name or
@@ -1915,11 +1905,11 @@ void KrefChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) const
 		C.addTransition(St);
 		return;
 	}
-	bool Creates = createsName(N), Makes = makesName(N);
 	if (managedCall(E)) {
 		C.addTransition(setBorrowed(St, S, E, true));
 		return;
 	}
+	bool Creates = createsName(N), Makes = makesName(N);
 	if (D == Doc::Gives ||
 	    (D == Doc::None && (getName(N) || Creates || givesName(N)) &&
 	     countedPtr(Call.getResultType()))) {
@@ -2353,8 +2343,9 @@ void KrefChecker::checkPostStmt(const CastExpr *E, CheckerContext &C) const
 	C.addTransition(setBorrowed(St, S, E, false));
 }
 
-/* __atomic_load_n(&p, ...): the value of p, a lookup's result under a lock or RCU. */
-
+/* A compare-and-swap or an exchange: the old value swapped out of p.
+ * __atomic_load_n(&p, ...): the value of p, a lookup's result under a lock
+ * or RCU. */
 void KrefChecker::checkPostStmt(const AtomicExpr *E, CheckerContext &C) const
 {
 	ProgramStateRef St = C.getState();
@@ -2961,12 +2952,6 @@ void KrefChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *TU, Analy
 	}
 }
 
-/*
- * Rule 3 on a shared pointer: one function replaces it and puts the value
- * it held; another loads it and gets that value holding none of the locks
- * the replacing store held.  The put can free the object between the load
- * and the get.
- */
 /* St with Old taken out of its shared pointer by the store At, and the
  * locks held there (on any path) noted. */
 ProgramStateRef KrefChecker::swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const
@@ -3034,17 +3019,31 @@ static std::string placeName(const Decl *D)
 	return "'" + cast<NamedDecl>(D)->getName().str() + "'";
 }
 
+/*
+ * Rule 3 on a shared pointer: one function replaces it and puts the value
+ * it held; another loads it and gets that value holding none of the locks
+ * the replacing store held, or uses it with no lock and no reference.  The
+ * put can free the object between the load and the get or the use.
+ */
 void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
 {
 	const SourceManager &SM = BR.getSourceManager();
+	// In a release, or a function it calls: the object is being freed; or
+	// called with a lock held.
+	auto PassedOver = [&](const SwapGet &G) {
+		return !G.Type || isRelease(G.Top, true) || isRelease(G.Fn, true) || LockedOnEntry.count(G.Top) ||
+		       lockedByContract(G.Fn) || lockedByContract(G.Top) || Reported.count(G.At);
+	};
+	// W replaces what G loaded, in another function (not a release).
+	auto Replaces = [&](const Swap &W, const SwapGet &G) {
+		return W.Type == G.Type && W.Where == G.Where && W.Fn != G.Fn && W.Fn != G.Top &&
+		       !isRelease(W.Fn, true);
+	};
 	for (const SwapGet &G : SwapGets) {
-		// In a release, or a function it calls: the object is being freed.
-		if (!G.Type || isRelease(G.Top, true) || isRelease(G.Fn, true) || LockedOnEntry.count(G.Top) ||
-		    lockedByContract(G.Fn) || lockedByContract(G.Top) || Reported.count(G.At))
+		if (PassedOver(G))
 			continue;
 		for (const Swap &W : Swaps) {
-			if (W.Type != G.Type || W.Where != G.Where || W.Fn == G.Fn || W.Fn == G.Top ||
-			    isRelease(W.Fn, true) || llvm::any_of(W.Held, [&](const Decl *L) {
+			if (!Replaces(W, G) || llvm::any_of(W.Held, [&](const Decl *L) {
 				    return llvm::is_contained(G.Held, L);
 			    }))
 				continue;
@@ -3069,12 +3068,10 @@ void KrefChecker::swapRaces(AnalysisManager &Mgr, BugReporter &BR) const
 	// of what another function replaces under a lock and puts.
 	for (const Stmt *At : UnheldUses) {
 		const SwapGet &U = SharedUses.find(At)->second;
-		if (isRelease(U.Top, true) || isRelease(U.Fn, true) || LockedOnEntry.count(U.Top) ||
-		    lockedByContract(U.Fn) || lockedByContract(U.Top) || Reported.count(At))
+		if (PassedOver(U))
 			continue;
 		for (const Swap &W : Swaps) {
-			if (W.Type != U.Type || W.Where != U.Where || W.Fn == U.Fn || W.Fn == U.Top || W.Top == U.Top ||
-			    W.Held.empty() || isRelease(W.Fn, true))
+			if (!Replaces(W, U) || W.Top == U.Top || W.Held.empty())
 				continue;
 			std::string F = placeName(W.Where);
 			std::string L = cast<NamedDecl>(W.Held.front())->getName().str();

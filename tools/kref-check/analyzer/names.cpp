@@ -438,6 +438,14 @@ const Decl *lockDecl(const Expr *E)
 	return nullptr;
 }
 
+bool takesItsOwn(const FunctionDecl *FD)
+{
+	return commentHas(FD, {"takes its own reference", "takes its own ref", "take their own",
+			       "takes a reference of its own", "gets its own reference"}) &&
+	       !commentHas(FD, {"not take its own", "n't take its own", "takes ownership", "consumes",
+				"steals", "takes over"});
+}
+
 int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 {
 	StringRef N = FD->getName();
@@ -482,8 +490,7 @@ int keptArg(const CallEvent &Call, const FunctionDecl *FD)
 	// An asynchronous call whose callback takes typed pointers: the
 	// argument of one of those types is kept for the callback.
 	if (!hasWord(N, {"async", "defer", "later", "idle", "timeout"}) ||
-	    hasWord(N, {"wait", "poll", "cancel", "remove", "del_", "block"}) ||
-	    commentOf(FD).find("its own ref") != std::string::npos)
+	    hasWord(N, {"wait", "poll", "cancel", "remove", "del_", "block"}) || takesItsOwn(FD))
 		return -1;
 	for (unsigned I = 0; I < FD->getNumParams(); I++) {
 		QualType T = FD->getParamDecl(I)->getType();

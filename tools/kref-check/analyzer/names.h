@@ -91,6 +91,9 @@ int keptWhen(const clang::FunctionDecl *FD);
 /* The parameter a declared function's comment says it will put, unref or
  * free (so keeps until then: "the table unrefs value"), or -1. */
 int documentedKept(const clang::FunctionDecl *FD);
+/* A declared function whose comment says it takes a reference of its own
+ * to what it keeps: the caller's reference stays the caller's. */
+bool takesItsOwn(const clang::FunctionDecl *FD);
 
 /* The object type of a kref call: &obj->ref, or a wrapper's obj. */
 const clang::RecordDecl *objectType(const clang::Stmt *S);
