@@ -7,7 +7,7 @@
 #     right) with none;
 #   a file that does not compile, beside one with a finding: named, exit 2,
 #     the other file's finding still reported;
-#   the twenty real-bug sets, scored by tests/kref-check/real/score.sh; the
+#   the twenty-two real-bug sets, scored by tests/kref-check/real/score.sh; the
 #     assertions pin today's figures (docs/kref-check.md), not the targets.
 . tests/common/tap.sh
 need clang-14 clang-14
@@ -56,6 +56,28 @@ never_silent() {
 		{ echo "exit $status"; cat "$tmp/out" "$tmp/err"; return 1; }
 }
 ok "a file that does not compile: named, exit 2, the other file's finding kept" never_silent
+
+# with_p: -p passes on the compile command's -include (a path relative to
+# its directory), not its gcc-only, dependency or sanitizer flags; the file
+# compiles only with the -include.
+mkdir "$tmp/p"
+sed 's|^#include <kref.h>$|/* kref.h: from -include */|' tests/kref-check/clang/r2_double_put.c \
+	>"$tmp/p/dp.c"
+echo '#include <kref.h>' >"$tmp/p/pre.h"
+printf '[{"directory": "%s", "file": "dp.c", "arguments": ["gcc", "-I%s/include",
+  "-include", "pre.h", "-fconserve-stack", "-Wp,-MMD,dp.d", "-fsanitize=address",
+  "-std=gnu11", "-c", "-o", "dp.o", "dp.c"]}]\n' "$tmp/p" "$(pwd)" >"$tmp/p/compile_commands.json"
+with_p() {
+	tools/kref-check/kref-check --engine=clang -p "$tmp/p" "$tmp/p/dp.c" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ $status = 1 ] && grep -q "dp.c:26:[0-9]*: rule 2: " "$tmp/out" ||
+		{ echo "exit $status"; cat "$tmp/out" "$tmp/err"; return 1; }
+	tools/kref-check/kref-check --engine=clang -I include "$tmp/p/dp.c" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ $status = 2 ] && grep -q "dp.c: kref-check: not checked: does not compile" "$tmp/err" ||
+		{ echo "without -p: exit $status"; cat "$tmp/out" "$tmp/err"; return 1; }
+}
+ok "-p: the compile command's -include is passed on, its gcc-only flags are not" with_p
 
 # not_c: a named file without .c is compiled as C, not passed over.
 not_c() {
@@ -109,4 +131,6 @@ pin heldout16 12 2
 pin heldout17 14 2
 pin heldout18 8 2
 pin heldout19 6 7
+pin heldout20 7 2
+pin heldout21 8 4
 done_testing

@@ -29,6 +29,9 @@
 #   DIR         holds the files at the paths MANIFEST gives (DIR/drivers/...)
 #   KREF_CHECK  defaults to tools/kref-check/kref-check
 #   JOBS        files checked at once (default 2), each under nice
+#   ENGINE      cocci (the default: LABELS) or clang (--engine=clang -p DIR:
+#               LABELS.clang); clang needs DIR built, with its
+#               compile_commands.json (see LABELS.clang)
 # Exit status: 0 once every file was checked, 2 when a file is missing or
 # kref-check failed on one (the figures are a report, not a pass/fail).
 
@@ -36,6 +39,11 @@ here=$(dirname "$0")
 dir=${1:?usage: precision.sh DIR [KREF_CHECK]}
 tool=${2:-tools/kref-check/kref-check}
 jobs=${JOBS:-2}
+case ${ENGINE:-cocci} in
+cocci) args= labels=$here/LABELS ;;
+clang) args="--engine=clang -p ." labels=$here/LABELS.clang ;;
+*) echo "precision.sh: ENGINE=$ENGINE: cocci or clang" >&2; exit 2 ;;
+esac
 [ -x "$tool" ] || { echo "precision.sh: $tool: not executable" >&2; exit 2; }
 tool=$(cd "$(dirname "$tool")" && pwd)/$(basename "$tool")	# run from DIR
 tmp=$(mktemp -d) || exit 2
@@ -47,10 +55,10 @@ while read -r f; do
 	[ -f "$dir/$f" ] || { echo "precision.sh: $dir/$f: missing" >&2; status=2; }
 done <"$tmp/list"
 
-export tool tmp dir
+export tool tmp dir args
 xargs -P "$jobs" -I{} sh -c '
 	out="$tmp/$(printf %s "$1" | tr / _)"
-	(cd "$dir" && nice "$tool" "$1") >"$out.body" 2>"$out.err"
+	(cd "$dir" && nice "$tool" $args "$1") >"$out.body" 2>"$out.err"
 	echo $? >"$out.rc"
 ' sh {} <"$tmp/list"
 
@@ -62,7 +70,8 @@ while read -r f; do
 		echo "precision.sh: $f: kref-check exit $rc: $(head -c 300 "$out.err")" >&2
 		status=2
 	fi
-	cat "$out.body"
+	# A header's findings named as the files' are, from the top of DIR.
+	sed "s|^$(cd "$dir" && pwd)/||; s|^\./||" "$out.body"
 done <"$tmp/list" >"$tmp/findings"
 
 # LABELS: FILE LINE RULE true|false REASON..., tab-separated.
@@ -95,5 +104,5 @@ END {
 	printf "findings %d  true %d  false %d  unlabelled %d  precision %s\n",
 	    n, t, f, u, (t + f) ? sprintf("%.2f", t / (t + f)) : "-"
 	printf "true findings of LABELS no longer made: %d\n", lost
-}' "$here/LABELS" "$tmp/findings"
+}' "$labels" "$tmp/findings"
 exit $status

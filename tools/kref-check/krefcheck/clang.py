@@ -59,7 +59,7 @@ def clang_path():
     return path
 
 
-def command(clang, plugin, path, dirs, defines):
+def command(clang, plugin, path, dirs, defines, extra):
     cmd = [clang, "--analyze", "-fparse-all-comments", "-Wno-everything",
            "-Xclang", "-load", "-Xclang", plugin,
            "-Xclang", "-analyzer-checker=" + CHECKER,
@@ -70,7 +70,7 @@ def command(clang, plugin, path, dirs, defines):
            "-Xclang", "-analyzer-config", "-Xclang", "max-nodes=%d" % MAX_NODES]
     cmd += ["-I" + d for d in dirs]
     cmd += ["-U" + n if v is None else "-D%s=%s" % (n, v) for n, v in defines]
-    return cmd + ["-x", "c", path]     # C whatever the file's name
+    return cmd + list(extra) + ["-x", "c", path]     # C whatever the file's name
 
 
 def parse(out):
@@ -140,7 +140,9 @@ def ignored(path):
 
 
 def run_clang(files, flags, opts):
-    """Every .c of files, at most opts.jobs at once: (findings, {path: why
+    """Every .c of files (flags(path): its -I directories, -D and -U
+    definitions, other compiler arguments), at most opts.jobs at once:
+    (findings, {path: why
     it was not checked}, the headers not compiled on their own)."""
     clang, plugin = clang_path(), plugin_path()
     sources = [f for f in files if not f.endswith(".h")]

@@ -34,8 +34,9 @@ def define(arg):
 
 def compile_database(build_dir):
     """compile_commands.json (in build_dir, or build_dir itself): each
-    file's real path -> (its -I directories, its -D and -U definitions);
-    and the files, as it names them."""
+    file's real path -> (its -I directories, its -D and -U definitions,
+    the other arguments that change how the compiler reads it); and the
+    files, as it names them."""
     path = build_dir if build_dir.endswith(".json") else \
         os.path.join(build_dir, "compile_commands.json")
     try:
@@ -53,10 +54,21 @@ def compile_database(build_dir):
             continue
         d = e.get("directory", ".")
         args = e.get("arguments") or shlex.split(e.get("command", ""))
-        dirs, defines = [], []
+        dirs, defines, extra = [], [], []
         i = 0
         while i < len(args):
             a = args[i]
+            if a in READ_ARGS and i + 1 < len(args):
+                value = args[i + 1]
+                if a in PATH_ARGS or os.path.exists(os.path.join(d, value)):
+                    value = os.path.normpath(os.path.join(d, value))
+                extra += [a, value]
+                i += 2
+                continue
+            if a in READ_FLAGS or a.startswith(READ_PREFIXES):
+                extra.append(a)
+                i += 1
+                continue
             for flag in ("-I", "-iquote", "-D", "-U"):
                 if a == flag and i + 1 < len(args):
                     value = args[i + 1]
@@ -77,8 +89,18 @@ def compile_database(build_dir):
         f = os.path.normpath(os.path.join(d, e["file"]))
         if os.path.realpath(f) not in out:
             files.append(f)
-        out[os.path.realpath(f)] = (dirs, defines)
+        out[os.path.realpath(f)] = (dirs, defines, extra)
     return out, files
+
+
+# What the clang engine passes on from a compile command, besides -I, -D
+# and -U: what decides which code is read and the sizes of its types,
+# not how it is compiled (a gcc-only flag would stop clang).
+READ_ARGS = ("-include", "-imacros", "-isystem", "-idirafter", "-target")
+PATH_ARGS = ("-isystem", "-idirafter")   # the others name a file or a triple
+READ_FLAGS = ("-nostdinc", "-m32", "-m64", "-mx32", "-fms-extensions",
+              "-funsigned-char", "-fsigned-char", "-fshort-wchar")
+READ_PREFIXES = ("-std=", "--target=", "--sysroot=")
 
 
 C_EXTS = (".c", ".h")
@@ -236,10 +258,13 @@ def main(argv=None):
 
     def flags(path):
         # The command line's -D and -U after the database's: they win.
-        dirs, defines = database.get(os.path.realpath(path), ((), ()))
+        dirs, defines, _ = database.get(os.path.realpath(path), ((), (), ()))
         return list(opts.include_dirs) + list(dirs), list(defines) + common
+
+    def clang_flags(path):
+        return flags(path) + (database.get(os.path.realpath(path), ((), (), ()))[2],)
     if opts.engine == "clang":
-        return report_clang(files, flags, opts, inputs.problems)
+        return report_clang(files, clang_flags, opts, inputs.problems)
     progs = [Program([f], flags) for f in files] if opts.each else [Program(files, flags)]
     for prog in progs:
         for path, line, name in prog.missing:
@@ -270,7 +295,7 @@ def main(argv=None):
     failed, clang_failed = outcome.failed, {}
     if opts.engine == "both":
         try:
-            more, clang_failed, _ = run_clang(files, flags, opts)
+            more, clang_failed, _ = run_clang(files, clang_flags, opts)
         except EngineMissing as e:
             print("kref-check: --engine=both: %s" % e, file=sys.stderr)
             return 2
