@@ -128,7 +128,7 @@ pin heldout13 10 2
 pin heldout14 13 0
 pin heldout15 10 1
 pin heldout16 12 2
-pin heldout17 14 2
+pin heldout17 14 1
 pin heldout18 8 2
 pin heldout19 6 7
 pin heldout20 7 2

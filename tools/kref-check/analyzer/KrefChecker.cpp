@@ -1472,6 +1472,12 @@ ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt
 		if (--O.N == 0) {
 			if (R->Base == RefState::Released || R->Base == RefState::Unknown)
 				return forget(St, S)->set<GivenAway>(S, E);
+			// Found, got, and the lock or RCU section it was found
+			// in left since: the get kept rule 3, and what follows
+			// this handoff is no lookup's use.
+			if (R->Base == RefState::Borrowed &&
+			    ((R->RCU && St->get<RCUDepth>() == 0) || lockDropped(St, S, R)))
+				return forget(St, S)->set<GivenAway>(S, E);
 			O.K = R->Base;
 		}
 		return St->set<RefMap>(S, O);

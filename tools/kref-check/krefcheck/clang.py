@@ -140,10 +140,10 @@ def ignored(path):
 
 
 def run_clang(files, flags, opts):
-    """Every .c of files (flags(path): its -I directories, -D and -U
-    definitions, other compiler arguments), at most opts.jobs at once:
-    (findings, {path: why
-    it was not checked}, the headers not compiled on their own)."""
+    """Every .c of files (flags(path): its -I directories, its -D and -U
+    definitions, its other compiler arguments), at most opts.jobs at once:
+    (findings, {path: why it was not checked}, the headers not compiled on
+    their own)."""
     clang, plugin = clang_path(), plugin_path()
     sources = [f for f in files if not f.endswith(".h")]
     headers = [f for f in files if f.endswith(".h")]

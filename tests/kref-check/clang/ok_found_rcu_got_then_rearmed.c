@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* A session found under RCU and got there (kref_get_unless_zero); after
+ * the read section its timer is armed again (the timer holds the
+ * reference taken when the session started) and the session is used,
+ * then put.  The get was made in the read section: nothing here is a use
+ * of what a lookup found with no reference (batman-adv's
+ * batadv_tp_recv_ack(), Linux 6.1). */
+#include <stdlib.h>
+#include <kref.h>
+
+struct timer_list { void (*fn)(struct timer_list *t); };
+struct tp_session {
+	struct kref ref;
+	struct tp_session *next;
+	struct timer_list timer;
+	int id;
+	unsigned cwnd;
+};
+
+extern void rcu_read_lock(void);
+extern void rcu_read_unlock(void);
+static struct tp_session *tp_list;
+
+static void tp_release(struct kref *ref)
+{
+	free(container_of(ref, struct tp_session, ref));
+}
+
+/* Arms the timer (again): the kernel's, declared here.  The session's
+ * timer holds the reference taken when the session started, dropped when
+ * the timer is stopped. */
+extern int mod_timer(struct timer_list *timer, unsigned long expires);
+
+void tp_recv_ack(int id)
+{
+	struct tp_session *s;
+
+	rcu_read_lock();
+	for (s = tp_list; s; s = s->next)
+		if (s->id == id && kref_get_unless_zero(&s->ref))
+			break;
+	rcu_read_unlock();
+	if (!s)
+		return;
+	mod_timer(&s->timer, 200);
+	s->cwnd += 1;
+	kref_put(&s->ref, tp_release);
+}
