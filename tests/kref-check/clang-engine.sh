@@ -57,16 +57,18 @@ never_silent() {
 }
 ok "a file that does not compile: named, exit 2, the other file's finding kept" never_silent
 
-# with_p: -p passes on the compile command's -include (a path relative to
-# its directory), not its gcc-only, dependency or sanitizer flags; the file
-# compiles only with the -include.
-mkdir "$tmp/p"
+# with_p: -p passes on the compile command's -include and -isystem (a
+# directory relative to the command's, joined to the flag), not its
+# gcc-only, dependency or sanitizer flags; the file compiles only with the
+# -include, whose file is found in the -isystem directory.
+mkdir -p "$tmp/p/sys"
 sed 's|^#include <kref.h>$|/* kref.h: from -include */|' tests/kref-check/clang/r2_double_put.c \
 	>"$tmp/p/dp.c"
-echo '#include <kref.h>' >"$tmp/p/pre.h"
+echo '#include <kref.h>' >"$tmp/p/sys/pre.h"
 printf '[{"directory": "%s", "file": "dp.c", "arguments": ["gcc", "-I%s/include",
-  "-include", "pre.h", "-fconserve-stack", "-Wp,-MMD,dp.d", "-fsanitize=address",
-  "-std=gnu11", "-c", "-o", "dp.o", "dp.c"]}]\n' "$tmp/p" "$(pwd)" >"$tmp/p/compile_commands.json"
+  "-isystemsys", "-include", "pre.h", "-fconserve-stack", "-Wp,-MMD,dp.d",
+  "-fsanitize=address", "-std=gnu11", "-c", "-o", "dp.o", "dp.c"]}]\n' "$tmp/p" "$(pwd)" \
+	>"$tmp/p/compile_commands.json"
 with_p() {
 	tools/kref-check/kref-check --engine=clang -p "$tmp/p" "$tmp/p/dp.c" >"$tmp/out" 2>"$tmp/err"
 	status=$?
@@ -77,7 +79,7 @@ with_p() {
 	[ $status = 2 ] && grep -q "dp.c: kref-check: not checked: does not compile" "$tmp/err" ||
 		{ echo "without -p: exit $status"; cat "$tmp/out" "$tmp/err"; return 1; }
 }
-ok "-p: the compile command's -include is passed on, its gcc-only flags are not" with_p
+ok "-p: the compile command's -include and -isystem are passed on, its gcc-only flags are not" with_p
 
 # not_c: a named file without .c is compiled as C, not passed over.
 not_c() {

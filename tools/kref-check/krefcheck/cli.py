@@ -65,6 +65,11 @@ def compile_database(build_dir):
                 extra += [a, value]
                 i += 2
                 continue
+            joined = [f for f in PATH_ARGS if a.startswith(f) and a != f]
+            if joined:      # -isystemDIR
+                extra += [joined[0], os.path.normpath(os.path.join(d, a[len(joined[0]):]))]
+                i += 1
+                continue
             if a in READ_FLAGS or a.startswith(READ_PREFIXES):
                 extra.append(a)
                 i += 1
