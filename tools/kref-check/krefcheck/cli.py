@@ -49,63 +49,84 @@ def compile_database(build_dir):
     if not isinstance(entries, list):
         raise CommandLineError("%s: not a list of compile commands" % path)
     out, files = {}, []
+    top = os.path.dirname(os.path.abspath(path))
     for e in entries:
         if not isinstance(e, dict) or "file" not in e:
             continue
-        d = e.get("directory", ".")
+        d = os.path.join(top, e.get("directory", "."))    # absolute, as a rule
         args = e.get("arguments") or shlex.split(e.get("command", ""))
-        dirs, defines, extra = [], [], []
-        i = 0
-        while i < len(args):
-            a = args[i]
-            if a in READ_ARGS and i + 1 < len(args):
-                value = args[i + 1]
-                if a in PATH_ARGS or os.path.exists(os.path.join(d, value)):
-                    value = os.path.normpath(os.path.join(d, value))
-                extra += [a, value]
-                i += 2
-                continue
-            joined = [f for f in PATH_ARGS if a.startswith(f) and a != f]
-            if joined:      # -isystemDIR
-                extra += [joined[0], os.path.normpath(os.path.join(d, a[len(joined[0]):]))]
-                i += 1
-                continue
-            if a in READ_FLAGS or a.startswith(READ_PREFIXES):
-                extra.append(a)
-                i += 1
-                continue
-            for flag in ("-I", "-iquote", "-D", "-U"):
-                if a == flag and i + 1 < len(args):
-                    value = args[i + 1]
-                    i += 1
-                    break
-                if a.startswith(flag) and len(a) > len(flag) and flag != "-iquote":
-                    value = a[len(flag):]
-                    break
-            else:
-                flag = None
-            if flag in ("-I", "-iquote"):
-                dirs.append(os.path.normpath(os.path.join(d, value)))
-            elif flag == "-D":
-                defines.append(define(value))
-            elif flag == "-U":
-                defines.append((value, None))
-            i += 1
         f = os.path.normpath(os.path.join(d, e["file"]))
         if os.path.realpath(f) not in out:
             files.append(f)
-        out[os.path.realpath(f)] = (dirs, defines, extra)
+        out[os.path.realpath(f)] = compiler_args(args[1:], d)
     return out, files
 
 
-# What the clang engine passes on from a compile command, besides -I, -D
-# and -U: what decides which code is read and the sizes of its types,
-# not how it is compiled (a gcc-only flag would stop clang).
-READ_ARGS = ("-include", "-imacros", "-isystem", "-idirafter", "-target")
-PATH_ARGS = ("-isystem", "-idirafter")   # the others name a file or a triple
-READ_FLAGS = ("-nostdinc", "-m32", "-m64", "-mx32", "-fms-extensions",
-              "-funsigned-char", "-fsigned-char", "-fshort-wchar")
-READ_PREFIXES = ("-std=", "--target=", "--sysroot=")
+# What the clang engine passes on from a compile command, besides -I,
+# -iquote, -D and -U: what decides which code is read, its predefined
+# macros and the sizes of its types, not how it is compiled (a gcc-only
+# flag would stop clang).
+FILE_ARGS = ("-include", "-imacros")
+DIR_ARGS = ("-isystem", "-idirafter")
+READ_FLAGS = ("-ansi", "-nostdinc", "-m32", "-m64", "-mx32", "-pthread", "-ffreestanding",
+              "-fms-extensions", "-fshort-enums", "-fno-short-enums", "-fshort-wchar",
+              "-funsigned-char", "-fno-unsigned-char", "-fsigned-char", "-fno-signed-char")
+READ_PREFIXES = ("--target=", "--sysroot=", "-O")
+# The C standards clang 14 knows, and gcc's newer names for them; a C++
+# standard is dropped (the file is read as C).
+C_STDS = {s: s for s in ("c89", "c90", "c99", "c9x", "c11", "c1x", "c17", "c18", "c2x",
+                         "gnu89", "gnu90", "gnu99", "gnu9x", "gnu11", "gnu1x", "gnu17",
+                         "gnu18", "gnu2x", "iso9899:1990", "iso9899:199409",
+                         "iso9899:1999", "iso9899:2011", "iso9899:2017", "iso9899:2018")}
+C_STDS.update({"c23": "c2x", "gnu23": "gnu2x", "iso9899:2024": "c2x"})
+
+
+def compiler_args(args, d):
+    """A compile command's arguments (run in directory d): its -I and
+    -iquote directories, its -D and -U definitions, and the arguments the
+    clang engine passes on, with their paths made absolute."""
+    dirs, defines, extra, system = [], [], [], []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        flag = value = None
+        for f in ("-I", "-iquote", "-D", "-U", "-target") + FILE_ARGS + DIR_ARGS:
+            if a == f and i + 1 < len(args):
+                flag, value = f, args[i + 1]
+                i += 1
+            elif a.startswith(f) and a != f and f != "-target":
+                flag, value = f, a[len(f):]             # -isystemDIR
+            elif a.startswith("-" + f + "=") and f in FILE_ARGS:
+                flag, value = f, a[len(f) + 2:]         # --include=FILE
+            else:
+                continue
+            break
+        if flag in ("-I", "-iquote"):
+            dirs.append(os.path.normpath(os.path.join(d, value)))
+        elif flag == "-D":
+            defines.append(define(value))
+        elif flag == "-U":
+            defines.append((value, None))
+        elif flag in DIR_ARGS:      # -isystem=DIR: under the sysroot, / here
+            system.append(os.path.normpath(os.path.join(d, value.lstrip("="))))
+            extra += [flag, system[-1]]
+        elif flag:
+            extra += [flag, value]      # a file: found below, once every directory is known
+        elif a.startswith("-std="):
+            if a[5:] in C_STDS:
+                extra.append("-std=" + C_STDS[a[5:]])
+        elif a in READ_FLAGS or a.startswith(READ_PREFIXES):
+            extra.append(a)
+        i += 1
+    # -include FILE is looked for in the command's directory, then as
+    # #include "FILE" would be.
+    for k in range(0, len(extra) - 1):
+        if extra[k] in FILE_ARGS and not os.path.isabs(extra[k + 1]):
+            for where in [d] + dirs + system:
+                if os.path.isfile(os.path.join(where, extra[k + 1])):
+                    extra[k + 1] = os.path.normpath(os.path.join(where, extra[k + 1]))
+                    break
+    return dirs, defines, extra
 
 
 C_EXTS = (".c", ".h")
