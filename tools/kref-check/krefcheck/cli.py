@@ -111,7 +111,7 @@ def compiler_args(args, d):
             system.append(os.path.normpath(os.path.join(d, value.lstrip("="))))
             extra += [flag, system[-1]]
         elif flag:
-            extra += [flag, value]      # a file: found below, once every directory is known
+            extra += [flag, value]      # -target TRIPLE, or a file found below
         elif a.startswith("-std="):
             if a[5:] in C_STDS:
                 extra.append("-std=" + C_STDS[a[5:]])
