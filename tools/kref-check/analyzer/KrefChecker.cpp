@@ -1473,9 +1473,11 @@ ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt
 			if (R->Base == RefState::Released || R->Base == RefState::Unknown)
 				return forget(St, S)->set<GivenAway>(S, E);
 			// Found, got, and the lock or RCU section it was found
-			// in left since: the get kept rule 3.  A keeper not
-			// documented to take the caller's reference over (a
-			// timer armed again) leaves it to the path.
+			// in left since: the get kept rule 3, so no longer
+			// followed (a timer armed again keeps the reference
+			// it had).  Still followed when the keeper is
+			// documented to take the caller's reference over: a
+			// later use has none.
 			const auto *CE = dyn_cast<CallExpr>(E);
 			const FunctionDecl *K = CE ? CE->getDirectCallee() : nullptr;
 			if (R->Base == RefState::Borrowed && !(K && docOf(K) == Doc::Consumes) &&
