@@ -159,6 +159,17 @@ timeout_each_file() {
 	quiet_error "slow.c: .*timed out" && grep -q "^$r1_line" "$tmp/out"
 }
 ok "--timeout is per file: the slow one is named, the other still reported" timeout_each_file
+# A file kref-check's own reading (not spatch) is slow on: 100,000
+# functions, several seconds of reading, bounded by --timeout too.
+python3 -c 'print("/* SPDX-License-Identifier: MIT */\n#include <kref.h>\nstruct o { struct kref ref; int a; };")
+for i in range(100000):
+    print("static int f%d(struct o *o) { return o->a + %d; }" % (i, i))' >"$tmp/long_read.c"
+timeout_reading() {
+	run $tool --each --timeout 1 "$tmp/long_read.c" $r1
+	[ "$got" = 2 ] && grep -q "long_read.c: .*reading it took over 1 s" "$tmp/err" &&
+	grep -q "^$r1_line" "$tmp/out" || { echo "exit $got"; cat "$tmp/err"; false; }
+}
+ok "--timeout bounds kref-check's own reading of a file too: named, the other still reported" timeout_reading
 timeout_sarif() {
 	run $tool --format sarif --timeout 1 "$tmp/slow.c" $r1 "$tmp/no-such-file.c"
 	[ "$got" = 2 ] && python3 -c 'import json, sys
@@ -170,6 +181,22 @@ assert any("slow.c: not checked" in n for n in notes), notes
 assert any("no-such-file.c: no such file" in n for n in notes), notes' "$tmp/out"
 }
 ok "--format sarif: a file not checked makes the run unsuccessful, named in a notification" timeout_sarif
+
+# A macro invocation with no semicolon before a function (the kernel's
+# BDI_SHOW(name, expr) in mm/backing-dev.c): the function header read
+# after it took time exponential in the length of its words (the file
+# never finished; one 15-letter name took 6 s).  Bounded by timeout(1)
+# at a minute, a thousand times what it takes.
+printf '%s\n' '/* SPDX-License-Identifier: MIT */' '#include <kref.h>' \
+	'struct attribute_of_a_device { struct kref ref; int value; };' \
+	'SHOW_ATTRIBUTE(read_ahead_kilobytes, KILOBYTES(value))' '' \
+	'static unsigned long show_the_attribute_of_a_device(struct attribute_of_a_device *attribute)' \
+	'{' '	return attribute->value;' '}' >"$tmp/macro_header.c"
+macro_header() {
+	run timeout 60 $tool "$tmp/macro_header.c"
+	[ "$got" = 0 ] || { echo "exit $got (124: timed out)"; cat "$tmp/err"; false; }
+}
+ok "a function after a macro invocation with no semicolon is read in linear time" macro_header
 
 # A spatch that dies on one file (as on a parser crash).
 printf '%s\n' '#!/bin/sh' \

@@ -24,9 +24,11 @@
  *           end the process (one taken on an argument or on a pointer of
  *           unknown origin only when another path put or handed off one
  *           from the same get: a get wrapper keeps it on every path), a
- *           second put, a use after the put, a put of a documented
- *           borrowed pointer, a field that holds a reference overwritten
- *           while it still holds one;
+ *           second put, a use after the put (after a put of what a
+ *           container held, only when the path does not put it again;
+ *           none after a put followed by a wait for the release's
+ *           completion), a put of a documented borrowed pointer, a field
+ *           that holds a reference overwritten while it still holds one;
  *   rule 3  a get of a pointer found under a lock after that lock was
  *           dropped (even if taken again), a use or a return of it then, a
  *           plain kref_get of a pointer found only under RCU, a plain put
@@ -214,6 +216,12 @@ REGISTER_MAP_WITH_PROGRAMSTATE(SharedUse, SymbolRef, const Stmt *)
 // Pointers copied, with no reference, out of a variable whose cleanup
 // function puts into one declared outside its block: the copy.
 REGISTER_MAP_WITH_PROGRAMSTATE(CleanupCopy, SymbolRef, const Stmt *)
+// Put after the path took it out of a slot, list or tree: the reference
+// dropped was that container's, perhaps not the only one the caller has.
+REGISTER_SET_WITH_PROGRAMSTATE(ContainerPut, SymbolRef)
+// A use after such a put: reported when the path ends, unless the path
+// puts it again, which shows it held more than the one it put first.
+REGISTER_MAP_WITH_PROGRAMSTATE(UsedAfterContainerPut, SymbolRef, const Stmt *)
 
 namespace {
 
@@ -293,6 +301,7 @@ class KrefChecker
 	mutable const TranslationUnitDecl *Scanned = nullptr;
 	// The node of each store that left a duty, for the report at the path's end.
 	mutable llvm::DenseMap<const Stmt *, ExplodedNode *> DutyNodes;
+	mutable llvm::DenseMap<const Stmt *, ExplodedNode *> UseNodes;	// UsedAfterContainerPut's
 	mutable std::vector<GetSite> Gets;
 	mutable std::vector<PutSite> Puts;
 	mutable std::vector<Swap> Swaps;
@@ -365,6 +374,7 @@ private:
 	void swapRaces(AnalysisManager &Mgr, BugReporter &BR) const;
 	bool isRelease(const Decl *D, bool Callees = false) const;
 	ProgramStateRef swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const;
+	void reportUsesAfterContainerPut(ProgramStateRef St, CheckerContext &C, SymbolReaper *SR) const;
 	void reportAt(const BugType &BT, const std::string &Msg, const Stmt *Site, const Stmt *E, StringRef Note,
 		      CheckerContext &C) const;
 	std::pair<const Stmt *, const Decl *> outOfWrapper(const Stmt *E, CheckerContext &C) const;
@@ -1150,6 +1160,28 @@ static const ExplodedNode *nodeAt(const ExplodedNode *End, const Stmt *At)
 	return nullptr;
 }
 
+/* The uses after a container's put that no later put showed covered, of
+ * the objects dead by SR (all of them at the end of the analysed function). */
+void KrefChecker::reportUsesAfterContainerPut(ProgramStateRef St, CheckerContext &C, SymbolReaper *SR) const
+{
+	for (auto &KV : St->get<UsedAfterContainerPut>()) {
+		if (SR && !SR->isDead(KV.first))
+			continue;
+		const ExplodedNode *N = UseNodes.lookup(KV.second);
+		if (!N)
+			N = nodeAt(C.getPredecessor(), KV.second);
+		if (!N)
+			continue;
+		auto R = std::make_unique<PathSensitiveBugReport>(
+			Rule2, "rule 2: uses " + describe(KV.first) + " after putting the reference this path had", N);
+		if (const RefState *RS = St->get<RefMap>(KV.first))
+			R->addNote("the reference was put here",
+				   PathDiagnosticLocation::createBegin(RS->Where, C.getSourceManager(),
+								       N->getLocationContext()));
+		C.emitReport(std::move(R));
+	}
+}
+
 /* The expression a store or a call at N hands S on as. */
 static const Expr *handedAs(const ExplodedNode *N, const Stmt *At, SymbolRef S)
 {
@@ -1342,9 +1374,99 @@ static bool putWhen(const Stmt *E, CheckerContext &C, bool FlagOnly = false)
 	return false;
 }
 
+/* X takes something out of a container: a null stored into a slot, a
+ * field or a global, or a call named for it (list_del, rb_erase,
+ * idr_remove). */
+static bool unlinks(const Stmt *X, ASTContext &Ctx)
+{
+	if (const auto *B = dyn_cast<BinaryOperator>(X); B && B->getOpcode() == BO_Assign) {
+		const Expr *L = bare(B->getLHS());
+		const auto *D = dyn_cast<DeclRefExpr>(L);
+		const auto *VD = D ? dyn_cast<VarDecl>(D->getDecl()) : nullptr;
+		return (isa<ArraySubscriptExpr>(L) || isa<MemberExpr>(L) || (VD && VD->hasGlobalStorage())) &&
+		       B->getRHS()->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
+	}
+	const auto *CE = dyn_cast<CallExpr>(X);
+	return CE && unlinkName(calleeName(CE));
+}
+
+/* Some statement of X that ends before Site unlinks. */
+static bool unlinksBefore(const Stmt *X, const Stmt *Site, ASTContext &Ctx)
+{
+	const SourceManager &SM = Ctx.getSourceManager();
+	SourceLocation At = SM.getExpansionLoc(Site->getBeginLoc());
+	if (!X || !SM.isBeforeInTranslationUnit(SM.getExpansionLoc(X->getBeginLoc()), At))
+		return false;
+	if (SM.isBeforeInTranslationUnit(SM.getExpansionLoc(X->getEndLoc()), At) && unlinks(X, Ctx))
+		return true;
+	return llvm::any_of(X->children(), [&](const Stmt *Y) { return unlinksBefore(Y, Site, Ctx); });
+}
+
+/* The function of the put at E, or one that called it on this path, took
+ * something out of a container before: the put drops that container's
+ * reference (dvb_remove_device: the slot cleared, then the put). */
+static bool unlinkedBefore(const Stmt *E, CheckerContext &C)
+{
+	for (const LocationContext *LC = C.getLocationContext(); LC && E;) {
+		if (unlinksBefore(LC->getDecl()->getBody(), E, C.getASTContext()))
+			return true;
+		const StackFrameContext *SF = LC->getStackFrame();
+		E = SF->getCallSite();
+		LC = SF->getParent();
+	}
+	return false;
+}
+
+/* Next, the statement after a put, waits on a completion inside S. */
+static bool waitsOn(const Stmt *Next, SymbolRef S, ProgramStateRef St, const LocationContext *LC)
+{
+	const auto *CE = dyn_cast<CallExpr>(Next);
+	if (!CE || !CE->getNumArgs() || !calleeName(CE).startswith("wait_for_completion"))
+		return false;
+	const Expr *A = CE->getArg(0)->IgnoreParenCasts();
+	while (true) {
+		if (const auto *U = dyn_cast<UnaryOperator>(A); U && U->getOpcode() == UO_AddrOf)
+			A = U->getSubExpr()->IgnoreParenCasts();
+		else if (const auto *M = dyn_cast<MemberExpr>(A))
+			A = M->getBase()->IgnoreParenCasts();
+		else
+			break;
+	}
+	const auto *DR = dyn_cast<DeclRefExpr>(A);
+	const auto *VD = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+	return VD && objectOf(St->getSVal(St->getLValue(VD, LC))) == S;
+}
+
+/* The put at E is followed, in its block or (as the last thing a function
+ * does) in its caller's, by a wait on a completion inside S: the put drops
+ * the initial reference and the release wakes this path, which owns the
+ * object still (the drain idiom: put, then wait for the others). */
+static bool drainedAfter(ProgramStateRef St, SymbolRef S, const Stmt *E, CheckerContext &C)
+{
+	for (const LocationContext *LC = C.getLocationContext(); LC && E;) {
+		const ParentMap &PM = LC->getParentMap();
+		const Stmt *Child = E, *P = PM.getParent(E);
+		for (; P && !isa<CompoundStmt>(P); Child = P, P = PM.getParent(P))
+			;
+		if (const auto *CS = dyn_cast_or_null<CompoundStmt>(P)) {
+			const auto *It = llvm::find(CS->body(), Child);
+			if (It != CS->body_end() && std::next(It) != CS->body_end())
+				return waitsOn(*std::next(It), S, St, LC);
+			if (CS != LC->getDecl()->getBody())
+				return false;
+		}
+		const StackFrameContext *SF = LC->getStackFrame();
+		E = SF->getCallSite();
+		LC = SF->getParent();
+	}
+	return false;
+}
+
 ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 				 CheckerContext &C) const
 {
+	if (drainedAfter(St, S, E, C))
+		return forget(St, S);
 	// (A path that puts it held a reference: no longer a bare use.)
 	if (St->get<SharedUse>(S))
 		St = St->set<SharedUse>(S, nullptr);
@@ -1388,6 +1510,8 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		// parameter may carry more than one: no double-put report.
 		RefState O = RefState::make(RefState::Released, E);
 		O.Weak = R || St->contains<Forgotten>(S) || !loadedFromField(S);
+		if (O.Weak && unlinkedBefore(E, C))
+			St = St->add<ContainerPut>(S);
 		return St->set<RefMap>(S, O);
 	}
 	RefState O = *R;
@@ -1405,7 +1529,7 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		if (!R->Weak)
 			reportAt(Rule2, "rule 2: puts " + Obj + " a second time on this path",
 				 outOfWrapper(E, C).first, R->Where, "first put here", C);
-		return St;
+		return St->remove<UsedAfterContainerPut>(S);
 	case RefState::Borrowed:
 		if (R->Documented)
 			reportAt(Rule2,
@@ -2096,6 +2220,7 @@ void KrefChecker::checkEndFunction(const ReturnStmt *RS, CheckerContext &C) cons
 		C.addTransition(St);
 	if (!C.inTopFrame())
 		return;
+	reportUsesAfterContainerPut(St, C, nullptr);
 	// A reference taken on what an out parameter holds went to the caller.
 	for (auto &KV : St->get<RefMap>())
 		if (KV.second.K == RefState::Owned && KV.second.N > 0 &&
@@ -2162,7 +2287,11 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 		return;
 	}
 	std::string Name = describe(Obj);
-	if (RS->K == RefState::Released) {
+	if (RS->K == RefState::Released && RS->Weak && St->contains<ContainerPut>(Obj) && S) {
+		if (!St->get<UsedAfterContainerPut>(Obj))
+			if (ExplodedNode *N = C.addTransition(St->set<UsedAfterContainerPut>(Obj, S)))
+				UseNodes.try_emplace(S, N);
+	} else if (RS->K == RefState::Released) {
 		report(Rule2, "rule 2: uses " + Name + " after putting the reference this path had", St,
 		       C, RS->Where, "the reference was put here");
 		C.addTransition(forget(St, Obj));
@@ -2512,6 +2641,7 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 {
 	ProgramStateRef St = C.getState();
 	bool Changed = false;
+	reportUsesAfterContainerPut(St, C, &SR);
 	for (auto &KV : St->get<RefMap>()) {
 		if (!SR.isDead(KV.first))
 			continue;
@@ -2537,6 +2667,8 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	St = dropDead<ToCaller>(St, SR);
 	St = dropDead<RegisteredData>(St, SR);
 	St = dropDead<CleanupCopy>(St, SR);
+	St = dropDead<UsedAfterContainerPut>(St, SR);
+	St = dropDead<ContainerPut>(St, SR);
 	for (auto &KV : St->get<SharedUse>())
 		if (SR.isDead(KV.first)) {
 			if (KV.second)
@@ -2619,6 +2751,7 @@ void KrefChecker::checkBeginFunction(CheckerContext &C) const
 	if (!C.inTopFrame())
 		return;
 	DutyNodes.clear();
+	UseNodes.clear();
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(C.getLocationContext()->getDecl());
 	if (!FD)
 		return;

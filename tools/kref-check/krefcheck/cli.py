@@ -4,10 +4,12 @@ the options, and the run from the files to the exit status.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shlex
+import signal
 import stat
 import sys
 import typing
@@ -24,6 +26,29 @@ from .clang import EngineMissing, run_clang
 
 class CommandLineError(Exception):
     pass
+
+
+class Overtime(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise Overtime in the block after seconds (none when 0): what the
+    patterns do in Python after reading a file is bounded as spatch is."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def overtime(signum, frame):
+        raise Overtime()
+    old = signal.signal(signal.SIGALRM, overtime)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def define(arg):
@@ -227,7 +252,8 @@ def main(argv=None):
     ap.add_argument("--each", action="store_true",
                     help="check each file as a program of its own, its facts kept to itself")
     ap.add_argument("--timeout", type=int, default=120,
-                    help="seconds spatch (or clang) may spend on one file (default 120)")
+                    help="seconds spatch (or clang), and kref-check's own reading, may each spend "
+                    "on one file (default 120)")
     ap.add_argument("--spatch", help="the spatch program (default: spatch, or $SPATCH)")
     ap.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR",
                     help="look for #include files in DIR too, as the compiler does")
@@ -291,13 +317,29 @@ def main(argv=None):
         return flags(path) + (database.get(os.path.realpath(path), ((), (), ()))[2],)
     if opts.engine == "clang":
         return report_clang(files, clang_flags, opts, inputs.problems)
-    progs = [Program([f], flags) for f in files] if opts.each else [Program(files, flags)]
+    # Reading and checking in Python get --timeout per file, as spatch does:
+    # a program over it is named, not waited for.
+    overtime = {}
+
+    def bounded(make, paths, what):
+        limit = opts.timeout * len(paths)
+        try:
+            with time_limit(limit):
+                return make()
+        except Overtime:
+            whose = "it" if len(paths) == 1 else "the %d files of its program" % len(paths)
+            for p in paths:
+                overtime[p] = "%s %s took over %d s" % (what, whose, limit)
+            return None
+    progs = [bounded(lambda paths=paths: Program(paths, flags), paths, "reading")
+             for paths in ([[f] for f in files] if opts.each else [files])]
+    progs = [p for p in progs if p]
     for prog in progs:
         for path, line, name in prog.missing:
             print('%s:%d: kref-check: "%s" not found (give -I DIR or -p DIR); what it '
                   'declares was not seen' % (path, line, name), file=sys.stderr)
     sources = {p: src for prog in progs for p, src in prog.sources.items()}
-    groups = share_patterns(progs) if opts.each else [progs]
+    groups = (share_patterns(progs) if opts.each else [progs]) if progs else []
     units = [(g, [p for prog in g for p in prog.sources]) for g in groups]
     try:
         outcome = run_spatch(units, sources, opts)
@@ -313,12 +355,15 @@ def main(argv=None):
     for prog in progs:
         mine = [r for r in records if r[1] in prog.sources]
         checker = Checker(prog, mine)
-        findings += checker.run()
+        found = bounded(checker.run, list(prog.sources), "checking what spatch matched in")
+        if found is None:
+            continue
+        findings += found
         for s, (path, line) in sorted(checker.unseen_structs().items()):
             print("%s:%d: kref-check: %s is defined in no file read (give -I DIR or "
                   "-p DIR); the checks that need its members are partial"
                   % (path, line, s), file=sys.stderr)
-    failed, clang_failed = outcome.failed, {}
+    failed, clang_failed = dict(overtime, **outcome.failed), {}
     if opts.engine == "both":
         try:
             more, clang_failed, _ = run_clang(files, clang_flags, opts)
