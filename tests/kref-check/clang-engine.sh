@@ -136,4 +136,6 @@ pin heldout18 8 2
 pin heldout19 6 7
 pin heldout20 7 2
 pin heldout21 8 4
+pin heldout22 9 1
+pin heldout23 8 3
 done_testing

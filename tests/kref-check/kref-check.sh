@@ -165,11 +165,14 @@ python3 -c 'print("/* SPDX-License-Identifier: MIT */\n#include <kref.h>\nstruct
 for i in range(100000):
     print("static int f%d(struct o *o) { return o->a + %d; }" % (i, i))' >"$tmp/long_read.c"
 timeout_reading() {
-	run $tool --each --timeout 1 "$tmp/long_read.c" $r1
+	run $tool "$@" --timeout 1 "$tmp/long_read.c" $r1
 	[ "$got" = 2 ] && grep -q "long_read.c: .*reading it took over 1 s" "$tmp/err" &&
+	! grep -q "r1_kthread_get_after.c: .*not checked" "$tmp/err" &&
 	grep -q "^$r1_line" "$tmp/out" || { echo "exit $got"; cat "$tmp/err"; false; }
 }
-ok "--timeout bounds kref-check's own reading of a file too: named, the other still reported" timeout_reading
+ok "--timeout bounds kref-check's own reading of a file too: named, the other still reported" \
+	timeout_reading --each
+ok "--timeout on reading, in one program: each file then read alone, the slow one named" timeout_reading
 timeout_sarif() {
 	run $tool --format sarif --timeout 1 "$tmp/slow.c" $r1 "$tmp/no-such-file.c"
 	[ "$got" = 2 ] && python3 -c 'import json, sys
@@ -185,13 +188,16 @@ ok "--format sarif: a file not checked makes the run unsuccessful, named in a no
 # A macro invocation with no semicolon before a function (the kernel's
 # BDI_SHOW(name, expr) in mm/backing-dev.c): the function header read
 # after it took time exponential in the length of its words (the file
-# never finished; one 15-letter name took 6 s).  Bounded by timeout(1)
-# at a minute, a thousand times what it takes.
+# never finished; one 15-letter name took 6 s), and in the number of its
+# attributes (24 took 10 s).  Bounded by timeout(1) at a minute.
 printf '%s\n' '/* SPDX-License-Identifier: MIT */' '#include <kref.h>' \
 	'struct attribute_of_a_device { struct kref ref; int value; };' \
 	'SHOW_ATTRIBUTE(read_ahead_kilobytes, KILOBYTES(value))' '' \
 	'static unsigned long show_the_attribute_of_a_device(struct attribute_of_a_device *attribute)' \
 	'{' '	return attribute->value;' '}' >"$tmp/macro_header.c"
+python3 -c 'print("SHOW_ATTRIBUTE(write_behind_kilobytes, KILOBYTES(value))\nstatic int " +
+	"__attribute__((unused)) " * 24 + "show_more(struct attribute_of_a_device *a)\n{\n\treturn a->value;\n}")' \
+	>>"$tmp/macro_header.c"
 macro_header() {
 	run timeout 60 $tool "$tmp/macro_header.c"
 	[ "$got" = 0 ] || { echo "exit $got (124: timed out)"; cat "$tmp/err"; false; }

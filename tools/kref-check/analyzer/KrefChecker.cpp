@@ -216,9 +216,16 @@ REGISTER_MAP_WITH_PROGRAMSTATE(SharedUse, SymbolRef, const Stmt *)
 // Pointers copied, with no reference, out of a variable whose cleanup
 // function puts into one declared outside its block: the copy.
 REGISTER_MAP_WITH_PROGRAMSTATE(CleanupCopy, SymbolRef, const Stmt *)
-// Put after the path took it out of a slot, list or tree: the reference
-// dropped was that container's, perhaps not the only one the caller has.
+// Taken out of a slot, list or tree by this path (a null stored where it
+// was, a call like list_del given it).
+REGISTER_SET_WITH_PROGRAMSTATE(Unlinked, SymbolRef)
+// Put after that: the reference dropped was the container's, perhaps not
+// the only one the caller has.
 REGISTER_SET_WITH_PROGRAMSTATE(ContainerPut, SymbolRef)
+// Put, then its release's completion waited for (the drain idiom): the
+// count is zero and the path owns the object, which the release has not
+// freed.
+REGISTER_SET_WITH_PROGRAMSTATE(Drained, SymbolRef)
 // A use after such a put: reported when the path ends, unless the path
 // puts it again, which shows it held more than the one it put first.
 REGISTER_MAP_WITH_PROGRAMSTATE(UsedAfterContainerPut, SymbolRef, const Stmt *)
@@ -285,7 +292,7 @@ struct PutSite {
 
 class KrefChecker
 	: public Checker<eval::Call, check::PreCall, check::PostCall, check::Bind, check::Location,
-			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>,
+			 check::PostStmt<CastExpr>, check::PostStmt<AtomicExpr>, check::PostStmt<CallExpr>,
 			 check::PreStmt<ReturnStmt>, check::PreStmt<CallExpr>, check::DeadSymbols, check::LiveSymbols,
 			 check::PointerEscape, check::BeginFunction, check::EndFunction,
 			 check::EndOfTranslationUnit, check::EndAnalysis, check::BranchCondition,
@@ -356,6 +363,7 @@ public:
 				       bool Got = false) const;
 	void checkPostStmt(const CastExpr *E, CheckerContext &C) const;
 	void checkPostStmt(const AtomicExpr *E, CheckerContext &C) const;
+	void checkPostStmt(const CallExpr *E, CheckerContext &C) const;
 	void checkPreStmt(const ReturnStmt *S, CheckerContext &C) const;
 	void checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const;
 	void checkLiveSymbols(ProgramStateRef St, SymbolReaper &SR) const;
@@ -1040,6 +1048,18 @@ void KrefChecker::report(const BugType &BT, StringRef Msg, ProgramStateRef St, C
 
 void KrefChecker::checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine &Eng) const
 {
+	// A use after a container's put still pending where a path stopped
+	// short of the function's end (a loop past the analyzer's bound, a
+	// function that does not return): no later put came.
+	for (const ExplodedNode &End : llvm::make_range(G.nodes_begin(), G.nodes_end()))
+		if (End.succ_empty())
+			for (auto &KV : End.getState()->get<UsedAfterContainerPut>())
+				if (const ExplodedNode *N = UseNodes.lookup(KV.second))
+					BR.emitReport(std::make_unique<PathSensitiveBugReport>(
+						Rule2,
+						"rule 2: uses " + describe(KV.first) +
+							" after putting the reference this path had",
+						N));
 	for (auto &[Get, R] : HeldBack)
 		if (Consumed.count(Get))
 			BR.emitReport(std::move(R));
@@ -1374,89 +1394,98 @@ static bool putWhen(const Stmt *E, CheckerContext &C, bool FlagOnly = false)
 	return false;
 }
 
-/* X takes something out of a container: a null stored into a slot, a
- * field or a global, or a call named for it (list_del, rb_erase,
- * idr_remove). */
-static bool unlinks(const Stmt *X, ASTContext &Ctx)
+/* Adds to Unlinked the objects the variables named in X hold. */
+static ProgramStateRef unlinkNamed(ProgramStateRef St, const Stmt *X, const LocationContext *LC)
 {
-	if (const auto *B = dyn_cast<BinaryOperator>(X); B && B->getOpcode() == BO_Assign) {
-		const Expr *L = bare(B->getLHS());
-		const auto *D = dyn_cast<DeclRefExpr>(L);
-		const auto *VD = D ? dyn_cast<VarDecl>(D->getDecl()) : nullptr;
-		return (isa<ArraySubscriptExpr>(L) || isa<MemberExpr>(L) || (VD && VD->hasGlobalStorage())) &&
-		       B->getRHS()->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
-	}
-	const auto *CE = dyn_cast<CallExpr>(X);
-	return CE && unlinkName(calleeName(CE));
+	if (!X)
+		return St;
+	if (const auto *DR = dyn_cast<DeclRefExpr>(X))
+		if (const auto *VD = dyn_cast<VarDecl>(DR->getDecl()))
+			if (SymbolRef S = objectOf(St->getSVal(St->getLValue(VD, LC))))
+				St = St->add<Unlinked>(S);
+	for (const Stmt *Child : X->children())
+		St = unlinkNamed(St, Child, LC);
+	return St;
 }
 
-/* Some statement of X that ends before Site unlinks. */
-static bool unlinksBefore(const Stmt *X, const Stmt *Site, ASTContext &Ctx)
+/* The completion a call completes or waits on, when it is given as
+ * &V->m (or &V->a.m): V and the member m. */
+static std::pair<const VarDecl *, const ValueDecl *> completionOf(const CallExpr *CE)
 {
-	const SourceManager &SM = Ctx.getSourceManager();
-	SourceLocation At = SM.getExpansionLoc(Site->getBeginLoc());
-	if (!X || !SM.isBeforeInTranslationUnit(SM.getExpansionLoc(X->getBeginLoc()), At))
+	const auto *U = CE->getNumArgs() ? dyn_cast<UnaryOperator>(CE->getArg(0)->IgnoreParenCasts()) : nullptr;
+	const auto *M = U && U->getOpcode() == UO_AddrOf ? dyn_cast<MemberExpr>(U->getSubExpr()->IgnoreParens())
+							 : nullptr;
+	if (!M)
+		return {};
+	const ValueDecl *Member = M->getMemberDecl();
+	while (!M->isArrow()) {		// &V->a.m: through members held by value
+		M = dyn_cast<MemberExpr>(M->getBase()->IgnoreParens());
+		if (!M)
+			return {};
+	}
+	const auto *DR = dyn_cast<DeclRefExpr>(M->getBase()->IgnoreParenImpCasts());
+	return {DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr, Member};
+}
+
+/* Some call in F's body completes the member Member. */
+static bool completes(const FunctionDecl *F, const ValueDecl *Member)
+{
+	const FunctionDecl *Def = nullptr;
+	if (!F || !F->hasBody(Def))
 		return false;
-	if (SM.isBeforeInTranslationUnit(SM.getExpansionLoc(X->getEndLoc()), At) && unlinks(X, Ctx))
-		return true;
-	return llvm::any_of(X->children(), [&](const Stmt *Y) { return unlinksBefore(Y, Site, Ctx); });
+	struct V : RecursiveASTVisitor<V> {
+		const ValueDecl *Member;
+		bool Found = false;
+		bool VisitCallExpr(CallExpr *CE)
+		{
+			Found = Found || (calleeName(CE).startswith("complete") && completionOf(CE).second == Member);
+			return !Found;
+		}
+	} Visitor;
+	Visitor.Member = Member;
+	Visitor.TraverseStmt(Def->getBody());
+	return Visitor.Found;
 }
 
-/* The function of the put at E, or one that called it on this path, took
- * something out of a container before: the put drops that container's
- * reference (dvb_remove_device: the slot cleared, then the put). */
-static bool unlinkedBefore(const Stmt *E, CheckerContext &C)
+/* Next, the statement after the put E, waits for a completion of S's that
+ * E's release function completes. */
+static bool waitsOn(const Stmt *Next, SymbolRef S, const CallExpr *E, ProgramStateRef St,
+		    const LocationContext *LC)
 {
-	for (const LocationContext *LC = C.getLocationContext(); LC && E;) {
-		if (unlinksBefore(LC->getDecl()->getBody(), E, C.getASTContext()))
-			return true;
-		const StackFrameContext *SF = LC->getStackFrame();
-		E = SF->getCallSite();
-		LC = SF->getParent();
-	}
+	const auto *CE = dyn_cast<CallExpr>(Next);
+	if (!CE || !calleeName(CE).startswith("wait_for_completion"))
+		return false;
+	auto [VD, Member] = completionOf(CE);
+	if (!VD || objectOf(St->getSVal(St->getLValue(VD, LC))) != S)
+		return false;
+	for (const Expr *A : E->arguments())
+		if (const auto *DR = dyn_cast<DeclRefExpr>(A->IgnoreParenCasts()))
+			if (completes(dyn_cast<FunctionDecl>(DR->getDecl()), Member))
+				return true;
 	return false;
 }
 
-/* Next, the statement after a put, waits on a completion inside S. */
-static bool waitsOn(const Stmt *Next, SymbolRef S, ProgramStateRef St, const LocationContext *LC)
+/* The put E is followed, in its block or (as the last thing a function
+ * does) in its caller's, by a wait for the completion in S that E's release
+ * completes: the put drops the initial reference and the release wakes this
+ * path, which owns the object still (the drain idiom). */
+static bool drainedAfter(ProgramStateRef St, SymbolRef S, const CallExpr *E, CheckerContext &C)
 {
-	const auto *CE = dyn_cast<CallExpr>(Next);
-	if (!CE || !CE->getNumArgs() || !calleeName(CE).startswith("wait_for_completion"))
-		return false;
-	const Expr *A = CE->getArg(0)->IgnoreParenCasts();
-	while (true) {
-		if (const auto *U = dyn_cast<UnaryOperator>(A); U && U->getOpcode() == UO_AddrOf)
-			A = U->getSubExpr()->IgnoreParenCasts();
-		else if (const auto *M = dyn_cast<MemberExpr>(A))
-			A = M->getBase()->IgnoreParenCasts();
-		else
-			break;
-	}
-	const auto *DR = dyn_cast<DeclRefExpr>(A);
-	const auto *VD = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
-	return VD && objectOf(St->getSVal(St->getLValue(VD, LC))) == S;
-}
-
-/* The put at E is followed, in its block or (as the last thing a function
- * does) in its caller's, by a wait on a completion inside S: the put drops
- * the initial reference and the release wakes this path, which owns the
- * object still (the drain idiom: put, then wait for the others). */
-static bool drainedAfter(ProgramStateRef St, SymbolRef S, const Stmt *E, CheckerContext &C)
-{
-	for (const LocationContext *LC = C.getLocationContext(); LC && E;) {
+	const Stmt *At = E;
+	for (const LocationContext *LC = C.getLocationContext(); LC && At;) {
 		const ParentMap &PM = LC->getParentMap();
-		const Stmt *Child = E, *P = PM.getParent(E);
+		const Stmt *Child = At, *P = PM.getParent(At);
 		for (; P && !isa<CompoundStmt>(P); Child = P, P = PM.getParent(P))
 			;
 		if (const auto *CS = dyn_cast_or_null<CompoundStmt>(P)) {
 			const auto *It = llvm::find(CS->body(), Child);
 			if (It != CS->body_end() && std::next(It) != CS->body_end())
-				return waitsOn(*std::next(It), S, St, LC);
+				return waitsOn(*std::next(It), S, E, St, LC);
 			if (CS != LC->getDecl()->getBody())
 				return false;
 		}
 		const StackFrameContext *SF = LC->getStackFrame();
-		E = SF->getCallSite();
+		At = SF->getCallSite();
 		LC = SF->getParent();
 	}
 	return false;
@@ -1465,8 +1494,8 @@ static bool drainedAfter(ProgramStateRef St, SymbolRef S, const Stmt *E, Checker
 ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 				 CheckerContext &C) const
 {
-	if (drainedAfter(St, S, E, C))
-		return forget(St, S);
+	if (const auto *CE = dyn_cast<CallExpr>(E); CE && drainedAfter(St, S, CE, C))
+		return St->set<RefMap>(S, RefState::make(RefState::Released, E))->add<Drained>(S);
 	// (A path that puts it held a reference: no longer a bare use.)
 	if (St->get<SharedUse>(S))
 		St = St->set<SharedUse>(S, nullptr);
@@ -1510,7 +1539,7 @@ ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 		// parameter may carry more than one: no double-put report.
 		RefState O = RefState::make(RefState::Released, E);
 		O.Weak = R || St->contains<Forgotten>(S) || !loadedFromField(S);
-		if (O.Weak && unlinkedBefore(E, C))
+		if (O.Weak && St->contains<Unlinked>(S))
 			St = St->add<ContainerPut>(S);
 		return St->set<RefMap>(S, O);
 	}
@@ -1624,6 +1653,8 @@ ProgramStateRef KrefChecker::handOff(ProgramStateRef St, SymbolRef S, const Stmt
 		       St, C, R->Where, "found here");
 		return St;
 	case RefState::Released:
+		if (St->contains<Drained>(S))
+			return St;
 		report(Rule1,
 		       "rule 1: hands " + Obj + " to " + To.str() +
 			       " after putting the reference this path had",
@@ -1778,6 +1809,19 @@ static bool lastReferenceTest(const Expr *E, const ParentMap &PM, ASTContext &Ct
 	return If && If->getCond() == S;
 }
 
+/* Something taken out of a list, tree or table (list_del, rb_erase,
+ * idr_remove...): what the variables named in its arguments hold. */
+void KrefChecker::checkPostStmt(const CallExpr *E, CheckerContext &C) const
+{
+	if (!hasWord(calleeName(E), {"unlink", "list_del", "remove", "erase"}))
+		return;
+	ProgramStateRef St = C.getState();
+	for (const Expr *A : E->arguments())
+		St = unlinkNamed(St, A, C.getLocationContext());
+	if (St != C.getState())
+		C.addTransition(St);
+}
+
 void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 {
 	const auto *FD = dyn_cast_or_null<FunctionDecl>(Call.getDecl());
@@ -1813,7 +1857,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 				C.addTransition(St);
 			return;
 		}
-		if (R->K == RefState::Released)
+		if (R->K == RefState::Released && !St->contains<Drained>(S))
 			report(Rule2,
 			       "rule 2: frees " + describe(S) +
 				       " after putting its reference: free it only in the release function",
@@ -1859,7 +1903,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 		// path owes the call a get.
 		SymbolRef S = objectOf(Call.getArgSVal(K));
 		const RefState *R = S ? St->get<RefMap>(S) : nullptr;
-		if (R && R->K == RefState::Released)
+		if (R && R->K == RefState::Released && !St->contains<Drained>(S))
 			handOff(St, S, E, FD->getName().str() + "()", C);
 		if (R && (R->K == RefState::Param || R->K == RefState::Borrowed) &&
 		    !tornDownByRelease(Call.getArgExpr(K)->IgnoreParenCasts()->getType(), C))
@@ -1887,7 +1931,7 @@ void KrefChecker::checkPreCall(const CallEvent &Call, CheckerContext &C) const
 			if (SymbolRef S = objectOf(Call.getArgSVal(I));
 			    S && (Member || countedPtr(FD->getParamDecl(I)->getType())))
 				if (const RefState *R = St->get<RefMap>(S);
-				    R && R->K == RefState::Released && !R->Weak) {
+				    R && R->K == RefState::Released && !R->Weak && !St->contains<Drained>(S)) {
 					report(Rule2,
 					       "rule 2: passes " + std::string(Member ? "a member of " : "") +
 						       describe(S) + " to " + FD->getName().str() +
@@ -2097,6 +2141,15 @@ void KrefChecker::checkBind(SVal L, SVal V, const Stmt *S, CheckerContext &C) co
 		}
 	SVal Old = St->getSVal(LR);
 	SymbolRef OldS = objectOf(Old), New = objectOf(V);
+	// A null stored into a slot (table[d->minor] = NULL), a field or a
+	// global: what it held, and what the slot's index names, taken out.
+	if (V.isZeroConstant() && (isa<FieldRegion>(LR) || isa<ElementRegion>(LR) || isa<NonParamVarRegion>(LR))) {
+		if (OldS)
+			St = St->add<Unlinked>(OldS);
+		if (const auto *B = dyn_cast_or_null<BinaryOperator>(S))
+			if (const auto *A = dyn_cast<ArraySubscriptExpr>(bare(B->getLHS())))
+				St = unlinkNamed(St, A->getIdx(), C.getLocationContext());
+	}
 	// A pointer stored with no get yet, overwritten where it was stored:
 	// no reference is owed for it (nor put).
 	bool Unpaid = false;
@@ -2291,7 +2344,7 @@ void KrefChecker::checkLocation(SVal L, bool IsLoad, const Stmt *S, CheckerConte
 		if (!St->get<UsedAfterContainerPut>(Obj))
 			if (ExplodedNode *N = C.addTransition(St->set<UsedAfterContainerPut>(Obj, S)))
 				UseNodes.try_emplace(S, N);
-	} else if (RS->K == RefState::Released) {
+	} else if (RS->K == RefState::Released && !St->contains<Drained>(Obj)) {
 		report(Rule2, "rule 2: uses " + Name + " after putting the reference this path had", St,
 		       C, RS->Where, "the reference was put here");
 		C.addTransition(forget(St, Obj));
@@ -2669,6 +2722,8 @@ void KrefChecker::checkDeadSymbols(SymbolReaper &SR, CheckerContext &C) const
 	St = dropDead<CleanupCopy>(St, SR);
 	St = dropDead<UsedAfterContainerPut>(St, SR);
 	St = dropDead<ContainerPut>(St, SR);
+	St = dropDead<Unlinked>(St, SR);
+	St = dropDead<Drained>(St, SR);
 	for (auto &KV : St->get<SharedUse>())
 		if (SR.isDead(KV.first)) {
 			if (KV.second)

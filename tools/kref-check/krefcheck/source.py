@@ -307,9 +307,10 @@ class Source:
             close = match_close(h, m.end() - 1)
             rest = h[close:].strip()
             # Annotations after the parameters: __attribute__((...)), a
-            # bare word, or sparse's __releases(lock) and its kin.  (\b:
-            # a word matched whole, not split in every way before failing.)
-            if rest and not re.match(r"^(__attribute__\s*\(\(.*\)\)\s*|__\w+\s*\([^()]*\)\s*|"
+            # bare word, or sparse's __releases(lock) and its kin.  (Each
+            # word and attribute matched one way only: \b, and no .* inside
+            # an attribute; not split in every way before failing.)
+            if rest and not re.match(r"^(__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)\s*|__\w+\s*\([^()]*\)\s*|"
                                      r"[A-Za-z_]\w*\b\s*)*$", rest, re.S):
                 continue
             ret = h[:m.start()].strip()
