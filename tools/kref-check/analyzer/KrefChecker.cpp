@@ -1494,8 +1494,9 @@ static bool drainedAfter(ProgramStateRef St, SymbolRef S, const CallExpr *E, Che
 ProgramStateRef KrefChecker::put(ProgramStateRef St, SymbolRef S, const Stmt *E,
 				 CheckerContext &C) const
 {
-	if (const auto *CE = dyn_cast<CallExpr>(E); CE && drainedAfter(St, S, CE, C))
-		return St->set<RefMap>(S, RefState::make(RefState::Released, E))->add<Drained>(S);
+	if (const RefState *R = St->get<RefMap>(S); !(R && R->K == RefState::Released))
+		if (const auto *CE = dyn_cast<CallExpr>(E); CE && drainedAfter(St, S, CE, C))
+			return St->set<RefMap>(S, RefState::make(RefState::Released, E))->add<Drained>(S);
 	// (A path that puts it held a reference: no longer a bare use.)
 	if (St->get<SharedUse>(S))
 		St = St->set<SharedUse>(S, nullptr);
