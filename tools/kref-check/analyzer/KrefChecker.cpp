@@ -383,6 +383,8 @@ private:
 	bool isRelease(const Decl *D, bool Callees = false) const;
 	ProgramStateRef swappedOut(ProgramStateRef St, SymbolRef Old, const Stmt *At) const;
 	void reportUsesAfterContainerPut(ProgramStateRef St, CheckerContext &C, SymbolReaper *SR) const;
+	std::unique_ptr<PathSensitiveBugReport> useAfterContainerPut(SymbolRef S, const ExplodedNode *N,
+								     const Stmt *PutAt) const;
 	void reportAt(const BugType &BT, const std::string &Msg, const Stmt *Site, const Stmt *E, StringRef Note,
 		      CheckerContext &C) const;
 	std::pair<const Stmt *, const Decl *> outOfWrapper(const Stmt *E, CheckerContext &C) const;
@@ -1055,11 +1057,7 @@ void KrefChecker::checkEndAnalysis(ExplodedGraph &G, BugReporter &BR, ExprEngine
 		if (End.succ_empty())
 			for (auto &KV : End.getState()->get<UsedAfterContainerPut>())
 				if (const ExplodedNode *N = UseNodes.lookup(KV.second))
-					BR.emitReport(std::make_unique<PathSensitiveBugReport>(
-						Rule2,
-						"rule 2: uses " + describe(KV.first) +
-							" after putting the reference this path had",
-						N));
+					BR.emitReport(useAfterContainerPut(KV.first, N, nullptr));
 	for (auto &[Get, R] : HeldBack)
 		if (Consumed.count(Get))
 			BR.emitReport(std::move(R));
@@ -1192,14 +1190,23 @@ void KrefChecker::reportUsesAfterContainerPut(ProgramStateRef St, CheckerContext
 			N = nodeAt(C.getPredecessor(), KV.second);
 		if (!N)
 			continue;
-		auto R = std::make_unique<PathSensitiveBugReport>(
-			Rule2, "rule 2: uses " + describe(KV.first) + " after putting the reference this path had", N);
-		if (const RefState *RS = St->get<RefMap>(KV.first))
-			R->addNote("the reference was put here",
-				   PathDiagnosticLocation::createBegin(RS->Where, C.getSourceManager(),
-								       N->getLocationContext()));
-		C.emitReport(std::move(R));
+		const RefState *RS = St->get<RefMap>(KV.first);
+		C.emitReport(useAfterContainerPut(KV.first, N, RS ? RS->Where : nullptr));
 	}
+}
+
+/* The report of a use of S at N after a container's put (noted at PutAt,
+ * when known). */
+std::unique_ptr<PathSensitiveBugReport> KrefChecker::useAfterContainerPut(SymbolRef S, const ExplodedNode *N,
+									  const Stmt *PutAt) const
+{
+	auto R = std::make_unique<PathSensitiveBugReport>(
+		Rule2, "rule 2: uses " + describe(S) + " after putting the reference this path had", N);
+	if (PutAt)
+		R->addNote("the reference was put here",
+			   PathDiagnosticLocation::createBegin(PutAt, N->getCodeDecl().getASTContext().getSourceManager(),
+							       N->getLocationContext()));
+	return R;
 }
 
 /* The expression a store or a call at N hands S on as. */
