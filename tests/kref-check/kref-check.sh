@@ -204,6 +204,53 @@ macro_header() {
 }
 ok "a function after a macro invocation with no semicolon is read in linear time" macro_header
 
+# Functions the reading dropped without a word: one named __like_this
+# right after a macro invocation with no semicolon (read as sparse's
+# __acquires() after the macro's parameters); every function after an
+# old-style (K&R) definition, whose parameter declarations were read as
+# globals; functions whose header a macro makes (the kernel's
+# SYSCALL_DEFINE3() and UVERBS_HANDLER()), and the functions after them
+# up to the next top-level semicolon (10 functions of mlx5's dm.c).
+# Each use after a put must be found at its line.
+cat >"$tmp/head.c" <<'EOF'
+#include <stdlib.h>
+#include <kref.h>
+struct obj { struct kref ref; int v; };
+static void obj_release(struct kref *k)
+{
+	free(container_of(k, struct obj, ref));
+}
+EOF
+use_after_put='(struct obj *o)
+{
+	kref_put(&o->ref, obj_release);
+	o->v = 0;
+}'
+{ cat "$tmp/head.c"; echo '#define DEFINE_SHOW(n) static int show_##n(struct obj *o) { return o->n; }'
+  printf 'DEFINE_SHOW(v)\nstatic void __obj_done%s\n' "$use_after_put"; } >"$tmp/macro_dunder.c"
+{ cat "$tmp/head.c"; printf 'static int old_style(a, b)\nint a;\nchar *b;\n{\n\treturn a + (b != 0);\n}\n'
+  printf 'static void obj_done%s\n' "$use_after_put"; } >"$tmp/knr.c"
+{ cat "$tmp/head.c"
+  printf '#define DEFINE1(name, t, a) void sys_##name(t a)\n#define HANDLER(name) handler_##name\n'
+  printf 'DEFINE1(done, struct obj *, o)\n{\n\tkref_put(&o->ref, obj_release);\n\to->v = 0;\n}\n'
+  printf 'static int HANDLER(done)%s\n' "$use_after_put"
+  printf 'static void obj_done%s\n' "$use_after_put"; } >"$tmp/macro_defined.c"
+found_at() {
+	f=$1
+	run $tool "$f"
+	shift
+	[ "$got" = 1 ] || { echo "exit $got"; cat "$tmp/out" "$tmp/err"; return 1; }
+	for line; do
+		grep -q "^$f:$line:[0-9]*: rule 2: 'o' is used after the put" "$tmp/out" ||
+			{ echo "nothing at line $line"; cat "$tmp/out"; return 1; }
+	done
+}
+ok "a __function right after a macro invocation with no semicolon is checked" \
+	found_at "$tmp/macro_dunder.c" 13
+ok "the functions after an old-style (K&R) definition are checked" found_at "$tmp/knr.c" 17
+ok "functions a macro's header defines are checked, and the functions after them" \
+	found_at "$tmp/macro_defined.c" 13 18 23
+
 # A spatch that dies on one file (as on a parser crash).
 printf '%s\n' '#!/bin/sh' \
 	'# spatch, except that it dies of SIGSEGV when it is to read crash.c' \
@@ -222,6 +269,18 @@ crash() {
 	grep -q "r3_global_no_lock.c:31:.*rule 3" "$tmp/out"
 }
 ok "a file that crashes spatch is named, exit 2; the others keep their findings" crash
+
+# A spatch that fails with a message of megabytes on one line (as on a
+# program of 100,000 functions, whose identifiers it lists).
+printf '%s\n' '#!/bin/sh' 'python3 -c "print(\"Fatal error: \" + \"name_of_a_function|\" * 100000)" >&2' \
+	'exit 255' >"$tmp/verbose-spatch"
+chmod +x "$tmp/verbose-spatch"
+verbose() {
+	run $tool --spatch "$tmp/verbose-spatch" "$tmp/crash.c"
+	quiet_error "crash.c: .*spatch failed (exit 255): Fatal error: name_of_a_function" &&
+	[ "$(wc -c <"$tmp/err")" -lt 1000 ] || { wc -c <"$tmp/err"; false; }
+}
+ok "a failing spatch's message of megabytes is cut to one short line" verbose
 
 mkdir "$tmp/odd"
 cp $r1 "$tmp/odd/r1.c"

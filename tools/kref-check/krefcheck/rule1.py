@@ -411,6 +411,7 @@ class Rule1:
         self.field_putters = {}     # member -> names of the functions that put it
         self.field_structs = {}     # member -> structs put through it (None: not known)
         for f in self.prog.all_funcs:
+            loads = {}      # variable -> each v = x->field; in f (one search each)
             for name, args, off, _e in f.calls:
                 arg = self.put_arg(name, args)
                 if arg is None:
@@ -418,12 +419,16 @@ class Rule1:
                 m = re.match(r"^.+?(?:->|\.)\s*([A-Za-z_]\w*)$", arg)
                 field = m.group(1) if m else None
                 if field is None and re.match(r"^[A-Za-z_]\w*$", arg):
-                    # v = x->field; ... put(v): the field's reference, taken out
+                    # v = x->field; ... put(v): the field's reference, taken
+                    # out by the last such load before the put
+                    if arg not in loads:
+                        loads[arg] = list(re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?"
+                                                      r"[A-Za-z_][\w.>\-\s]*?(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
+                                                      % re.escape(arg), f.body))
                     rel = off - f.body_start
-                    for a in re.finditer(r"(?<![\w.>])%s\s*=\s*(?:\([^()]*\)\s*)?"
-                                         r"[A-Za-z_][\w.>\-\s]*?(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                         % re.escape(arg), f.body[:rel]):
-                        field = a.group(1)
+                    for a in loads[arg]:
+                        if a.end() <= rel:
+                            field = a.group(1)
                 if field:
                     out.setdefault(field, (f.src.path, self.pos_of(f.src, off)))
                     self.field_putters.setdefault(field, set()).add(f.name)

@@ -719,16 +719,18 @@ class Rule2:
         """(struct, member, function, offset of the put, holder) for each
         put of a pointer read from holder->member: put(h->m), or
         p = h->m; put(p).  Release code left out."""
-        p = self.prog
         for path, src, f in self.funcs_outside_release():
+            loaded = {}     # variable -> its first v = h->m; in f (one search each)
             for name, args, o, _e in f.calls:
                 obj = self.put_object(name, args)
                 if not obj:
                     continue
                 m = re.match(r"^([A-Za-z_]\w*)(?:->|\.)([A-Za-z_]\w*)$", obj)
                 if not m and re.match(r"^[A-Za-z_]\w*$", obj):
-                    m = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*([A-Za-z_]\w*)\s*;"
-                                  % re.escape(obj), f.body)
+                    if obj not in loaded:
+                        loaded[obj] = re.search(r"(?<![\w.>])%s\s*=\s*([A-Za-z_]\w*)\s*(?:->|\.)\s*"
+                                                r"([A-Za-z_]\w*)\s*;" % re.escape(obj), f.body)
+                    m = loaded[obj]
                 if not m:
                     continue
                 st = self.decl_struct(f, m.group(1))

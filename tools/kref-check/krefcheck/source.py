@@ -16,34 +16,19 @@ def clean_source(text):
     """The text with comments and the insides of string and character
     literals replaced by spaces (newlines kept), so offsets and lines stay
     those of the file."""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and i + 1 < n and text[i + 1] == "*":
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
-        elif c == "/" and i + 1 < n and text[i + 1] == "/":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            for k in range(i + 1, min(j, n)):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j + 1
-        else:
-            i += 1
-    return "".join(out)
+    def blank(m):
+        if m.group(1):
+            return NOT_NEWLINE_RE.sub(" ", m.group(1))
+        return m.group(2) + NOT_NEWLINE_RE.sub(" ", m.group(3)) + (m.group(4) or "")
+    return COMMENT_OR_LITERAL_RE.sub(blank, text)
+
+
+# A comment (to its end, or the text's), or a literal: its quote, what is
+# inside (a backslash escapes the next character, a newline too), and
+# the quote or the newline that ends it.
+COMMENT_OR_LITERAL_RE = re.compile(r"(/\*.*?(?:\*/|\Z)|//[^\n]*)|([\"'])((?:\\[\s\S]?|(?!\2)[^\\\n])*)(\2|\n)?",
+                                   re.S)
+NOT_NEWLINE_RE = re.compile(r"[^\n]")
 
 
 def match_close(s, i, open_c="(", close_c=")"):
@@ -78,6 +63,14 @@ def split_args(s):
 
 
 IDENT = re.compile(r"[A-Za-z_]\w*")
+# A preprocessor directive: a line whose first non-blank is #, and the
+# lines its backslashes continue it on.
+CPP_LINES_RE = re.compile(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", re.M)
+# An old-style definition's header, up to its first parameter declaration:
+# int f(a, b) int a;
+KNR_HEADER_RE = re.compile(r"\s*(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*"
+                           r"(?:\s*,\s*[A-Za-z_]\w*)*\s*\)\s*()(?:struct\s+|union\s+|enum\s+)?"
+                           r"[A-Za-z_]\w*[\s*]+[A-Za-z_]", re.S)
 CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 # A pointer member of a struct body: its type and its name.
 MEMBER_PTR_RE = re.compile(r"((?:struct|union)\s+\w+|\w+)\s*\*\s*(?:__rcu\s+)?([A-Za-z_]\w*)\s*;")
@@ -224,43 +217,18 @@ class Source:
 
     def _preprocessor(self):
         """Record #define macros and blank every preprocessor line."""
-        text = list(self.clean)
-        i, n = 0, len(self.clean)
-        at_line_start = True
-        while i < n:
-            c = self.clean[i]
-            if at_line_start and c == "#" or (at_line_start and c in " \t" and
-                                             self.clean[i:].lstrip(" \t").startswith("#")):
-                j = i
-                while True:
-                    k = self.clean.find("\n", j)
-                    k = n if k < 0 else k
-                    if k > 0 and self.clean[k - 1] == "\\" and k < n:
-                        j = k + 1
-                        continue
-                    break
-                directive = self.clean[i:k].replace("\\\n", " ")
-                for ln in range(line_of(self.starts, i), line_of(self.starts, max(i, k - 1)) + 1):
-                    self.cpp_lines.add(ln)
-                m = re.match(r"\s*#\s*define\s+([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$",
-                             directive, re.S)
-                if m:
-                    params = [p.strip() for p in (m.group(3) or "").split(",") if p.strip()]
-                    if m.group(2) is None:
-                        params = None
-                    self.macros.append(Macro(m.group(1), params, m.group(4),
-                                             line_of(self.starts, i)))
-                for x in range(i, k):
-                    if text[x] != "\n":
-                        text[x] = " "
-                i = k
-                continue
-            if c == "\n":
-                at_line_start = True
-            elif c not in " \t":
-                at_line_start = False
-            i += 1
-        self.clean = "".join(text)
+        for d in CPP_LINES_RE.finditer(self.clean):
+            first = line_of(self.starts, d.start())
+            last = line_of(self.starts, max(d.start(), d.end() - 1))
+            self.cpp_lines.update(range(first, last + 1))
+            m = re.match(r"\s*#\s*define\s+([A-Za-z_]\w*)(\(([^)]*)\))?\s*(.*)$",
+                         d.group().replace("\\\n", " "), re.S)
+            if m:
+                params = [p.strip() for p in (m.group(3) or "").split(",") if p.strip()]
+                if m.group(2) is None:
+                    params = None
+                self.macros.append(Macro(m.group(1), params, m.group(4), first))
+        self.clean = CPP_LINES_RE.sub(lambda d: NOT_NEWLINE_RE.sub(" ", d.group()), self.clean)
 
     def _toplevel(self):
         s = self.clean
@@ -269,6 +237,7 @@ class Source:
         stmt = 0
         paren = 0
         spans = []
+        knr = None      # an old-style (K&R) header: its start, its end, its declarations
         while i < n:
             c = s[i]
             if c == "(":
@@ -278,6 +247,13 @@ class Source:
             elif c == "{" and paren == 0:
                 header = s[stmt:i]
                 end = match_close(s, i, "{", "}")
+                if knr and not header.strip() and \
+                        self._function(s[knr[0]:knr[1]], knr[0], i, end):
+                    self._knr_types(self.funcs[-1], knr[2])
+                    knr = None
+                    stmt = i = end
+                    continue
+                knr = self._declarations_of(knr)
                 if not spans and self._function(header, stmt, i, end):
                     stmt = end
                     i = end
@@ -286,13 +262,43 @@ class Source:
                 i = end
                 continue
             elif c == ";" and paren == 0:
-                self._declaration(s[stmt:i], spans)
+                m = None if spans or knr else KNR_HEADER_RE.match(s, stmt, i)
+                if knr:
+                    knr[2].append(s[stmt:i])
+                elif m and not (m.group(1).isupper() and not s[stmt:m.start(1)].strip()):
+                    knr = (stmt, m.start(2), [s[m.start(2):i]])
+                else:
+                    self._declaration(s[stmt:i], spans)
                 spans = []
                 stmt = i + 1
             elif c == "}" and paren == 0:
+                knr = self._declarations_of(knr)
                 stmt = i + 1
                 spans = []
             i += 1
+        self._declarations_of(knr)
+
+    def _declarations_of(self, knr):
+        """What looked like a K&R header was not one: read its statements
+        as the declarations they are."""
+        if knr:
+            self._declaration(self.clean[knr[0]:knr[1]] + " " + knr[2][0], [])
+            for d in knr[2][1:]:
+                self._declaration(d, [])
+        return None
+
+    @staticmethod
+    def _knr_types(f, decls):
+        """A K&R definition's parameter types, from the declarations
+        between its header and its body (char *b, **c;)."""
+        for d in decls:
+            parts = split_args(d)
+            base = re.sub(r"[\s*]*[A-Za-z_]\w*\s*(\[.*)?$", "", parts[0] if parts else "", flags=re.S)
+            for part in parts:
+                ids = IDENT.findall(re.sub(r"\[.*?\]", "", part))
+                if ids and ids[-1] in f.params:
+                    stars = "*" * part[:part.rfind(ids[-1])].count("*")
+                    f.ptypes[f.params.index(ids[-1])] = (base.strip() + " " + stars).strip()
 
     def _function(self, header, start, body, end):
         h = header.strip()
@@ -300,11 +306,21 @@ class Source:
             return False
         if re.search(r"=", re.sub(r"\([^()]*\)", "", h)) or h.startswith("typedef"):
             return False
+        first = 0   # where the function's own header starts in h
         for m in re.finditer(r"([A-Za-z_]\w*)\s*\(", h):
             name = m.group(1)
-            if name in ("__attribute__", "__declspec", "alignas", "_Alignas") or name in TYPE_WORDS:
+            if m.start() < first or name in ("__attribute__", "__declspec", "alignas", "_Alignas") or \
+                    name in TYPE_WORDS:
                 continue
             close = match_close(h, m.end() - 1)
+            ret = h[first:m.start()].strip()
+            if not ret and name.isupper():
+                # A macro invocation: ending its line with no semicolon
+                # (DEFINE_SHOW(v)), it is not part of the function that
+                # follows; else it is in the return type (STACK_OF(X509) *).
+                if "\n" in re.match(r"\s*", h[close:]).group():
+                    first = close
+                continue
             rest = h[close:].strip()
             # Annotations after the parameters: __attribute__((...)), a
             # bare word, or sparse's __releases(lock) and its kin.  (Each
@@ -313,27 +329,61 @@ class Source:
             if rest and not re.match(r"^(__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)\s*|__\w+\s*\([^()]*\)\s*|"
                                      r"[A-Za-z_]\w*\b\s*)*$", rest, re.S):
                 continue
-            ret = h[:m.start()].strip()
-            if not ret and name.isupper():
-                return False
-            params, ptypes = [], []
-            for p in split_args(h[m.end():close - 1]):
-                pm = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)", p)
-                if pm:
-                    params.append(pm.group(1))
-                    ptypes.append(p)
-                    continue
-                ids = IDENT.findall(re.sub(r"\[.*?\]", "", p))
-                if p.strip() in ("void", "...") or not ids:
-                    continue
-                params.append(ids[-1])
-                ptypes.append(p[:p.rfind(ids[-1])].strip())
-            body_start = body + 1
+            params, ptypes = self._params(split_args(h[m.end():close - 1]))
+            own = h[first:]
             self.funcs.append(Func(self, name, ret, params, ptypes,
-                                   start + (len(header) - len(header.lstrip())),
-                                   body_start, end - 1))
+                                   start + (len(header) - len(header.lstrip())) + first +
+                                   (len(own) - len(own.lstrip())),
+                                   body + 1, end - 1))
             return True
-        return False
+        return self._macro_function(h[first:], start + len(header) - len(header.lstrip()) + first,
+                                    body, end)
+
+    def _macro_function(self, h, start, body, end):
+        """A function whose header a macro makes: SYSCALL_DEFINE2(name,
+        int, fd, char *, buf) or static int HANDLER(name)(struct req *r).
+        Named after the macro and its first argument (the real name is the
+        macro's to make); the parameters are the second list's, or else
+        the macro's arguments that declare one (char *buf), or each second
+        argument when they come as type, name pairs."""
+        lead = len(h) - len(h.lstrip())
+        h = h.lstrip()
+        m = re.match(r"((?:[A-Za-z_]\w*[\s*]+)*?)([A-Z_][A-Z0-9_]*)\s*\(", h)
+        if not m:
+            return False
+        close = match_close(h, m.end() - 1)
+        args = split_args(h[m.end():close - 1])
+        rest = h[close:].strip()
+        if rest and not (rest.startswith("(") and match_close(rest, 0) == len(rest)) or \
+                m.group(1) and not rest:
+            return False
+        if rest:
+            params, ptypes = self._params(split_args(rest[1:-1]))
+        elif len(args) > 1 and len(args) % 2 and all(IDENT.fullmatch(a) for a in args[2::2]):
+            params, ptypes = args[2::2], args[1::2]
+        else:
+            params, ptypes = self._params([a for a in args[1:] if re.search(r"[\s*]\s*[A-Za-z_]\w*$", a)])
+        name = m.group(2) + ("__" + args[0] if args and IDENT.fullmatch(args[0]) else "")
+        self.funcs.append(Func(self, name, m.group(1).strip(), params, ptypes, start + lead,
+                               body + 1, end - 1))
+        return True
+
+    @staticmethod
+    def _params(parts):
+        """The names and types of a parameter list's parts."""
+        params, ptypes = [], []
+        for p in parts:
+            pm = re.search(r"\(\s*\*\s*([A-Za-z_]\w*)\s*\)", p)
+            if pm:
+                params.append(pm.group(1))
+                ptypes.append(p)
+                continue
+            ids = IDENT.findall(re.sub(r"\[.*?\]", "", p))
+            if p.strip() in ("void", "...") or not ids:
+                continue
+            params.append(ids[-1])
+            ptypes.append(p[:p.rfind(ids[-1])].strip())
+        return params, ptypes
 
     def _declaration(self, text, spans):
         """A top-level declaration: struct definitions, typedefs, globals

@@ -117,6 +117,14 @@ class Outcome:
         self.failed.update(other.failed)
 
 
+def brief(message, most=300):
+    """spatch's message, cut to one readable line: on a program of many
+    functions it can list every identifier, megabytes long."""
+    if len(message) <= most:
+        return message
+    return "%s ... (%d characters more)" % (message[:most], len(message) - most)
+
+
 def run_batch(cmd, batch, copies, limit, tmp):
     """One spatch run over the copies in batch, each file a group of its
     own (--file-groups), so spatch's --timeout is per file.  Returns the
@@ -144,9 +152,9 @@ def run_batch(cmd, batch, copies, limit, tmp):
                     exn = line[len("EXN: "):-len(" in " + c)]
                     out.failed[copies[c]] = (
                         "spatch timed out on it (--timeout %s s)" % cmd[cmd.index("--timeout") + 1]
-                        if exn.endswith("Timeout") else "spatch failed on it: %s" % exn)
+                        if exn.endswith("Timeout") else "spatch failed on it: %s" % brief(exn))
     if res.returncode != 0:
-        tail = " ".join(res.stderr.strip().splitlines()[-2:])
+        tail = brief(" ".join(res.stderr.strip().splitlines()[-2:]))
         why = ("spatch crashed (signal %d)" % -res.returncode if res.returncode < 0 else
                "spatch failed (exit %d)%s" % (res.returncode, ": " + tail if tail else ""))
         for c in batch:
